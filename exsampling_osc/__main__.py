@@ -1,0 +1,3 @@
+from exsampling_osc.cli import main
+
+raise SystemExit(main())

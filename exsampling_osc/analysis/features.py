@@ -1,0 +1,67 @@
+"""Features: the log-mel image the classifier reads. Parameters travel with the model (``model.json``)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, fields
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class FeatureParams:
+    """Everything that decides the classifier's input; saved beside every exported model."""
+
+    sample_rate: int = 22050
+    seconds: float = 5.0
+    n_fft: int = 1024
+    hop_length: int = 864
+    n_mels: int = 128
+    fmin: float = 20.0
+    fmax: float = 11025.0
+    top_db: float = 80.0
+
+    @property
+    def samples(self) -> int:
+        """Samples in one analysis window."""
+        return int(round(self.seconds * self.sample_rate))
+
+    @property
+    def frames(self) -> int:
+        """Time frames of the log-mel image (centred STFT)."""
+        return 1 + self.samples // self.hop_length
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(n_mels, frames): the image the model takes, plus a channel axis."""
+        return (self.n_mels, self.frames)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> FeatureParams:
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def log_mel(y: np.ndarray, params: FeatureParams) -> np.ndarray:
+    """Log-mel image of one window, scaled to [0, 1] relative to its own loudest bin.
+
+    ``y`` must hold exactly ``params.samples`` samples at ``params.sample_rate``. The result has shape
+    ``params.shape`` and dtype float32. Scaling to the window's own maximum makes the feature blind to
+    recording gain, which differs a lot between phones.
+    """
+    import librosa
+
+    mel = librosa.feature.melspectrogram(
+        y=y,
+        sr=params.sample_rate,
+        n_fft=params.n_fft,
+        hop_length=params.hop_length,
+        n_mels=params.n_mels,
+        fmin=params.fmin,
+        fmax=params.fmax,
+        power=2.0,
+    )
+    db = librosa.power_to_db(mel, ref=np.max, top_db=params.top_db)
+    return ((db + params.top_db) / params.top_db).astype(np.float32)

@@ -1,0 +1,55 @@
+"""``exsampling``: a thin command line over the package. Each sub-command lives beside what it runs.
+
+A command module exposes ``register(subparsers)``, which adds its parser and sets ``func`` (a callable
+taking the parsed args and returning an exit status). Modules not present in this install are skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from exsampling_osc import __version__
+from exsampling_osc.errors import ExSamplingError
+
+COMMAND_MODULES = (
+    "exsampling_osc.analysis.commands",  # classify
+    "exsampling_osc.training.commands",  # train
+    "exsampling_osc.service_commands",  # serve
+    "exsampling_osc.devices.commands",  # devices build / install
+    "exsampling_osc.composer.commands",  # compose train / generate / render
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="exsampling", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"exsampling-osc {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name and name.startswith(exc.name):
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    from exsampling_osc.resources import configure_numba_cache
+
+    configure_numba_cache()
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except ExSamplingError as exc:
+        print(f"exsampling: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,1 @@
+"""OSC: the protocol declaration (single source of truth), the dispatcher and the sender."""

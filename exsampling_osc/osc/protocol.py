@@ -1,0 +1,162 @@
+"""The OSC protocol, declared once: every address, its direction, argument names and types, and docs.
+
+docs/PROTOCOL.md, the backend's handlers and the patch checks are generated from or checked against
+:data:`MESSAGES`. Types are OSC type tags: ``i`` int32, ``f`` float32, ``s`` string. Plugins add their
+own messages with :func:`declare` (see ``exsampling_osc.plugins``).
+
+Max-friendly rules: no bundles; paths travel as one string argument even with spaces; every packet
+stays under 8 KB; to-device messages that a sampler routes on put the track name first, so
+``[route /exsampling/sample]`` → ``[route drums]`` selects one track's samples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+TO_DEVICE: Literal["to_device"] = "to_device"
+TO_BACKEND: Literal["to_backend"] = "to_backend"
+PREFIX = "/exsampling"
+OSC_TYPES = {"i": int, "f": float, "s": str}
+
+
+@dataclass(frozen=True)
+class Arg:
+    name: str
+    type: str  # one OSC type tag: i, f, s
+    doc: str = ""
+
+
+@dataclass(frozen=True)
+class Message:
+    address: str
+    direction: Literal["to_device", "to_backend"]
+    args: tuple[Arg, ...]
+    doc: str
+    replies: tuple[str, ...] = field(default=())  # to-backend only: addresses answered to the asker
+    source: str = "core"  # "core" or the plugin's name
+
+    @property
+    def typetags(self) -> str:
+        return "".join(a.type for a in self.args)
+
+
+def _m(address, direction, args, doc, replies=()):
+    return Message(PREFIX + address, direction, tuple(Arg(*a) for a in args), doc, tuple(PREFIX + r for r in replies))
+
+
+_SAMPLE_ARGS = (
+    ("track", "s", "track name from the mapping (the sampler routes on it)"),
+    ("sample_id", "i", "library id of the sample"),
+    ("label", "s", "class label (after any override); `unknown` below the confidence threshold"),
+    ("confidence", "f", "probability of the label, 0-1"),
+    ("path", "s", "absolute path of the trimmed WAV piece"),
+    ("root_midi", "f", "detected root as a MIDI note (float); 60.0 when no pitch was found"),
+    ("mode", "s", "`melodic` (play at 2^((note-root)/12)) or `percussive` (rate 1)"),
+    ("latitude", "f", "where it was recorded; 0.0 with accuracy -1 when unknown"),
+    ("longitude", "f", "where it was recorded; 0.0 when unknown"),
+    ("recording_id", "i", "the recording this piece came from"),
+    ("duration", "f", "seconds of audio in the file"),
+    ("state", "s", "pending, ready, accepted or rejected"),
+)
+
+CORE: tuple[Message, ...] = (
+    # backend → device
+    _m("/ready", TO_DEVICE, [
+        ("version", "s", "backend version"), ("http_url", "s", "console base URL on loopback"),
+        ("participant_url", "s", "URL in the QR code (with token)"), ("qr_path", "s", "PNG of the QR code"),
+        ("osc_port", "i", "UDP port the backend listens on"), ("http_port", "i", "HTTP port")],
+       "Sent when serving starts and in answer to every hello."),
+    _m("/sample", TO_DEVICE, _SAMPLE_ARGS,
+       "A sample is ready to play (also sent again after a re-map, override or re-analysis, and as a "
+       "query answer)."),
+    _m("/recording", TO_DEVICE, [
+        ("recording_id", "i", "library id"), ("source", "s", "`upload` or `drop`"),
+        ("latitude", "f", "0.0 when unknown"), ("longitude", "f", "0.0 when unknown"),
+        ("accuracy", "f", "metres; -1 when unknown"), ("name", "s", "original file name")],
+       "A recording was received and stored (before analysis)."),
+    _m("/error", TO_DEVICE, [("message", "s", "what went wrong, in words")],
+       "Something failed (a refused file, an analysis error, a bad request)."),
+    _m("/mapping", TO_DEVICE, [
+        ("label", "s", "class label"), ("track", "s", "track it goes to"), ("mode", "s", "melodic or percussive")],
+       "One label's track; sent for each label on query/mapping and after every re-map."),
+    _m("/classes", TO_DEVICE, [("count", "i", "number of labels"), ("labels", "s", "labels joined by spaces")],
+       "The model's class list (answer to query/classes)."),
+    _m("/tracks", TO_DEVICE, [("count", "i", "number of tracks"), ("names", "s", "track names joined by spaces")],
+       "The configured tracks (answer to query/tracks)."),
+    _m("/done", TO_DEVICE, [("count", "i", "messages sent before this one"), ("query", "s", "what was asked")],
+       "Ends the answer to a query."),
+    _m("/pong", TO_DEVICE, [("seq", "i", "the ping's number")], "Answer to ping."),
+    _m("/status", TO_DEVICE, [
+        ("queue", "i", "recordings waiting for analysis"), ("samples", "i", "samples in the library"),
+        ("devices", "i", "devices heard from recently")],
+       "Periodic status, every few seconds while serving."),
+    # device → backend
+    _m("/hello", TO_BACKEND, [("reply_port", "i", "UDP port on 127.0.0.1 the device listens on"),
+                              ("name", "s", "device name, e.g. the track a sampler serves")],
+       "A device announces itself; the backend answers with ready and sends it every event.", ("/ready",)),
+    _m("/heartbeat", TO_BACKEND, [("seq", "i", "increasing number")],
+       "The launching device is alive; a backend started with --parent-heartbeat exits when they stop."),
+    _m("/ping", TO_BACKEND, [("seq", "i", "any number")], "Ask for a pong.", ("/pong",)),
+    _m("/query/samples", TO_BACKEND, [("reply_port", "i", "0: the port announced in hello"),
+                                      ("what", "s", "a track name, a label, or `all`")],
+       "Samples of a track or label, newest first, then done.", ("/sample", "/done")),
+    _m("/query/mapping", TO_BACKEND, [("reply_port", "i", "0: the announced port")],
+       "The whole mapping, then done.", ("/mapping", "/done")),
+    _m("/query/classes", TO_BACKEND, [("reply_port", "i", "0: the announced port")],
+       "The model's labels.", ("/classes",)),
+    _m("/query/tracks", TO_BACKEND, [("reply_port", "i", "0: the announced port")],
+       "The configured tracks.", ("/tracks",)),
+    _m("/remap", TO_BACKEND, [("label", "s", "class label"), ("track", "s", "track name")],
+       "Send a label to another track (kept across restarts); samples of that label are re-sent.",
+       ("/mapping",)),
+    _m("/override", TO_BACKEND, [("sample_id", "i", "sample"), ("label", "s", "the label it should have")],
+       "Correct a sample's label; it is re-sent to its new track.", ("/sample",)),
+    _m("/accept", TO_BACKEND, [("sample_id", "i", "sample")], "Mark a sample accepted.", ("/sample",)),
+    _m("/reject", TO_BACKEND, [("sample_id", "i", "sample")], "Mark a sample rejected (not played).", ("/sample",)),
+    _m("/reanalyse", TO_BACKEND, [("sample_id", "i", "sample")], "Run the analysis again.", ("/sample",)),
+)
+
+MESSAGES: dict[str, Message] = {m.address: m for m in CORE}
+
+
+def declare(message: Message) -> Message:
+    """Add a message (from a plugin). Addresses are unique: a clash raises ValueError."""
+    if message.address in MESSAGES and MESSAGES[message.address] != message:
+        raise ValueError(f"OSC address {message.address} is already declared by {MESSAGES[message.address].source}")
+    MESSAGES[message.address] = message
+    return message
+
+
+def get(address: str) -> Message:
+    return MESSAGES[address]
+
+
+def to_device() -> list[Message]:
+    return [m for m in MESSAGES.values() if m.direction == TO_DEVICE]
+
+
+def to_backend() -> list[Message]:
+    return [m for m in MESSAGES.values() if m.direction == TO_BACKEND]
+
+
+def check_args(message: Message, args: tuple | list) -> list:
+    """Coerce ``args`` to the declared types (int↔float allowed); raise ValueError with a readable reason."""
+    if len(args) != len(message.args):
+        raise ValueError(f"{message.address} takes {len(message.args)} arguments "
+                         f"({message.typetags}), got {len(args)}")
+    out = []
+    for spec, value in zip(message.args, args, strict=True):
+        if spec.type == "s":
+            if not isinstance(value, str):
+                raise ValueError(f"{message.address}: {spec.name} must be a string, got {value!r}")
+            out.append(value)
+        elif isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"{message.address}: {spec.name} must be a number, got {value!r}")
+        elif spec.type == "i":
+            if isinstance(value, float) and not value.is_integer():
+                raise ValueError(f"{message.address}: {spec.name} must be a whole number, got {value!r}")
+            out.append(int(value))
+        else:
+            out.append(float(value))
+    return out

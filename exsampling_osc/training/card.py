@@ -1,0 +1,128 @@
+"""The model card (markdown) written beside every exported model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ESC50_CITATION = (
+    "K. J. Piczak. ESC: Dataset for Environmental Sound Classification. Proceedings of the 23rd Annual "
+    "ACM Conference on Multimedia, Brisbane, Australia, 2015. doi:10.1145/2733373.2806390"
+)
+
+
+def split_classes(counts: dict[str, int]) -> tuple[list[str], list[str]]:
+    """Complete classes (at least 90 % of the largest class's clips) and few-shot classes."""
+    top = max(counts.values())
+    complete = sorted(k for k, v in counts.items() if v >= 0.9 * top)
+    return complete, sorted(k for k in counts if k not in complete)
+
+
+def group_accuracy(per_class: dict, names: list[str]) -> tuple[float, int]:
+    n = sum(per_class[k]["n"] for k in names if k in per_class)
+    ok = sum(per_class[k]["correct"] for k in names if k in per_class)
+    return (ok / n if n else float("nan")), n
+
+
+def write_card(out_dir: Path, report: dict) -> Path:
+    """Write ``MODEL_CARD.md`` from a training report (see ``run_training``)."""
+    labels = report["labels"]
+    complete, few = split_classes(report["train_counts"])
+    s = report["settings"]
+    f = report["features"]
+    esc = "esc50" in report["dataset"].lower()
+    lines = [
+        f"# Model card: {out_dir.name}",
+        "",
+        "Sound-class classifier of ExSampling OSC: MobileNetV2 "
+        f"(α {s['alpha']}, trained from scratch, no ImageNet weights) on one-channel log-mel images, "
+        "exported as a full-int8 TFLite model (int8 input and output).",
+        "",
+        "## Files",
+        "- `model.tflite`: the network; `model.json`: labels and the feature parameters the serving path uses;",
+        "  `report.json`: every number below; `confusion.png`: the cross-validation confusion matrix.",
+        "",
+        "## Data and licence",
+    ]
+    if esc:
+        lines += [
+            "Trained on the ESC-50 clips in `shared/datasets/esc50` (folds 1-4, 839 clips, 50 classes; fold 5 is",
+            "held back for independent evaluation and was never seen). 18 classes are complete there (32 clips);",
+            "the other 32 have 8-12 clips (few-shot).",
+            "",
+            "ESC-50 is licensed **CC BY-NC 3.0** (the ESC-10 subset CC BY 3.0): this model is for",
+            "**non-commercial use only**. Citation:",
+            "",
+            f"> {ESC50_CITATION}",
+        ]
+    else:
+        lines += [f"Trained on `{report['dataset']}` (the performer's own sounds)."]
+    lines += [
+        "",
+        "## Input",
+        f"{f['seconds']} s windows at {f['sample_rate']} Hz → log-mel, {f['n_mels']} mels, n_fft {f['n_fft']}, "
+        f"hop {f['hop_length']}, {f['fmin']}-{f['fmax']} Hz, dB relative to the window's maximum "
+        f"(top {f['top_db']} dB) scaled to [0, 1]. Silence below 20 dB is trimmed first and short sounds are",
+        "looped to fill the window (never zero-padded), in training and in serving alike.",
+        "",
+        "## Training",
+        f"{s['epochs']} epochs, batch {s['batch_size']}, AdamW (lr {s['learning_rate']}, cosine decay, weight decay "
+        f"{s['weight_decay']}), label smoothing {s['label_smoothing']}, class-balanced sampling (1/√count),",
+        f"seed {s['seed']}. Augmentation: random crops of the looped clip (time shift), ±3 mel-bin shifts,",
+        f"SpecAugment time and frequency masks, gain jitter, mixup (α {s['mixup_alpha']}).",
+    ]
+    if "cv" in report:
+        cv = report["cv"]
+        pc = cv["per_class"]
+        acc_c, n_c = group_accuracy(pc, complete)
+        acc_f, n_f = group_accuracy(pc, few)
+        lines += [
+            "",
+            f"## Cross-validation (train on the other folds, validate on fold {report['val_fold']})",
+            "Measured on the exported int8 TFLite model, one 5-second window per clip.",
+            "",
+            "| set | clips | accuracy |",
+            "|---|---|---|",
+            f"| all classes | {cv['n']} | {cv['accuracy']:.1%} |",
+            f"| {len(complete)} complete classes | {n_c} | {acc_c:.1%} |",
+            f"| {len(few)} few-shot classes | {n_f} | {acc_f:.1%} |",
+            "",
+            "Few-shot classes have most of their clips in the validation fold, so in this split the model saw",
+            "only 0-4 examples of each: the number above is a floor. The shipped model trains on all folds.",
+            "",
+            "Per class (correct / clips in the validation fold; training clips in this split):",
+            "",
+            "| class | group | correct | clips | train clips |",
+            "|---|---|---|---|---|",
+        ]
+        trc = report.get("cv_counts_train", {})
+        for label in labels:
+            if label in pc:
+                grp = "complete" if label in complete else "few-shot"
+                lines.append(f"| {label} | {grp} | {pc[label]['correct']} | {pc[label]['n']} | {trc.get(label, 0)} |")
+        lines += ["", "![confusion matrix](confusion.png)"]
+    if "final_fit" in report:
+        lines += [
+            "",
+            "## Shipped model",
+            f"Retrained on all {report['final_fit']['n']} clips with the same settings; its accuracy on its own",
+            f"training clips is {report['final_fit']['accuracy']:.1%} (a fit check, not a claim about new sounds).",
+        ]
+    lines += [
+        "",
+        "## Size and speed",
+        f"- `model.tflite`: {report['size_bytes'] / 1024:.0f} KiB.",
+        f"- One inference, one thread, LiteRT: {report['latency_ms']:.2f} ms median (on the training machine).",
+        "",
+        "## Limits",
+        "- Phones in a venue are not ESC-50: crowd noise, music and reverberation will lower accuracy; below",
+        "  the confidence threshold (default 0.25) the label is `unknown` and the performer decides.",
+        "- Classes outside these 50 are forced into the nearest one; retrain with `exsampling train` on your",
+        "  own sounds (a folder of class sub-folders) for another vocabulary.",
+        "",
+        "## Classes",
+        ", ".join(labels),
+        "",
+    ]
+    path = out_dir / "MODEL_CARD.md"
+    path.write_text("\n".join(lines))
+    return path

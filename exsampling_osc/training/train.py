@@ -1,0 +1,183 @@
+"""``exsampling train``: fit MobileNetV2 on log-mels, export full-int8 TFLite, write the model card."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+import numpy as np
+
+from exsampling_osc.analysis.features import FeatureParams
+from exsampling_osc.training.dataset import Clip, assign_folds, build_arrays, read_dataset
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    epochs: int = 150
+    batch_size: int = 32
+    alpha: float = 0.5
+    learning_rate: float = 3e-3
+    weight_decay: float = 1e-4
+    mixup_alpha: float = 0.4
+    label_smoothing: float = 0.05
+    seed: int = 0
+    threads: int = 0
+
+
+def train_model(x: np.ndarray, y: np.ndarray, n_classes: int, frames: int, settings: TrainSettings,
+                val: tuple[np.ndarray, np.ndarray] | None = None, log=print):
+    """Fit a fresh model on features ``x`` (N, mels, 2·frames) with labels ``y``; returns the model."""
+    import keras
+    import tensorflow as tf
+
+    from exsampling_osc.training.model import augment_batch, build_model
+
+    keras.utils.set_random_seed(settings.seed)
+    tf.config.experimental.enable_op_determinism()
+    if settings.threads:
+        tf.config.threading.set_intra_op_parallelism_threads(settings.threads)
+        tf.config.threading.set_inter_op_parallelism_threads(1)
+    rng = np.random.default_rng(settings.seed)
+    model = build_model((x.shape[1], frames, 1), n_classes, alpha=settings.alpha)
+    steps = max(1, math.ceil(len(x) / settings.batch_size))
+    schedule = keras.optimizers.schedules.CosineDecay(
+        settings.learning_rate, decay_steps=steps * settings.epochs, warmup_target=None
+    )
+    model.compile(
+        optimizer=keras.optimizers.AdamW(schedule, weight_decay=settings.weight_decay),
+        loss=keras.losses.CategoricalCrossentropy(label_smoothing=settings.label_smoothing),
+        metrics=["accuracy"],
+    )
+    counts = np.bincount(y, minlength=n_classes).astype(np.float64)
+    weights = 1.0 / np.sqrt(np.maximum(counts[y], 1.0))
+    weights /= weights.sum()
+    onehot = np.eye(n_classes, dtype=np.float32)
+    val_images = None if val is None else val[0][:, :, :frames, None]
+    for epoch in range(settings.epochs):
+        t0 = time.perf_counter()
+        idx = rng.choice(len(x), size=steps * settings.batch_size, p=weights)
+        losses, accs = [], []
+        for s in range(steps):
+            batch = idx[s * settings.batch_size : (s + 1) * settings.batch_size]
+            xb, yb = augment_batch(x[batch], onehot[y[batch]], frames, rng, settings.mixup_alpha)
+            loss, acc = model.train_on_batch(xb, yb)
+            losses.append(loss)
+            accs.append(acc)
+        line = f"epoch {epoch + 1}/{settings.epochs}: loss {np.mean(losses):.3f} acc {np.mean(accs):.3f}"
+        if val_images is not None and ((epoch + 1) % 5 == 0 or epoch + 1 == settings.epochs):
+            pred = model.predict(val_images, verbose=0, batch_size=64).argmax(axis=1)
+            line += f" val_acc {np.mean(pred == val[1]):.3f}"
+        log(f"{line} ({time.perf_counter() - t0:.1f} s)")
+    return model
+
+
+def run_training(dataset: str | Path, out_dir: str | Path, val_fold: int = 4, final: bool = False,
+                 settings: TrainSettings | None = None, params: FeatureParams | None = None,
+                 limit_per_class: int | None = None, log=print) -> dict:
+    """Cross-validate on ``val_fold`` (0: none) and export; with ``final`` retrain on every fold and
+    export that model to ``out_dir`` (the cross-validation model goes to ``out_dir/cv``)."""
+    from exsampling_osc.training.card import write_card
+    from exsampling_osc.training.export import evaluate, export_tflite
+
+    settings = settings or TrainSettings()
+    params = params or FeatureParams()
+    out_dir = Path(out_dir)
+    clips = assign_folds(read_dataset(dataset), seed=settings.seed)
+    if limit_per_class:
+        clips = _limit(clips, limit_per_class)
+    labels = sorted({c.label for c in clips})
+    log(f"{len(clips)} clips, {len(labels)} classes; computing features")
+    x, y = build_arrays(clips, labels, params, log=log)
+    folds = np.array([c.fold for c in clips])
+    frames = params.frames
+    report: dict = {"settings": asdict(settings), "features": params.to_dict(), "labels": labels,
+                    "dataset": str(dataset), "val_fold": val_fold,
+                    "train_counts": dict(Counter(c.label for c in clips))}
+    if val_fold:
+        tr, va = folds != val_fold, folds == val_fold
+        log(f"cross-validation: train {tr.sum()} clips, validate {va.sum()} clips (fold {val_fold})")
+        t0 = time.perf_counter()
+        model = train_model(x[tr], y[tr], len(labels), frames, settings, (x[va], y[va]), log)
+        report["cv_train_seconds"] = round(time.perf_counter() - t0, 1)
+        cv_dir = out_dir / "cv" if final else out_dir
+        export_tflite(model, x[tr][:, :, :frames], cv_dir, labels, params)
+        ev = evaluate(cv_dir, x[va][:, :, :frames], y[va])
+        report["cv"] = _summary(ev, labels, y[va])
+        report["cv_counts_train"] = dict(Counter(labels[i] for i in y[tr]))
+        log(f"cross-validation accuracy (int8 TFLite): {ev['accuracy']:.3f}")
+        _write_confusion(ev["confusion"], labels, out_dir / "confusion.png")
+    if final or not val_fold:
+        log(f"final model: train on all {len(x)} clips")
+        t0 = time.perf_counter()
+        model = train_model(x, y, len(labels), frames, settings, None, log)
+        report["final_train_seconds"] = round(time.perf_counter() - t0, 1)
+        export_tflite(model, x[:, :, :frames], out_dir, labels, params)
+        report["final_fit"] = _summary(evaluate(out_dir, x[:, :, :frames], y), labels, y)
+    ev_size = (out_dir / "model.tflite").stat().st_size
+    report["size_bytes"] = ev_size
+    report["latency_ms"] = _latency(out_dir, x[:8, :, :frames])
+    (out_dir / "report.json").write_text(json.dumps(report, indent=2) + "\n")
+    write_card(out_dir, report)
+    return report
+
+
+def _limit(clips: list[Clip], n: int) -> list[Clip]:
+    seen: Counter = Counter()
+    out = []
+    for c in clips:
+        if seen[c.label] < n:
+            seen[c.label] += 1
+            out.append(c)
+    return out
+
+
+def _summary(ev: dict, labels: list[str], y: np.ndarray) -> dict:
+    conf = ev["confusion"]
+    per_class = {labels[i]: {"n": int(conf[i].sum()), "correct": int(conf[i, i])} for i in range(len(labels))
+                 if conf[i].sum()}
+    return {"accuracy": round(ev["accuracy"], 4), "per_class": per_class, "n": int(len(y)),
+            "latency_ms": round(ev["latency_ms"], 3)}
+
+
+def _latency(model_dir: Path, images: np.ndarray) -> float:
+    from exsampling_osc.analysis.classify import Classifier
+
+    clf = Classifier(model_dir)
+    for img in images:
+        clf.probabilities(img)
+    times = []
+    for _ in range(50):
+        t = time.perf_counter()
+        clf.probabilities(images[0])
+        times.append(time.perf_counter() - t)
+    return round(float(np.median(times) * 1000), 3)
+
+
+def _write_confusion(confusion: np.ndarray, labels: list[str], path: Path) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return
+    fig, ax = plt.subplots(figsize=(14, 14))
+    norm = confusion / np.maximum(confusion.sum(axis=1, keepdims=True), 1)
+    ax.imshow(norm, cmap="viridis", vmin=0, vmax=1)
+    ax.set_xticks(range(len(labels)), labels, rotation=90, fontsize=7)
+    ax.set_yticks(range(len(labels)), labels, fontsize=7)
+    ax.set_xlabel("predicted")
+    ax.set_ylabel("true")
+    ax.set_title("Cross-validation confusion (rows normalised)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+
+
+def small_params(params: FeatureParams) -> FeatureParams:
+    """Tiny input for smoke tests: 32 mels, 1-second windows."""
+    return replace(params, n_mels=32, seconds=1.0, hop_length=512)

@@ -91,6 +91,19 @@ CORE: tuple[Message, ...] = (
         ("queue", "i", "recordings waiting for analysis"), ("samples", "i", "samples in the library"),
         ("devices", "i", "devices heard from recently")],
        "Periodic status, every few seconds while serving."),
+    _m("/note", TO_DEVICE, [
+        ("track", "s", "track whose sampler plays it"), ("note", "i", "MIDI note 0-127"),
+        ("velocity", "i", "1-127 (gain = velocity/127)"), ("duration", "f", "seconds until note-off")],
+       "Play one note on a track's sampler (composer preview, tests); same semantics as a MIDI note."),
+    _m("/phrase", TO_DEVICE, [
+        ("phrase_id", "i", "number of this phrase"), ("count", "i", "notes that follow as phrase/note"),
+        ("length_beats", "f", "phrase length in beats"), ("midi_path", "s", "absolute path of the .mid file"),
+        ("x", "f", "latent x"), ("y", "f", "latent y")],
+       "A composed phrase (answer to compose); its notes follow as /exsampling/phrase/note."),
+    _m("/phrase/note", TO_DEVICE, [
+        ("phrase_id", "i", "the phrase"), ("index", "i", "0-based note index"), ("note", "i", "MIDI note"),
+        ("velocity", "i", "1-127"), ("start_beats", "f", "onset in beats"), ("duration_beats", "f", "length in beats")],
+       "One note event of a composed phrase."),
     # device → backend
     _m("/hello", TO_BACKEND, [("reply_port", "i", "UDP port on 127.0.0.1 the device listens on"),
                               ("name", "s", "device name, e.g. the track a sampler serves")],

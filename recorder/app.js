@@ -1,0 +1,291 @@
+// The participant page: record (or pick a file), listen back, send, follow what became of the sound.
+
+import { Capture, micErrorText, unsupportedReason } from "./capture.js";
+import { MySounds } from "./status.js";
+import { sendRecording } from "./upload.js";
+import { peakDb, toWavBlob } from "./wav.js";
+
+const $ = (id) => document.getElementById(id);
+const DEFAULTS = {
+  project_name: "",
+  consent: "",
+  stream_url: "",
+  stream_label: "Listen to the performance",
+  max_seconds: 30,
+  sample_rate: 22050, // the analysis rate: lower costs nothing, higher only costs upload time
+  upload_url: "/api/recordings",
+  status_url: "/recorder/status",
+};
+
+function readConfig() {
+  let injected = {};
+  try {
+    injected = JSON.parse($("exsampling-config").textContent || "{}");
+  } catch (_) {
+    injected = {};
+  }
+  return { ...DEFAULTS, ...injected };
+}
+
+const cfg = readConfig();
+const token = new URLSearchParams(location.search).get("token") || "";
+const withToken = (url) => (token ? `${url}${url.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}` : url);
+
+const ui = {
+  record: $("record"), label: $("record-label"), level: $("level"), countdown: $("countdown"),
+  hint: $("capture-hint"), resume: $("resume"), capture: $("capture"), fallback: $("fallback"),
+  fallbackReason: $("fallback-reason"), file: $("file"), review: $("review"), playback: $("playback"),
+  reviewInfo: $("review-info"), send: $("send"), again: $("again"), progress: $("progress"),
+  message: $("message"), error: $("error"), geo: $("geo"),
+};
+
+const fmt = (s) => {
+  const t = Math.max(0, Math.ceil(s));
+  return `${Math.floor(t / 60)}:${String(t % 60).padStart(2, "0")}`;
+};
+
+let state = "idle"; // idle | starting | recording | stopping | review | sending
+let take = null; // {blob, seconds, sampleRate, name}
+let previewUrl = "";
+let levelDb = -Infinity;
+let position = null;
+
+const sounds = new MySounds($("sounds"), withToken(cfg.status_url), `exsampling:${token}:sounds`);
+
+function say(text) {
+  ui.message.textContent = text;
+}
+function fail(text) {
+  ui.error.textContent = text;
+}
+
+function setState(next) {
+  state = next;
+  document.body.dataset.state = next;
+  const recording = next === "recording";
+  ui.record.classList.toggle("recording", recording);
+  ui.record.setAttribute("aria-pressed", String(recording));
+  ui.label.textContent = recording ? "Stop" : next === "starting" ? "Starting…" : "Record";
+  ui.record.disabled = !(next === "idle" || next === "recording" || next === "review") || !capture;
+  ui.review.hidden = !(next === "review" || next === "sending");
+  ui.send.disabled = next === "sending";
+  ui.again.disabled = next === "sending";
+  ui.progress.hidden = next !== "sending";
+  if (!recording) {
+    ui.level.style.width = "0";
+    ui.countdown.textContent = fmt(cfg.max_seconds);
+  }
+}
+
+// ---- live capture ---------------------------------------------------------------------------------
+const reason = unsupportedReason();
+const capture = reason
+  ? null
+  : new Capture({
+      onBlock(block, seconds) {
+        levelDb = Math.max(levelDb, peakDb(block));
+        ui.countdown.textContent = fmt(cfg.max_seconds - seconds);
+        if (seconds >= cfg.max_seconds && state === "recording") stop();
+      },
+      onState(ctxState) {
+        ui.resume.hidden = ctxState === "running";
+      },
+    });
+
+function showFallback(why) {
+  ui.fallbackReason.hidden = !why;
+  ui.fallbackReason.textContent = why ? `${why} You can send a sound file instead.` : "";
+  ui.fallback.classList.add("only");
+  if (why) {
+    ui.capture.hidden = true;
+  }
+}
+
+function meterLoop() {
+  if (state !== "recording") return;
+  const pct = Number.isFinite(levelDb) ? Math.max(0, Math.min(100, ((levelDb + 60) / 60) * 100)) : 0;
+  ui.level.style.width = `${pct}%`;
+  levelDb = -Infinity;
+  requestAnimationFrame(meterLoop);
+}
+
+async function start() {
+  fail("");
+  say("");
+  discardTake();
+  setState("starting");
+  try {
+    await capture.start();
+  } catch (err) {
+    setState("idle");
+    showFallback(micErrorText(err));
+    return;
+  }
+  setState("recording");
+  ui.hint.textContent = "Recording… tap Stop when you are done.";
+  requestAnimationFrame(meterLoop);
+}
+
+async function stop() {
+  if (state !== "recording") return;
+  setState("stopping");
+  const { channels, sampleRate } = await capture.stop();
+  ui.hint.textContent = "Tap to record, tap again to stop.";
+  if (!channels[0].length) {
+    setState("idle");
+    fail("Nothing was recorded. Tap Record and allow the microphone.");
+    return;
+  }
+  const out = toWavBlob(channels, sampleRate, cfg.sample_rate);
+  useTake({ ...out, name: "recording.wav", captureRate: sampleRate });
+}
+
+function discardTake() {
+  if (previewUrl) URL.revokeObjectURL(previewUrl);
+  previewUrl = "";
+  take = null;
+  ui.playback.removeAttribute("src");
+}
+
+function useTake(t) {
+  discardTake();
+  take = t;
+  previewUrl = URL.createObjectURL(t.blob);
+  ui.playback.src = previewUrl;
+  const kb = Math.round(t.blob.size / 1024);
+  ui.reviewInfo.textContent = t.seconds
+    ? `${t.seconds.toFixed(1)} s, ${kb} KB. Listen, then send it or record again.`
+    : `${kb} KB. Listen, then send it.`;
+  setState("review");
+  ui.send.focus();
+}
+
+ui.record.addEventListener("click", () => {
+  if (state === "recording") stop();
+  else if (state === "idle" || state === "review") start();
+});
+ui.resume.addEventListener("click", () => capture && capture.resume());
+// iOS: an interrupted context (a call, the app in the background) only resumes from a tap.
+document.addEventListener("pointerdown", () => capture && capture.resume(), { passive: true });
+
+// ---- file fallback ---------------------------------------------------------------------------------
+async function fileToTake(file) {
+  // Decode in the page when the browser can (AAC, Opus, MP3...), so the server gets a WAV it reads.
+  const Offline = window.OfflineAudioContext || window.webkitOfflineAudioContext;
+  if (Offline) {
+    try {
+      const bytes = await file.arrayBuffer();
+      const ctx = new Offline(1, 1, cfg.sample_rate || 22050);
+      const audio = await ctx.decodeAudioData(bytes);
+      const channels = [];
+      for (let c = 0; c < audio.numberOfChannels; c++) channels.push(audio.getChannelData(c));
+      const out = toWavBlob(channels, audio.sampleRate, cfg.sample_rate);
+      return { ...out, name: file.name.replace(/\.[^.]*$/, "") + ".wav" };
+    } catch (_) {
+      /* the server decides whether it can read the original */
+    }
+  }
+  return { blob: file, seconds: 0, name: file.name };
+}
+
+ui.file.addEventListener("change", async () => {
+  const file = ui.file.files && ui.file.files[0];
+  if (!file) return;
+  fail("");
+  say("");
+  const t = await fileToTake(file);
+  ui.file.value = "";
+  if (t.seconds > cfg.max_seconds + 0.5) {
+    fail(`That sound lasts ${Math.round(t.seconds)} s; the limit is ${cfg.max_seconds} s. Choose a shorter one.`);
+    return;
+  }
+  useTake(t);
+});
+
+// ---- location (opt-in) -----------------------------------------------------------------------------
+function locate(maxAge) {
+  return new Promise((resolve) => {
+    if (!navigator.geolocation) return resolve(null);
+    navigator.geolocation.getCurrentPosition(
+      (p) => resolve(p.coords),
+      () => resolve(null),
+      { enableHighAccuracy: false, timeout: 5000, maximumAge: maxAge },
+    );
+  });
+}
+
+ui.geo.addEventListener("change", async () => {
+  position = null;
+  if (!ui.geo.checked) return;
+  if (!navigator.geolocation || !window.isSecureContext) {
+    ui.geo.checked = false;
+    fail("This browser cannot share a location from this page.");
+    return;
+  }
+  position = await locate(0);
+  if (!position) {
+    ui.geo.checked = false;
+    fail("Location was not shared; your sounds are sent without it.");
+  }
+});
+
+// ---- sending -----------------------------------------------------------------------------------------
+ui.send.addEventListener("click", async () => {
+  if (!take || state === "sending") return;
+  fail("");
+  setState("sending");
+  say("Sending…");
+  if (ui.geo.checked) position = (await locate(60000)) || position;
+  const fields = { audio: new File([take.blob], take.name, { type: take.blob.type || "audio/wav" }) };
+  if (ui.geo.checked && position) {
+    fields.latitude = position.latitude;
+    fields.longitude = position.longitude;
+    fields.accuracy = position.accuracy;
+  }
+  const result = await sendRecording(withToken(cfg.upload_url), fields, {
+    onProgress: (f) => {
+      ui.progress.value = f;
+    },
+    onRetry: (attempt, delay, why) => say(`Connection problem (${why}); trying again in ${Math.round(delay / 1000)} s…`),
+  });
+  if (result.ok) {
+    discardTake();
+    setState("idle");
+    const id = result.body.id;
+    say(`Sent. Sound ${id} is on its way; see below what becomes of it.`);
+    if (id !== undefined) sounds.add(id);
+    if (!capture) ui.file.focus();
+    else ui.record.focus();
+  } else {
+    setState("review");
+    say("");
+    fail(result.message);
+  }
+});
+
+ui.again.addEventListener("click", () => {
+  discardTake();
+  fail("");
+  say("");
+  setState("idle");
+  if (capture) start();
+});
+
+// ---- page text from the server's config ----------------------------------------------------------------
+if (cfg.project_name) {
+  $("project-name").textContent = cfg.project_name;
+  document.title = `${cfg.project_name}: record a sound`;
+}
+if (cfg.consent) $("consent").textContent = cfg.consent;
+if (cfg.stream_url) {
+  $("stream-link").href = cfg.stream_url;
+  $("stream-link").textContent = cfg.stream_label || DEFAULTS.stream_label;
+  $("stream").hidden = false;
+}
+$("max-length").textContent = fmt(cfg.max_seconds);
+if (!token) fail("This link has no session token: scan the QR code in the room to get the right link.");
+
+setState("idle");
+if (!capture) showFallback(reason);
+sounds.poll();
+document.body.dataset.ready = "1";

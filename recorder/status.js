@@ -1,0 +1,112 @@
+// "My sounds": the recordings sent from this phone and what became of them, polled from the server
+// (GET /recorder/status?ids=...) while any of them is still on its way. Kept in localStorage so a
+// reload keeps the list.
+
+const FINAL = new Set(["analysed", "refused", "missing"]);
+const POLL_MS = 1500;
+
+/** One line of words for a recording's status object (see recorder_routes.status_of). */
+export function describe(rec) {
+  if (rec.phase === "refused") return [`refused: ${rec.reason || "the sound could not be used"}`];
+  if (rec.phase === "missing") return ["no longer in the library"];
+  if (rec.phase === "received") return ["received, waiting for analysis"];
+  if (rec.phase === "analysing") return ["received, analysing…"];
+  if (rec.phase === "sending") return [rec.reason || "sending…"];
+  const lines = [];
+  for (const p of rec.pieces || []) {
+    const pct = Math.round((p.confidence || 0) * 100);
+    let line = `analysed as ${p.label} (${pct} %)`;
+    if (p.state === "rejected") line += " · not used by the performers";
+    else if (p.track) line += ` → on track ${p.track}`;
+    lines.push(line);
+  }
+  return lines.length ? lines : ["analysed"];
+}
+
+export class MySounds {
+  constructor(listEl, statusUrl, storageKey) {
+    this.listEl = listEl;
+    this.statusUrl = statusUrl;
+    this.key = storageKey;
+    this.items = new Map(); // id -> status object
+    this.timer = null;
+    for (const rec of this.load()) this.items.set(rec.id, rec);
+    this.render();
+    document.addEventListener("visibilitychange", () => {
+      if (!document.hidden) this.poll();
+    });
+  }
+
+  load() {
+    try {
+      return JSON.parse(localStorage.getItem(this.key) || "[]");
+    } catch (_) {
+      return [];
+    }
+  }
+
+  save() {
+    try {
+      localStorage.setItem(this.key, JSON.stringify([...this.items.values()].slice(-30)));
+    } catch (_) {
+      /* private mode: the list lives for this visit only */
+    }
+  }
+
+  /** A new upload acknowledged by the server with `id`. */
+  add(id, when = Date.now()) {
+    this.items.set(id, { id, phase: "received", pieces: [], when });
+    this.save();
+    this.render();
+    this.poll();
+  }
+
+  pending() {
+    return [...this.items.values()].filter((r) => !FINAL.has(r.phase)).map((r) => r.id);
+  }
+
+  async poll() {
+    clearTimeout(this.timer);
+    const ids = this.pending();
+    if (!ids.length) return;
+    try {
+      const sep = this.statusUrl.includes("?") ? "&" : "?";
+      const res = await fetch(`${this.statusUrl}${sep}ids=${ids.join(",")}`, { cache: "no-store" });
+      if (res.ok) {
+        const body = await res.json();
+        for (const rec of body.recordings || []) {
+          const old = this.items.get(rec.id) || {};
+          this.items.set(rec.id, { ...old, ...rec });
+        }
+        this.save();
+        this.render();
+      }
+    } catch (_) {
+      /* offline for a moment: try again on the next tick */
+    }
+    if (this.pending().length && !document.hidden) this.timer = setTimeout(() => this.poll(), POLL_MS);
+  }
+
+  render() {
+    const items = [...this.items.values()].sort((a, b) => b.id - a.id);
+    this.listEl.replaceChildren(
+      ...items.map((rec) => {
+        const li = document.createElement("li");
+        li.className = `sound ${rec.phase}`;
+        li.dataset.id = rec.id;
+        const title = document.createElement("span");
+        title.className = "sound-title";
+        title.textContent = `Sound ${rec.id}`;
+        li.append(title);
+        for (const line of describe(rec)) {
+          const p = document.createElement("span");
+          p.className = "sound-line";
+          p.textContent = line;
+          li.append(p);
+        }
+        return li;
+      }),
+    );
+    this.listEl.closest("section").hidden = items.length === 0;
+  }
+}

@@ -1,0 +1,88 @@
+// Sending a recording: XMLHttpRequest (for upload progress), automatic retry when the connection drops.
+
+/** Waits (ms) before each retry after a network failure; the last one repeats. */
+export const RETRY_DELAYS = [1000, 2000, 4000, 8000, 15000];
+/** Give up after this many attempts (about two minutes of trying). */
+export const MAX_ATTEMPTS = 12;
+const RETRY_STATUS = new Set([0, 502, 503, 504]);
+
+/** Plain words for a refused upload: the server's own message, with what to do about it. */
+export function refusalText(status, message) {
+  const said = message || `the server answered ${status}`;
+  if (status === 403) return `Refused: ${said} Scan the QR code again to get a fresh link.`;
+  if (status === 413) return `Too large: ${said} Record a shorter sound.`;
+  if (status === 429) return `Slow down: ${said}`;
+  if (status === 415 || status === 422) return `Refused: ${said}`;
+  return `Refused: ${said}`;
+}
+
+function once(xhrFactory, url, form, onProgress) {
+  return new Promise((resolve) => {
+    const xhr = xhrFactory();
+    xhr.open("POST", url);
+    xhr.timeout = 120000;
+    xhr.responseType = "text";
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total);
+    };
+    const fail = (why) => resolve({ status: 0, body: null, network: why });
+    xhr.onerror = () => fail("the connection dropped");
+    xhr.ontimeout = () => fail("the server took too long");
+    xhr.onabort = () => fail("the upload was interrupted");
+    xhr.onload = () => {
+      let body = null;
+      try {
+        body = JSON.parse(xhr.responseText);
+      } catch (_) {
+        body = null;
+      }
+      resolve({ status: xhr.status, body });
+    };
+    xhr.send(form);
+  });
+}
+
+function sleep(ms) {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function waitOnline() {
+  if (navigator.onLine !== false) return Promise.resolve();
+  return new Promise((r) => window.addEventListener("online", () => r(), { once: true }));
+}
+
+/**
+ * POST `fields` (a plain object; Blob values become files) to `url`.
+ * Resolves {ok: true, body} or {ok: false, status, message}; network failures and gateway errors are
+ * retried with growing waits, refusals (4xx) are not. `hooks.onProgress(fraction)`,
+ * `hooks.onRetry(attempt, delayMs, why)`.
+ */
+export async function sendRecording(url, fields, hooks = {}, xhrFactory = () => new XMLHttpRequest()) {
+  const onProgress = hooks.onProgress || (() => {});
+  let last = null;
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+    const form = new FormData();
+    for (const [key, value] of Object.entries(fields)) {
+      if (value === null || value === undefined) continue;
+      if (value instanceof Blob) form.append(key, value, value.name || "recording.wav");
+      else form.append(key, String(value));
+    }
+    onProgress(0);
+    const res = await once(xhrFactory, url, form, onProgress);
+    if (res.status >= 200 && res.status < 300) {
+      onProgress(1);
+      return { ok: true, body: res.body || {} };
+    }
+    const message = res.body && res.body.error ? String(res.body.error) : "";
+    if (!RETRY_STATUS.has(res.status)) {
+      return { ok: false, status: res.status, message: refusalText(res.status, message) };
+    }
+    last = res.network || message || `the server answered ${res.status}`;
+    if (attempt === MAX_ATTEMPTS) break;
+    const delay = RETRY_DELAYS[Math.min(attempt - 1, RETRY_DELAYS.length - 1)];
+    hooks.onRetry && hooks.onRetry(attempt, delay, last);
+    await sleep(delay);
+    await waitOnline();
+  }
+  return { ok: false, status: 0, message: `Could not send: ${last}. Tap Send to try again.` };
+}

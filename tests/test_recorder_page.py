@@ -7,7 +7,6 @@ import functools
 import io
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -93,7 +92,8 @@ def test_resampler_keeps_the_band_and_removes_aliases(browser, static_url):
         """async () => {
             const { resample } = await import('/recorder/wav.js');
             const rms = (a) => Math.sqrt(a.reduce((s, v) => s + v * v, 0) / a.length);
-            const tone = (f) => Float32Array.from({ length: 48000 }, (_, i) => Math.sin(2 * Math.PI * f * i / 48000));
+            const tone = (f) => Float32Array.from({ length: 48000 },
+                (_, i) => Math.sin(2 * Math.PI * f * i / 48000));
             const out = {};
             for (const f of [1000, 9000, 15000]) {
               const y = resample(tone(f), 48000, 22050);

@@ -72,7 +72,33 @@ def train_model(x: np.ndarray, y: np.ndarray, n_classes: int, frames: int, setti
             pred = model.predict(val_images, verbose=0, batch_size=64).argmax(axis=1)
             line += f" val_acc {np.mean(pred == val[1]):.3f}"
         log(f"{line} ({time.perf_counter() - t0:.1f} s)")
+    recalibrate_batchnorm(model, x[:, :, :frames, None], rng)
     return model
+
+
+def recalibrate_batchnorm(model, images: np.ndarray, rng: np.random.Generator, n: int = 256) -> None:
+    """Set every BatchNorm's moving mean/variance to the statistics of ``n`` clean training images.
+
+    With a few hundred steps per run the moving averages trail the weights, and the model in inference
+    mode can collapse to one class; one pass in training mode with momentum 0 fixes that ("precise BN").
+    """
+    import keras
+
+    layers = [layer for layer in _all_layers(model) if isinstance(layer, keras.layers.BatchNormalization)]
+    saved = [layer.momentum for layer in layers]
+    for layer in layers:
+        layer.momentum = 0.0
+    pick = rng.choice(len(images), size=min(n, len(images)), replace=False)
+    model(images[np.sort(pick)], training=True)
+    for layer, momentum in zip(layers, saved, strict=True):
+        layer.momentum = momentum
+
+
+def _all_layers(model):
+    for layer in model.layers:
+        yield layer
+        if hasattr(layer, "layers"):
+            yield from _all_layers(layer)
 
 
 def run_training(dataset: str | Path, out_dir: str | Path, val_fold: int = 4, final: bool = False,

@@ -175,7 +175,7 @@ async function fileToTake(file) {
   if (Offline) {
     try {
       const bytes = await file.arrayBuffer();
-      const ctx = new Offline(1, 1, cfg.sample_rate || 22050);
+      const ctx = new Offline(1, 1, cfg.sample_rate || 48000);
       const audio = await ctx.decodeAudioData(bytes);
       const channels = [];
       for (let c = 0; c < audio.numberOfChannels; c++) channels.push(audio.getChannelData(c));

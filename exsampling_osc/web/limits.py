@@ -1,7 +1,7 @@
 """Per-client limits for participant uploads: at most N uploads per client in any 60-second window.
 
 :class:`RateLimiter` is a thread-safe sliding window keyed by any string; :func:`client_key` says who a
-request comes from. The recorder routes register :meth:`RateLimiter.guard` into ``service.upload_guards``.
+request comes from. The recorder routes register a guard built on both into ``service.upload_guards``.
 """
 
 from __future__ import annotations

@@ -1,0 +1,192 @@
+"""The participant page: ``/`` and ``/recorder/...`` (static files from the shipped ``recorder/`` folder),
+its settings, and ``/recorder/status`` (what became of this phone's recordings, polled by the page).
+
+Settings come from the ``recorder:`` section of the YAML config (all optional)::
+
+    recorder:
+      project_name: ExSampling            # page title and heading
+      consent: "Your sound is ..."        # one short paragraph: what happens to the sound
+      stream_url: https://...             # the performance's stream, shown as a link when set
+      stream_label: Listen live
+      max_seconds: 30                     # longest recording (countdown in the page)
+      sample_rate: 22050                  # rate the page sends (0: the phone's own rate)
+      uploads_per_minute: 6               # per client (IP address); 0: no limit
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+import bottle
+import soundfile as sf
+
+from exsampling_osc.errors import ConfigError
+from exsampling_osc.resources import shipped
+from exsampling_osc.web.limits import RateLimiter, client_key
+
+CONFIG_ELEMENT = '<script id="exsampling-config" type="application/json">{}</script>'
+MAX_STATUS_IDS = 50
+
+
+@dataclass(frozen=True)
+class RecorderSettings:
+    """What the page shows and enforces."""
+
+    project_name: str = "ExSampling"
+    consent: str = ("Your sound is sent to the performers' computer, analysed by a sound classifier, and "
+                    "may be played live in this performance. It is kept in the performance's sound library.")
+    stream_url: str = ""
+    stream_label: str = "Listen to the performance"
+    max_seconds: float = 30.0
+    sample_rate: int = 22050
+    uploads_per_minute: int = 6
+
+    @classmethod
+    def from_config(cls, config) -> RecorderSettings:
+        """Read ``config.recorder`` (a dict; missing means defaults); a bad value is a ConfigError."""
+        raw = getattr(config, "recorder", None) or {}
+        where = str(getattr(config, "path", "config"))
+
+        def fail(key: str, what: str) -> ConfigError:
+            line = config.line(f"recorder.{key}") if hasattr(config, "line") else 1
+            return ConfigError(f"{where}:{line}: recorder.{key}: {what}")
+
+        if not isinstance(raw, dict):
+            raise fail("", "`recorder` must be a mapping")
+        known = {f.name: f for f in fields(cls)}
+        values = {}
+        for key, value in raw.items():
+            if key not in known:
+                raise fail(key, f"unknown setting (known: {', '.join(known)})")
+            kind = type(getattr(cls, key))
+            if kind is str:
+                if not isinstance(value, str):
+                    raise fail(key, f"must be text, not {value!r}")
+            elif isinstance(value, bool) or not isinstance(value, int | float):
+                raise fail(key, f"must be a number, not {value!r}")
+            elif value < 0 or (key == "max_seconds" and not 1 <= value <= 600):
+                raise fail(key, f"{value!r} is out of range")
+            elif key == "sample_rate" and value and not 8000 <= value <= 192000:
+                raise fail(key, f"{value!r} is not a sample rate (8000-192000, or 0 for the phone's own)")
+            values[key] = kind(value)
+        if values.get("stream_url") and not values["stream_url"].startswith(("https://", "http://")):
+            raise fail("stream_url", "must start with https:// or http://")
+        return cls(**values)
+
+    def page_config(self) -> dict:
+        """The JSON the page reads (without the rate limit, which the page does not need)."""
+        data = asdict(self)
+        data.pop("uploads_per_minute")
+        return data
+
+
+def render_index(template: str, settings: RecorderSettings) -> str:
+    """index.html with the settings in its JSON element (``</`` escaped so text cannot close the script)."""
+    payload = json.dumps(settings.page_config(), ensure_ascii=False).replace("</", "<\\/")
+    return template.replace(CONFIG_ELEMENT, CONFIG_ELEMENT.replace("{}", payload), 1)
+
+
+def status_of(recording_id: int, rec: dict | None, track_of=None) -> dict:
+    """A participant's view of one recording: phase (received, analysed, refused, missing), the reason
+    of a refusal, and per piece the label, confidence, track and state. Nothing else (no location)."""
+    if rec is None:
+        return {"id": recording_id, "phase": "missing", "pieces": []}
+    status = rec.get("status", "received")
+    if status == "failed":
+        return {"id": recording_id, "phase": "refused", "reason": rec.get("error") or "", "pieces": []}
+    if status != "analysed":
+        return {"id": recording_id, "phase": "received", "pieces": []}
+    pieces = []
+    for s in rec.get("samples") or []:
+        label = s.get("overridden_label") or s.get("label") or "unknown"
+        track = s.get("track") or (track_of(label) if track_of else "")
+        pieces.append({"label": label, "confidence": round(float(s.get("confidence") or 0.0), 3),
+                       "track": track, "state": s.get("state", "ready")})
+    return {"id": recording_id, "phase": "analysed", "pieces": pieces}
+
+
+class TooLong(Exception):
+    """A recording longer than the page's maximum (the page stops by itself; a picked file may not)."""
+
+    status = 422
+
+
+def check_length(upload, max_seconds: float, slack: float = 1.0) -> None:
+    """Raise :class:`TooLong` when the uploaded file's header says it lasts over ``max_seconds`` (+ slack).
+
+    Files soundfile cannot read are left for the upload route to refuse with its own message.
+    """
+    if upload is None or not max_seconds:
+        return
+    stream = upload.file
+    try:
+        info = sf.info(stream)
+    except Exception:  # noqa: BLE001 - unreadable here means: let the decoder say why
+        return
+    finally:
+        stream.seek(0)
+    seconds = info.frames / info.samplerate if info.samplerate else 0.0
+    if seconds > max_seconds + slack:
+        raise TooLong(f"the sound lasts {seconds:.0f} s; the limit is {max_seconds:.0f} s. "
+                      "Send a shorter one.")
+
+
+def _json_error(status: int, message: str) -> str:
+    bottle.response.status = status
+    bottle.response.content_type = "application/json"
+    return json.dumps({"error": message})
+
+
+def install(app: bottle.Bottle, service) -> None:
+    """Add the participant page and its status route to ``app``; register the per-client upload limit."""
+    root: Path = shipped("recorder")
+    settings = RecorderSettings.from_config(getattr(service, "config", None))
+    limiter = RateLimiter(settings.uploads_per_minute)
+
+    def upload_rate_guard(request) -> None:
+        limiter.check(client_key(request.environ))
+
+    def upload_length_guard(request) -> None:
+        check_length(request.files.get("audio"), settings.max_seconds)
+
+    service.upload_guards.extend([upload_length_guard, upload_rate_guard])
+    app.config["exsampling.recorder"] = settings
+
+    def page() -> str:
+        bottle.response.content_type = "text/html; charset=utf-8"
+        bottle.response.set_header("Cache-Control", "no-cache")
+        return render_index((root / "index.html").read_text(encoding="utf-8"), settings)
+
+    @app.get("/")
+    def index():
+        return page()
+
+    @app.get("/recorder")
+    @app.get("/recorder/")
+    @app.get("/recorder/index.html")
+    def recorder_index():
+        return page()
+
+    @app.get("/recorder/status")
+    def recorder_status():
+        if not service.tokens.check(bottle.request.query.get("token")):
+            return _json_error(403, "this link's token is not valid any more: scan the QR code again")
+        try:
+            ids = [int(x) for x in bottle.request.query.get("ids", "").split(",") if x.strip()]
+        except ValueError:
+            return _json_error(400, "ids must be recording numbers separated by commas")
+        mapping = getattr(service, "mapping", None)
+        track_of = mapping.track_of if mapping is not None else None
+        out = [status_of(i, service.get_recording(i), track_of) for i in ids[:MAX_STATUS_IDS]]
+        bottle.response.content_type = "application/json"
+        bottle.response.set_header("Cache-Control", "no-store")
+        return json.dumps({"recordings": out})
+
+    @app.get("/recorder/<path:path>")
+    def recorder_file(path: str):
+        response = bottle.static_file(path, root=str(root))
+        if isinstance(response, bottle.HTTPResponse) and response.status_code < 400:
+            response.set_header("Cache-Control", "no-cache")
+        return response

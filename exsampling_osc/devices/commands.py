@@ -1,0 +1,56 @@
+"""``exsampling devices generate | build | install``: the Max for Live devices."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def register(sub) -> None:
+    p = sub.add_parser("devices", help="Max for Live devices: generate patches, build .amxd, install")
+    dsub = p.add_subparsers(dest="devices_command", metavar="ACTION", required=True)
+    g = dsub.add_parser("generate", help="write patches/*.maxpat from the OSC declaration")
+    g.add_argument("--patches", type=Path, default=None, help="folder for the .maxpat files")
+    g.set_defaults(func=run_generate)
+    b = dsub.add_parser("build", help="validate patches/*.maxpat and write amxd/*.amxd")
+    b.add_argument("--patches", type=Path, default=None, help="folder of the .maxpat files")
+    b.add_argument("--out", type=Path, default=None, help="output folder (default: amxd/ beside patches/)")
+    b.set_defaults(func=run_build)
+    i = dsub.add_parser("install", help="copy the devices into the Max for Live User Library")
+    i.add_argument("--user-library", type=Path, default=None, help="Ableton User Library folder")
+    i.add_argument("--amxd", type=Path, default=None, help="folder of built .amxd files")
+    i.add_argument("--python", default=None, help="Python the hub starts (default: this one)")
+    i.set_defaults(func=run_install)
+
+
+def _amxd_dir(path: Path | None) -> Path:
+    from exsampling_osc.devices.install import patches_dir
+
+    return path or patches_dir().parent / "amxd"
+
+
+def run_generate(args) -> int:
+    from exsampling_osc.devices.install import generate
+
+    for path in generate(args.patches):
+        print(path)
+    return 0
+
+
+def run_build(args) -> int:
+    from exsampling_osc.devices.install import build
+
+    for path in build(_amxd_dir(args.out), args.patches):
+        print(path)
+    return 0
+
+
+def run_install(args) -> int:
+    from exsampling_osc.devices.install import build, install, user_library
+
+    amxd_dir = _amxd_dir(args.amxd)
+    if args.amxd is None and not (amxd_dir / "exsampling-hub.amxd").exists():
+        build(amxd_dir)
+    library = args.user_library or user_library()
+    for path in install(amxd_dir, library, args.python):
+        print(path)
+    return 0

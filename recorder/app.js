@@ -289,3 +289,4 @@ setState("idle");
 if (!capture) showFallback(reason);
 sounds.poll();
 document.body.dataset.ready = "1";
+performance.mark("exsampling-ready");

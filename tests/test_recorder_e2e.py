@@ -1,0 +1,184 @@
+"""The participant's whole path with real parts: ``exsampling serve --https`` (self-signed certificate) in a
+subprocess, headless Chromium with a WAV file as its microphone, liblo's ``oscdump`` as the device.
+
+Record → stop → send; the recording reaches the library, is analysed, ``/exsampling/sample`` reaches the
+OSC listener and the page shows the label. Also: the file fallback, a wrong token, a dropped connection
+retried (oversize and the per-client limit: test_recorder_refusals.py)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from exsampling_osc.resources import default_model_dir
+
+pytest.importorskip("playwright")
+from playwright.sync_api import sync_playwright  # noqa: E402
+from recorder_support import OscDump, Serve, launch, new_phone_page, record, write_tone  # noqa: E402
+
+LABELS = set(json.loads((default_model_dir() / "model.json").read_text())["labels"]) | {"unknown"}
+LABEL_LINE = re.compile(r"analysed as (\S+) \((\d+) %\)")
+
+
+def _config(tmp: Path, **recorder) -> Path:
+    """The packaged config plus a ``recorder:`` section and top-level overrides."""
+    from exsampling_osc.mapping.config import DEFAULT_CONFIG
+
+    text = DEFAULT_CONFIG.read_text()
+    top = {k: recorder.pop(k) for k in list(recorder) if k == "max_upload_mb"}
+    for key, value in top.items():
+        text += f"\n{key}: {json.dumps(value)}\n"
+    if recorder:
+        text += "\nrecorder:\n" + "".join(f"  {k}: {json.dumps(v)}\n" for k, v in recorder.items())
+    path = tmp / "config.yaml"
+    path.write_text(text)
+    return path
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    """One backend, one OSC listener, one browser for the module."""
+    tmp = tmp_path_factory.mktemp("e2e")
+    mic = write_tone(tmp / "mic.wav", seconds=3.0, freq=523.25)
+    osc = OscDump()
+    config = _config(tmp, project_name="Night Market Sounds", consent="We keep your sound for tonight only.",
+                     stream_url="https://stream.example.org/live", uploads_per_minute=30)
+    serve = Serve(tmp / "data", osc.port, "--https", "--config", str(config))
+    with sync_playwright() as p:
+        browser = launch(p, mic)
+        try:
+            yield {"serve": serve, "osc": osc, "browser": browser, "tmp": tmp}
+        finally:
+            browser.close()
+            serve.close()
+            osc.close()
+
+
+def _wait_label(page, rid: int, timeout: float = 60.0) -> tuple[str, int]:
+    item = page.locator(f"#sounds li[data-id='{rid}']")
+    item.filter(has_text="analysed as").wait_for(timeout=timeout * 1000)
+    match = LABEL_LINE.search(item.inner_text())
+    assert match, item.inner_text()
+    return match.group(1), int(match.group(2))
+
+
+def _sent_id(page) -> int:
+    page.wait_for_selector("body[data-state='idle']", timeout=30000)
+    msg = page.text_content("#message")
+    match = re.search(r"Sound (\d+) is on its way", msg or "")
+    assert match, (msg, page.text_content("#error"))
+    return int(match.group(1))
+
+
+def test_record_send_analyse_osc_and_label_on_screen(env):
+    serve, osc = env["serve"], env["osc"]
+    assert serve.ready["participant_url"].startswith("https://")
+    page = new_phone_page(env["browser"])
+    page.goto(serve.ready["participant_url"])
+    assert page.text_content("h1") == "Night Market Sounds"
+    assert page.text_content("#consent") == "We keep your sound for tonight only."
+    assert page.get_attribute("#stream-link", "href") == "https://stream.example.org/live"
+    assert page.evaluate("window.isSecureContext") and page.evaluate("location.protocol") == "https:"
+
+    record(page, 2.0)
+    page.click("#send")
+    rid = _sent_id(page)
+    label, pct = _wait_label(page, rid)
+    assert label in LABELS
+
+    rec = serve.get_json(f"/api/recordings/{rid}")
+    assert rec["samples"], rec
+    first = rec["samples"][0]
+    assert (first.get("overridden_label") or first["label"]) == label
+    assert abs(round(first["confidence"] * 100) - pct) <= 1
+    stored, sr = sf.read(rec.get("path") or first["path"])
+    assert sr in (22050, 48000) and 0.5 < stored.shape[0] / sr < 3.5
+
+    line = osc.out.wait_for(lambda s: "/exsampling/sample" in s and f" {rid} " in f" {s} ", 20)
+    assert line is not None, osc.out.lines[-10:]
+    assert label in line
+    track = page.locator(f"#sounds li[data-id='{rid}']").inner_text()
+    assert f"on track {first['track']}" in track if first.get("track") else "on track" in track
+    # record again without reloading
+    record(page, 1.0)
+    assert page.is_visible("#send")
+    assert page.js_errors == []
+    page.context.close()
+
+
+def test_wrong_token_is_refused_in_words(env):
+    serve = env["serve"]
+    page = new_phone_page(env["browser"])
+    page.goto(serve.base + "/?token=not-the-token")
+    record(page, 1.0)
+    page.click("#send")
+    page.wait_for_selector("#error:not(:empty)")
+    error = page.text_content("#error")
+    assert error.startswith("Refused:") and "QR code" in error
+    assert page.evaluate("document.body.dataset.state") == "review"  # the take is kept: nothing lost
+    page.context.close()
+
+
+def test_file_fallback_without_a_microphone(env, tmp_path):
+    """A browser with no capture device gets the file input; an unreadable file is refused in words."""
+    serve = env["serve"]
+    from playwright.sync_api import sync_playwright as again  # a second browser: no fake microphone
+
+    with again() as p:
+        browser = launch(p, None, fake_ui=False)
+        try:
+            page = new_phone_page(browser)
+            page.goto(serve.ready["participant_url"])
+            page.wait_for_selector("body[data-ready='1']")
+            page.click("#record")
+            page.wait_for_selector("#fallback-reason:not([hidden])")
+            assert "send a sound file instead" in page.text_content("#fallback-reason")
+            assert not page.is_visible("#capture")
+            sr = 44100
+            t = np.arange(sr) / sr
+            path = tmp_path / "bell.ogg"
+            sf.write(str(path), 0.4 * np.sin(2 * np.pi * 880 * t) * np.exp(-3 * t), sr)
+            page.set_input_files("#file", str(path))
+            page.wait_for_selector("body[data-state='review']")
+            page.click("#send")
+            rid = _sent_id(page)
+            assert _wait_label(page, rid)[0] in LABELS
+
+            junk = tmp_path / "notes.wav"
+            junk.write_bytes(b"this is not audio at all" * 100)
+            page.set_input_files("#file", str(junk))
+            page.wait_for_selector("body[data-state='review']")
+            page.click("#send")
+            page.wait_for_selector("#error:not(:empty)")
+            assert "not a readable audio file" in page.text_content("#error")
+        finally:
+            browser.close()
+
+
+def test_dropped_connection_is_retried(env):
+    """The first upload attempt dies with a connection reset; the page says so, waits and sends again."""
+    serve = env["serve"]
+    page = new_phone_page(env["browser"])
+    attempts = []
+
+    def drop_first(route):
+        attempts.append(route.request.method)
+        if len(attempts) == 1:
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/api/recordings?*", drop_first)
+    page.goto(serve.ready["participant_url"])
+    record(page, 1.0)
+    page.click("#send")
+    page.wait_for_selector("#message:has-text('trying again')")
+    rid = _sent_id(page)
+    assert attempts == ["POST", "POST"]
+    assert serve.get_json(f"/api/recordings/{rid}")["id"] == rid
+    page.context.close()

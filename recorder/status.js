@@ -3,7 +3,9 @@
 // reload keeps the list.
 
 const FINAL = new Set(["analysed", "refused", "missing"]);
-const POLL_MS = 1500;
+const FAST_MS = 500; // while a fresh upload is being analysed
+const SLOW_MS = 2000; // later (a long queue during a busy show)
+const FAST_FOR_MS = 15000;
 
 /** One line of words for a recording's status object (see recorder_routes.status_of). */
 export function describe(rec) {
@@ -56,6 +58,7 @@ export class MySounds {
   /** A new upload acknowledged by the server with `id`. */
   add(id, when = Date.now()) {
     this.items.set(id, { id, phase: "received", pieces: [], when });
+    this.lastAdd = Date.now();
     this.save();
     this.render();
     this.poll();
@@ -84,7 +87,8 @@ export class MySounds {
     } catch (_) {
       /* offline for a moment: try again on the next tick */
     }
-    if (this.pending().length && !document.hidden) this.timer = setTimeout(() => this.poll(), POLL_MS);
+    const delay = Date.now() - (this.lastAdd || 0) < FAST_FOR_MS ? FAST_MS : SLOW_MS;
+    if (this.pending().length && !document.hidden) this.timer = setTimeout(() => this.poll(), delay);
   }
 
   render() {

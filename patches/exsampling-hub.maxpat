@@ -56,7 +56,7 @@
      "patching_rect": [
       900,
       20,
-      61.0,
+      57.5,
       22.0
      ],
      "outlettype": [
@@ -75,7 +75,7 @@
      "patching_rect": [
       900,
       60,
-      68.0,
+      64.0,
       22.0
      ],
      "outlettype": [
@@ -94,8 +94,8 @@
      "patching_rect": [
       20,
       120,
-      306.0,
-      22.0
+      180.0,
+      35.0
      ],
      "outlettype": [
       "",
@@ -106,7 +106,8 @@
       "autostart": 1,
       "defer": 0,
       "watch": 0
-     }
+     },
+     "linecount": 2
     }
    },
    {
@@ -118,7 +119,7 @@
      "patching_rect": [
       20,
       80,
-      68.0,
+      64.0,
       22.0
      ],
      "outlettype": [
@@ -143,6 +144,7 @@
       "",
       ""
      ],
+     "text": "restart",
      "mode": 0,
      "presentation": 1,
      "presentation_rect": [
@@ -180,8 +182,8 @@
      "patching_rect": [
       20,
       160,
-      257.0,
-      22.0
+      180.0,
+      35.0
      ],
      "outlettype": [
       "",
@@ -192,7 +194,8 @@
       "",
       ""
      ],
-     "text": "route ready ports url qr status osc"
+     "text": "route ready ports url qr status osc",
+     "linecount": 2
     }
    },
    {
@@ -204,7 +207,7 @@
      "patching_rect": [
       20,
       200,
-      47.0,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -259,7 +262,7 @@
      "patching_rect": [
       420,
       420,
-      166.0,
+      155.0,
       22.0
      ],
      "text": "udpsend 127.0.0.1 9000"
@@ -274,7 +277,7 @@
      "patching_rect": [
       420,
       480,
-      117.0,
+      109.5,
       22.0
      ],
      "outlettype": [
@@ -292,7 +295,7 @@
      "patching_rect": [
       120,
       200,
-      96.0,
+      90.0,
       22.0
      ],
      "outlettype": [
@@ -312,7 +315,7 @@
      "patching_rect": [
       120,
       240,
-      47.0,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -331,7 +334,7 @@
      "patching_rect": [
       120,
       280,
-      96.0,
+      90.0,
       22.0
      ],
      "outlettype": [
@@ -349,7 +352,7 @@
      "patching_rect": [
       120,
       320,
-      124.0,
+      116.0,
       22.0
      ],
      "outlettype": [
@@ -367,7 +370,7 @@
      "patching_rect": [
       120,
       360,
-      152.0,
+      142.0,
       22.0
      ],
      "text": "s exsampling.backend"
@@ -382,7 +385,7 @@
      "patching_rect": [
       220,
       240,
-      47.0,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -401,7 +404,7 @@
      "patching_rect": [
       220,
       280,
-      96.0,
+      90.0,
       22.0
      ],
      "outlettype": [
@@ -419,7 +422,7 @@
      "patching_rect": [
       220,
       320,
-      82.0,
+      77.0,
       22.0
      ],
      "outlettype": [
@@ -455,7 +458,7 @@
      "patching_rect": [
       320,
       200,
-      47.0,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -474,7 +477,7 @@
      "patching_rect": [
       320,
       240,
-      124.0,
+      116.0,
       22.0
      ],
      "outlettype": [
@@ -542,6 +545,7 @@
       "",
       ""
      ],
+     "text": "reload",
      "mode": 0,
      "presentation": 1,
      "presentation_rect": [
@@ -561,7 +565,7 @@
      "patching_rect": [
       480,
       200,
-      96.0,
+      90.0,
       22.0
      ],
      "outlettype": [
@@ -605,7 +609,7 @@
      "patching_rect": [
       600,
       200,
-      89.0,
+      83.5,
       22.0
      ],
      "outlettype": [
@@ -646,7 +650,7 @@
      "patching_rect": [
       700,
       200,
-      166.0,
+      155.0,
       22.0
      ],
      "text": "print exsampling-relay"
@@ -661,7 +665,7 @@
      "patching_rect": [
       760,
       240,
-      124.0,
+      116.0,
       22.0
      ],
      "text": "print exsampling"
@@ -676,7 +680,7 @@
      "patching_rect": [
       120,
       120,
-      159.0,
+      148.5,
       22.0
      ],
      "text": "print exsampling-node"
@@ -691,8 +695,8 @@
      "patching_rect": [
       420,
       520,
-      1790.0,
-      22.0
+      180.0,
+      139.0
      ],
      "outlettype": [
       "",
@@ -710,7 +714,8 @@
       "",
       ""
      ],
-     "text": "route /exsampling/ready /exsampling/sample /exsampling/recording /exsampling/error /exsampling/mapping /exsampling/classes /exsampling/tracks /exsampling/done /exsampling/pong /exsampling/status /exsampling/note /exsampling/phrase /exsampling/phrase/note"
+     "text": "route /exsampling/ready /exsampling/sample /exsampling/recording /exsampling/error /exsampling/mapping /exsampling/classes /exsampling/tracks /exsampling/done /exsampling/pong /exsampling/status /exsampling/note /exsampling/phrase /exsampling/phrase/note",
+     "linecount": 10
     }
    },
    {
@@ -722,7 +727,7 @@
      "patching_rect": [
       420,
       800,
-      138.0,
+      129.0,
       22.0
      ],
      "outlettype": [
@@ -745,7 +750,7 @@
      "patching_rect": [
       560,
       800,
-      194.0,
+      181.0,
       22.0
      ],
      "outlettype": [
@@ -763,7 +768,7 @@
      "patching_rect": [
       560,
       830,
-      124.0,
+      116.0,
       22.0
      ],
      "text": "print exsampling"
@@ -778,13 +783,14 @@
      "patching_rect": [
       700,
       800,
-      215.0,
-      22.0
+      180.0,
+      35.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/recording"
+     "text": "prepend /exsampling/recording",
+     "linecount": 2
     }
    },
    {
@@ -796,7 +802,7 @@
      "patching_rect": [
       700,
       830,
-      124.0,
+      116.0,
       22.0
      ],
      "text": "print exsampling"
@@ -811,7 +817,7 @@
      "patching_rect": [
       840,
       800,
-      166.0,
+      155.0,
       22.0
      ],
      "text": "print exsampling-error"
@@ -826,7 +832,7 @@
      "patching_rect": [
       980,
       800,
-      201.0,
+      187.5,
       22.0
      ],
      "outlettype": [
@@ -844,7 +850,7 @@
      "patching_rect": [
       980,
       830,
-      124.0,
+      116.0,
       22.0
      ],
      "text": "print exsampling"
@@ -859,7 +865,7 @@
      "patching_rect": [
       1120,
       800,
-      201.0,
+      187.5,
       22.0
      ],
      "outlettype": [
@@ -877,7 +883,7 @@
      "patching_rect": [
       1120,
       830,
-      124.0,
+      116.0,
       22.0
      ],
      "text": "print exsampling"
@@ -892,7 +898,7 @@
      "patching_rect": [
       420,
       860,
-      194.0,
+      181.0,
       22.0
      ],
      "outlettype": [
@@ -910,7 +916,7 @@
      "patching_rect": [
       420,
       890,
-      124.0,
+      116.0,
       22.0
      ],
      "text": "print exsampling"
@@ -925,7 +931,7 @@
      "patching_rect": [
       560,
       860,
-      180.0,
+      168.0,
       22.0
      ],
      "outlettype": [
@@ -943,7 +949,7 @@
      "patching_rect": [
       560,
       890,
-      124.0,
+      116.0,
       22.0
      ],
      "text": "print exsampling"
@@ -958,7 +964,7 @@
      "patching_rect": [
       700,
       860,
-      180.0,
+      168.0,
       22.0
      ],
      "outlettype": [
@@ -976,7 +982,7 @@
      "patching_rect": [
       700,
       890,
-      124.0,
+      116.0,
       22.0
      ],
      "text": "print exsampling"
@@ -991,7 +997,7 @@
      "patching_rect": [
       840,
       860,
-      96.0,
+      90.0,
       22.0
      ],
      "outlettype": [
@@ -1011,13 +1017,14 @@
      "patching_rect": [
       840,
       890,
-      299.0,
-      22.0
+      180.0,
+      35.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "sprintf queue %ld samples %ld devices %ld"
+     "text": "sprintf queue %ld samples %ld devices %ld",
+     "linecount": 2
     }
    },
    {
@@ -1029,7 +1036,7 @@
      "patching_rect": [
       980,
       860,
-      180.0,
+      168.0,
       22.0
      ],
      "outlettype": [
@@ -1047,7 +1054,7 @@
      "patching_rect": [
       980,
       890,
-      124.0,
+      116.0,
       22.0
      ],
      "text": "print exsampling"
@@ -1062,7 +1069,7 @@
      "patching_rect": [
       1120,
       860,
-      194.0,
+      181.0,
       22.0
      ],
      "outlettype": [
@@ -1080,7 +1087,7 @@
      "patching_rect": [
       1120,
       890,
-      124.0,
+      116.0,
       22.0
      ],
      "text": "print exsampling"
@@ -1095,13 +1102,14 @@
      "patching_rect": [
       420,
       920,
-      229.0,
-      22.0
+      180.0,
+      35.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/phrase/note"
+     "text": "prepend /exsampling/phrase/note",
+     "linecount": 2
     }
    },
    {
@@ -1113,7 +1121,7 @@
      "patching_rect": [
       420,
       950,
-      124.0,
+      116.0,
       22.0
      ],
      "text": "print exsampling"

@@ -31,7 +31,7 @@
      "numinlets": 1,
      "numoutlets": 0,
      "patching_rect": [
-      10,
+      1010,
       10,
       200,
       20
@@ -54,7 +54,7 @@
      "numinlets": 1,
      "numoutlets": 0,
      "patching_rect": [
-      10,
+      1010,
       40,
       40,
       18
@@ -76,7 +76,7 @@
      "numinlets": 1,
      "numoutlets": 3,
      "patching_rect": [
-      60,
+      1060,
       40,
       120,
       22
@@ -136,7 +136,7 @@
      "numinlets": 1,
      "numoutlets": 0,
      "patching_rect": [
-      10,
+      1010,
       70,
       40,
       18
@@ -158,7 +158,7 @@
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      60,
+      1060,
       70,
       60,
       18
@@ -198,7 +198,7 @@
      "numinlets": 1,
      "numoutlets": 0,
      "patching_rect": [
-      200,
+      1200,
       70,
       90,
       18
@@ -220,7 +220,7 @@
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      200,
+      1200,
       100,
       20,
       20
@@ -244,7 +244,7 @@
      "numinlets": 1,
      "numoutlets": 0,
      "patching_rect": [
-      230,
+      1230,
       100,
       200,
       18
@@ -268,7 +268,7 @@
      "patching_rect": [
       400,
       20,
-      117.0,
+      109.5,
       22.0
      ],
      "outlettype": [
@@ -288,7 +288,7 @@
      "patching_rect": [
       400,
       320,
-      166.0,
+      155.0,
       22.0
      ],
      "text": "udpsend 127.0.0.1 9000"
@@ -303,7 +303,7 @@
      "patching_rect": [
       20,
       340,
-      117.0,
+      109.5,
       22.0
      ],
      "outlettype": [
@@ -321,7 +321,7 @@
      "patching_rect": [
       200,
       240,
-      68.0,
+      64.0,
       22.0
      ],
      "outlettype": [
@@ -357,7 +357,7 @@
      "patching_rect": [
       60,
       130,
-      61.0,
+      57.5,
       22.0
      ],
      "outlettype": [
@@ -377,7 +377,7 @@
      "patching_rect": [
       20,
       300,
-      96.0,
+      90.0,
       22.0
      ],
      "outlettype": [
@@ -395,7 +395,7 @@
      "patching_rect": [
       200,
       130,
-      47.0,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -414,7 +414,7 @@
      "patching_rect": [
       400,
       180,
-      152.0,
+      142.0,
       22.0
      ],
      "outlettype": [
@@ -432,7 +432,7 @@
      "patching_rect": [
       400,
       210,
-      110.0,
+      103.0,
       22.0
      ],
      "outlettype": [
@@ -451,7 +451,7 @@
      "patching_rect": [
       400,
       240,
-      47.0,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -470,7 +470,7 @@
      "patching_rect": [
       400,
       280,
-      96.0,
+      90.0,
       22.0
      ],
      "outlettype": [
@@ -488,7 +488,7 @@
      "patching_rect": [
       400,
       60,
-      82.0,
+      77.0,
       22.0
      ],
      "outlettype": [
@@ -506,8 +506,8 @@
      "patching_rect": [
       20,
       380,
-      425.0,
-      22.0
+      180.0,
+      48.0
      ],
      "outlettype": [
       "",
@@ -515,7 +515,8 @@
       "",
       ""
      ],
-     "text": "route /exsampling/sample /exsampling/note /exsampling/ready"
+     "text": "route /exsampling/sample /exsampling/note /exsampling/ready",
+     "linecount": 3
     }
    },
    {
@@ -527,7 +528,7 @@
      "patching_rect": [
       20,
       410,
-      89.0,
+      83.5,
       22.0
      ],
      "outlettype": [
@@ -546,7 +547,7 @@
      "patching_rect": [
       220,
       410,
-      89.0,
+      83.5,
       22.0
      ],
      "outlettype": [
@@ -583,8 +584,8 @@
      "patching_rect": [
       20,
       450,
-      243.0,
-      22.0
+      180.0,
+      35.0
      ],
      "outlettype": [
       "int",
@@ -599,7 +600,8 @@
       "float",
       ""
      ],
-     "text": "unpack 0 s 0. s 0. s 0. 0. 0 0. s"
+     "text": "unpack 0 s 0. s 0. s 0. 0. 0 0. s",
+     "linecount": 2
     }
    },
    {
@@ -611,7 +613,7 @@
      "patching_rect": [
       300,
       480,
-      96.0,
+      90.0,
       22.0
      ],
      "outlettype": [
@@ -630,7 +632,7 @@
      "patching_rect": [
       20,
       540,
-      68.0,
+      64.0,
       22.0
      ],
      "outlettype": [
@@ -684,7 +686,7 @@
      "patching_rect": [
       200,
       480,
-      89.0,
+      83.5,
       22.0
      ],
      "outlettype": [
@@ -757,7 +759,7 @@
      "patching_rect": [
       20,
       570,
-      117.0,
+      109.5,
       22.0
      ],
      "outlettype": [
@@ -775,7 +777,7 @@
      "patching_rect": [
       20,
       600,
-      110.0,
+      103.0,
       22.0
      ],
      "outlettype": [
@@ -794,7 +796,7 @@
      "patching_rect": [
       100,
       570,
-      124.0,
+      116.0,
       22.0
      ],
      "outlettype": [
@@ -812,7 +814,7 @@
      "patching_rect": [
       600,
       380,
-      54.0,
+      51.0,
       22.0
      ],
      "outlettype": [
@@ -832,7 +834,7 @@
      "patching_rect": [
       600,
       540,
-      68.0,
+      64.0,
       22.0
      ],
      "outlettype": [
@@ -852,7 +854,7 @@
      "patching_rect": [
       220,
       450,
-      103.0,
+      96.5,
       22.0
      ],
      "outlettype": [
@@ -872,7 +874,7 @@
      "patching_rect": [
       220,
       510,
-      124.0,
+      116.0,
       22.0
      ],
      "outlettype": [
@@ -891,7 +893,7 @@
      "patching_rect": [
       300,
       480,
-      61.0,
+      57.5,
       22.0
      ],
      "outlettype": [
@@ -909,7 +911,7 @@
      "patching_rect": [
       600,
       570,
-      82.0,
+      77.0,
       22.0
      ],
      "outlettype": [
@@ -927,7 +929,7 @@
      "patching_rect": [
       600,
       600,
-      159.0,
+      148.5,
       22.0
      ],
      "outlettype": [
@@ -951,9 +953,9 @@
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      600,
-      940,
-      68.0,
+      700,
+      980,
+      64.0,
       22.0
      ],
      "outlettype": [
@@ -971,8 +973,8 @@
      "numoutlets": 2,
      "patching_rect": [
       20,
-      620,
-      82.0,
+      660,
+      77.0,
       22.0
      ],
      "outlettype": [
@@ -990,45 +992,27 @@
      "numoutlets": 1,
      "patching_rect": [
       20,
-      660,
-      369.0,
-      22.0
+      690,
+      180.0,
+      35.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3"
+     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3",
+     "linecount": 2
     }
    },
    {
     "box": {
      "id": "obj-48",
      "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 2,
-     "patching_rect": [
-      20,
-      780,
-      124.0,
-      22.0
-     ],
-     "outlettype": [
-      "signal",
-      "signal"
-     ],
-     "text": "groove~ ---smp 1"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-49",
-     "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      80,
-      660,
-      47.0,
+      110,
+      740,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -1040,13 +1024,13 @@
    },
    {
     "box": {
-     "id": "obj-50",
+     "id": "obj-49",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      80,
-      700,
+      110,
+      770,
       40.0,
       22.0
      ],
@@ -1058,14 +1042,14 @@
    },
    {
     "box": {
-     "id": "obj-51",
+     "id": "obj-50",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      120,
-      700,
-      47.0,
+      160,
+      770,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -1077,14 +1061,14 @@
    },
    {
     "box": {
-     "id": "obj-52",
+     "id": "obj-51",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      120,
-      730,
-      117.0,
+      160,
+      800,
+      109.5,
       22.0
      ],
      "outlettype": [
@@ -1095,13 +1079,13 @@
    },
    {
     "box": {
-     "id": "obj-53",
+     "id": "obj-52",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      120,
-      760,
+      160,
+      830,
       61.0,
       22.0
      ],
@@ -1113,13 +1097,13 @@
    },
    {
     "box": {
-     "id": "obj-54",
+     "id": "obj-53",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      60,
-      740,
+      40,
+      800,
       75.0,
       22.0
      ],
@@ -1131,14 +1115,33 @@
    },
    {
     "box": {
+     "id": "obj-54",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 2,
+     "patching_rect": [
+      20,
+      870,
+      116.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "signal"
+     ],
+     "text": "groove~ ---smp 1"
+    }
+   },
+   {
+    "box": {
      "id": "obj-55",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      100,
-      810,
-      47.0,
+      140,
+      870,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -1156,7 +1159,7 @@
      "numoutlets": 1,
      "patching_rect": [
       20,
-      850,
+      910,
       40.0,
       22.0
      ],
@@ -1173,9 +1176,9 @@
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      170,
-      620,
-      82.0,
+      230,
+      660,
+      77.0,
       22.0
      ],
      "outlettype": [
@@ -1192,46 +1195,28 @@
      "numinlets": 3,
      "numoutlets": 1,
      "patching_rect": [
-      170,
-      660,
-      369.0,
-      22.0
+      230,
+      690,
+      180.0,
+      35.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3"
+     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3",
+     "linecount": 2
     }
    },
    {
     "box": {
      "id": "obj-59",
      "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 2,
-     "patching_rect": [
-      170,
-      780,
-      124.0,
-      22.0
-     ],
-     "outlettype": [
-      "signal",
-      "signal"
-     ],
-     "text": "groove~ ---smp 1"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-60",
-     "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      230,
-      660,
-      47.0,
+      320,
+      740,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -1243,13 +1228,13 @@
    },
    {
     "box": {
-     "id": "obj-61",
+     "id": "obj-60",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      230,
-      700,
+      320,
+      770,
       40.0,
       22.0
      ],
@@ -1261,14 +1246,14 @@
    },
    {
     "box": {
-     "id": "obj-62",
+     "id": "obj-61",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      270,
-      700,
-      47.0,
+      370,
+      770,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -1280,14 +1265,14 @@
    },
    {
     "box": {
-     "id": "obj-63",
+     "id": "obj-62",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      270,
-      730,
-      117.0,
+      370,
+      800,
+      109.5,
       22.0
      ],
      "outlettype": [
@@ -1298,13 +1283,13 @@
    },
    {
     "box": {
-     "id": "obj-64",
+     "id": "obj-63",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      270,
-      760,
+      370,
+      830,
       61.0,
       22.0
      ],
@@ -1316,13 +1301,13 @@
    },
    {
     "box": {
-     "id": "obj-65",
+     "id": "obj-64",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      210,
-      740,
+      250,
+      800,
       75.0,
       22.0
      ],
@@ -1334,14 +1319,33 @@
    },
    {
     "box": {
+     "id": "obj-65",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 2,
+     "patching_rect": [
+      230,
+      870,
+      116.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "signal"
+     ],
+     "text": "groove~ ---smp 1"
+    }
+   },
+   {
+    "box": {
      "id": "obj-66",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      250,
-      810,
-      47.0,
+      350,
+      870,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -1358,8 +1362,8 @@
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      170,
-      850,
+      230,
+      910,
       40.0,
       22.0
      ],
@@ -1376,9 +1380,9 @@
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      320,
-      620,
-      82.0,
+      440,
+      660,
+      77.0,
       22.0
      ],
      "outlettype": [
@@ -1395,46 +1399,28 @@
      "numinlets": 3,
      "numoutlets": 1,
      "patching_rect": [
-      320,
-      660,
-      369.0,
-      22.0
+      440,
+      690,
+      180.0,
+      35.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3"
+     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3",
+     "linecount": 2
     }
    },
    {
     "box": {
      "id": "obj-70",
      "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 2,
-     "patching_rect": [
-      320,
-      780,
-      124.0,
-      22.0
-     ],
-     "outlettype": [
-      "signal",
-      "signal"
-     ],
-     "text": "groove~ ---smp 1"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-71",
-     "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      380,
-      660,
-      47.0,
+      530,
+      740,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -1446,13 +1432,13 @@
    },
    {
     "box": {
-     "id": "obj-72",
+     "id": "obj-71",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      380,
-      700,
+      530,
+      770,
       40.0,
       22.0
      ],
@@ -1464,14 +1450,14 @@
    },
    {
     "box": {
-     "id": "obj-73",
+     "id": "obj-72",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      420,
-      700,
-      47.0,
+      580,
+      770,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -1483,14 +1469,14 @@
    },
    {
     "box": {
-     "id": "obj-74",
+     "id": "obj-73",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      420,
-      730,
-      117.0,
+      580,
+      800,
+      109.5,
       22.0
      ],
      "outlettype": [
@@ -1501,13 +1487,13 @@
    },
    {
     "box": {
-     "id": "obj-75",
+     "id": "obj-74",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      420,
-      760,
+      580,
+      830,
       61.0,
       22.0
      ],
@@ -1519,13 +1505,13 @@
    },
    {
     "box": {
-     "id": "obj-76",
+     "id": "obj-75",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      360,
-      740,
+      460,
+      800,
       75.0,
       22.0
      ],
@@ -1537,14 +1523,33 @@
    },
    {
     "box": {
+     "id": "obj-76",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 2,
+     "patching_rect": [
+      440,
+      870,
+      116.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "signal"
+     ],
+     "text": "groove~ ---smp 1"
+    }
+   },
+   {
+    "box": {
      "id": "obj-77",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      400,
-      810,
-      47.0,
+      560,
+      870,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -1561,8 +1566,8 @@
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      320,
-      850,
+      440,
+      910,
       40.0,
       22.0
      ],
@@ -1579,9 +1584,9 @@
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      470,
-      620,
-      82.0,
+      650,
+      660,
+      77.0,
       22.0
      ],
      "outlettype": [
@@ -1598,46 +1603,28 @@
      "numinlets": 3,
      "numoutlets": 1,
      "patching_rect": [
-      470,
-      660,
-      369.0,
-      22.0
+      650,
+      690,
+      180.0,
+      35.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3"
+     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3",
+     "linecount": 2
     }
    },
    {
     "box": {
      "id": "obj-81",
      "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 2,
-     "patching_rect": [
-      470,
-      780,
-      124.0,
-      22.0
-     ],
-     "outlettype": [
-      "signal",
-      "signal"
-     ],
-     "text": "groove~ ---smp 1"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-82",
-     "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      530,
-      660,
-      47.0,
+      740,
+      740,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -1649,13 +1636,13 @@
    },
    {
     "box": {
-     "id": "obj-83",
+     "id": "obj-82",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      530,
-      700,
+      740,
+      770,
       40.0,
       22.0
      ],
@@ -1667,14 +1654,14 @@
    },
    {
     "box": {
-     "id": "obj-84",
+     "id": "obj-83",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      570,
-      700,
-      47.0,
+      790,
+      770,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -1686,14 +1673,14 @@
    },
    {
     "box": {
-     "id": "obj-85",
+     "id": "obj-84",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      570,
-      730,
-      117.0,
+      790,
+      800,
+      109.5,
       22.0
      ],
      "outlettype": [
@@ -1704,13 +1691,13 @@
    },
    {
     "box": {
-     "id": "obj-86",
+     "id": "obj-85",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      570,
-      760,
+      790,
+      830,
       61.0,
       22.0
      ],
@@ -1722,13 +1709,13 @@
    },
    {
     "box": {
-     "id": "obj-87",
+     "id": "obj-86",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      510,
-      740,
+      670,
+      800,
       75.0,
       22.0
      ],
@@ -1740,14 +1727,33 @@
    },
    {
     "box": {
+     "id": "obj-87",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 2,
+     "patching_rect": [
+      650,
+      870,
+      116.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "signal"
+     ],
+     "text": "groove~ ---smp 1"
+    }
+   },
+   {
+    "box": {
      "id": "obj-88",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      550,
-      810,
-      47.0,
+      770,
+      870,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -1764,8 +1770,8 @@
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      470,
-      850,
+      650,
+      910,
       40.0,
       22.0
      ],
@@ -1782,9 +1788,9 @@
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      620,
-      620,
-      82.0,
+      860,
+      660,
+      77.0,
       22.0
      ],
      "outlettype": [
@@ -1801,46 +1807,28 @@
      "numinlets": 3,
      "numoutlets": 1,
      "patching_rect": [
-      620,
-      660,
-      369.0,
-      22.0
+      860,
+      690,
+      180.0,
+      35.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3"
+     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3",
+     "linecount": 2
     }
    },
    {
     "box": {
      "id": "obj-92",
      "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 2,
-     "patching_rect": [
-      620,
-      780,
-      124.0,
-      22.0
-     ],
-     "outlettype": [
-      "signal",
-      "signal"
-     ],
-     "text": "groove~ ---smp 1"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-93",
-     "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      680,
-      660,
-      47.0,
+      950,
+      740,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -1852,13 +1840,13 @@
    },
    {
     "box": {
-     "id": "obj-94",
+     "id": "obj-93",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      680,
-      700,
+      950,
+      770,
       40.0,
       22.0
      ],
@@ -1870,14 +1858,14 @@
    },
    {
     "box": {
-     "id": "obj-95",
+     "id": "obj-94",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      720,
-      700,
-      47.0,
+      1000,
+      770,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -1889,14 +1877,14 @@
    },
    {
     "box": {
-     "id": "obj-96",
+     "id": "obj-95",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      720,
-      730,
-      117.0,
+      1000,
+      800,
+      109.5,
       22.0
      ],
      "outlettype": [
@@ -1907,13 +1895,13 @@
    },
    {
     "box": {
-     "id": "obj-97",
+     "id": "obj-96",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      720,
-      760,
+      1000,
+      830,
       61.0,
       22.0
      ],
@@ -1925,13 +1913,13 @@
    },
    {
     "box": {
-     "id": "obj-98",
+     "id": "obj-97",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      660,
-      740,
+      880,
+      800,
       75.0,
       22.0
      ],
@@ -1943,14 +1931,33 @@
    },
    {
     "box": {
+     "id": "obj-98",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 2,
+     "patching_rect": [
+      860,
+      870,
+      116.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "signal"
+     ],
+     "text": "groove~ ---smp 1"
+    }
+   },
+   {
+    "box": {
      "id": "obj-99",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      700,
-      810,
-      47.0,
+      980,
+      870,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -1967,8 +1974,8 @@
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      620,
-      850,
+      860,
+      910,
       40.0,
       22.0
      ],
@@ -1985,9 +1992,9 @@
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      770,
-      620,
-      82.0,
+      1070,
+      660,
+      77.0,
       22.0
      ],
      "outlettype": [
@@ -2004,46 +2011,28 @@
      "numinlets": 3,
      "numoutlets": 1,
      "patching_rect": [
-      770,
-      660,
-      369.0,
-      22.0
+      1070,
+      690,
+      180.0,
+      35.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3"
+     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3",
+     "linecount": 2
     }
    },
    {
     "box": {
      "id": "obj-103",
      "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 2,
-     "patching_rect": [
-      770,
-      780,
-      124.0,
-      22.0
-     ],
-     "outlettype": [
-      "signal",
-      "signal"
-     ],
-     "text": "groove~ ---smp 1"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-104",
-     "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      830,
-      660,
-      47.0,
+      1160,
+      740,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -2055,13 +2044,13 @@
    },
    {
     "box": {
-     "id": "obj-105",
+     "id": "obj-104",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      830,
-      700,
+      1160,
+      770,
       40.0,
       22.0
      ],
@@ -2073,14 +2062,14 @@
    },
    {
     "box": {
-     "id": "obj-106",
+     "id": "obj-105",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      870,
-      700,
-      47.0,
+      1210,
+      770,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -2092,14 +2081,14 @@
    },
    {
     "box": {
-     "id": "obj-107",
+     "id": "obj-106",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      870,
-      730,
-      117.0,
+      1210,
+      800,
+      109.5,
       22.0
      ],
      "outlettype": [
@@ -2110,13 +2099,13 @@
    },
    {
     "box": {
-     "id": "obj-108",
+     "id": "obj-107",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      870,
-      760,
+      1210,
+      830,
       61.0,
       22.0
      ],
@@ -2128,13 +2117,13 @@
    },
    {
     "box": {
-     "id": "obj-109",
+     "id": "obj-108",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      810,
-      740,
+      1090,
+      800,
       75.0,
       22.0
      ],
@@ -2146,14 +2135,33 @@
    },
    {
     "box": {
+     "id": "obj-109",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 2,
+     "patching_rect": [
+      1070,
+      870,
+      116.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "signal"
+     ],
+     "text": "groove~ ---smp 1"
+    }
+   },
+   {
+    "box": {
      "id": "obj-110",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      850,
-      810,
-      47.0,
+      1190,
+      870,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -2170,8 +2178,8 @@
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      770,
-      850,
+      1070,
+      910,
       40.0,
       22.0
      ],
@@ -2188,9 +2196,9 @@
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      920,
-      620,
-      82.0,
+      1280,
+      660,
+      77.0,
       22.0
      ],
      "outlettype": [
@@ -2207,46 +2215,28 @@
      "numinlets": 3,
      "numoutlets": 1,
      "patching_rect": [
-      920,
-      660,
-      369.0,
-      22.0
+      1280,
+      690,
+      180.0,
+      35.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3"
+     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3",
+     "linecount": 2
     }
    },
    {
     "box": {
      "id": "obj-114",
      "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 2,
-     "patching_rect": [
-      920,
-      780,
-      124.0,
-      22.0
-     ],
-     "outlettype": [
-      "signal",
-      "signal"
-     ],
-     "text": "groove~ ---smp 1"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-115",
-     "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      980,
-      660,
-      47.0,
+      1370,
+      740,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -2258,13 +2248,13 @@
    },
    {
     "box": {
-     "id": "obj-116",
+     "id": "obj-115",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      980,
-      700,
+      1370,
+      770,
       40.0,
       22.0
      ],
@@ -2276,14 +2266,14 @@
    },
    {
     "box": {
-     "id": "obj-117",
+     "id": "obj-116",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      1020,
-      700,
-      47.0,
+      1420,
+      770,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -2295,14 +2285,14 @@
    },
    {
     "box": {
-     "id": "obj-118",
+     "id": "obj-117",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      1020,
-      730,
-      117.0,
+      1420,
+      800,
+      109.5,
       22.0
      ],
      "outlettype": [
@@ -2313,13 +2303,13 @@
    },
    {
     "box": {
-     "id": "obj-119",
+     "id": "obj-118",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1020,
-      760,
+      1420,
+      830,
       61.0,
       22.0
      ],
@@ -2331,13 +2321,13 @@
    },
    {
     "box": {
-     "id": "obj-120",
+     "id": "obj-119",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      960,
-      740,
+      1300,
+      800,
       75.0,
       22.0
      ],
@@ -2349,14 +2339,33 @@
    },
    {
     "box": {
+     "id": "obj-120",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 2,
+     "patching_rect": [
+      1280,
+      870,
+      116.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "signal"
+     ],
+     "text": "groove~ ---smp 1"
+    }
+   },
+   {
+    "box": {
      "id": "obj-121",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      1000,
-      810,
-      47.0,
+      1400,
+      870,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -2373,8 +2382,8 @@
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      920,
-      850,
+      1280,
+      910,
       40.0,
       22.0
      ],
@@ -2391,9 +2400,9 @@
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      1070,
-      620,
-      82.0,
+      1490,
+      660,
+      77.0,
       22.0
      ],
      "outlettype": [
@@ -2410,46 +2419,28 @@
      "numinlets": 3,
      "numoutlets": 1,
      "patching_rect": [
-      1070,
-      660,
-      369.0,
-      22.0
+      1490,
+      690,
+      180.0,
+      35.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3"
+     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3",
+     "linecount": 2
     }
    },
    {
     "box": {
      "id": "obj-125",
      "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 2,
-     "patching_rect": [
-      1070,
-      780,
-      124.0,
-      22.0
-     ],
-     "outlettype": [
-      "signal",
-      "signal"
-     ],
-     "text": "groove~ ---smp 1"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-126",
-     "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      1130,
-      660,
-      47.0,
+      1580,
+      740,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -2461,13 +2452,13 @@
    },
    {
     "box": {
-     "id": "obj-127",
+     "id": "obj-126",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1130,
-      700,
+      1580,
+      770,
       40.0,
       22.0
      ],
@@ -2479,14 +2470,14 @@
    },
    {
     "box": {
-     "id": "obj-128",
+     "id": "obj-127",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      1170,
-      700,
-      47.0,
+      1630,
+      770,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -2498,14 +2489,14 @@
    },
    {
     "box": {
-     "id": "obj-129",
+     "id": "obj-128",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      1170,
-      730,
-      117.0,
+      1630,
+      800,
+      109.5,
       22.0
      ],
      "outlettype": [
@@ -2516,13 +2507,13 @@
    },
    {
     "box": {
-     "id": "obj-130",
+     "id": "obj-129",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1170,
-      760,
+      1630,
+      830,
       61.0,
       22.0
      ],
@@ -2534,13 +2525,13 @@
    },
    {
     "box": {
-     "id": "obj-131",
+     "id": "obj-130",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1110,
-      740,
+      1510,
+      800,
       75.0,
       22.0
      ],
@@ -2552,14 +2543,33 @@
    },
    {
     "box": {
+     "id": "obj-131",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 2,
+     "patching_rect": [
+      1490,
+      870,
+      116.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "signal"
+     ],
+     "text": "groove~ ---smp 1"
+    }
+   },
+   {
+    "box": {
      "id": "obj-132",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      1150,
-      810,
-      47.0,
+      1610,
+      870,
+      44.5,
       22.0
      ],
      "outlettype": [
@@ -2576,8 +2586,8 @@
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1070,
-      850,
+      1490,
+      910,
       40.0,
       22.0
      ],
@@ -3288,119 +3298,11 @@
    {
     "patchline": {
      "source": [
-      "obj-47",
-      0
-     ],
-     "destination": [
-      "obj-48",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-46",
       1
      ],
      "destination": [
-      "obj-49",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-49",
-      0
-     ],
-     "destination": [
-      "obj-50",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-49",
-      1
-     ],
-     "destination": [
-      "obj-51",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-51",
-      1
-     ],
-     "destination": [
-      "obj-52",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-52",
-      0
-     ],
-     "destination": [
-      "obj-53",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-51",
-      0
-     ],
-     "destination": [
-      "obj-54",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-54",
-      0
-     ],
-     "destination": [
       "obj-48",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-50",
-      0
-     ],
-     "destination": [
-      "obj-55",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-53",
-      0
-     ],
-     "destination": [
-      "obj-55",
       0
      ]
     }
@@ -3412,7 +3314,7 @@
       0
      ],
      "destination": [
-      "obj-56",
+      "obj-49",
       0
      ]
     }
@@ -3420,12 +3322,96 @@
    {
     "patchline": {
      "source": [
-      "obj-55",
+      "obj-48",
+      1
+     ],
+     "destination": [
+      "obj-50",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-50",
+      1
+     ],
+     "destination": [
+      "obj-51",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-51",
       0
      ],
      "destination": [
-      "obj-56",
-      1
+      "obj-52",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-50",
+      0
+     ],
+     "destination": [
+      "obj-53",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-47",
+      0
+     ],
+     "destination": [
+      "obj-54",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-53",
+      0
+     ],
+     "destination": [
+      "obj-54",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-49",
+      0
+     ],
+     "destination": [
+      "obj-55",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-52",
+      0
+     ],
+     "destination": [
+      "obj-55",
+      0
      ]
     }
    },
@@ -3504,119 +3490,11 @@
    {
     "patchline": {
      "source": [
-      "obj-58",
-      0
-     ],
-     "destination": [
-      "obj-59",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-57",
       1
      ],
      "destination": [
-      "obj-60",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-60",
-      0
-     ],
-     "destination": [
-      "obj-61",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-60",
-      1
-     ],
-     "destination": [
-      "obj-62",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-62",
-      1
-     ],
-     "destination": [
-      "obj-63",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-63",
-      0
-     ],
-     "destination": [
-      "obj-64",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-62",
-      0
-     ],
-     "destination": [
-      "obj-65",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-65",
-      0
-     ],
-     "destination": [
       "obj-59",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-61",
-      0
-     ],
-     "destination": [
-      "obj-66",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-64",
-      0
-     ],
-     "destination": [
-      "obj-66",
       0
      ]
     }
@@ -3628,7 +3506,7 @@
       0
      ],
      "destination": [
-      "obj-67",
+      "obj-60",
       0
      ]
     }
@@ -3636,12 +3514,96 @@
    {
     "patchline": {
      "source": [
-      "obj-66",
+      "obj-59",
+      1
+     ],
+     "destination": [
+      "obj-61",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-61",
+      1
+     ],
+     "destination": [
+      "obj-62",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-62",
       0
      ],
      "destination": [
-      "obj-67",
-      1
+      "obj-63",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-61",
+      0
+     ],
+     "destination": [
+      "obj-64",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-58",
+      0
+     ],
+     "destination": [
+      "obj-65",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-64",
+      0
+     ],
+     "destination": [
+      "obj-65",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-60",
+      0
+     ],
+     "destination": [
+      "obj-66",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-63",
+      0
+     ],
+     "destination": [
+      "obj-66",
+      0
      ]
     }
    },
@@ -3720,119 +3682,11 @@
    {
     "patchline": {
      "source": [
-      "obj-69",
-      0
-     ],
-     "destination": [
-      "obj-70",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-68",
       1
      ],
      "destination": [
-      "obj-71",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-71",
-      0
-     ],
-     "destination": [
-      "obj-72",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-71",
-      1
-     ],
-     "destination": [
-      "obj-73",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-73",
-      1
-     ],
-     "destination": [
-      "obj-74",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-74",
-      0
-     ],
-     "destination": [
-      "obj-75",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-73",
-      0
-     ],
-     "destination": [
-      "obj-76",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-76",
-      0
-     ],
-     "destination": [
       "obj-70",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-72",
-      0
-     ],
-     "destination": [
-      "obj-77",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-75",
-      0
-     ],
-     "destination": [
-      "obj-77",
       0
      ]
     }
@@ -3844,7 +3698,7 @@
       0
      ],
      "destination": [
-      "obj-78",
+      "obj-71",
       0
      ]
     }
@@ -3852,12 +3706,96 @@
    {
     "patchline": {
      "source": [
-      "obj-77",
+      "obj-70",
+      1
+     ],
+     "destination": [
+      "obj-72",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-72",
+      1
+     ],
+     "destination": [
+      "obj-73",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-73",
       0
      ],
      "destination": [
-      "obj-78",
-      1
+      "obj-74",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-72",
+      0
+     ],
+     "destination": [
+      "obj-75",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-69",
+      0
+     ],
+     "destination": [
+      "obj-76",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-75",
+      0
+     ],
+     "destination": [
+      "obj-76",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-71",
+      0
+     ],
+     "destination": [
+      "obj-77",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-74",
+      0
+     ],
+     "destination": [
+      "obj-77",
+      0
      ]
     }
    },
@@ -3936,119 +3874,11 @@
    {
     "patchline": {
      "source": [
-      "obj-80",
-      0
-     ],
-     "destination": [
-      "obj-81",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-79",
       1
      ],
      "destination": [
-      "obj-82",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-82",
-      0
-     ],
-     "destination": [
-      "obj-83",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-82",
-      1
-     ],
-     "destination": [
-      "obj-84",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-84",
-      1
-     ],
-     "destination": [
-      "obj-85",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-85",
-      0
-     ],
-     "destination": [
-      "obj-86",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-84",
-      0
-     ],
-     "destination": [
-      "obj-87",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-87",
-      0
-     ],
-     "destination": [
       "obj-81",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-83",
-      0
-     ],
-     "destination": [
-      "obj-88",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-86",
-      0
-     ],
-     "destination": [
-      "obj-88",
       0
      ]
     }
@@ -4060,7 +3890,7 @@
       0
      ],
      "destination": [
-      "obj-89",
+      "obj-82",
       0
      ]
     }
@@ -4068,12 +3898,96 @@
    {
     "patchline": {
      "source": [
-      "obj-88",
+      "obj-81",
+      1
+     ],
+     "destination": [
+      "obj-83",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-83",
+      1
+     ],
+     "destination": [
+      "obj-84",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-84",
       0
      ],
      "destination": [
-      "obj-89",
-      1
+      "obj-85",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-83",
+      0
+     ],
+     "destination": [
+      "obj-86",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-80",
+      0
+     ],
+     "destination": [
+      "obj-87",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-86",
+      0
+     ],
+     "destination": [
+      "obj-87",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-82",
+      0
+     ],
+     "destination": [
+      "obj-88",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-85",
+      0
+     ],
+     "destination": [
+      "obj-88",
+      0
      ]
     }
    },
@@ -4152,119 +4066,11 @@
    {
     "patchline": {
      "source": [
-      "obj-91",
-      0
-     ],
-     "destination": [
-      "obj-92",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-90",
       1
      ],
      "destination": [
-      "obj-93",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-93",
-      0
-     ],
-     "destination": [
-      "obj-94",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-93",
-      1
-     ],
-     "destination": [
-      "obj-95",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-95",
-      1
-     ],
-     "destination": [
-      "obj-96",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-96",
-      0
-     ],
-     "destination": [
-      "obj-97",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-95",
-      0
-     ],
-     "destination": [
-      "obj-98",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-98",
-      0
-     ],
-     "destination": [
       "obj-92",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-94",
-      0
-     ],
-     "destination": [
-      "obj-99",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-97",
-      0
-     ],
-     "destination": [
-      "obj-99",
       0
      ]
     }
@@ -4276,7 +4082,7 @@
       0
      ],
      "destination": [
-      "obj-100",
+      "obj-93",
       0
      ]
     }
@@ -4284,12 +4090,96 @@
    {
     "patchline": {
      "source": [
-      "obj-99",
+      "obj-92",
+      1
+     ],
+     "destination": [
+      "obj-94",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-94",
+      1
+     ],
+     "destination": [
+      "obj-95",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-95",
       0
      ],
      "destination": [
-      "obj-100",
-      1
+      "obj-96",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-94",
+      0
+     ],
+     "destination": [
+      "obj-97",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-91",
+      0
+     ],
+     "destination": [
+      "obj-98",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-97",
+      0
+     ],
+     "destination": [
+      "obj-98",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-93",
+      0
+     ],
+     "destination": [
+      "obj-99",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-96",
+      0
+     ],
+     "destination": [
+      "obj-99",
+      0
      ]
     }
    },
@@ -4368,119 +4258,11 @@
    {
     "patchline": {
      "source": [
-      "obj-102",
-      0
-     ],
-     "destination": [
-      "obj-103",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-101",
       1
      ],
      "destination": [
-      "obj-104",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-104",
-      0
-     ],
-     "destination": [
-      "obj-105",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-104",
-      1
-     ],
-     "destination": [
-      "obj-106",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-106",
-      1
-     ],
-     "destination": [
-      "obj-107",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-107",
-      0
-     ],
-     "destination": [
-      "obj-108",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-106",
-      0
-     ],
-     "destination": [
-      "obj-109",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-109",
-      0
-     ],
-     "destination": [
       "obj-103",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-105",
-      0
-     ],
-     "destination": [
-      "obj-110",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-108",
-      0
-     ],
-     "destination": [
-      "obj-110",
       0
      ]
     }
@@ -4492,7 +4274,7 @@
       0
      ],
      "destination": [
-      "obj-111",
+      "obj-104",
       0
      ]
     }
@@ -4500,12 +4282,96 @@
    {
     "patchline": {
      "source": [
-      "obj-110",
+      "obj-103",
+      1
+     ],
+     "destination": [
+      "obj-105",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-105",
+      1
+     ],
+     "destination": [
+      "obj-106",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-106",
       0
      ],
      "destination": [
-      "obj-111",
-      1
+      "obj-107",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-105",
+      0
+     ],
+     "destination": [
+      "obj-108",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-102",
+      0
+     ],
+     "destination": [
+      "obj-109",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-108",
+      0
+     ],
+     "destination": [
+      "obj-109",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-104",
+      0
+     ],
+     "destination": [
+      "obj-110",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-107",
+      0
+     ],
+     "destination": [
+      "obj-110",
+      0
      ]
     }
    },
@@ -4584,119 +4450,11 @@
    {
     "patchline": {
      "source": [
-      "obj-113",
-      0
-     ],
-     "destination": [
-      "obj-114",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-112",
       1
      ],
      "destination": [
-      "obj-115",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-115",
-      0
-     ],
-     "destination": [
-      "obj-116",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-115",
-      1
-     ],
-     "destination": [
-      "obj-117",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-117",
-      1
-     ],
-     "destination": [
-      "obj-118",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-118",
-      0
-     ],
-     "destination": [
-      "obj-119",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-117",
-      0
-     ],
-     "destination": [
-      "obj-120",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-120",
-      0
-     ],
-     "destination": [
       "obj-114",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-116",
-      0
-     ],
-     "destination": [
-      "obj-121",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-119",
-      0
-     ],
-     "destination": [
-      "obj-121",
       0
      ]
     }
@@ -4708,7 +4466,7 @@
       0
      ],
      "destination": [
-      "obj-122",
+      "obj-115",
       0
      ]
     }
@@ -4716,12 +4474,96 @@
    {
     "patchline": {
      "source": [
-      "obj-121",
+      "obj-114",
+      1
+     ],
+     "destination": [
+      "obj-116",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-116",
+      1
+     ],
+     "destination": [
+      "obj-117",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-117",
       0
      ],
      "destination": [
-      "obj-122",
-      1
+      "obj-118",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-116",
+      0
+     ],
+     "destination": [
+      "obj-119",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-113",
+      0
+     ],
+     "destination": [
+      "obj-120",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-119",
+      0
+     ],
+     "destination": [
+      "obj-120",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-115",
+      0
+     ],
+     "destination": [
+      "obj-121",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-118",
+      0
+     ],
+     "destination": [
+      "obj-121",
+      0
      ]
     }
    },
@@ -4800,119 +4642,11 @@
    {
     "patchline": {
      "source": [
-      "obj-124",
-      0
-     ],
-     "destination": [
-      "obj-125",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-123",
       1
      ],
      "destination": [
-      "obj-126",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-126",
-      0
-     ],
-     "destination": [
-      "obj-127",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-126",
-      1
-     ],
-     "destination": [
-      "obj-128",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-128",
-      1
-     ],
-     "destination": [
-      "obj-129",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-129",
-      0
-     ],
-     "destination": [
-      "obj-130",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-128",
-      0
-     ],
-     "destination": [
-      "obj-131",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-131",
-      0
-     ],
-     "destination": [
       "obj-125",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-127",
-      0
-     ],
-     "destination": [
-      "obj-132",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-130",
-      0
-     ],
-     "destination": [
-      "obj-132",
       0
      ]
     }
@@ -4924,7 +4658,7 @@
       0
      ],
      "destination": [
-      "obj-133",
+      "obj-126",
       0
      ]
     }
@@ -4932,12 +4666,96 @@
    {
     "patchline": {
      "source": [
-      "obj-132",
+      "obj-125",
+      1
+     ],
+     "destination": [
+      "obj-127",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-127",
+      1
+     ],
+     "destination": [
+      "obj-128",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-128",
       0
      ],
      "destination": [
-      "obj-133",
-      1
+      "obj-129",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-127",
+      0
+     ],
+     "destination": [
+      "obj-130",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-124",
+      0
+     ],
+     "destination": [
+      "obj-131",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-130",
+      0
+     ],
+     "destination": [
+      "obj-131",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-126",
+      0
+     ],
+     "destination": [
+      "obj-132",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-129",
+      0
+     ],
+     "destination": [
+      "obj-132",
+      0
      ]
     }
    },

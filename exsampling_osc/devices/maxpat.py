@@ -33,7 +33,7 @@ class Patcher:
                "patching_rect": rect}
         if sig[2]:
             box["outlettype"] = sig[2]
-        if text and maxclass in ("newobj", "message", "comment"):
+        if text and maxclass in ("newobj", "message", "comment", "live.text"):
             box["text"] = text
         box.update(attrs)
         self.boxes.append({"box": box})
@@ -41,7 +41,11 @@ class Patcher:
 
     def obj(self, text: str, x: float, y: float, **attrs) -> str:
         """An object box (``newobj``) such as ``route /exsampling/sample``."""
-        return self._add("newobj", text, [x, y, max(40.0, 7.0 * len(text) + 12), 22.0], attrs)
+        width = max(40.0, 6.5 * len(text) + 12)
+        if width > 190.0:  # long boxes wrap, as Max saves them
+            attrs.setdefault("linecount", int(width // 180) + 1)
+            return self._add("newobj", text, [x, y, 180.0, 22.0 + 13.0 * (attrs["linecount"] - 1)], attrs)
+        return self._add("newobj", text, [x, y, width, 22.0], attrs)
 
     def msg(self, text: str, x: float, y: float) -> str:
         """A message box."""

@@ -161,36 +161,34 @@ def build_hub() -> dict:
 def _voice(p: Patcher, k: int, router: str, groove_in: tuple[str, str], out: tuple[str, str]) -> None:
     """One voice: rate from note and root, gain from velocity, 50 ms release on note-off."""
     root_src, melodic_src = groove_in
-    x = 20 + 150 * k
-    y = 620
+    x = 20 + 210 * k
+    y = 660
     fields = p.obj("unpack 0 0", x, y)
     p.connect(router, k, fields, 0)
     # rate = melodic ? 2^((note-root)/12) : 1, written with exp so no comma is needed in the box
-    rate = p.obj("expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3", x, y + 40)
+    rate = p.obj("expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3", x, y + 30)
     p.connect(fields, 0, rate, 0)
     p.connect(root_src, 0, rate, 1)
     p.connect(melodic_src, 0, rate, 2)
-    groove = p.obj("groove~ ---smp 1", x, y + 160)
-    p.connect(rate, 0, groove, 0)
-    off = p.obj("sel 0", x + 60, y + 40)
+    off = p.obj("sel 0", x + 90, y + 80)
     p.connect(fields, 1, off, 0)
-    release = p.msg(f"0 {RELEASE_MS}", x + 60, y + 80)
+    release = p.msg(f"0 {RELEASE_MS}", x + 90, y + 110)
     p.connect(off, 0, release, 0)
-    on = p.obj("t b f", x + 100, y + 80)
+    on = p.obj("t b f", x + 140, y + 110)
     p.connect(off, 1, on, 0)
-    gain = p.obj("expr $f1 / 127.", x + 100, y + 110)
+    gain = p.obj("expr $f1 / 127.", x + 140, y + 140)
     p.connect(on, 1, gain, 0)
-    attack = p.msg(f"0, $1 {ATTACK_MS}", x + 100, y + 140)
+    attack = p.msg(f"0, $1 {ATTACK_MS}", x + 140, y + 170)
     p.connect(gain, 0, attack, 0)
-    restart = p.msg("startloop", x + 40, y + 120)
+    restart = p.msg("startloop", x + 20, y + 140)
     p.connect(on, 0, restart, 0)
+    groove = p.obj("groove~ ---smp 1", x, y + 210)
+    p.connect(rate, 0, groove, 0)
     p.connect(restart, 0, groove, 0)
-    env = p.obj("line~", x + 80, y + 190)
+    env = p.obj("line~", x + 120, y + 210)
     p.connect(release, 0, env, 0)
     p.connect(attack, 0, env, 0)
-    amp = p.obj("*~", x, y + 230)
-    p.connect(groove, 0, amp, 0)
-    p.connect(env, 0, amp, 1)
+    amp = p.obj("*~", x, y + 250)
     p.connect(amp, 0, out[0], 0)
     p.connect(amp, 0, out[1], 1)
 
@@ -199,17 +197,17 @@ def build_sampler() -> dict:
     """The sampler device patch (instrument)."""
     p = Patcher("instrument", width=300.0)
     tracks = default_tracks()
-    p.ui("comment", 10, 10, 200, 20, text="ExSampling sampler", view=(8, 4, 200, 18), fontsize=13.0)
-    p.ui("comment", 10, 40, 40, 18, text="Track", view=(8, 28, 40, 18))
-    menu = p.ui("umenu", 60, 40, 120, 22, view=(52, 28, 120, 20), items=" , ".join(tracks).split(" "))
+    p.ui("comment", 1010, 10, 200, 20, text="ExSampling sampler", view=(8, 4, 200, 18), fontsize=13.0)
+    p.ui("comment", 1010, 40, 40, 18, text="Track", view=(8, 28, 40, 18))
+    menu = p.ui("umenu", 1060, 40, 120, 22, view=(52, 28, 120, 20), items=" , ".join(tracks).split(" "))
     p.parameter(menu, "Track", 2, parameter_enum=tracks, parameter_initial_enable=1, parameter_initial=[0])
-    p.ui("comment", 10, 70, 40, 18, text="Port", view=(8, 52, 40, 18))
-    port = p.ui("live.numbox", 60, 70, 60, 18, view=(52, 52, 60, 16))
+    p.ui("comment", 1010, 70, 40, 18, text="Port", view=(8, 52, 40, 18))
+    port = p.ui("live.numbox", 1060, 70, 60, 18, view=(52, 52, 60, 16))
     p.parameter(port, "Port", 1, parameter_mmin=9100.0, parameter_mmax=9999.0,
                 parameter_initial_enable=1, parameter_initial=[9101.0])
-    status = p.ui("comment", 200, 70, 90, 18, text="waiting for hub", view=(120, 52, 170, 18))
-    flash = p.ui("button", 200, 100, 20, 20, view=(8, 76, 20, 20))
-    last = p.ui("comment", 230, 100, 200, 18, text="no sample yet", view=(32, 78, 260, 18))
+    status = p.ui("comment", 1200, 70, 90, 18, text="waiting for hub", view=(120, 52, 170, 18))
+    flash = p.ui("button", 1200, 100, 20, 20, view=(8, 76, 20, 20))
+    last = p.ui("comment", 1230, 100, 200, 18, text="no sample yet", view=(32, 78, 260, 18))
 
     thisdevice = p.obj("live.thisdevice", 400, 20)
     udpsend = p.obj("udpsend 127.0.0.1 9000", 400, 320)
@@ -301,7 +299,7 @@ def build_sampler() -> dict:
         p.connect(poly, k, voices, k)
     vrouter = p.obj("route " + " ".join(str(k + 1) for k in range(VOICES)), 600, 600)
     p.connect(voices, 0, vrouter, 0)
-    plugout = p.obj("plugout~", 600, 940)
+    plugout = p.obj("plugout~", 700, 980)
     for k in range(VOICES):
         _voice(p, k, vrouter, (root, melodic), (plugout, plugout))
     # the percussive flag feeds the same cold inlet of every voice as the melodic one

@@ -1,0 +1,266 @@
+// ExSampling performer console: polls /console/api/state, draws samples, the map, the mapping, the QR code.
+// Every button posts to /console/api/..., which calls the same Service operation as the OSC message.
+"use strict";
+
+const $ = (sel) => document.querySelector(sel);
+const state = { version: 0, samples: [], recordings: [], classes: [], tracks: [], mapping: [], seen: new Set() };
+const prefs = { blur: localStorage.getItem("exs.blur") === "1", tiles: localStorage.getItem("exs.tiles") !== "0" };
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (k === "class") node.className = v;
+    else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+    else node.setAttribute(k, v);
+  }
+  for (const c of children) node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+  return node;
+}
+
+async function post(url, data) {
+  const res = await fetch(url, {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(data || {}),
+  });
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) alert(body.error || `${res.status} ${res.statusText}`);
+  state.version = 0; // refresh at once
+  poll();
+  return body;
+}
+
+// ---------------------------------------------------------------- status
+
+function ageText(seconds) {
+  if (seconds === null || seconds === undefined) return "never";
+  return seconds < 1 ? "now" : `${Math.round(seconds)} s ago`;
+}
+
+function showStatus(s) {
+  const osc = s.osc || {};
+  const linkUp = osc.listening !== undefined ? osc.listening : s.osc_link === "up" || s.osc_listening;
+  const port = osc.port || s.osc_port;
+  $("#osc-status").textContent = `OSC ${linkUp ? "listening" : "down"}${port ? " :" + port : ""}` +
+    (osc.devices !== undefined ? ` · ${osc.devices} device(s)` : s.devices !== undefined ? ` · ${s.devices} device(s)` : "");
+  $("#osc-status").className = "pill " + (linkUp ? "ok" : "bad");
+  const age = s.heartbeat_age !== undefined ? s.heartbeat_age : osc.heartbeat_age;
+  $("#heartbeat-status").textContent = `heartbeat ${ageText(age)}`;
+  $("#heartbeat-status").className = "pill " + (age !== null && age !== undefined && age < 10 ? "ok" : "bad");
+  const queue = s.queue !== undefined ? s.queue : s.unanalysed;
+  $("#queue-status").textContent = `queue ${queue === undefined ? "?" : queue}`;
+}
+
+// ---------------------------------------------------------------- samples
+
+function timeText(t) {
+  return t ? new Date(t * 1000).toLocaleTimeString() : "";
+}
+
+async function drawWave(canvas, id) {
+  const ctx = canvas.getContext("2d");
+  canvas.width = 160; canvas.height = 64;
+  try {
+    const res = await fetch(`/console/api/samples/${id}/peaks?n=160`);
+    const { peaks } = await res.json();
+    ctx.fillStyle = "#f2a93b";
+    peaks.forEach(([lo, hi], x) => {
+      const y0 = 32 - hi * 30, y1 = 32 - lo * 30;
+      ctx.fillRect(x, y0, 1, Math.max(1, y1 - y0));
+    });
+    canvas.dataset.drawn = "1";
+  } catch (err) {
+    ctx.fillStyle = "#666"; ctx.fillText("no waveform", 40, 36);
+  }
+}
+
+function labelSelect(s) {
+  const select = el("select", { class: "override", title: "change the label (override)" });
+  const labels = state.classes.length ? state.classes : [s.label];
+  for (const label of labels.includes(s.label) ? labels : [s.label, ...labels]) {
+    const option = el("option", { value: label }, label);
+    if (label === s.label) option.selected = true;
+    select.append(option);
+  }
+  select.addEventListener("change", () => post(`/console/api/samples/${s.id}/override`, { label: select.value }));
+  return select;
+}
+
+function play(s) {
+  const player = $("#player");
+  player.src = s.audio;
+  player.dataset.sample = s.id;
+  player.play().catch((err) => console.warn("preview:", err));
+}
+
+function sampleItem(s) {
+  const canvas = el("canvas", { width: 160, height: 64 });
+  drawWave(canvas, s.id);
+  const fresh = state.version > 0 && !state.seen.has(s.id);
+  const conf = s.confidence === null || s.confidence === undefined ? "" : `${Math.round(s.confidence * 100)}%`;
+  return el("li", { class: `sample ${s.state}${fresh ? " fresh" : ""}`, "data-id": s.id },
+    canvas,
+    el("div", { class: "head" }, el("span", { class: "label" }, s.label), el("span", { class: "conf" }, conf),
+      el("span", { class: "state" }, s.state || ""), s.overridden ? el("span", { class: "meta" }, `(was ${s.analysed_label})`) : ""),
+    el("div", { class: "meta" }, `#${s.id} · track ${s.track || "?"} · ${s.mode || ""}`,
+      s.root_midi ? ` · root ${Number(s.root_midi).toFixed(1)}` : "", ` · ${timeText(s.created)}`),
+    el("div", { class: "actions" },
+      el("button", { type: "button", class: "listen", onclick: () => play(s) }, "▶ Listen"),
+      el("button", { type: "button", class: "accept", onclick: () => post(`/console/api/samples/${s.id}/accept`) }, "Accept"),
+      el("button", { type: "button", class: "reject", onclick: () => post(`/console/api/samples/${s.id}/reject`) }, "Reject"),
+      labelSelect(s),
+      el("button", { type: "button", class: "reanalyse", onclick: () => post(`/console/api/samples/${s.id}/reanalyse`) }, "Re-analyse")));
+}
+
+function showSamples() {
+  const list = $("#samples");
+  list.replaceChildren(...state.samples.map(sampleItem));
+  for (const s of state.samples) state.seen.add(s.id);
+  $("#no-samples").hidden = state.samples.length > 0;
+  $("#sample-count").textContent = state.samples.length ? `(${state.samples.length})` : "";
+}
+
+// ---------------------------------------------------------------- map
+
+let map = null, markers = null, tiles = null;
+
+function initMap() {
+  if (!window.L) return;
+  map = L.map("map", { worldCopyJump: true, attributionControl: true }).setView([20, 0], 2);
+  // a coordinate grid: without tiles (no internet) the points still sit on a readable view
+  for (let lat = -80; lat <= 80; lat += 20) L.polyline([[lat, -180], [lat, 180]], { color: "#3d4452", weight: 1, interactive: false }).addTo(map);
+  for (let lon = -180; lon <= 180; lon += 30) L.polyline([[-85, lon], [85, lon]], { color: "#3d4452", weight: 1, interactive: false }).addTo(map);
+  markers = L.featureGroup().addTo(map);
+  setTiles(prefs.tiles);
+}
+
+function setTiles(on) {
+  if (!map) return;
+  if (on && !tiles) {
+    tiles = L.tileLayer("https://tile.openstreetmap.org/{z}/{x}/{y}.png", {
+      maxZoom: 18, attribution: "© OpenStreetMap contributors",
+    }).addTo(map);
+  } else if (!on && tiles) {
+    map.removeLayer(tiles);
+    tiles = null;
+  }
+}
+
+function showPlainMap(points) {
+  // the plain coordinate view, used when Leaflet is not there
+  const svg = $("#plain-map");
+  svg.hidden = false;
+  $("#map").hidden = true;
+  const ns = "http://www.w3.org/2000/svg";
+  svg.replaceChildren();
+  const lats = points.map((p) => p.latitude), lons = points.map((p) => p.longitude);
+  const pad = 0.01;
+  const [minLat, maxLat] = [Math.min(...lats) - pad, Math.max(...lats) + pad];
+  const [minLon, maxLon] = [Math.min(...lons) - pad, Math.max(...lons) + pad];
+  for (const p of points) {
+    const c = document.createElementNS(ns, "circle");
+    c.setAttribute("cx", 20 + ((p.longitude - minLon) / (maxLon - minLon || 1)) * 360);
+    c.setAttribute("cy", 220 - ((p.latitude - minLat) / (maxLat - minLat || 1)) * 200);
+    c.setAttribute("r", 5);
+    c.setAttribute("class", "point");
+    c.setAttribute("fill", "#f2a93b");
+    svg.append(c);
+  }
+}
+
+function showMap() {
+  const points = state.recordings;
+  $("#point-count").textContent = points.length ? `(${points.length})` : "";
+  if (!map) { if (points.length) showPlainMap(points); return; }
+  markers.clearLayers();
+  for (const p of points) {
+    const marker = prefs.blur
+      ? L.circle([p.latitude, p.longitude], { radius: 700, color: "#f2a93b", fillOpacity: 0.3 })
+      : L.circleMarker([p.latitude, p.longitude], { radius: 7, color: "#f2a93b", fillOpacity: 0.8 });
+    marker.bindTooltip(`#${p.id} ${p.name || ""} · ${timeText(p.created)}`);
+    marker.addTo(markers);
+  }
+  if (points.length && !map._fitted) {
+    map.fitBounds(markers.getBounds().pad(0.3), { maxZoom: 15 });
+    map._fitted = true;
+  }
+}
+
+// ---------------------------------------------------------------- mapping
+
+function showMapping() {
+  const rows = state.mapping.map((m) => {
+    const select = el("select", { class: "track", "data-label": m.label });
+    for (const t of state.tracks) {
+      const option = el("option", { value: t }, t);
+      if (t === m.track) option.selected = true;
+      select.append(option);
+    }
+    const button = el("button", { type: "button", class: "remap", "data-label": m.label,
+      onclick: () => post("/console/api/remap", { label: m.label, track: select.value }) }, "Re-map");
+    return el("tr", { "data-label": m.label }, el("td", {}, m.label), el("td", {}, select), el("td", {}, button),
+      el("td", { class: "meta" }, m.mode || ""));
+  });
+  $("#mapping tbody").replaceChildren(...rows);
+}
+
+// ---------------------------------------------------------------- polling
+
+function normaliseMapping(mapping) {
+  if (Array.isArray(mapping)) return mapping;
+  return Object.entries(mapping || {}).map(([label, v]) =>
+    typeof v === "string" ? { label, track: v } : { label, track: v.track, mode: v.mode });
+}
+
+let polling = false;
+async function poll() {
+  if (polling) return;
+  polling = true;
+  try {
+    const res = await fetch(`/console/api/state?since=${state.version}&blur=${prefs.blur ? 1 : 0}`);
+    const data = await res.json();
+    showStatus(data.status || {});
+    if (!data.unchanged) {
+      const mappingChanged = JSON.stringify(data.mapping) !== JSON.stringify(state.rawMapping) ||
+        JSON.stringify(data.tracks) !== JSON.stringify(state.tracks);
+      Object.assign(state, {
+        samples: data.samples, recordings: data.recordings, classes: data.classes, tracks: data.tracks,
+        rawMapping: data.mapping, mapping: normaliseMapping(data.mapping),
+      });
+      showSamples();
+      showMap();
+      if (mappingChanged) showMapping();
+      for (const p of document.querySelectorAll("#participant-url, .overlay-url")) p.textContent = data.participant_url || "";
+      state.version = data.version;
+      document.body.dataset.version = data.version;
+    }
+  } catch (err) {
+    $("#osc-status").textContent = "backend unreachable";
+    $("#osc-status").className = "pill bad";
+  } finally {
+    polling = false;
+  }
+}
+
+function init() {
+  $("#blur").checked = prefs.blur;
+  $("#tiles").checked = prefs.tiles;
+  $("#blur").addEventListener("change", (e) => {
+    prefs.blur = e.target.checked;
+    localStorage.setItem("exs.blur", prefs.blur ? "1" : "0");
+    state.version = 0;
+    poll();
+  });
+  $("#tiles").addEventListener("change", (e) => {
+    prefs.tiles = e.target.checked;
+    localStorage.setItem("exs.tiles", prefs.tiles ? "1" : "0");
+    setTiles(prefs.tiles);
+  });
+  $("#project-qr").addEventListener("click", () => { $("#qr-overlay").hidden = false; });
+  $("#qr-overlay").addEventListener("click", () => { $("#qr-overlay").hidden = true; });
+  initMap();
+  poll();
+  setInterval(poll, 1000);
+  // jweb views can come back blank after switching tracks: redraw the map when shown again
+  document.addEventListener("visibilitychange", () => { if (!document.hidden && map) map.invalidateSize(); });
+}
+
+init();

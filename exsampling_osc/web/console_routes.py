@@ -1,0 +1,220 @@
+"""The performer console: ``/console`` (static page) and ``/console/api/...`` (JSON), on loopback only.
+
+Every action calls the same :class:`~exsampling_osc.service.Service` operation as its OSC message (one code
+path, two doors): accept/reject → ``set_state``, override → ``override``, re-map → ``remap``,
+re-analyse → ``reanalyse``. The page polls ``/console/api/state?since=N``; the version number moves with
+every service event, so an idle poll answers with the status only.
+
+Only clients on this machine are served: the peer must be a loopback address, the request must not carry
+proxy headers (a tunnel on this machine would otherwise make the whole internet look local), and the
+Host header must name a loopback host (against DNS rebinding).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import threading
+from pathlib import Path
+
+import bottle
+import numpy as np
+
+from exsampling_osc.errors import ExSamplingError
+from exsampling_osc.resources import PACKAGE_DIR
+
+CONSOLE_DIR = PACKAGE_DIR / "web" / "console"
+PROXY_HEADERS = ("X-Forwarded-For", "X-Real-Ip", "Forwarded", "Cf-Connecting-Ip", "X-Forwarded-Host")
+LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+MAX_SAMPLES = 200
+BLUR_DECIMALS = 2  # about 1 km
+
+
+def peaks(signal: np.ndarray, n: int) -> np.ndarray:
+    """Min/max envelope of a mono ``signal`` in ``n`` columns: array of shape (n, 2), values in [-1, 1].
+
+    Columns past the end of a short signal are zero.
+    """
+    out = np.zeros((n, 2), dtype=np.float32)
+    if signal.size == 0 or n <= 0:
+        return out
+    edges = np.linspace(0, signal.size, n + 1).astype(int)
+    for i in range(n):
+        chunk = signal[edges[i]:max(edges[i + 1], edges[i] + 1)]
+        if chunk.size:
+            out[i] = chunk.min(), chunk.max()
+    return np.clip(out, -1.0, 1.0)
+
+
+def blur(value: float | None, decimals: int = BLUR_DECIMALS) -> float | None:
+    """A coordinate rounded to ``decimals`` places (2: about 1 km), or None."""
+    return None if value is None else round(float(value), decimals)
+
+
+def is_local(remote: str | None, host_header: str | None, headers) -> bool:
+    """True when a request comes from this machine, directly, for a loopback host name."""
+    try:
+        if not remote or not ipaddress.ip_address(remote.split("%")[0]).is_loopback:
+            return False
+    except ValueError:
+        return False
+    if any(headers.get(h) for h in PROXY_HEADERS):
+        return False
+    host = (host_header or "").rsplit(":", 1)[0] if not (host_header or "").startswith("[") else (
+        host_header.split("]")[0] + "]")
+    return host in LOOPBACK_HOSTS
+
+
+class Changes:
+    """A version number that moves on every service event (subscribe callback)."""
+
+    def __init__(self) -> None:
+        self.version = 1
+        self._lock = threading.Lock()
+        self.last: list[tuple[str, dict]] = []
+
+    def __call__(self, kind: str, data: dict) -> None:
+        with self._lock:
+            self.version += 1
+            self.last = (self.last + [(kind, dict(data))])[-20:]
+
+
+def _label(s: dict) -> str:
+    return s.get("overridden_label") or s.get("label") or "unknown"
+
+
+def sample_view(s: dict, blurred: bool) -> dict:
+    """The fields the console shows for one sample (a Service sample dict)."""
+    lat, lon = s.get("latitude"), s.get("longitude")
+    if blurred:
+        lat, lon = blur(lat), blur(lon)
+    return {
+        "id": s["id"], "recording_id": s.get("recording_id"), "label": _label(s),
+        "analysed_label": s.get("label"), "overridden": bool(s.get("overridden_label")),
+        "confidence": s.get("confidence"), "track": s.get("track"),
+        "mode": s.get("mode") or s.get("analysed_mode"),
+        "root_midi": s.get("root_midi"), "state": s.get("state"), "created": s.get("created"),
+        "duration": s.get("duration"), "latitude": lat, "longitude": lon,
+        "top": s.get("top") or [], "audio": f"/console/api/samples/{s['id']}/audio",
+    }
+
+
+def install(app: bottle.Bottle, service) -> None:
+    """Add the console page and its API to ``app``."""
+    changes = Changes()
+    service.subscribe(changes)
+
+    def guard() -> None:
+        req = bottle.request
+        if not is_local(req.remote_addr, req.get_header("Host"), req.headers):
+            bottle.abort(403, "the console is served to this computer only")
+
+    def body() -> dict:
+        try:
+            data = bottle.request.json
+        except (ValueError, json.JSONDecodeError):
+            data = None
+        if data is None:
+            data = dict(bottle.request.forms)
+        if not isinstance(data, dict):
+            bottle.abort(400, "send a JSON object")
+        return data
+
+    def act(fn, *args) -> dict:
+        try:
+            result = fn(*args)
+        except (ExSamplingError, KeyError, ValueError) as exc:
+            bottle.response.status = 404 if isinstance(exc, KeyError) else 400
+            return {"error": str(exc).strip("'\"")}
+        return {"ok": True, "result": result if isinstance(result, dict | list | str | int | float) else None}
+
+    def find_sample(sample_id: int) -> dict:
+        getter = getattr(service, "get_sample", None)
+        s = getter(sample_id) if getter else next(
+            (x for x in service.list_samples() if x["id"] == sample_id), None)
+        if not s:
+            bottle.abort(404, f"no sample {sample_id}")
+        return s
+
+    @app.get("/console")
+    @app.get("/console/")
+    def console_page():
+        guard()
+        return bottle.static_file("index.html", root=str(CONSOLE_DIR))
+
+    @app.get("/console/api/state")
+    def console_state():
+        guard()
+        blurred = bottle.request.query.get("blur") == "1"
+        since = bottle.request.query.get("since", "")
+        status = service.status()
+        out = {"version": changes.version, "status": status}
+        if since.isdigit() and int(since) == changes.version:
+            out["unchanged"] = True
+            return out
+        samples = [sample_view(s, blurred) for s in service.list_samples()[:MAX_SAMPLES]]
+        recordings = []
+        for r in service.list_recordings():
+            lat, lon = r.get("latitude"), r.get("longitude")
+            if lat is None or lon is None:
+                continue
+            if blurred:
+                lat, lon = blur(lat), blur(lon)
+            recordings.append({"id": r["id"], "latitude": lat, "longitude": lon, "created": r.get("created"),
+                               "source": r.get("source"), "name": r.get("original_name")})
+        out.update(samples=samples, recordings=recordings, mapping=service.mapping(),
+                   classes=list(service.classes()), tracks=list(service.tracks()),
+                   participant_url=getattr(service.settings, "participant_url", ""), qr="/qr.png",
+                   blurred=blurred)
+        return out
+
+    @app.get("/console/api/samples/<sample_id:int>/audio")
+    def console_audio(sample_id: int):
+        guard()
+        path = Path(find_sample(sample_id)["path"])
+        return bottle.static_file(path.name, root=str(path.parent), mimetype="audio/wav")
+
+    @app.get("/console/api/samples/<sample_id:int>/peaks")
+    def console_peaks(sample_id: int):
+        guard()
+        import soundfile as sf
+
+        n = min(max(int(bottle.request.query.get("n", "96") or 96), 8), 1024)
+        try:
+            data, _ = sf.read(find_sample(sample_id)["path"], dtype="float32", always_2d=True)
+        except (OSError, RuntimeError) as exc:
+            bottle.response.status = 404
+            return {"error": f"cannot read the sample's audio: {exc}"}
+        return {"id": sample_id, "peaks": peaks(data.mean(axis=1), n).round(4).tolist()}
+
+    @app.post("/console/api/samples/<sample_id:int>/<action:re:accept|reject>")
+    def console_state_change(sample_id: int, action: str):
+        guard()
+        return act(service.set_state, sample_id, "accepted" if action == "accept" else "rejected")
+
+    @app.post("/console/api/samples/<sample_id:int>/override")
+    def console_override(sample_id: int):
+        guard()
+        label = str(body().get("label", "")).strip()
+        if not label:
+            bottle.abort(400, "give the label")
+        return act(service.override, sample_id, label)
+
+    @app.post("/console/api/samples/<sample_id:int>/reanalyse")
+    def console_reanalyse(sample_id: int):
+        guard()
+        return act(service.reanalyse, sample_id)
+
+    @app.post("/console/api/remap")
+    def console_remap():
+        guard()
+        data = body()
+        label, track = str(data.get("label", "")).strip(), str(data.get("track", "")).strip()
+        if not label or not track:
+            bottle.abort(400, "give label and track")
+        return act(service.remap, label, track)
+
+    @app.get("/console/<path:path>")
+    def console_file(path: str):
+        guard()
+        return bottle.static_file(path, root=str(CONSOLE_DIR))

@@ -122,12 +122,38 @@ function showSamples() {
 
 let map = null, markers = null, tiles = null;
 
+const GRID_STEPS = [30, 10, 5, 2, 1, 0.5, 0.2, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001];
+let grid = null;
+
+function drawGrid() {
+  // a coordinate grid that follows the zoom: without tiles (no internet) the points sit on a readable view
+  const b = map.getBounds();
+  const span = Math.max(b.getNorth() - b.getSouth(), b.getEast() - b.getWest());
+  const step = GRID_STEPS.find((s) => span / s >= 3) || GRID_STEPS[GRID_STEPS.length - 1];
+  grid.clearLayers();
+  const style = { color: "#3d4452", weight: 1, interactive: false };
+  for (let lat = Math.floor(b.getSouth() / step) * step; lat <= b.getNorth(); lat += step) {
+    L.polyline([[lat, b.getWest()], [lat, b.getEast()]], style).addTo(grid);
+  }
+  for (let lon = Math.floor(b.getWest() / step) * step; lon <= b.getEast(); lon += step) {
+    L.polyline([[b.getSouth(), lon], [b.getNorth(), lon]], style).addTo(grid);
+  }
+  const c = map.getCenter();
+  readout.getContainer().textContent = `${c.lat.toFixed(4)}, ${c.lng.toFixed(4)} · grid ${step}°`;
+}
+
+let readout = null;
+
 function initMap() {
   if (!window.L) return;
   map = L.map("map", { worldCopyJump: true, attributionControl: true }).setView([20, 0], 2);
-  // a coordinate grid: without tiles (no internet) the points still sit on a readable view
-  for (let lat = -80; lat <= 80; lat += 20) L.polyline([[lat, -180], [lat, 180]], { color: "#3d4452", weight: 1, interactive: false }).addTo(map);
-  for (let lon = -180; lon <= 180; lon += 30) L.polyline([[-85, lon], [85, lon]], { color: "#3d4452", weight: 1, interactive: false }).addTo(map);
+  grid = L.layerGroup().addTo(map);
+  L.control.scale({ imperial: false }).addTo(map);
+  readout = L.control({ position: "topright" });
+  readout.onAdd = () => L.DomUtil.create("div", "map-readout");
+  readout.addTo(map);
+  map.on("moveend zoomend", drawGrid);
+  drawGrid();
   markers = L.featureGroup().addTo(map);
   setTiles(prefs.tiles);
 }
@@ -264,3 +290,9 @@ function init() {
 }
 
 init();
+
+// for tests and the curious: the points the map shows
+window.exsConsole = {
+  points: () => (markers ? markers.getLayers().map((m) => [m.getLatLng().lat, m.getLatLng().lng])
+    : state.recordings.map((p) => [p.latitude, p.longitude])),
+};

@@ -1,0 +1,212 @@
+"""The console in headless Chromium against the real backend (`exsampling serve` as a subprocess).
+
+Recordings with latitude/longitude are uploaded through the real HTTP API; a python-osc server listens on
+the device port. Set EXSAMPLING_CONSOLE_SCREENSHOT=path to also save a screenshot of the page.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import requests
+import soundfile as sf
+from pythonosc.dispatcher import Dispatcher
+from pythonosc.osc_server import ThreadingOSCUDPServer
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
+POINTS = [(48.858844, 2.294351), (48.853, 2.3499), (48.8606, 2.3376)]
+
+
+def free_udp_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Listener:
+    """A python-osc server on the device port that queues every message it receives."""
+
+    def __init__(self, port: int) -> None:
+        self.messages: queue.Queue = queue.Queue()
+        d = Dispatcher()
+        d.set_default_handler(lambda address, *args: self.messages.put((address, args)))
+        self.server = ThreadingOSCUDPServer(("127.0.0.1", port), d)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def wait_for(self, address: str, match=lambda args: True, timeout: float = 10.0) -> tuple:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                got, args = self.messages.get(timeout=max(0.01, deadline - time.monotonic()))
+            except queue.Empty:
+                break
+            if got == address and match(args):
+                return args
+        raise AssertionError(f"no {address} arrived in {timeout} s")
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def backend(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("console")
+    device_port = free_udp_port()
+    listener = Listener(device_port)
+    exe = Path(sys.executable).with_name("exsampling")
+    cmd = [str(exe), "serve", "--data-dir", str(tmp / "data"), "--host", "127.0.0.1", "--http-port", "0",
+           "--osc-port", "0", "--device-port", str(device_port), "--probe-ports"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    ready = None
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        if line.startswith("EXSAMPLING_READY "):
+            ready = json.loads(line.split(" ", 1)[1])
+            break
+    if ready is None:
+        proc.kill()
+        listener.close()
+        pytest.fail("serve did not become ready: " + proc.stderr.read()[-3000:])
+    threading.Thread(target=proc.stdout.read, daemon=True).start()
+    threading.Thread(target=proc.stderr.read, daemon=True).start()
+    base = f"http://127.0.0.1:{ready['http_port']}"
+    ids = []
+    sr = 22050
+    t = np.arange(int(sr * 1.5)) / sr
+    for i, (lat, lon) in enumerate(POINTS):
+        wav = tmp / f"tone{i}.wav"
+        sf.write(wav, (0.4 * np.sin(2 * np.pi * (330 + 110 * i) * t)).astype(np.float32), sr)
+        with wav.open("rb") as f:
+            fields = {"latitude": str(lat), "longitude": str(lon), "accuracy": "10"}
+            r = requests.post(f"{base}/api/recordings", files={"audio": (wav.name, f, "audio/wav")},
+                              data=fields, timeout=30)
+        assert r.status_code < 300, r.text
+        ids.append(r.json()["id"])
+    for rid in ids:  # wait until analysed
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            rec = requests.get(f"{base}/api/recordings/{rid}", timeout=10).json()
+            if rec.get("samples") and all(s.get("state") != "pending" for s in rec["samples"]):
+                break
+            time.sleep(0.2)
+        else:
+            pytest.fail(f"recording {rid} was not analysed")
+    yield {"base": base, "listener": listener, "ready": ready, "ids": ids}
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    listener.close()
+
+
+@pytest.fixture(scope="module")
+def page(backend):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-background-networking", "--disable-component-update",
+            "--autoplay-policy=no-user-gesture-required"])
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        # a closed network: anything but the backend is refused (map tiles included)
+        context.route("**/*", lambda route: route.continue_()
+                      if route.request.url.startswith(backend["base"]) else route.abort())
+        pg = context.new_page()
+        errors: list[str] = []
+        pg.on("pageerror", lambda exc: errors.append(str(exc)))
+        pg.goto(backend["base"] + "/console")
+        pg.wait_for_selector("li.sample")
+        pg.errors = errors
+        yield pg
+        browser.close()
+
+
+def test_map_shows_the_recordings_points(page):
+    page.wait_for_function(f"window.exsConsole && window.exsConsole.points().length === {len(POINTS)}")
+    points = page.evaluate("window.exsConsole.points()")
+    got = sorted((round(p[0], 5), round(p[1], 5)) for p in points)
+    assert got == sorted((round(a, 5), round(b, 5)) for a, b in POINTS)
+    # markers are drawn (SVG paths) inside the visible map
+    assert page.locator("#map path.leaflet-interactive").count() == len(POINTS)
+    box = page.locator("#map").bounding_box()
+    for i in range(len(POINTS)):
+        marker = page.locator("#map path.leaflet-interactive").nth(i).bounding_box()
+        assert box["x"] <= marker["x"] <= box["x"] + box["width"]
+        assert box["y"] <= marker["y"] <= box["y"] + box["height"]
+    assert page.errors == []
+
+
+def test_remap_click_sends_the_osc_mapping_message(page, backend):
+    listener = backend["listener"]
+    row = page.locator("#mapping tr[data-label]").first
+    label = row.get_attribute("data-label")
+    select = row.locator("select.track")
+    current = select.input_value()
+    options = select.locator("option").all_inner_texts()
+    target = next(t for t in options if t != current)
+    select.select_option(target)
+    row.locator("button.remap").click()
+    args = listener.wait_for("/exsampling/mapping", lambda a: a[0] == label and a[1] == target)
+    assert args[2] in ("melodic", "percussive")
+    page.wait_for_function(
+        f"document.querySelector('#mapping tr[data-label=\"{label}\"] select').value === '{target}'")
+
+
+def test_preview_plays_the_sample_audio(page):
+    first = page.locator("li.sample").first
+    first.locator("button.listen").click()
+    page.wait_for_function("(() => { const a = document.querySelector('#player');"
+                           " return a.readyState >= 2 && a.currentTime > 0.05; })()", timeout=10000)
+    duration = page.evaluate("document.querySelector('#player').duration")
+    sample_id = page.evaluate("document.querySelector('#player').dataset.sample")
+    assert 0.5 < duration < 6.0
+    assert first.get_attribute("data-id") == sample_id
+    # the waveform thumbnail was drawn from the sample's peaks
+    page.wait_for_function("document.querySelector('li.sample canvas').dataset.drawn === '1'")
+    shot = os.environ.get("EXSAMPLING_CONSOLE_SCREENSHOT")
+    if shot:
+        page.evaluate("document.querySelector('#player').pause()")
+        page.screenshot(path=shot)
+
+
+def test_accept_and_override_go_through_the_service(page, backend):
+    listener = backend["listener"]
+    first = page.locator("li.sample").first
+    sample_id = int(first.get_attribute("data-id"))
+    first.locator("button.accept").click()
+    listener.wait_for("/exsampling/sample", lambda a: a[1] == sample_id and a[-1] == "accepted")
+    page.wait_for_selector(f"li.sample.accepted[data-id='{sample_id}']")
+    select = page.locator(f"li.sample[data-id='{sample_id}'] select.override")
+    new_label = next(o for o in select.locator("option").all_inner_texts() if o != select.input_value())
+    select.select_option(new_label)
+    listener.wait_for("/exsampling/sample", lambda a: a[1] == sample_id and a[2] == new_label)
+    rec = requests.get(f"{backend['base']}/console/api/state", timeout=10).json()
+    assert next(s for s in rec["samples"] if s["id"] == sample_id)["label"] == new_label
+
+
+def test_console_refuses_other_computers(backend):
+    base = backend["base"]
+    assert requests.get(base + "/console", timeout=10).status_code == 200
+    forwarded = requests.get(base + "/console", headers={"X-Forwarded-For": "8.8.8.8"}, timeout=10)
+    assert forwarded.status_code == 403
+    assert requests.get(base + "/console/api/state", headers={"Host": "evil.example"},
+                        timeout=10).status_code == 403

@@ -4,12 +4,23 @@ patch's output with writesf~ and measures pitch, length, gain and polyphony with
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import time
 
 import numpy as np
 import pytest
 import soundfile as sf
-from pd_support import PD, FakeBackend, PdSampler, active_span, band_level, dominant_hz, tone_wav
+from pd_support import (
+    PD,
+    FakeBackend,
+    PdSampler,
+    active_span,
+    band_level,
+    dominant_hz,
+    free_udp_port,
+    tone_wav,
+)
 
 pytestmark = pytest.mark.skipif(PD is None, reason="Pure Data (Debian package puredata) is not installed")
 
@@ -148,3 +159,35 @@ def test_query_answer_keeps_the_newest_sample(pd, backend, tmp_path):
     y, sr = play(pd, tmp_path, [(69, 127, 0.3)], wait=0.6, name="after.wav")
     start, end = active_span(y, sr)
     assert dominant_hz(y[int(start * sr): int((end - RELEASE) * sr)], sr) == pytest.approx(300.0, rel=0.01)
+
+
+@pytest.mark.skipif(not (shutil.which("oscdump") and shutil.which("oscsend")), reason="liblo-tools missing")
+def test_liblo_peer_hears_hello_and_drives_the_sampler(tmp_path):
+    """liblo's oscdump as the backend and oscsend as the sender: another OSC implementation than ours."""
+    port = free_udp_port()
+    dump = subprocess.Popen(["oscdump", "-L", str(port)], stdout=subprocess.PIPE, text=True)
+    pd = None
+    try:
+        time.sleep(0.3)
+        pd = PdSampler("bells", port)
+        line = dump.stdout.readline()
+        assert line.split()[1:] == ["/exsampling/hello", "is", str(pd.port), '"bells"']
+        wav = tone_wav(tmp_path / "a 440.wav")  # a path with a space travels as one string
+        send = ["oscsend", "127.0.0.1", str(pd.port)]
+        subprocess.run([*send, "/exsampling/sample", "sisfsfsffifs", "bells", "3", "church_bells", "0.8",
+                        str(wav), "69.0", "melodic", "0", "0", "2", "2.0", "ready"], check=True)
+        pd.wait_for(r"exsampling: loaded 3 frames 44100 rate 22050 root 69 melodic 1")
+        with pd.recording(tmp_path / "out.wav"):
+            subprocess.run([*send, "/exsampling/note", "siif", "bells", "76", "127", "0.4"], check=True)
+            time.sleep(0.7)
+        y, sr = sf.read(tmp_path / "out.wav")
+        start, end = active_span(y, sr)
+        assert end - start == pytest.approx(0.4 + RELEASE, abs=0.01)
+        fifth = 440.0 * 2 ** (7 / 12)
+        body = y[int(start * sr): int((end - RELEASE) * sr)]
+        assert dominant_hz(body, sr) == pytest.approx(fifth, rel=0.01)
+    finally:
+        if pd:
+            pd.close()
+        dump.terminate()
+        dump.wait(5)

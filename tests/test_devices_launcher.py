@@ -57,6 +57,19 @@ def node_env() -> dict:
     return env
 
 
+def test_python_lookup_order_and_osc_codec(tmp_path):
+    script = HERE.parent / "patches" / "node" / "exsampling-hub.js"
+    proc = subprocess.run(["node", str(HERE / "node" / "test_find_python.js"), str(script), str(tmp_path)],
+                          env=node_env(), capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    # the script's OSC bytes are what python-osc reads
+    from pythonosc.osc_message import OscMessage
+
+    msg = OscMessage(bytes.fromhex(out["osc_hex"]))
+    assert msg.address == "/exsampling/hello" and msg.params == [9101, "my track", 0.5]
+
+
 def test_launcher_starts_relays_restarts_and_stops(hub_script):
     script, data = hub_script
     proc = subprocess.run(["node", str(HERE / "node" / "test_launcher.js"), str(script)], env=node_env(),

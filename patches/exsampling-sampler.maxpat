@@ -181,11 +181,11 @@
        "parameter_longname": "Port",
        "parameter_shortname": "Port",
        "parameter_type": 1,
-       "parameter_mmin": 9100.0,
-       "parameter_mmax": 9999.0,
+       "parameter_mmin": 0.0,
+       "parameter_mmax": 65535.0,
        "parameter_initial_enable": 1,
        "parameter_initial": [
-        9101.0
+        0.0
        ]
       }
      }
@@ -352,6 +352,44 @@
     "box": {
      "id": "obj-14",
      "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      60,
+      100,
+      180.0,
+      35.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr $i1 + ($i1 == 0) * (9101 + $i2)",
+     "linecount": 2
+    }
+   },
+   {
+    "box": {
+     "id": "obj-15",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      140,
+      70,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      "int"
+     ],
+     "text": "t b i"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-16",
+     "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 3,
      "patching_rect": [
@@ -370,7 +408,7 @@
    },
    {
     "box": {
-     "id": "obj-15",
+     "id": "obj-17",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -388,7 +426,7 @@
    },
    {
     "box": {
-     "id": "obj-16",
+     "id": "obj-18",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -407,7 +445,7 @@
    },
    {
     "box": {
-     "id": "obj-17",
+     "id": "obj-19",
      "maxclass": "newobj",
      "numinlets": 0,
      "numoutlets": 1,
@@ -425,7 +463,7 @@
    },
    {
     "box": {
-     "id": "obj-18",
+     "id": "obj-20",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -444,7 +482,7 @@
    },
    {
     "box": {
-     "id": "obj-19",
+     "id": "obj-21",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -463,7 +501,7 @@
    },
    {
     "box": {
-     "id": "obj-20",
+     "id": "obj-22",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -481,7 +519,7 @@
    },
    {
     "box": {
-     "id": "obj-21",
+     "id": "obj-23",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -499,7 +537,7 @@
    },
    {
     "box": {
-     "id": "obj-22",
+     "id": "obj-24",
      "maxclass": "newobj",
      "numinlets": 4,
      "numoutlets": 4,
@@ -521,7 +559,7 @@
    },
    {
     "box": {
-     "id": "obj-23",
+     "id": "obj-25",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -540,7 +578,7 @@
    },
    {
     "box": {
-     "id": "obj-24",
+     "id": "obj-26",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -559,7 +597,7 @@
    },
    {
     "box": {
-     "id": "obj-25",
+     "id": "obj-27",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -577,7 +615,7 @@
    },
    {
     "box": {
-     "id": "obj-26",
+     "id": "obj-28",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 11,
@@ -606,7 +644,7 @@
    },
    {
     "box": {
-     "id": "obj-27",
+     "id": "obj-29",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -625,7 +663,7 @@
    },
    {
     "box": {
-     "id": "obj-28",
+     "id": "obj-30",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -643,7 +681,7 @@
    },
    {
     "box": {
-     "id": "obj-29",
+     "id": "obj-31",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -661,7 +699,7 @@
    },
    {
     "box": {
-     "id": "obj-30",
+     "id": "obj-32",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -679,7 +717,7 @@
    },
    {
     "box": {
-     "id": "obj-31",
+     "id": "obj-33",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -698,7 +736,7 @@
    },
    {
     "box": {
-     "id": "obj-32",
+     "id": "obj-34",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -716,7 +754,7 @@
    },
    {
     "box": {
-     "id": "obj-33",
+     "id": "obj-35",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -734,7 +772,7 @@
    },
    {
     "box": {
-     "id": "obj-34",
+     "id": "obj-36",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -752,7 +790,7 @@
    },
    {
     "box": {
-     "id": "obj-35",
+     "id": "obj-37",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -770,7 +808,7 @@
    },
    {
     "box": {
-     "id": "obj-36",
+     "id": "obj-38",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -789,7 +827,7 @@
    },
    {
     "box": {
-     "id": "obj-37",
+     "id": "obj-39",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -807,7 +845,7 @@
    },
    {
     "box": {
-     "id": "obj-38",
+     "id": "obj-40",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 3,
@@ -827,7 +865,7 @@
    },
    {
     "box": {
-     "id": "obj-39",
+     "id": "obj-41",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 3,
@@ -847,7 +885,7 @@
    },
    {
     "box": {
-     "id": "obj-40",
+     "id": "obj-42",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 3,
@@ -867,7 +905,7 @@
    },
    {
     "box": {
-     "id": "obj-41",
+     "id": "obj-43",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
@@ -886,7 +924,7 @@
    },
    {
     "box": {
-     "id": "obj-42",
+     "id": "obj-44",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -904,7 +942,7 @@
    },
    {
     "box": {
-     "id": "obj-43",
+     "id": "obj-45",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -922,7 +960,7 @@
    },
    {
     "box": {
-     "id": "obj-44",
+     "id": "obj-46",
      "maxclass": "newobj",
      "numinlets": 9,
      "numoutlets": 9,
@@ -948,7 +986,7 @@
    },
    {
     "box": {
-     "id": "obj-45",
+     "id": "obj-47",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -967,7 +1005,7 @@
    },
    {
     "box": {
-     "id": "obj-46",
+     "id": "obj-48",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -986,7 +1024,7 @@
    },
    {
     "box": {
-     "id": "obj-47",
+     "id": "obj-49",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -1005,7 +1043,7 @@
    },
    {
     "box": {
-     "id": "obj-48",
+     "id": "obj-50",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -1024,7 +1062,7 @@
    },
    {
     "box": {
-     "id": "obj-49",
+     "id": "obj-51",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1042,7 +1080,7 @@
    },
    {
     "box": {
-     "id": "obj-50",
+     "id": "obj-52",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -1061,7 +1099,7 @@
    },
    {
     "box": {
-     "id": "obj-51",
+     "id": "obj-53",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1079,7 +1117,7 @@
    },
    {
     "box": {
-     "id": "obj-52",
+     "id": "obj-54",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1097,7 +1135,7 @@
    },
    {
     "box": {
-     "id": "obj-53",
+     "id": "obj-55",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1115,7 +1153,7 @@
    },
    {
     "box": {
-     "id": "obj-54",
+     "id": "obj-56",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
@@ -1134,7 +1172,7 @@
    },
    {
     "box": {
-     "id": "obj-55",
+     "id": "obj-57",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -1153,7 +1191,7 @@
    },
    {
     "box": {
-     "id": "obj-56",
+     "id": "obj-58",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1171,7 +1209,7 @@
    },
    {
     "box": {
-     "id": "obj-57",
+     "id": "obj-59",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -1190,7 +1228,7 @@
    },
    {
     "box": {
-     "id": "obj-58",
+     "id": "obj-60",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -1209,7 +1247,7 @@
    },
    {
     "box": {
-     "id": "obj-59",
+     "id": "obj-61",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -1228,7 +1266,7 @@
    },
    {
     "box": {
-     "id": "obj-60",
+     "id": "obj-62",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1246,7 +1284,7 @@
    },
    {
     "box": {
-     "id": "obj-61",
+     "id": "obj-63",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -1265,7 +1303,7 @@
    },
    {
     "box": {
-     "id": "obj-62",
+     "id": "obj-64",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1283,7 +1321,7 @@
    },
    {
     "box": {
-     "id": "obj-63",
+     "id": "obj-65",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1301,7 +1339,7 @@
    },
    {
     "box": {
-     "id": "obj-64",
+     "id": "obj-66",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1319,7 +1357,7 @@
    },
    {
     "box": {
-     "id": "obj-65",
+     "id": "obj-67",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
@@ -1338,7 +1376,7 @@
    },
    {
     "box": {
-     "id": "obj-66",
+     "id": "obj-68",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -1357,7 +1395,7 @@
    },
    {
     "box": {
-     "id": "obj-67",
+     "id": "obj-69",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1375,7 +1413,7 @@
    },
    {
     "box": {
-     "id": "obj-68",
+     "id": "obj-70",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -1394,7 +1432,7 @@
    },
    {
     "box": {
-     "id": "obj-69",
+     "id": "obj-71",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -1413,7 +1451,7 @@
    },
    {
     "box": {
-     "id": "obj-70",
+     "id": "obj-72",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -1432,7 +1470,7 @@
    },
    {
     "box": {
-     "id": "obj-71",
+     "id": "obj-73",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1450,7 +1488,7 @@
    },
    {
     "box": {
-     "id": "obj-72",
+     "id": "obj-74",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -1469,7 +1507,7 @@
    },
    {
     "box": {
-     "id": "obj-73",
+     "id": "obj-75",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1487,7 +1525,7 @@
    },
    {
     "box": {
-     "id": "obj-74",
+     "id": "obj-76",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1505,7 +1543,7 @@
    },
    {
     "box": {
-     "id": "obj-75",
+     "id": "obj-77",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1523,7 +1561,7 @@
    },
    {
     "box": {
-     "id": "obj-76",
+     "id": "obj-78",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
@@ -1542,7 +1580,7 @@
    },
    {
     "box": {
-     "id": "obj-77",
+     "id": "obj-79",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -1561,7 +1599,7 @@
    },
    {
     "box": {
-     "id": "obj-78",
+     "id": "obj-80",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1579,7 +1617,7 @@
    },
    {
     "box": {
-     "id": "obj-79",
+     "id": "obj-81",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -1598,7 +1636,7 @@
    },
    {
     "box": {
-     "id": "obj-80",
+     "id": "obj-82",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -1617,7 +1655,7 @@
    },
    {
     "box": {
-     "id": "obj-81",
+     "id": "obj-83",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -1636,7 +1674,7 @@
    },
    {
     "box": {
-     "id": "obj-82",
+     "id": "obj-84",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1654,7 +1692,7 @@
    },
    {
     "box": {
-     "id": "obj-83",
+     "id": "obj-85",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -1673,7 +1711,7 @@
    },
    {
     "box": {
-     "id": "obj-84",
+     "id": "obj-86",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1691,7 +1729,7 @@
    },
    {
     "box": {
-     "id": "obj-85",
+     "id": "obj-87",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1709,7 +1747,7 @@
    },
    {
     "box": {
-     "id": "obj-86",
+     "id": "obj-88",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1727,7 +1765,7 @@
    },
    {
     "box": {
-     "id": "obj-87",
+     "id": "obj-89",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
@@ -1746,7 +1784,7 @@
    },
    {
     "box": {
-     "id": "obj-88",
+     "id": "obj-90",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -1765,7 +1803,7 @@
    },
    {
     "box": {
-     "id": "obj-89",
+     "id": "obj-91",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1783,7 +1821,7 @@
    },
    {
     "box": {
-     "id": "obj-90",
+     "id": "obj-92",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -1802,7 +1840,7 @@
    },
    {
     "box": {
-     "id": "obj-91",
+     "id": "obj-93",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -1821,7 +1859,7 @@
    },
    {
     "box": {
-     "id": "obj-92",
+     "id": "obj-94",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -1840,7 +1878,7 @@
    },
    {
     "box": {
-     "id": "obj-93",
+     "id": "obj-95",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1858,7 +1896,7 @@
    },
    {
     "box": {
-     "id": "obj-94",
+     "id": "obj-96",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -1877,7 +1915,7 @@
    },
    {
     "box": {
-     "id": "obj-95",
+     "id": "obj-97",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1895,7 +1933,7 @@
    },
    {
     "box": {
-     "id": "obj-96",
+     "id": "obj-98",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1913,7 +1951,7 @@
    },
    {
     "box": {
-     "id": "obj-97",
+     "id": "obj-99",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1931,7 +1969,7 @@
    },
    {
     "box": {
-     "id": "obj-98",
+     "id": "obj-100",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
@@ -1950,7 +1988,7 @@
    },
    {
     "box": {
-     "id": "obj-99",
+     "id": "obj-101",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -1969,7 +2007,7 @@
    },
    {
     "box": {
-     "id": "obj-100",
+     "id": "obj-102",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1987,7 +2025,7 @@
    },
    {
     "box": {
-     "id": "obj-101",
+     "id": "obj-103",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -2006,7 +2044,7 @@
    },
    {
     "box": {
-     "id": "obj-102",
+     "id": "obj-104",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -2025,7 +2063,7 @@
    },
    {
     "box": {
-     "id": "obj-103",
+     "id": "obj-105",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -2044,7 +2082,7 @@
    },
    {
     "box": {
-     "id": "obj-104",
+     "id": "obj-106",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2062,7 +2100,7 @@
    },
    {
     "box": {
-     "id": "obj-105",
+     "id": "obj-107",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -2081,7 +2119,7 @@
    },
    {
     "box": {
-     "id": "obj-106",
+     "id": "obj-108",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -2099,7 +2137,7 @@
    },
    {
     "box": {
-     "id": "obj-107",
+     "id": "obj-109",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2117,7 +2155,7 @@
    },
    {
     "box": {
-     "id": "obj-108",
+     "id": "obj-110",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2135,7 +2173,7 @@
    },
    {
     "box": {
-     "id": "obj-109",
+     "id": "obj-111",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
@@ -2154,7 +2192,7 @@
    },
    {
     "box": {
-     "id": "obj-110",
+     "id": "obj-112",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -2173,7 +2211,7 @@
    },
    {
     "box": {
-     "id": "obj-111",
+     "id": "obj-113",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2191,7 +2229,7 @@
    },
    {
     "box": {
-     "id": "obj-112",
+     "id": "obj-114",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -2210,7 +2248,7 @@
    },
    {
     "box": {
-     "id": "obj-113",
+     "id": "obj-115",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -2229,7 +2267,7 @@
    },
    {
     "box": {
-     "id": "obj-114",
+     "id": "obj-116",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -2248,7 +2286,7 @@
    },
    {
     "box": {
-     "id": "obj-115",
+     "id": "obj-117",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2266,7 +2304,7 @@
    },
    {
     "box": {
-     "id": "obj-116",
+     "id": "obj-118",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -2285,7 +2323,7 @@
    },
    {
     "box": {
-     "id": "obj-117",
+     "id": "obj-119",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -2303,7 +2341,7 @@
    },
    {
     "box": {
-     "id": "obj-118",
+     "id": "obj-120",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2321,7 +2359,7 @@
    },
    {
     "box": {
-     "id": "obj-119",
+     "id": "obj-121",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2339,7 +2377,7 @@
    },
    {
     "box": {
-     "id": "obj-120",
+     "id": "obj-122",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
@@ -2358,7 +2396,7 @@
    },
    {
     "box": {
-     "id": "obj-121",
+     "id": "obj-123",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -2377,7 +2415,7 @@
    },
    {
     "box": {
-     "id": "obj-122",
+     "id": "obj-124",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2395,7 +2433,7 @@
    },
    {
     "box": {
-     "id": "obj-123",
+     "id": "obj-125",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -2414,7 +2452,7 @@
    },
    {
     "box": {
-     "id": "obj-124",
+     "id": "obj-126",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -2433,7 +2471,7 @@
    },
    {
     "box": {
-     "id": "obj-125",
+     "id": "obj-127",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -2452,7 +2490,7 @@
    },
    {
     "box": {
-     "id": "obj-126",
+     "id": "obj-128",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2470,7 +2508,7 @@
    },
    {
     "box": {
-     "id": "obj-127",
+     "id": "obj-129",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -2489,7 +2527,7 @@
    },
    {
     "box": {
-     "id": "obj-128",
+     "id": "obj-130",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -2507,7 +2545,7 @@
    },
    {
     "box": {
-     "id": "obj-129",
+     "id": "obj-131",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2525,7 +2563,7 @@
    },
    {
     "box": {
-     "id": "obj-130",
+     "id": "obj-132",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2543,7 +2581,7 @@
    },
    {
     "box": {
-     "id": "obj-131",
+     "id": "obj-133",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
@@ -2562,7 +2600,7 @@
    },
    {
     "box": {
-     "id": "obj-132",
+     "id": "obj-134",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -2581,7 +2619,7 @@
    },
    {
     "box": {
-     "id": "obj-133",
+     "id": "obj-135",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2638,8 +2676,8 @@
    {
     "patchline": {
      "source": [
-      "obj-14",
-      2
+      "obj-3",
+      0
      ],
      "destination": [
       "obj-15",
@@ -2651,6 +2689,54 @@
     "patchline": {
      "source": [
       "obj-15",
+      1
+     ],
+     "destination": [
+      "obj-14",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-15",
+      0
+     ],
+     "destination": [
+      "obj-14",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-14",
+      0
+     ],
+     "destination": [
+      "obj-16",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-16",
+      2
+     ],
+     "destination": [
+      "obj-17",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-17",
       0
      ],
      "destination": [
@@ -2662,7 +2748,7 @@
    {
     "patchline": {
      "source": [
-      "obj-14",
+      "obj-16",
       1
      ],
      "destination": [
@@ -2678,7 +2764,7 @@
       1
      ],
      "destination": [
-      "obj-16",
+      "obj-18",
       0
      ]
     }
@@ -2686,7 +2772,7 @@
    {
     "patchline": {
      "source": [
-      "obj-16",
+      "obj-18",
       1
      ],
      "destination": [
@@ -2698,7 +2784,7 @@
    {
     "patchline": {
      "source": [
-      "obj-16",
+      "obj-18",
       0
      ],
      "destination": [
@@ -2710,11 +2796,11 @@
    {
     "patchline": {
      "source": [
-      "obj-17",
+      "obj-19",
       0
      ],
      "destination": [
-      "obj-18",
+      "obj-20",
       0
      ]
     }
@@ -2722,11 +2808,11 @@
    {
     "patchline": {
      "source": [
-      "obj-18",
+      "obj-20",
       0
      ],
      "destination": [
-      "obj-19",
+      "obj-21",
       0
      ]
     }
@@ -2734,11 +2820,11 @@
    {
     "patchline": {
      "source": [
-      "obj-19",
+      "obj-21",
       1
      ],
      "destination": [
-      "obj-20",
+      "obj-22",
       0
      ]
     }
@@ -2746,7 +2832,7 @@
    {
     "patchline": {
      "source": [
-      "obj-20",
+      "obj-22",
       0
      ],
      "destination": [
@@ -2758,7 +2844,7 @@
    {
     "patchline": {
      "source": [
-      "obj-19",
+      "obj-21",
       0
      ],
      "destination": [
@@ -2774,7 +2860,7 @@
       0
      ],
      "destination": [
-      "obj-21",
+      "obj-23",
       0
      ]
     }
@@ -2782,7 +2868,7 @@
    {
     "patchline": {
      "source": [
-      "obj-21",
+      "obj-23",
       0
      ],
      "destination": [
@@ -2822,30 +2908,6 @@
       0
      ],
      "destination": [
-      "obj-22",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-22",
-      0
-     ],
-     "destination": [
-      "obj-23",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-22",
-      1
-     ],
-     "destination": [
       "obj-24",
       0
      ]
@@ -2854,35 +2916,59 @@
    {
     "patchline": {
      "source": [
-      "obj-16",
-      1
+      "obj-24",
+      0
      ],
      "destination": [
-      "obj-23",
-      1
+      "obj-25",
+      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-16",
-      1
-     ],
-     "destination": [
       "obj-24",
       1
+     ],
+     "destination": [
+      "obj-26",
+      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-22",
+      "obj-18",
+      1
+     ],
+     "destination": [
+      "obj-25",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-18",
+      1
+     ],
+     "destination": [
+      "obj-26",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-24",
       2
      ],
      "destination": [
-      "obj-25",
+      "obj-27",
       0
      ]
     }
@@ -2890,7 +2976,7 @@
    {
     "patchline": {
      "source": [
-      "obj-25",
+      "obj-27",
       0
      ],
      "destination": [
@@ -2902,11 +2988,11 @@
    {
     "patchline": {
      "source": [
-      "obj-23",
+      "obj-25",
       0
      ],
      "destination": [
-      "obj-26",
+      "obj-28",
       0
      ]
     }
@@ -2914,22 +3000,10 @@
    {
     "patchline": {
      "source": [
-      "obj-26",
+      "obj-28",
       10
      ],
      "destination": [
-      "obj-27",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-27",
-      0
-     ],
-     "destination": [
       "obj-29",
       0
      ]
@@ -2942,7 +3016,7 @@
       0
      ],
      "destination": [
-      "obj-28",
+      "obj-31",
       0
      ]
     }
@@ -2950,44 +3024,20 @@
    {
     "patchline": {
      "source": [
-      "obj-27",
+      "obj-31",
+      0
+     ],
+     "destination": [
+      "obj-30",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-29",
       1
-     ],
-     "destination": [
-      "obj-30",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-30",
-      0
-     ],
-     "destination": [
-      "obj-28",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-26",
-      5
-     ],
-     "destination": [
-      "obj-31",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-31",
-      0
      ],
      "destination": [
       "obj-32",
@@ -2998,8 +3048,20 @@
    {
     "patchline": {
      "source": [
-      "obj-31",
-      1
+      "obj-32",
+      0
+     ],
+     "destination": [
+      "obj-30",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-28",
+      5
      ],
      "destination": [
       "obj-33",
@@ -3010,8 +3072,8 @@
    {
     "patchline": {
      "source": [
-      "obj-26",
-      4
+      "obj-33",
+      0
      ],
      "destination": [
       "obj-34",
@@ -3022,11 +3084,35 @@
    {
     "patchline": {
      "source": [
-      "obj-26",
+      "obj-33",
+      1
+     ],
+     "destination": [
+      "obj-35",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-28",
+      4
+     ],
+     "destination": [
+      "obj-36",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-28",
       3
      ],
      "destination": [
-      "obj-28",
+      "obj-30",
       1
      ]
     }
@@ -3034,11 +3120,11 @@
    {
     "patchline": {
      "source": [
-      "obj-28",
+      "obj-30",
       0
      ],
      "destination": [
-      "obj-35",
+      "obj-37",
       0
      ]
     }
@@ -3046,11 +3132,11 @@
    {
     "patchline": {
      "source": [
-      "obj-35",
+      "obj-37",
       0
      ],
      "destination": [
-      "obj-36",
+      "obj-38",
       0
      ]
     }
@@ -3058,7 +3144,7 @@
    {
     "patchline": {
      "source": [
-      "obj-36",
+      "obj-38",
       1
      ],
      "destination": [
@@ -3070,11 +3156,11 @@
    {
     "patchline": {
      "source": [
-      "obj-26",
+      "obj-28",
       1
      ],
      "destination": [
-      "obj-37",
+      "obj-39",
       0
      ]
     }
@@ -3082,7 +3168,7 @@
    {
     "patchline": {
      "source": [
-      "obj-37",
+      "obj-39",
       0
      ],
      "destination": [
@@ -3094,35 +3180,11 @@
    {
     "patchline": {
      "source": [
-      "obj-38",
-      0
-     ],
-     "destination": [
-      "obj-39",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-38",
-      1
-     ],
-     "destination": [
-      "obj-39",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-24",
-      0
-     ],
-     "destination": [
       "obj-40",
+      0
+     ],
+     "destination": [
+      "obj-41",
       0
      ]
     }
@@ -3131,7 +3193,19 @@
     "patchline": {
      "source": [
       "obj-40",
-      2
+      1
+     ],
+     "destination": [
+      "obj-41",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-26",
+      0
      ],
      "destination": [
       "obj-42",
@@ -3143,103 +3217,7 @@
     "patchline": {
      "source": [
       "obj-42",
-      0
-     ],
-     "destination": [
-      "obj-41",
       2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-40",
-      1
-     ],
-     "destination": [
-      "obj-41",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-40",
-      0
-     ],
-     "destination": [
-      "obj-41",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-41",
-      0
-     ],
-     "destination": [
-      "obj-39",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-41",
-      1
-     ],
-     "destination": [
-      "obj-39",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-39",
-      0
-     ],
-     "destination": [
-      "obj-43",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-39",
-      1
-     ],
-     "destination": [
-      "obj-43",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-39",
-      2
-     ],
-     "destination": [
-      "obj-43",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-43",
-      0
      ],
      "destination": [
       "obj-44",
@@ -3254,43 +3232,7 @@
       0
      ],
      "destination": [
-      "obj-46",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-46",
-      0
-     ],
-     "destination": [
-      "obj-47",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-34",
-      0
-     ],
-     "destination": [
-      "obj-47",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-32",
-      0
-     ],
-     "destination": [
-      "obj-47",
+      "obj-43",
       2
      ]
     }
@@ -3298,8 +3240,104 @@
    {
     "patchline": {
      "source": [
-      "obj-46",
+      "obj-42",
       1
+     ],
+     "destination": [
+      "obj-43",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-42",
+      0
+     ],
+     "destination": [
+      "obj-43",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-43",
+      0
+     ],
+     "destination": [
+      "obj-41",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-43",
+      1
+     ],
+     "destination": [
+      "obj-41",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-41",
+      0
+     ],
+     "destination": [
+      "obj-45",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-41",
+      1
+     ],
+     "destination": [
+      "obj-45",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-41",
+      2
+     ],
+     "destination": [
+      "obj-45",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-45",
+      0
+     ],
+     "destination": [
+      "obj-46",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-46",
+      0
      ],
      "destination": [
       "obj-48",
@@ -3322,6 +3360,30 @@
    {
     "patchline": {
      "source": [
+      "obj-36",
+      0
+     ],
+     "destination": [
+      "obj-49",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-34",
+      0
+     ],
+     "destination": [
+      "obj-49",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-48",
       1
      ],
@@ -3335,7 +3397,7 @@
     "patchline": {
      "source": [
       "obj-50",
-      1
+      0
      ],
      "destination": [
       "obj-51",
@@ -3346,8 +3408,8 @@
    {
     "patchline": {
      "source": [
-      "obj-51",
-      0
+      "obj-50",
+      1
      ],
      "destination": [
       "obj-52",
@@ -3358,23 +3420,11 @@
    {
     "patchline": {
      "source": [
-      "obj-50",
-      0
+      "obj-52",
+      1
      ],
      "destination": [
       "obj-53",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-47",
-      0
-     ],
-     "destination": [
-      "obj-54",
       0
      ]
     }
@@ -3387,6 +3437,18 @@
      ],
      "destination": [
       "obj-54",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-52",
+      0
+     ],
+     "destination": [
+      "obj-55",
       0
      ]
     }
@@ -3398,52 +3460,28 @@
       0
      ],
      "destination": [
-      "obj-55",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-52",
-      0
-     ],
-     "destination": [
-      "obj-55",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-56",
       0
-     ],
-     "destination": [
-      "obj-45",
-      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
+      "obj-55",
+      0
+     ],
+     "destination": [
       "obj-56",
       0
-     ],
-     "destination": [
-      "obj-45",
-      1
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-44",
-      1
+      "obj-51",
+      0
      ],
      "destination": [
       "obj-57",
@@ -3454,11 +3492,11 @@
    {
     "patchline": {
      "source": [
-      "obj-57",
+      "obj-54",
       0
      ],
      "destination": [
-      "obj-58",
+      "obj-57",
       0
      ]
     }
@@ -3466,11 +3504,23 @@
    {
     "patchline": {
      "source": [
-      "obj-34",
+      "obj-58",
       0
      ],
      "destination": [
+      "obj-47",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-58",
+      0
+     ],
+     "destination": [
+      "obj-47",
       1
      ]
     }
@@ -3478,19 +3528,7 @@
    {
     "patchline": {
      "source": [
-      "obj-32",
-      0
-     ],
-     "destination": [
-      "obj-58",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-57",
+      "obj-46",
       1
      ],
      "destination": [
@@ -3514,6 +3552,30 @@
    {
     "patchline": {
      "source": [
+      "obj-36",
+      0
+     ],
+     "destination": [
+      "obj-60",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-34",
+      0
+     ],
+     "destination": [
+      "obj-60",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-59",
       1
      ],
@@ -3527,7 +3589,7 @@
     "patchline": {
      "source": [
       "obj-61",
-      1
+      0
      ],
      "destination": [
       "obj-62",
@@ -3538,8 +3600,8 @@
    {
     "patchline": {
      "source": [
-      "obj-62",
-      0
+      "obj-61",
+      1
      ],
      "destination": [
       "obj-63",
@@ -3550,23 +3612,11 @@
    {
     "patchline": {
      "source": [
-      "obj-61",
-      0
+      "obj-63",
+      1
      ],
      "destination": [
       "obj-64",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-58",
-      0
-     ],
-     "destination": [
-      "obj-65",
       0
      ]
     }
@@ -3579,6 +3629,18 @@
      ],
      "destination": [
       "obj-65",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-63",
+      0
+     ],
+     "destination": [
+      "obj-66",
       0
      ]
     }
@@ -3590,31 +3652,19 @@
       0
      ],
      "destination": [
-      "obj-66",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-63",
-      0
-     ],
-     "destination": [
-      "obj-66",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-67",
       0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-66",
+      0
      ],
      "destination": [
-      "obj-45",
+      "obj-67",
       0
      ]
     }
@@ -3622,11 +3672,47 @@
    {
     "patchline": {
      "source": [
-      "obj-67",
+      "obj-62",
       0
      ],
      "destination": [
-      "obj-45",
+      "obj-68",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-65",
+      0
+     ],
+     "destination": [
+      "obj-68",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-69",
+      0
+     ],
+     "destination": [
+      "obj-47",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-69",
+      0
+     ],
+     "destination": [
+      "obj-47",
       1
      ]
     }
@@ -3634,11 +3720,11 @@
    {
     "patchline": {
      "source": [
-      "obj-44",
+      "obj-46",
       2
      ],
      "destination": [
-      "obj-68",
+      "obj-70",
       0
      ]
     }
@@ -3646,12 +3732,24 @@
    {
     "patchline": {
      "source": [
-      "obj-68",
+      "obj-70",
       0
      ],
      "destination": [
-      "obj-69",
+      "obj-71",
       0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-36",
+      0
+     ],
+     "destination": [
+      "obj-71",
+      1
      ]
     }
    },
@@ -3662,19 +3760,7 @@
       0
      ],
      "destination": [
-      "obj-69",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-32",
-      0
-     ],
-     "destination": [
-      "obj-69",
+      "obj-71",
       2
      ]
     }
@@ -3682,30 +3768,6 @@
    {
     "patchline": {
      "source": [
-      "obj-68",
-      1
-     ],
-     "destination": [
-      "obj-70",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-70",
-      0
-     ],
-     "destination": [
-      "obj-71",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-70",
       1
      ],
@@ -3719,7 +3781,7 @@
     "patchline": {
      "source": [
       "obj-72",
-      1
+      0
      ],
      "destination": [
       "obj-73",
@@ -3730,8 +3792,8 @@
    {
     "patchline": {
      "source": [
-      "obj-73",
-      0
+      "obj-72",
+      1
      ],
      "destination": [
       "obj-74",
@@ -3742,23 +3804,11 @@
    {
     "patchline": {
      "source": [
-      "obj-72",
-      0
+      "obj-74",
+      1
      ],
      "destination": [
       "obj-75",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-69",
-      0
-     ],
-     "destination": [
-      "obj-76",
       0
      ]
     }
@@ -3778,18 +3828,6 @@
    {
     "patchline": {
      "source": [
-      "obj-71",
-      0
-     ],
-     "destination": [
-      "obj-77",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-74",
       0
      ],
@@ -3802,11 +3840,11 @@
    {
     "patchline": {
      "source": [
-      "obj-78",
+      "obj-71",
       0
      ],
      "destination": [
-      "obj-45",
+      "obj-78",
       0
      ]
     }
@@ -3814,11 +3852,59 @@
    {
     "patchline": {
      "source": [
-      "obj-78",
+      "obj-77",
       0
      ],
      "destination": [
-      "obj-45",
+      "obj-78",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-73",
+      0
+     ],
+     "destination": [
+      "obj-79",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-76",
+      0
+     ],
+     "destination": [
+      "obj-79",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-80",
+      0
+     ],
+     "destination": [
+      "obj-47",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-80",
+      0
+     ],
+     "destination": [
+      "obj-47",
       1
      ]
     }
@@ -3826,58 +3912,10 @@
    {
     "patchline": {
      "source": [
-      "obj-44",
+      "obj-46",
       3
      ],
      "destination": [
-      "obj-79",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-79",
-      0
-     ],
-     "destination": [
-      "obj-80",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-34",
-      0
-     ],
-     "destination": [
-      "obj-80",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-32",
-      0
-     ],
-     "destination": [
-      "obj-80",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-79",
-      1
-     ],
-     "destination": [
       "obj-81",
       0
      ]
@@ -3898,6 +3936,30 @@
    {
     "patchline": {
      "source": [
+      "obj-36",
+      0
+     ],
+     "destination": [
+      "obj-82",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-34",
+      0
+     ],
+     "destination": [
+      "obj-82",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-81",
       1
      ],
@@ -3911,7 +3973,7 @@
     "patchline": {
      "source": [
       "obj-83",
-      1
+      0
      ],
      "destination": [
       "obj-84",
@@ -3922,8 +3984,8 @@
    {
     "patchline": {
      "source": [
-      "obj-84",
-      0
+      "obj-83",
+      1
      ],
      "destination": [
       "obj-85",
@@ -3934,23 +3996,11 @@
    {
     "patchline": {
      "source": [
-      "obj-83",
-      0
+      "obj-85",
+      1
      ],
      "destination": [
       "obj-86",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-80",
-      0
-     ],
-     "destination": [
-      "obj-87",
       0
      ]
     }
@@ -3963,6 +4013,18 @@
      ],
      "destination": [
       "obj-87",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-85",
+      0
+     ],
+     "destination": [
+      "obj-88",
       0
      ]
     }
@@ -3974,52 +4036,28 @@
       0
      ],
      "destination": [
-      "obj-88",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-85",
-      0
-     ],
-     "destination": [
-      "obj-88",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-89",
       0
-     ],
-     "destination": [
-      "obj-45",
-      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
+      "obj-88",
+      0
+     ],
+     "destination": [
       "obj-89",
       0
-     ],
-     "destination": [
-      "obj-45",
-      1
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-44",
-      4
+      "obj-84",
+      0
      ],
      "destination": [
       "obj-90",
@@ -4030,108 +4068,12 @@
    {
     "patchline": {
      "source": [
+      "obj-87",
+      0
+     ],
+     "destination": [
       "obj-90",
       0
-     ],
-     "destination": [
-      "obj-91",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-34",
-      0
-     ],
-     "destination": [
-      "obj-91",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-32",
-      0
-     ],
-     "destination": [
-      "obj-91",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-90",
-      1
-     ],
-     "destination": [
-      "obj-92",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-92",
-      0
-     ],
-     "destination": [
-      "obj-93",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-92",
-      1
-     ],
-     "destination": [
-      "obj-94",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-94",
-      1
-     ],
-     "destination": [
-      "obj-95",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-95",
-      0
-     ],
-     "destination": [
-      "obj-96",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-94",
-      0
-     ],
-     "destination": [
-      "obj-97",
-      0
      ]
     }
    },
@@ -4139,706 +4081,70 @@
     "patchline": {
      "source": [
       "obj-91",
-      0
-     ],
-     "destination": [
-      "obj-98",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-97",
-      0
-     ],
-     "destination": [
-      "obj-98",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-93",
-      0
-     ],
-     "destination": [
-      "obj-99",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-96",
-      0
-     ],
-     "destination": [
-      "obj-99",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-100",
-      0
-     ],
-     "destination": [
-      "obj-45",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-100",
-      0
-     ],
-     "destination": [
-      "obj-45",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-44",
-      5
-     ],
-     "destination": [
-      "obj-101",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-101",
-      0
-     ],
-     "destination": [
-      "obj-102",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-34",
-      0
-     ],
-     "destination": [
-      "obj-102",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-32",
-      0
-     ],
-     "destination": [
-      "obj-102",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-101",
-      1
-     ],
-     "destination": [
-      "obj-103",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-103",
-      0
-     ],
-     "destination": [
-      "obj-104",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-103",
-      1
-     ],
-     "destination": [
-      "obj-105",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-105",
-      1
-     ],
-     "destination": [
-      "obj-106",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-106",
-      0
-     ],
-     "destination": [
-      "obj-107",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-105",
-      0
-     ],
-     "destination": [
-      "obj-108",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-102",
-      0
-     ],
-     "destination": [
-      "obj-109",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-108",
-      0
-     ],
-     "destination": [
-      "obj-109",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-104",
-      0
-     ],
-     "destination": [
-      "obj-110",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-107",
-      0
-     ],
-     "destination": [
-      "obj-110",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-111",
-      0
-     ],
-     "destination": [
-      "obj-45",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-111",
-      0
-     ],
-     "destination": [
-      "obj-45",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-44",
-      6
-     ],
-     "destination": [
-      "obj-112",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-112",
-      0
-     ],
-     "destination": [
-      "obj-113",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-34",
-      0
-     ],
-     "destination": [
-      "obj-113",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-32",
-      0
-     ],
-     "destination": [
-      "obj-113",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-112",
-      1
-     ],
-     "destination": [
-      "obj-114",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-114",
-      0
-     ],
-     "destination": [
-      "obj-115",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-114",
-      1
-     ],
-     "destination": [
-      "obj-116",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-116",
-      1
-     ],
-     "destination": [
-      "obj-117",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-117",
-      0
-     ],
-     "destination": [
-      "obj-118",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-116",
-      0
-     ],
-     "destination": [
-      "obj-119",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-113",
-      0
-     ],
-     "destination": [
-      "obj-120",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-119",
-      0
-     ],
-     "destination": [
-      "obj-120",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-115",
-      0
-     ],
-     "destination": [
-      "obj-121",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-118",
-      0
-     ],
-     "destination": [
-      "obj-121",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-122",
-      0
-     ],
-     "destination": [
-      "obj-45",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-122",
-      0
-     ],
-     "destination": [
-      "obj-45",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-44",
-      7
-     ],
-     "destination": [
-      "obj-123",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-123",
-      0
-     ],
-     "destination": [
-      "obj-124",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-34",
-      0
-     ],
-     "destination": [
-      "obj-124",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-32",
-      0
-     ],
-     "destination": [
-      "obj-124",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-123",
-      1
-     ],
-     "destination": [
-      "obj-125",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-125",
-      0
-     ],
-     "destination": [
-      "obj-126",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-125",
-      1
-     ],
-     "destination": [
-      "obj-127",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-127",
-      1
-     ],
-     "destination": [
-      "obj-128",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-128",
-      0
-     ],
-     "destination": [
-      "obj-129",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-127",
-      0
-     ],
-     "destination": [
-      "obj-130",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-124",
-      0
-     ],
-     "destination": [
-      "obj-131",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-130",
-      0
-     ],
-     "destination": [
-      "obj-131",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-126",
-      0
-     ],
-     "destination": [
-      "obj-132",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-129",
-      0
-     ],
-     "destination": [
-      "obj-132",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-133",
-      0
-     ],
-     "destination": [
-      "obj-45",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-133",
-      0
-     ],
-     "destination": [
-      "obj-45",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-33",
       0
      ],
      "destination": [
       "obj-47",
-      2
+      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-33",
-      0
-     ],
-     "destination": [
-      "obj-58",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-33",
-      0
-     ],
-     "destination": [
-      "obj-69",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-33",
-      0
-     ],
-     "destination": [
-      "obj-80",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-33",
-      0
-     ],
-     "destination": [
       "obj-91",
+      0
+     ],
+     "destination": [
+      "obj-47",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-46",
+      4
+     ],
+     "destination": [
+      "obj-92",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-92",
+      0
+     ],
+     "destination": [
+      "obj-93",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-36",
+      0
+     ],
+     "destination": [
+      "obj-93",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-34",
+      0
+     ],
+     "destination": [
+      "obj-93",
       2
      ]
     }
@@ -4846,11 +4152,191 @@
    {
     "patchline": {
      "source": [
-      "obj-33",
+      "obj-92",
+      1
+     ],
+     "destination": [
+      "obj-94",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-94",
       0
      ],
      "destination": [
+      "obj-95",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-94",
+      1
+     ],
+     "destination": [
+      "obj-96",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-96",
+      1
+     ],
+     "destination": [
+      "obj-97",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-97",
+      0
+     ],
+     "destination": [
+      "obj-98",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-96",
+      0
+     ],
+     "destination": [
+      "obj-99",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-93",
+      0
+     ],
+     "destination": [
+      "obj-100",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-99",
+      0
+     ],
+     "destination": [
+      "obj-100",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-95",
+      0
+     ],
+     "destination": [
+      "obj-101",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-98",
+      0
+     ],
+     "destination": [
+      "obj-101",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-102",
+      0
+     ],
+     "destination": [
+      "obj-47",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-102",
+      0
+     ],
+     "destination": [
+      "obj-47",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-46",
+      5
+     ],
+     "destination": [
+      "obj-103",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-103",
+      0
+     ],
+     "destination": [
+      "obj-104",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-36",
+      0
+     ],
+     "destination": [
+      "obj-104",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-34",
+      0
+     ],
+     "destination": [
+      "obj-104",
       2
      ]
     }
@@ -4858,11 +4344,191 @@
    {
     "patchline": {
      "source": [
-      "obj-33",
+      "obj-103",
+      1
+     ],
+     "destination": [
+      "obj-105",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-105",
       0
      ],
      "destination": [
+      "obj-106",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-105",
+      1
+     ],
+     "destination": [
+      "obj-107",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-107",
+      1
+     ],
+     "destination": [
+      "obj-108",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-108",
+      0
+     ],
+     "destination": [
+      "obj-109",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-107",
+      0
+     ],
+     "destination": [
+      "obj-110",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-104",
+      0
+     ],
+     "destination": [
+      "obj-111",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-110",
+      0
+     ],
+     "destination": [
+      "obj-111",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-106",
+      0
+     ],
+     "destination": [
+      "obj-112",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-109",
+      0
+     ],
+     "destination": [
+      "obj-112",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-113",
+      0
+     ],
+     "destination": [
+      "obj-47",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-113",
+      0
+     ],
+     "destination": [
+      "obj-47",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-46",
+      6
+     ],
+     "destination": [
+      "obj-114",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-114",
+      0
+     ],
+     "destination": [
+      "obj-115",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-36",
+      0
+     ],
+     "destination": [
+      "obj-115",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-34",
+      0
+     ],
+     "destination": [
+      "obj-115",
       2
      ]
     }
@@ -4870,11 +4536,431 @@
    {
     "patchline": {
      "source": [
-      "obj-33",
+      "obj-114",
+      1
+     ],
+     "destination": [
+      "obj-116",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-116",
       0
      ],
      "destination": [
+      "obj-117",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-116",
+      1
+     ],
+     "destination": [
+      "obj-118",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-118",
+      1
+     ],
+     "destination": [
+      "obj-119",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-119",
+      0
+     ],
+     "destination": [
+      "obj-120",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-118",
+      0
+     ],
+     "destination": [
+      "obj-121",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-115",
+      0
+     ],
+     "destination": [
+      "obj-122",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-121",
+      0
+     ],
+     "destination": [
+      "obj-122",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-117",
+      0
+     ],
+     "destination": [
+      "obj-123",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-120",
+      0
+     ],
+     "destination": [
+      "obj-123",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-124",
+      0
+     ],
+     "destination": [
+      "obj-47",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-124",
+      0
+     ],
+     "destination": [
+      "obj-47",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-46",
+      7
+     ],
+     "destination": [
+      "obj-125",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-125",
+      0
+     ],
+     "destination": [
+      "obj-126",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-36",
+      0
+     ],
+     "destination": [
+      "obj-126",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-34",
+      0
+     ],
+     "destination": [
+      "obj-126",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-125",
+      1
+     ],
+     "destination": [
+      "obj-127",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-127",
+      0
+     ],
+     "destination": [
+      "obj-128",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-127",
+      1
+     ],
+     "destination": [
+      "obj-129",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-129",
+      1
+     ],
+     "destination": [
+      "obj-130",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-130",
+      0
+     ],
+     "destination": [
+      "obj-131",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-129",
+      0
+     ],
+     "destination": [
+      "obj-132",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-126",
+      0
+     ],
+     "destination": [
+      "obj-133",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-132",
+      0
+     ],
+     "destination": [
+      "obj-133",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-128",
+      0
+     ],
+     "destination": [
+      "obj-134",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-131",
+      0
+     ],
+     "destination": [
+      "obj-134",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-135",
+      0
+     ],
+     "destination": [
+      "obj-47",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-135",
+      0
+     ],
+     "destination": [
+      "obj-47",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-35",
+      0
+     ],
+     "destination": [
+      "obj-49",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-35",
+      0
+     ],
+     "destination": [
+      "obj-60",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-35",
+      0
+     ],
+     "destination": [
+      "obj-71",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-35",
+      0
+     ],
+     "destination": [
+      "obj-82",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-35",
+      0
+     ],
+     "destination": [
+      "obj-93",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-35",
+      0
+     ],
+     "destination": [
+      "obj-104",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-35",
+      0
+     ],
+     "destination": [
+      "obj-115",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-35",
+      0
+     ],
+     "destination": [
+      "obj-126",
       2
      ]
     }

@@ -88,11 +88,17 @@ def test_every_to_device_address_is_routed_with_its_declared_arity(saved):
     assert routed["/exsampling/sample"] == [len(protocol.get("/exsampling/sample").args)]
 
 
-def _rate(expr_text: str, note: int, root: float, melodic: int) -> float:
+def _expr(expr_text: str, **values) -> float:
+    """Evaluate a Max expr box (arithmetic, comparisons and exp only) with $i1/$f2... replaced."""
     body = expr_text.removeprefix("expr ")
-    body = body.replace("$i3", str(melodic)).replace("$f1", str(note)).replace("$f2", str(root))
-    assert re.fullmatch(r"[0-9.()+\-* exp]+", body), body
-    return eval(body, {"exp": math.exp})  # noqa: S307 - digits and exp only, checked above
+    for name, value in values.items():
+        body = body.replace("$" + name, str(value))
+    assert re.fullmatch(r"[0-9.()+\-*/=<> exp]+", body), body
+    return eval(body, {"exp": math.exp})  # noqa: S307 - digits, operators and exp only, checked above
+
+
+def _rate(expr_text: str, note: int, root: float, melodic: int) -> float:
+    return _expr(expr_text, i3=melodic, f1=note, f2=root)
 
 
 def test_sampler_playback_semantics(saved):
@@ -105,6 +111,9 @@ def test_sampler_playback_semantics(saved):
         assert _rate(rates[0], note, root, 1) == pytest.approx(2 ** ((note - root) / 12), rel=1e-6)
         assert _rate(rates[0], note, root, 0) == 1.0
     assert t.count(f"0 {gen.RELEASE_MS}") == gen.VOICES and "expr $f1 / 127." in t
+    port = next(x for x in t if x.startswith("expr $i1 + ($i1 == 0)"))
+    assert _expr(port, i1=0, i2=0) == 9101 and _expr(port, i1=0, i2=3) == 9104  # auto: one port per track
+    assert _expr(port, i1=9200, i2=3) == 9200  # a port set by hand wins
     menu = next(b for b in boxes(sampler) if b["maxclass"] == "umenu")
     assert menu["parameter_enable"] == 1 and menu["saved_attribute_attributes"]["valueof"]["parameter_enum"]
 

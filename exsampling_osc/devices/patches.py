@@ -4,7 +4,8 @@
   device port routes every to-device address; ``udpsend`` talks to the backend; ``jweb`` shows the console;
   the QR picture and the status sit in the device view. Backend ports go to samplers through the global
   ``exsampling.backend`` send.
-* sampler (instrument, one per MIDI track): a Track menu and a reply Port (Live parameters), hello to the
+* sampler (instrument, one per MIDI track): a Track menu and a reply Port (Live parameters; Port 0 means
+  9101 + the track's index, so samplers of different tracks never share a port), hello to the
   backend, ``[route /exsampling/sample]`` → ``[route <track>]`` → ``buffer~ ---smp`` (``replace <path>``),
   ``notein`` → ``poly`` → 8 ``groove~`` voices (melodic rate 2^((note − root)/12), percussive rate 1,
   gain velocity/127, 50 ms release at note-off).
@@ -21,6 +22,7 @@ VOICES = 8
 RELEASE_MS = 50
 ATTACK_MS = 3
 BACKEND_SEND = "exsampling.backend"
+AUTO_PORT = 9101
 NODE_SCRIPT = "exsampling-hub.js"
 FALLBACK_TRACKS = ["drums", "voices", "animals", "bells", "textures", "machines"]
 SAMPLE = protocol.PREFIX + "/sample"
@@ -203,8 +205,9 @@ def build_sampler() -> dict:
     p.parameter(menu, "Track", 2, parameter_enum=tracks, parameter_initial_enable=1, parameter_initial=[0])
     p.ui("comment", 1010, 70, 40, 18, text="Port", view=(8, 52, 40, 18))
     port = p.ui("live.numbox", 1060, 70, 60, 18, view=(52, 52, 60, 16))
-    p.parameter(port, "Port", 1, parameter_mmin=9100.0, parameter_mmax=9999.0,
-                parameter_initial_enable=1, parameter_initial=[9101.0])
+    # 0 (the default) picks AUTO_PORT + the track's index, so samplers on different tracks never clash
+    p.parameter(port, "Port", 1, parameter_mmin=0.0, parameter_mmax=65535.0,
+                parameter_initial_enable=1, parameter_initial=[0.0])
     status = p.ui("comment", 1200, 70, 90, 18, text="waiting for hub", view=(120, 52, 170, 18))
     flash = p.ui("button", 1200, 100, 20, 20, view=(8, 76, 20, 20))
     last = p.ui("comment", 1230, 100, 200, 18, text="no sample yet", view=(32, 78, 260, 18))
@@ -217,8 +220,14 @@ def build_sampler() -> dict:
     hello_msg = p.msg(send_text(HELLO), 200, 280)
     p.connect(hello, 0, hello_msg, 0)
     p.connect(hello_msg, 0, udpsend, 0)
+    port_expr = p.obj(f"expr $i1 + ($i1 == 0) * ({AUTO_PORT} + $i2)", 60, 100)
+    p.connect(port, 0, port_expr, 0)
+    index_t = p.obj("t b i", 140, 70)
+    p.connect(menu, 0, index_t, 0)
+    p.connect(index_t, 1, port_expr, 1)
+    p.connect(index_t, 0, port_expr, 0)
     port_t = p.obj("t b i i", 60, 130)
-    p.connect(port, 0, port_t, 0)
+    p.connect(port_expr, 0, port_t, 0)
     p.connect(port_t, 2, p.obj("prepend port", 20, 300), 0)
     p.connect(p.boxes[-1]["box"]["id"], 0, udprecv, 0)
     p.connect(port_t, 1, hello, 0)

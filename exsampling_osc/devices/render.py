@@ -29,7 +29,7 @@ def device_view(patch: dict, title: str, scale: float = 2.0) -> Image.Image:
             continue
         draw.rectangle([x, y, x + w, y + h], fill=UI_FILL.get(kind, BOX), outline=EDGE)
         label = {"jweb": "console (jweb: http://127.0.0.1:PORT/console)", "fpic": "QR",
-                 "umenu": "Track: " + (box.get("items") or ["?"])[0], "live.numbox": "Port 9101",
+                 "umenu": "Track: " + (box.get("items") or ["?"])[0], "live.numbox": "0 (auto)",
                  "live.text": box.get("text", ""), "button": ""}.get(kind, kind)
         draw.text((x + 4, y + 3), label, fill="#000000" if kind == "fpic" else TEXT)
     return img

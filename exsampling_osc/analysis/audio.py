@@ -89,10 +89,10 @@ def trim_silence(
     """
     if y.size == 0 or float(np.max(np.abs(y))) < SILENCE_PEAK:
         raise AudioError("the recording is silent")
-    db = frame_rms_db(y, frame, hop)
+    db = frame_rms_db(np.pad(y, frame // 2), frame, hop)  # frame k is centred on sample k * hop
     loud = np.flatnonzero(db > db.max() - top_db)
     start = int(loud[0] * hop)
-    end = int(min(y.size, loud[-1] * hop + frame))
+    end = int(min(y.size, (loud[-1] + 1) * hop))
     return y[start:end], start
 
 

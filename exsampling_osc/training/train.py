@@ -36,6 +36,7 @@ def train_model(x: np.ndarray, y: np.ndarray, n_classes: int, frames: int, setti
 
     from exsampling_osc.training.model import augment_batch, build_model
 
+    log = log or _quiet
     keras.utils.set_random_seed(settings.seed)
     tf.config.experimental.enable_op_determinism()
     if settings.threads:
@@ -111,6 +112,7 @@ def run_training(dataset: str | Path, out_dir: str | Path, val_fold: int = 4, fi
 
     settings = settings or TrainSettings()
     params = params or FeatureParams()
+    log = log or _quiet
     out_dir = Path(out_dir)
     clips = assign_folds(read_dataset(dataset), seed=settings.seed)
     if limit_per_class:
@@ -149,6 +151,10 @@ def run_training(dataset: str | Path, out_dir: str | Path, val_fold: int = 4, fi
     (out_dir / "report.json").write_text(json.dumps(report, indent=2) + "\n")
     write_card(out_dir, report)
     return report
+
+
+def _quiet(_message: str) -> None:
+    pass
 
 
 def _limit(clips: list[Clip], n: int) -> list[Clip]:

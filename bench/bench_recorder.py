@@ -5,7 +5,7 @@ Prints: page weight (bytes the participant downloads, and gzip sizes for referen
 baseline; upload size for 10 s of sound as sent (22.05 kHz) against the phone's capture rate; end-to-end
 time from tapping Send to the label on screen, against the upload acknowledgement in the same runs.
 
-Run: .venv/bin/python bench/bench_recorder.py [--runs 5]
+Run: .venv/bin/python bench/bench_recorder.py [--runs 5] (also saves docs/img/recorder-phone.png)
 """
 
 from __future__ import annotations
@@ -57,6 +57,8 @@ def pct(values: list[float], q: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--screenshot", type=Path, default=REPO / "docs" / "img" / "recorder-phone.png",
+                        help="where to save the phone-sized page after the last send")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmpdir, sync_playwright() as p:
         tmp = Path(tmpdir)
@@ -127,6 +129,9 @@ def main() -> None:
                 r = page.evaluate(SEND_AND_WAIT)
                 acks.append(r["acked"])
                 labels.append(r["label"])
+            args.screenshot.parent.mkdir(parents=True, exist_ok=True)
+            page.evaluate("window.scrollTo(0, 0)")
+            page.screenshot(path=str(args.screenshot), full_page=True)
             lab, ack = statistics.median(labels), statistics.median(acks)
             print(f"send → label on screen ({args.runs} runs, 2 s recordings): p50 {lab:.0f} ms, "
                   f"p95 {pct(labels, 0.95):.0f} ms; baseline send → upload acknowledged p50 {ack:.0f} ms; "

@@ -161,6 +161,25 @@ def test_query_answer_keeps_the_newest_sample(pd, backend, tmp_path):
     assert dominant_hz(y[int(start * sr): int((end - RELEASE) * sr)], sr) == pytest.approx(300.0, rel=0.01)
 
 
+def test_midi_note_on_plays_until_note_off_then_releases(pd, tmp_path):
+    """A keyboard note: `midi` injects it where Pd's MIDI input delivers notes ([notein])."""
+    load(pd, "keys", 1, tone_wav(tmp_path / "a440.wav"), 69.0, "melodic")
+    with pd.recording(tmp_path / "midi.wav"):
+        pd.control("midi 81 127 1")
+        t0 = time.monotonic()
+        time.sleep(0.4)
+        pd.control("midi 81 0 1")
+        held = time.monotonic() - t0
+        time.sleep(0.3)
+    y, sr = sf.read(tmp_path / "midi.wav")
+    start, end = active_span(y, sr)
+    assert end - start == pytest.approx(held + RELEASE, abs=0.04)  # two UDP messages, scheduling jitter
+    assert dominant_hz(y[int(start * sr): int((start + 0.35) * sr)], sr) == pytest.approx(880.0, rel=0.01)
+    # the release is a 50 ms linear fade: the level 25 ms before the end is about half the peak
+    mid = np.abs(y[int((end - 0.030) * sr): int((end - 0.020) * sr)]).max()
+    assert mid == pytest.approx(0.25, abs=0.05)
+
+
 @pytest.mark.skipif(not (shutil.which("oscdump") and shutil.which("oscsend")), reason="liblo-tools missing")
 def test_liblo_peer_hears_hello_and_drives_the_sampler(tmp_path):
     """liblo's oscdump as the backend and oscsend as the sender: another OSC implementation than ours."""

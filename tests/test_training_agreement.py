@@ -23,7 +23,8 @@ def test_tiny_training_run_exports_a_model_serving_can_use(tmp_path):
     for label in ("beep", "hiss"):
         (data / label).mkdir(parents=True)
         for k in range(5):
-            y = tone(300 + 40 * k, 1.5) if label == "beep" else rng.uniform(-0.4, 0.4, 33075).astype(np.float32)
+            noise = rng.uniform(-0.4, 0.4, 33075).astype(np.float32)
+            y = tone(300 + 40 * k, 1.5) if label == "beep" else noise
             sf.write(data / label / f"{k}.wav", y, 22050)
     params = small_params(FeatureParams())
     out = tmp_path / "model"

@@ -1,4 +1,4 @@
-"""Sound analysis: pure numpy functions by domain (audio, features, pitch) and the pipeline that joins them."""
+"""Sound analysis: pure numpy functions by domain (audio, features, pitch) and the pipeline joining them."""
 
 from exsampling_osc.analysis.audio import fit_length, load_audio, segment, trim_silence
 from exsampling_osc.analysis.classify import Classifier, ModelInfo, Prediction

@@ -50,7 +50,7 @@ class ModelInfo:
                 name=str(data.get("name", model_dir.name)),
             )
         except FileNotFoundError:
-            raise ModelError(f"{path}: missing (a model directory needs model.tflite and model.json)") from None
+            raise ModelError(f"{path}: missing (a model folder needs model.tflite and model.json)") from None
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"{path}: not valid model metadata ({exc})") from None
 

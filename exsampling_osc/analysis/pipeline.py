@@ -7,7 +7,14 @@ from pathlib import Path
 
 import numpy as np
 
-from exsampling_osc.analysis.audio import MAX_SECONDS, fit_length, load_audio, segment, trim_silence
+from exsampling_osc.analysis.audio import (
+    MAX_SECONDS,
+    fit_length,
+    frame_rms_db,
+    load_audio,
+    segment,
+    trim_silence,
+)
 from exsampling_osc.analysis.classify import Classifier, Prediction
 from exsampling_osc.analysis.features import FeatureParams, log_mel
 from exsampling_osc.analysis.pitch import MELODIC_THRESHOLD, PitchEstimate, estimate_pitch
@@ -87,7 +94,7 @@ class Analyzer:
         """Analyse a mono float32 signal at the model's rate."""
         cfg, sr = self.config, self.sample_rate
         trimmed, offset = trim_silence(y, top_db=cfg.trim_db)
-        loudest = _peak_frame_db(trimmed)
+        loudest = float(frame_rms_db(trimmed).max())
         pieces = segment(
             trimmed,
             sr,
@@ -112,9 +119,3 @@ class Analyzer:
                 )
             )
         return results
-
-
-def _peak_frame_db(y: np.ndarray) -> float:
-    from exsampling_osc.analysis.audio import frame_rms_db
-
-    return float(frame_rms_db(y).max())

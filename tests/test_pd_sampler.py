@@ -76,6 +76,12 @@ def test_ready_answer_makes_it_query_its_track(pd, backend):
     pd.osc("/exsampling/ready", "0.1", "http://127.0.0.1:1/", "http://x/", "/tmp/qr.png", backend.port, 1)
     msg, raw = backend.receive("/exsampling/query/samples")
     assert msg.params == [pd.port, "keys"] and b",is\x00" in raw
+    pd.wait_for(r"exsampling: backend ready")
+    # later answers to the periodic hello neither ask again nor print again
+    pd.osc("/exsampling/ready", "0.1", "http://127.0.0.1:1/", "http://x/", "/tmp/qr.png", backend.port, 1)
+    pd.control("hello")
+    backend.receive("/exsampling/hello")
+    assert pd.count(r"exsampling: backend ready") == 1
 
 
 def test_melodic_note_plays_at_the_interval_for_the_note_length(pd, tmp_path):

@@ -107,3 +107,14 @@ def test_one_hour_of_silence_is_refused_before_reading(tmp_path):
             fh.write(block)
     with pytest.raises(AudioError, match="too long"):
         load_audio(path, SR)
+
+
+def test_serving_crops_cover_one_period_of_the_looped_piece():
+    from exsampling_osc.analysis.features import FeatureParams, crops, looped_log_mel
+
+    params = FeatureParams()
+    image = looped_log_mel(tone(440, 2.0), params)
+    assert image.shape == (params.n_mels, 1 + 2 * params.samples // params.hop_length)
+    views = crops(image, params.frames, 3)
+    assert views.shape == (3, params.n_mels, params.frames)
+    assert 0.0 <= views.min() and views.max() <= 1.0

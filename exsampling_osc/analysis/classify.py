@@ -100,8 +100,13 @@ class Classifier:
         y = dequantize(self._interp.get_tensor(self._out["index"]), self._out)[0]
         return y / y.sum() if y.sum() > 0 else y
 
-    def predict(self, image: np.ndarray) -> Prediction:
-        return decide(self.probabilities(image), self.labels, self.threshold, self.top_k)
+    def predict(self, images: np.ndarray) -> Prediction:
+        """Prediction from one image (n_mels, frames) or the mean over several (k, n_mels, frames)."""
+        images = np.asarray(images)
+        if images.ndim == 2:
+            images = images[None]
+        probs = np.mean([self.probabilities(img) for img in images], axis=0)
+        return decide(probs, self.labels, self.threshold, self.top_k)
 
 
 def decide(probs: np.ndarray, labels: list[str], threshold: float, top_k: int) -> Prediction:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, fields, replace
 
 import numpy as np
 
@@ -65,3 +65,22 @@ def log_mel(y: np.ndarray, params: FeatureParams) -> np.ndarray:
     )
     db = librosa.power_to_db(mel, ref=np.max, top_db=params.top_db)
     return ((db + params.top_db) / params.top_db).astype(np.float32)
+
+
+def looped_log_mel(y: np.ndarray, params: FeatureParams) -> np.ndarray:
+    """Log-mel of a piece looped to one window, then to two: shape (n_mels, 1 + 2·samples // hop).
+
+    Training takes random ``params.frames``-wide crops of it (time shift); serving averages the model
+    over a few evenly spaced crops (:func:`crops`). Both see exactly the same image.
+    """
+    from exsampling_osc.analysis.audio import fit_length
+
+    looped = fit_length(fit_length(y, params.samples), 2 * params.samples)
+    return log_mel(looped, replace(params, seconds=2 * params.seconds))
+
+
+def crops(image: np.ndarray, frames: int, count: int = 3) -> np.ndarray:
+    """``count`` crops ``frames`` wide, evenly spaced over one period of a looped image: (count, n_mels, frames)."""
+    period = min(frames - 1, image.shape[-1] - frames)
+    starts = np.arange(count) * period // count
+    return np.stack([image[..., s : s + frames] for s in starts])

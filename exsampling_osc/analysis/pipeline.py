@@ -9,14 +9,13 @@ import numpy as np
 
 from exsampling_osc.analysis.audio import (
     MAX_SECONDS,
-    fit_length,
     frame_rms_db,
     load_audio,
     segment,
     trim_silence,
 )
 from exsampling_osc.analysis.classify import Classifier, Prediction
-from exsampling_osc.analysis.features import FeatureParams, log_mel
+from exsampling_osc.analysis.features import FeatureParams, crops, looped_log_mel
 from exsampling_osc.analysis.pitch import MELODIC_THRESHOLD, PitchEstimate, estimate_pitch
 
 
@@ -31,6 +30,7 @@ class AnalysisConfig:
     top_k: int = 3
     max_seconds: float = MAX_SECONDS
     melodic_threshold: float = MELODIC_THRESHOLD
+    crops: int = 3
 
 
 @dataclass(frozen=True)
@@ -62,9 +62,9 @@ class PieceResult:
         }
 
 
-def prepare_window(y: np.ndarray, params: FeatureParams) -> np.ndarray:
-    """A piece as the classifier sees it: looped to exactly one window, then its log-mel image."""
-    return log_mel(fit_length(y, params.samples), params)
+def prepare_window(y: np.ndarray, params: FeatureParams, count: int = 3) -> np.ndarray:
+    """A piece as the classifier sees it: ``count`` log-mel crops of the looped piece (count, mels, frames)."""
+    return crops(looped_log_mel(y, params), params.frames, count)
 
 
 class Analyzer:
@@ -105,7 +105,7 @@ class Analyzer:
         )
         results = []
         for piece in pieces:
-            prediction = self.classifier.predict(prepare_window(piece.audio, self.params))
+            prediction = self.classifier.predict(prepare_window(piece.audio, self.params, cfg.crops))
             pitch = estimate_pitch(piece.audio, sr, melodic_threshold=cfg.melodic_threshold)
             results.append(
                 PieceResult(

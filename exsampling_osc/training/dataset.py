@@ -12,8 +12,8 @@ from pathlib import Path
 
 import numpy as np
 
-from exsampling_osc.analysis.audio import fit_length, load_audio, trim_silence
-from exsampling_osc.analysis.features import FeatureParams, log_mel
+from exsampling_osc.analysis.audio import load_audio, trim_silence
+from exsampling_osc.analysis.features import FeatureParams, looped_log_mel
 from exsampling_osc.errors import AudioError, ExSamplingError
 
 AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".mp3", ".aif", ".aiff"}
@@ -70,15 +70,13 @@ def assign_folds(clips: list[Clip], k: int = 5, seed: int = 0) -> list[Clip]:
 
 
 def clip_features(path: Path, params: FeatureParams, trim_db: float = 20.0) -> np.ndarray:
-    """Log-mel of a clip looped to two windows: shape (n_mels, 2 * frames - 1) roughly; crop for training."""
+    """The serving path's looped log-mel of a clip (see ``looped_log_mel``); training crops it."""
     y = load_audio(path, params.sample_rate)
     try:
         y, _ = trim_silence(y, top_db=trim_db)
     except AudioError:
         y = np.zeros(params.samples, dtype=np.float32)
-    looped = fit_length(fit_length(y, params.samples), 2 * params.samples)
-    twice = FeatureParams.from_dict({**params.to_dict(), "seconds": 2 * params.seconds})
-    return log_mel(looped, twice)
+    return looped_log_mel(y, params)
 
 
 def build_arrays(

@@ -36,16 +36,19 @@ def export_tflite(model, representative: np.ndarray, out_dir: Path, labels: list
     return path
 
 
-def evaluate(model_dir: Path, images: np.ndarray, y: np.ndarray) -> dict:
-    """Accuracy of the exported TFLite model on images (N, mels, frames), the confusion matrix, and
-    median single-thread latency of one inference."""
+def evaluate(model_dir: Path, images: np.ndarray, y: np.ndarray, count: int = 3) -> dict:
+    """Accuracy of the exported TFLite model as serving runs it (mean over ``count`` crops of each looped
+    image (N, mels, 2-window frames)), the confusion matrix, and the median time of one prediction."""
+    from exsampling_osc.analysis.features import crops
+
     clf = Classifier(model_dir, threshold=0.0, top_k=1)
+    frames = clf.info.features.frames
     n = len(clf.labels)
     confusion = np.zeros((n, n), dtype=np.int64)
     times = []
     for img, target in zip(images, y, strict=True):
         t = time.perf_counter()
-        p = clf.probabilities(img)
+        p = np.mean([clf.probabilities(c) for c in crops(img, frames, count)], axis=0)
         times.append(time.perf_counter() - t)
         confusion[int(target), int(np.argmax(p))] += 1
     correct = np.trace(confusion)

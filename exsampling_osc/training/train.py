@@ -70,6 +70,7 @@ def train_model(x: np.ndarray, y: np.ndarray, n_classes: int, frames: int, setti
             accs.append(acc)
         line = f"epoch {epoch + 1}/{settings.epochs}: loss {np.mean(losses):.3f} acc {np.mean(accs):.3f}"
         if val_images is not None and ((epoch + 1) % 5 == 0 or epoch + 1 == settings.epochs):
+            recalibrate_batchnorm(model, x[:, :, :frames, None], rng)
             pred = model.predict(val_images, verbose=0, batch_size=64).argmax(axis=1)
             line += f" val_acc {np.mean(pred == val[1]):.3f}"
         log(f"{line} ({time.perf_counter() - t0:.1f} s)")
@@ -133,7 +134,7 @@ def run_training(dataset: str | Path, out_dir: str | Path, val_fold: int = 4, fi
         report["cv_train_seconds"] = round(time.perf_counter() - t0, 1)
         cv_dir = out_dir / "cv" if final else out_dir
         export_tflite(model, x[tr][:, :, :frames], cv_dir, labels, params)
-        ev = evaluate(cv_dir, x[va][:, :, :frames], y[va])
+        ev = evaluate(cv_dir, x[va], y[va])
         report["cv"] = _summary(ev, labels, y[va])
         report["cv_counts_train"] = dict(Counter(labels[i] for i in y[tr]))
         log(f"cross-validation accuracy (int8 TFLite): {ev['accuracy']:.3f}")
@@ -144,7 +145,7 @@ def run_training(dataset: str | Path, out_dir: str | Path, val_fold: int = 4, fi
         model = train_model(x, y, len(labels), frames, settings, None, log)
         report["final_train_seconds"] = round(time.perf_counter() - t0, 1)
         export_tflite(model, x[:, :, :frames], out_dir, labels, params)
-        report["final_fit"] = _summary(evaluate(out_dir, x[:, :, :frames], y), labels, y)
+        report["final_fit"] = _summary(evaluate(out_dir, x, y), labels, y)
     ev_size = (out_dir / "model.tflite").stat().st_size
     report["size_bytes"] = ev_size
     report["latency_ms"] = _latency(out_dir, x[:8, :, :frames])

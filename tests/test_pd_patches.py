@@ -3,6 +3,7 @@ announces every track of the default mapping, and `pd -nogui -noaudio` still run
 
 from __future__ import annotations
 
+import importlib.util
 import subprocess
 
 import pytest
@@ -55,3 +56,11 @@ def test_noaudio_still_runs_dsp_for_a_timed_recording(tmp_path):
     info = sf.info(tmp_path / "half.wav")
     assert info.samplerate == 44100
     assert abs(info.frames - 22050) <= 64  # one DSP block
+
+
+def test_committed_patches_are_what_generate_py_writes():
+    spec = importlib.util.spec_from_file_location("pd_generate", PD_DIR / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    for name, text in module.render_all().items():
+        assert (PD_DIR / name).read_text() == text, f"{name} differs: run python patches/pd/generate.py"

@@ -110,7 +110,10 @@ def test_sampler_playback_semantics(saved):
     for note, root in [(81, 69.0), (60, 60.0), (48, 62.5)]:
         assert _rate(rates[0], note, root, 1) == pytest.approx(2 ** ((note - root) / 12), rel=1e-6)
         assert _rate(rates[0], note, root, 0) == 1.0
-    assert t.count(f"0 {gen.RELEASE_MS}") == gen.VOICES and "expr $f1 / 127." in t
+    from exsampling_osc.sampler import RELEASE_S
+
+    assert gen.RELEASE_MS == RELEASE_S * 1000  # the reference renderer's release
+    assert t.count(f"0 {gen.RELEASE_MS}") == gen.VOICES and t.count("expr $f1 / 127.") == gen.VOICES
     port = next(x for x in t if x.startswith("expr $i1 + ($i1 == 0)"))
     assert _expr(port, i1=0, i2=0) == 9101 and _expr(port, i1=0, i2=3) == 9104  # auto: one port per track
     assert _expr(port, i1=9200, i2=3) == 9200  # a port set by hand wins

@@ -20,7 +20,6 @@ from exsampling_osc.osc import protocol
 
 VOICES = 8
 RELEASE_MS = 50
-ATTACK_MS = 3
 BACKEND_SEND = "exsampling.backend"
 AUTO_PORT = 9101
 NODE_SCRIPT = "exsampling-hub.js"
@@ -180,7 +179,7 @@ def _voice(p: Patcher, k: int, router: str, groove_in: tuple[str, str], out: tup
     p.connect(off, 1, on, 0)
     gain = p.obj("expr $f1 / 127.", x + 140, y + 140)
     p.connect(on, 1, gain, 0)
-    attack = p.msg(f"0, $1 {ATTACK_MS}", x + 140, y + 170)
+    attack = p.msg("$1", x + 140, y + 170)  # gain jumps to velocity/127, as in exsampling_osc.sampler
     p.connect(gain, 0, attack, 0)
     restart = p.msg("startloop", x + 20, y + 140)
     p.connect(on, 0, restart, 0)

@@ -148,6 +148,16 @@ def test_other_tracks_and_rejected_samples_are_not_played(pd, tmp_path):
     assert np.abs(y).max() == 0.0
 
 
+def test_unreadable_sample_keeps_the_loaded_one(pd, tmp_path):
+    load(pd, "keys", 1, tone_wav(tmp_path / "a440.wav"), 69.0, "melodic")
+    (tmp_path / "broken.wav").write_bytes(b"RIFF....WAVEfmt nonsense")
+    pd.osc(*sample_msg("keys", 2, tmp_path / "broken.wav", 60.0, "percussive"))
+    pd.wait_for(r"exsampling: could not load sample 2")
+    y, sr = play(pd, tmp_path, [(81, 127, 0.3)], wait=0.6)
+    start, end = active_span(y, sr)
+    assert dominant_hz(y[int(start * sr): int((end - RELEASE) * sr)], sr) == pytest.approx(880.0, rel=0.01)
+
+
 def test_query_answer_keeps_the_newest_sample(pd, backend, tmp_path):
     backend.receive("/exsampling/hello")
     pd.osc("/exsampling/ready", "0.1", "http://127.0.0.1:1/", "http://x/", "/tmp/qr.png", backend.port, 1)

@@ -158,6 +158,28 @@ def test_unreadable_sample_keeps_the_loaded_one(pd, tmp_path):
     assert dominant_hz(y[int(start * sr): int((end - RELEASE) * sr)], sr) == pytest.approx(880.0, rel=0.01)
 
 
+@pytest.mark.parametrize("note, velocity, seconds", [(71, 100, 0.25), (76, 127, 1.0), (52, 90, 0.4)])
+def test_output_matches_the_reference_renderer(pd, tmp_path, note, velocity, seconds):
+    """Sample by sample against exsampling_osc.sampler.render_note: note-off release, the sample's end
+    cutting a long note, a note below the root. Pd reads with 4-point interpolation from the table's
+    second frame (tabread4~ keeps one guard point), about 1 source frame ahead (5 output samples at rate
+    0.5 from 22.05 to 44.1 kHz), so the comparison takes the best lag up to 8 samples."""
+    from exsampling_osc.sampler import render_note
+
+    sr = 22050
+    t = np.arange(int(sr * 0.6)) / sr
+    sample = (0.4 * np.sin(2 * np.pi * 330 * t) + 0.2 * np.sin(2 * np.pi * 990 * t + 0.3)) * np.exp(-2 * t)
+    sf.write(tmp_path / "h.wav", sample, sr, subtype="FLOAT")
+    load(pd, "keys", 1, tmp_path / "h.wav", 64.0, "melodic")
+    y, out_sr = play(pd, tmp_path, [(note, velocity, seconds)], wait=min(seconds, 0.6) + 0.3)
+    ref = render_note(sample, sr, 64.0, note, velocity, seconds, "melodic", out_sr=out_sr)
+    onset = int(np.flatnonzero(np.abs(y) > 0)[0])
+    played = np.flatnonzero(np.abs(y) > 0)[-1] + 1 - onset
+    assert abs(played - ref.size) <= 2
+    err = min(np.sqrt(np.mean((y[onset - lag: onset - lag + ref.size] - ref) ** 2)) for lag in range(-8, 9))
+    assert err / np.sqrt(np.mean(ref ** 2)) < 0.1
+
+
 def test_query_answer_keeps_the_newest_sample(pd, backend, tmp_path):
     backend.receive("/exsampling/hello")
     pd.osc("/exsampling/ready", "0.1", "http://127.0.0.1:1/", "http://x/", "/tmp/qr.png", backend.port, 1)

@@ -23,22 +23,27 @@ def voice():
            "exsampling-sampler: $1 is the voice number and $2 the sampler's $0 (its table is $2-sample).", 80)
     p.obj("in", "inlet")
     p.obj("route", "route 1 0")
-    p.text("1 END MS GAIN RELEASE: play the table from index 0 to END over MS milliseconds at GAIN; "
-           "the 50 ms release starts at RELEASE ms (the end of the sample). 0: note-off, release now.", 50)
-    p.obj("t", "t l l")
+    p.text("1 END MS GAIN: play the table from its start, reaching index END (its end) after MS milliseconds, "
+           "at GAIN, silent from then on. 0: note-off, a 50 ms linear release from now (the end of the sample "
+           "still cuts it short).", 50)
+    p.obj("t", "t l l l")
     p.msg("idxmsg", "0, $1 $2")
     p.obj("idx", "vline~")
     p.obj("plus", "+~ 1")
     p.obj("read", "tabread4~ $2-sample")
-    p.msg("envmsg", "$3, 0 50 $4")
+    p.msg("envmsg", "$3")
     p.msg("off", "0 50")
     p.obj("env", "vline~")
+    p.msg("endmsg", "1, 0 0 $2")
+    p.obj("end", "vline~")
     p.obj("mul", "*~")
+    p.obj("mul2", "*~")
     p.obj("out", "outlet~")
     p.wire("in:0 route", "route:0 t", "route:1 off")
-    p.wire("t:0 idxmsg", "t:1 envmsg")
+    p.wire("t:0 idxmsg", "t:1 envmsg", "t:2 endmsg")
     p.wire("idxmsg:0 idx", "idx:0 plus", "plus:0 read", "read:0 mul")
-    p.wire("envmsg:0 env", "off:0 env", "env:0 mul:1", "mul:0 out")
+    p.wire("envmsg:0 env", "off:0 env", "env:0 mul:1", "mul:0 mul2", "endmsg:0 end", "end:0 mul2:1",
+           "mul2:0 out")
     return p
 
 
@@ -311,7 +316,7 @@ def sampler():
     p.wire("ni:1 ni_pack:1", "ni:0 ni_pack", "ni_pack:0 poly_s")
     p = top.sub("voices", "voices")
     p.text("voices: [poly] picks one of 8 (stealing the oldest); the rate, length and gain go to it "
-           "as 1 END MS GAIN RELEASE, a note-off as 0.", 60)
+           "as 1 END MS GAIN, a note-off as 0.", 60)
     p.obj("pl_r", "r $0-poly")
     p.obj("poly", "poly 8 1")
     p.obj("pl_pack", "pack f f f")
@@ -325,10 +330,8 @@ def sampler():
     p.obj("ex_mel", "r $0-melodic")
     p.obj("ex_size", "r $0-size")
     p.obj("ex_sr", "r $0-filesr")
-    p.obj("pl_expr",
-          f"expr $f5; $f5 * 1000 / ({RATE} * max($f6, 1)); $f2 / 127; "
-          f"max(0, $f5 * 1000 / ({RATE} * max($f6, 1)) - 50)")
-    p.obj("pl_pack4", "pack f f f f")
+    p.obj("pl_expr", f"expr $f5; $f5 * 1000 / ({RATE} * max($f6, 1)); $f2 / 127")
+    p.obj("pl_pack4", "pack f f f")
     p.obj("gate_r", "r $0-gate")
     p.obj("pl_gate", "spigot")
     p.obj("pl_pre", "list prepend")
@@ -340,7 +343,7 @@ def sampler():
     p.wire("pl_un:1 pl_expr:1", "pl_un:0 pl_expr")
     p.wire("ex_root:0 pl_expr:2", "ex_mel:0 pl_expr:3", "ex_size:0 pl_expr:4")
     p.c("ex_sr", 0, "pl_expr", 5)
-    for i in range(4):
+    for i in range(3):
         p.c("pl_expr", i, "pl_pack4", i)
     p.wire("pl_pack4:0 pl_gate", "gate_r:0 pl_gate:1", "pl_gate:0 pl_pre")
     p.c("pl_pre", 0, "vc_s")

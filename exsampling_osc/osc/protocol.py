@@ -109,7 +109,8 @@ CORE: tuple[Message, ...] = (
                               ("name", "s", "device name, e.g. the track a sampler serves")],
        "A device announces itself; the backend answers with ready and sends it every event.", ("/ready",)),
     _m("/heartbeat", TO_BACKEND, [("seq", "i", "increasing number")],
-       "The launching device is alive; a backend started with --parent-heartbeat exits when they stop."),
+       "The launching device is alive; a backend started with --launched-by-device exits when they stop "
+       "for --heartbeat-timeout seconds."),
     _m("/ping", TO_BACKEND, [("seq", "i", "any number")], "Ask for a pong.", ("/pong",)),
     _m("/query/samples", TO_BACKEND, [("reply_port", "i", "0: the port announced in hello"),
                                       ("what", "s", "a track name, a label, or `all`")],
@@ -128,6 +129,10 @@ CORE: tuple[Message, ...] = (
     _m("/accept", TO_BACKEND, [("sample_id", "i", "sample")], "Mark a sample accepted.", ("/sample",)),
     _m("/reject", TO_BACKEND, [("sample_id", "i", "sample")], "Mark a sample rejected (not played).", ("/sample",)),
     _m("/reanalyse", TO_BACKEND, [("sample_id", "i", "sample")], "Run the analysis again.", ("/sample",)),
+    _m("/compose", TO_BACKEND, [("reply_port", "i", "0: the announced port"), ("x", "f", "latent x"),
+                                ("y", "f", "latent y"), ("seed", "i", "random seed; -1 for a fresh one")],
+       "Compose a phrase at a point of the composer's latent space; answered with phrase, its notes, "
+       "then done (or error when no composer is installed).", ("/phrase", "/phrase/note", "/done", "/error")),
 )
 
 MESSAGES: dict[str, Message] = {m.address: m for m in CORE}

@@ -1,0 +1,73 @@
+"""The sample library: audio files under a data folder and their SQLite index (``library.sqlite3``).
+
+Layout: ``recordings/`` holds each received file as it came, ``samples/`` the trimmed WAV pieces.
+Files are written atomically (temporary file + rename) and a recording's row is committed only after its
+file is on disk, so anything acknowledged survives a crash.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from pathlib import Path
+
+from exsampling_osc.library.files import copy_durable, remove_temporaries, write_wav
+from exsampling_osc.library.store import Store
+
+__all__ = ["Library", "Store", "default_data_dir"]
+
+
+def default_data_dir() -> Path:
+    """The per-user library folder (XDG on Linux, Application Support on macOS, %APPDATA% on Windows)."""
+    import sys
+
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "ExSampling OSC"
+    if os.name == "nt":
+        return Path(os.environ.get("APPDATA", Path.home())) / "ExSampling OSC"
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "exsampling-osc"
+
+
+class Library:
+    """Files plus index under ``data_dir``."""
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = Path(data_dir)
+        self.recordings_dir = self.data_dir / "recordings"
+        self.samples_dir = self.data_dir / "samples"
+        for d in (self.recordings_dir, self.samples_dir):
+            d.mkdir(parents=True, exist_ok=True)
+        self.store = Store(self.data_dir / "library.sqlite3")
+        self.cleanup()
+
+    def cleanup(self) -> None:
+        """Remove what an interrupted write left: temporaries and received files that have no row."""
+        remove_temporaries(self.recordings_dir)
+        remove_temporaries(self.samples_dir)
+        known = {Path(r["path"]).name for r in self.store.recordings()}
+        for p in self.recordings_dir.iterdir():
+            if p.is_file() and p.name not in known:
+                p.unlink(missing_ok=True)
+
+    def keep_recording(self, src: Path, original_name: str, **fields) -> int:
+        """Copy ``src`` into the library durably, then commit its row; returns the recording id."""
+        suffix = Path(original_name).suffix.lower()
+        suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ".bin"
+        target = self.recordings_dir / f"{uuid.uuid4().hex}{suffix}"
+        copy_durable(Path(src), target)
+        try:
+            return self.store.add_recording(original_name=original_name, path=str(target), **fields)
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+
+    def sample_path(self, recording_id: int, index: int) -> Path:
+        return self.samples_dir / f"r{recording_id:06d}-p{index:03d}.wav"
+
+    def write_sample(self, recording_id: int, index: int, audio, sample_rate: int) -> Path:
+        return write_wav(self.sample_path(recording_id, index), audio, sample_rate)
+
+    def close(self) -> None:
+        self.store.close()

@@ -1,0 +1,161 @@
+"""The YAML configuration: tracks (name, mode, classes), where `unknown` goes, ports, data folder, trim.
+
+:func:`load_config` validates everything and raises :class:`~exsampling_osc.errors.ConfigError` naming
+the file, the line and what is wrong, so a broken config stops start-up with a message a person can act on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from exsampling_osc.errors import ConfigError
+
+MODES = ("percussive", "melodic")
+DEFAULT_CONFIG = Path(__file__).resolve().parent / "default.yaml"
+_KEYS = {"tracks", "unknown", "ports", "data_dir", "trim_db", "confidence_threshold", "max_upload_mb"}
+_PORTS = {"http", "osc", "device"}
+
+
+@dataclass(frozen=True)
+class Track:
+    name: str
+    mode: str
+    classes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Config:
+    """A validated configuration. ``lines`` maps a dotted key (``tracks.2.mode``) to its 1-based line."""
+
+    path: Path
+    tracks: tuple[Track, ...]
+    unknown: str
+    ports: dict[str, int]
+    data_dir: str = ""
+    trim_db: float = 20.0
+    confidence_threshold: float = 0.25
+    max_upload_mb: float = 50.0
+    lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
+
+    def track(self, name: str) -> Track | None:
+        return next((t for t in self.tracks if t.name == name), None)
+
+    def line(self, key: str) -> int:
+        """Line of ``key`` or of its nearest parent (1 when unknown)."""
+        while key:
+            if key in self.lines:
+                return self.lines[key]
+            key = key.rpartition(".")[0]
+        return 1
+
+    def check_labels(self, labels: list[str]) -> None:
+        """Every class in the config must be one of the model's ``labels``."""
+        known = set(labels) | {"unknown"}
+        for i, t in enumerate(self.tracks):
+            for j, c in enumerate(t.classes):
+                if c not in known:
+                    raise ConfigError(f"{self.path}:{self.line(f'tracks.{i}.classes.{j}')}: class {c!r} of "
+                                      f"track {t.name!r} is not one of the model's labels")
+
+
+def _node_lines(node: yaml.Node, prefix: str, out: dict[str, int]) -> None:
+    out.setdefault(prefix, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            key = f"{prefix}.{k.value}" if prefix else str(k.value)
+            out[key] = k.start_mark.line + 1
+            _node_lines(v, key, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for i, v in enumerate(node.value):
+            key = f"{prefix}.{i}" if prefix else str(i)
+            out[key] = v.start_mark.line + 1
+            _node_lines(v, key, out)
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read and validate a config file (the packaged ``default.yaml`` when ``path`` is None)."""
+    path = Path(path) if path else DEFAULT_CONFIG
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        raise ConfigError(f"{path}:{line}: not valid YAML ({exc.problem or exc.context})") from None
+    lines: dict[str, int] = {}
+    if node is not None:
+        _node_lines(node, "", lines)
+    return parse_config(data, path, lines)
+
+
+def parse_config(data: object, path: Path, lines: dict[str, int]) -> Config:
+    """Validate the loaded YAML ``data``; errors cite ``path`` and the line from ``lines``."""
+
+    def fail(key: str, what: str) -> ConfigError:
+        k = key
+        while k and k not in lines:
+            k = k.rpartition(".")[0]
+        return ConfigError(f"{path}:{lines.get(k, 1)}: {what}")
+
+    if not isinstance(data, dict):
+        raise fail("", "the config must be a mapping with a `tracks` list")
+    for key in data:
+        if key not in _KEYS:
+            raise fail(str(key), f"unknown setting {key!r} (known: {', '.join(sorted(_KEYS))})")
+    raw_tracks = data.get("tracks")
+    if not isinstance(raw_tracks, list) or not raw_tracks:
+        raise fail("tracks", "`tracks` must be a non-empty list")
+    tracks, owner = [], {}
+    for i, t in enumerate(raw_tracks):
+        key = f"tracks.{i}"
+        if not isinstance(t, dict):
+            raise fail(key, "each track needs `name`, `mode` and `classes`")
+        name, mode, classes = t.get("name"), t.get("mode"), t.get("classes", [])
+        if not isinstance(name, str) or not name.strip() or " " in name:
+            raise fail(f"{key}.name" if "name" in t else key, "a track needs a `name` (one word)")
+        if any(x.name == name for x in tracks):
+            raise fail(f"{key}.name", f"track {name!r} is defined twice")
+        if mode not in MODES:
+            raise fail(f"{key}.mode" if "mode" in t else key,
+                       f"track {name!r}: mode must be percussive or melodic, not {mode!r}")
+        if not isinstance(classes, list) or not all(isinstance(c, str) for c in classes):
+            raise fail(f"{key}.classes", f"track {name!r}: `classes` must be a list of class labels")
+        for j, c in enumerate(classes):
+            if c in owner:
+                raise fail(f"{key}.classes.{j}", f"class {c!r} is in both {owner[c]!r} and {name!r}")
+            owner[c] = name
+        extra = set(t) - {"name", "mode", "classes"}
+        if extra:
+            raise fail(f"{key}.{sorted(extra)[0]}", f"track {name!r}: unknown key {sorted(extra)[0]!r}")
+        tracks.append(Track(name, mode, tuple(classes)))
+    unknown = data.get("unknown", tracks[0].name)
+    if unknown not in {t.name for t in tracks}:
+        raise fail("unknown", f"`unknown` must name a track, not {unknown!r}")
+    ports = {"http": 8765, "osc": 9000, "device": 9001}
+    raw_ports = data.get("ports") or {}
+    if not isinstance(raw_ports, dict):
+        raise fail("ports", "`ports` must be a mapping of http, osc, device")
+    for k, v in raw_ports.items():
+        if k not in _PORTS:
+            raise fail(f"ports.{k}", f"unknown port {k!r} (known: http, osc, device)")
+        if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 65535:
+            raise fail(f"ports.{k}", f"port {k} must be a whole number 0-65535, not {v!r}")
+        ports[k] = v
+    numbers = {}
+    for k, default, lo, hi in (("trim_db", 20.0, 1.0, 120.0), ("confidence_threshold", 0.25, 0.0, 1.0),
+                               ("max_upload_mb", 50.0, 0.001, 4096.0)):
+        v = data.get(k, default)
+        if isinstance(v, bool) or not isinstance(v, int | float) or not lo <= v <= hi:
+            raise fail(k, f"{k} must be a number between {lo:g} and {hi:g}, not {v!r}")
+        numbers[k] = float(v)
+    data_dir = data.get("data_dir") or ""
+    if not isinstance(data_dir, str):
+        raise fail("data_dir", "`data_dir` must be a folder path")
+    return Config(path, tuple(tracks), unknown, ports, data_dir, lines=lines, **numbers)

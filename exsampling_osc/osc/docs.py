@@ -1,0 +1,69 @@
+"""Generate docs/PROTOCOL.md from the declaration: ``python -m exsampling_osc.osc.docs [--check]``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from exsampling_osc.osc import protocol
+
+DOC_PATH = Path(__file__).resolve().parents[2] / "docs" / "PROTOCOL.md"
+
+HEADER = """# OSC protocol
+
+Generated from `exsampling_osc/osc/protocol.py` by `python -m exsampling_osc.osc.docs`; do not edit by hand
+(a test fails when this file is stale).
+
+UDP on 127.0.0.1. The backend listens on `--osc-port` (default 9000) and sends to `--device-port`
+(default 9001) and to every port a device announces with `/exsampling/hello`. Types are OSC type tags:
+`i` int32, `f` float32, `s` string. No bundles; every packet stays under 8 KB; a path is one string
+argument even when it holds spaces.
+
+Answers to a query go to its `reply_port` argument when it is not 0, otherwise to the port the asker
+announced in its hello (matched by its source address), otherwise to every known device.
+Messages with unknown addresses, wrong argument types or unreadable bytes are logged and ignored; a wrong
+call to a known address is answered with `/exsampling/error`.
+"""
+
+
+def _table(message: protocol.Message) -> list[str]:
+    lines = [f"### `{message.address}` ({message.typetags or 'no arguments'})", "", message.doc, ""]
+    if message.source != "core":
+        lines += [f"Added by the plugin `{message.source}`.", ""]
+    if message.args:
+        lines += ["| # | name | type | meaning |", "|---|---|---|---|"]
+        lines += [f"| {i} | `{a.name}` | `{a.type}` | {a.doc} |" for i, a in enumerate(message.args, 1)]
+        lines.append("")
+    if message.replies:
+        lines += ["Answered with: " + ", ".join(f"`{r}`" for r in message.replies), ""]
+    return lines
+
+
+def render(messages: list[protocol.Message] | None = None) -> str:
+    """The whole PROTOCOL.md text for the core messages (plugins document their own)."""
+    messages = messages if messages is not None else [m for m in protocol.CORE]
+    out = [HEADER]
+    for title, direction in (("Backend → device", protocol.TO_DEVICE), ("Device → backend", protocol.TO_BACKEND)):
+        out += [f"## {title}", ""]
+        for m in messages:
+            if m.direction == direction:
+                out += _table(m)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    text = render()
+    if "--check" in argv:
+        current = DOC_PATH.read_text(encoding="utf-8") if DOC_PATH.exists() else ""
+        if current != text:
+            print(f"{DOC_PATH} is stale: run python -m exsampling_osc.osc.docs", file=sys.stderr)
+            return 1
+        return 0
+    DOC_PATH.write_text(text, encoding="utf-8")
+    print(f"wrote {DOC_PATH}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

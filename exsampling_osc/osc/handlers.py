@@ -1,0 +1,137 @@
+"""The backend's OSC handlers: each declared to-backend address calls one ``Service`` method.
+
+Answers go to the query's ``reply_port`` when not 0, else to the port the asker announced in its hello,
+else to every known device.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+from pathlib import Path
+
+from exsampling_osc.osc import protocol
+
+log = logging.getLogger(__name__)
+_phrase_ids = itertools.count(1)
+
+
+def reply_ports(service, reply_port: int, sender: tuple[str, int]) -> list[int]:
+    if reply_port > 0:
+        return [reply_port]
+    known = service.devices.get(sender)
+    if known:
+        return [known["port"]]
+    return service.sender.ports()
+
+
+def install_handlers(service) -> None:
+    """Map every core to-backend address (and every plugin's) on ``service.osc``."""
+    send = service.send
+    osc = service.osc
+
+    def seen(sender, name=None, port=None):
+        d = service.devices.setdefault(sender, {"name": name or "device", "port": port or 0, "seen": 0.0})
+        d["seen"] = time.monotonic()
+        if name:
+            d["name"] = name
+        if port:
+            d["port"] = port
+
+    def hello(args, sender):
+        port, name = args
+        if not 0 < port < 65536:
+            raise ValueError(f"reply_port {port} is not a UDP port")
+        seen(sender, name, port)
+        service.sender.announce(port)
+        service.send_ready([port])
+
+    def heartbeat(args, sender):
+        service.last_heartbeat = time.monotonic()
+        if sender in service.devices:
+            seen(sender)
+        if service.watch:
+            service.watch.beat()
+
+    def ping(args, sender):
+        send("/exsampling/pong", [args[0]], reply_ports(service, 0, sender))
+
+    def query_samples(args, sender):
+        ports = reply_ports(service, args[0], sender)
+        samples = service.list_samples(args[1])
+        from exsampling_osc.service import osc_sample_args
+
+        for s in samples:
+            send("/exsampling/sample", osc_sample_args(s), ports)
+        send("/exsampling/done", [len(samples), f"samples {args[1]}"], ports)
+
+    def query_mapping(args, sender):
+        ports = reply_ports(service, args[0], sender)
+        mapping = service.mapping()
+        for label, track in mapping.items():
+            send("/exsampling/mapping", [label, track, service.mode_of(track)], ports)
+        send("/exsampling/done", [len(mapping), "mapping"], ports)
+
+    def query_classes(args, sender):
+        labels = service.classes()
+        send("/exsampling/classes", [len(labels), " ".join(labels)], reply_ports(service, args[0], sender))
+
+    def query_tracks(args, sender):
+        names = [t["name"] for t in service.tracks()]
+        send("/exsampling/tracks", [len(names), " ".join(names)], reply_ports(service, args[0], sender))
+
+    def compose(args, sender):
+        ports = reply_ports(service, args[0], sender)
+        threading.Thread(target=_compose, args=(service, args[1], args[2], args[3], ports), daemon=True).start()
+
+    core = {
+        "/hello": hello, "/heartbeat": heartbeat, "/ping": ping, "/query/samples": query_samples,
+        "/query/mapping": query_mapping, "/query/classes": query_classes, "/query/tracks": query_tracks,
+        "/remap": lambda a, s: service.remap(a[0], a[1]),
+        "/override": lambda a, s: service.override(a[0], a[1]),
+        "/accept": lambda a, s: service.set_state(a[0], "accepted"),
+        "/reject": lambda a, s: service.set_state(a[0], "rejected"),
+        "/reanalyse": lambda a, s: service.reanalyse(a[0]),
+        "/compose": compose,
+    }
+    for address, handler in core.items():
+        osc.map(protocol.PREFIX + address, handler)
+    if service.plugins is not None:
+        _install_plugins(service)
+
+
+def _install_plugins(service) -> None:
+    for result in service.plugins.hook.osc_messages():
+        for message, handler in result or []:
+            try:
+                protocol.declare(message)
+            except ValueError as exc:
+                log.error("plugin message refused: %s", exc)
+                continue
+            if message.direction == protocol.TO_BACKEND and handler is not None:
+                service.osc.map(message.address, lambda args, sender, h=handler: h(service, args, sender))
+
+
+def _compose(service, x: float, y: float, seed: int, ports: list[int]) -> None:
+    try:
+        from exsampling_osc.composer.live import phrase_at
+    except ImportError as exc:
+        service.error(f"compose: no composer is installed ({exc})", ports)
+        return
+    try:
+        out_dir = Path(service.settings.data_dir) / "phrases"
+        out_dir.mkdir(exist_ok=True)
+        phrase = phrase_at(x, y, None if seed < 0 else seed, out_dir)
+    except Exception as exc:
+        service.error(f"compose failed: {exc}", ports)
+        return
+    pid = next(_phrase_ids)
+    notes = list(phrase.notes)
+    service.send("/exsampling/phrase", [pid, len(notes), float(phrase.length_beats), str(phrase.midi_path), x, y],
+                 ports)
+    for i, n in enumerate(notes):
+        service.send("/exsampling/phrase/note", [pid, i, int(n.note), int(n.velocity), float(n.start_beats),
+                                                  float(n.duration_beats)], ports)
+    service.send("/exsampling/done", [len(notes) + 1, "compose"], ports)

@@ -1,0 +1,71 @@
+"""``exsampling serve``: run the backend until stopped (Ctrl-C, SIGTERM, or the launching device going)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help="run the backend: uploads, library, analysis, OSC, drop folder",
+                       description=__doc__)
+    p.add_argument("--data-dir", type=Path, help="library folder (audio + library.sqlite3)")
+    p.add_argument("--config", type=Path, help="YAML mapping/config (default: the packaged default.yaml)")
+    p.add_argument("--model", type=Path, help="model folder (default: models/esc50)")
+    p.add_argument("--host", default="0.0.0.0", help="HTTP bind address for participants (default 0.0.0.0)")
+    p.add_argument("--http-port", type=int, help="HTTP port (0: any free; default from config, 8765)")
+    p.add_argument("--osc-port", type=int, help="OSC listen port on 127.0.0.1 (0: any free; default 9000)")
+    p.add_argument("--device-port", type=int, help="OSC port of the device on 127.0.0.1 (default 9001)")
+    p.add_argument("--probe-ports", action="store_true", help="a busy port moves to the next free one")
+    p.add_argument("--drop-folder", type=Path, help="watch a folder for audio files")
+    p.add_argument("--https", action="store_true", help="serve participants over HTTPS (self-signed by default)")
+    p.add_argument("--cert", type=Path, help="TLS certificate (PEM) instead of the self-signed one")
+    p.add_argument("--key", type=Path, help="TLS private key (PEM) for --cert")
+    p.add_argument("--public-url", help="address participants reach (tunnel, hostname); goes in the QR code")
+    p.add_argument("--launched-by-device", action="store_true",
+                   help="exit when stdin closes, the parent process goes, or heartbeats stop")
+    p.add_argument("--heartbeat-timeout", type=float, default=10.0,
+                   help="with --launched-by-device: seconds without /exsampling/heartbeat before exiting")
+    p.add_argument("--no-plugins", action="store_true", help="do not load installed plugins")
+    p.add_argument("--no-qr", action="store_true", help="do not print the QR code in the terminal")
+    p.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING (logs go to stderr)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from exsampling_osc.errors import ConfigError
+    from exsampling_osc.lifecycle import install_signals
+    from exsampling_osc.service import Service, Settings, ready_line
+
+    logging.basicConfig(level=getattr(logging, str(args.log_level).upper(), logging.INFO), stream=sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if bool(args.cert) != bool(args.key):
+        raise ConfigError("--cert and --key go together")
+    settings = Settings(
+        data_dir=args.data_dir, config_path=args.config, model_dir=args.model, host=args.host,
+        http_port=args.http_port, osc_port=args.osc_port, device_port=args.device_port,
+        probe_ports=args.probe_ports, drop_folder=args.drop_folder, https=args.https or bool(args.cert),
+        cert=args.cert, key=args.key, public_url=args.public_url, launched_by_device=args.launched_by_device,
+        heartbeat_timeout=args.heartbeat_timeout, load_plugins=not args.no_plugins)
+    service = Service(settings)
+    install_signals(service.stop)
+    try:
+        service.start()
+    except BaseException:
+        service.shutdown()
+        raise
+    if not args.no_qr:
+        from exsampling_osc.web.qr import print_terminal
+
+        print_terminal(settings.participant_url)
+    print(f"console: {settings.http_url}/  library: {settings.data_dir}", file=sys.stderr)
+    print(ready_line(settings), flush=True)
+    try:
+        while not service.wait(0.5):
+            pass
+    finally:
+        service.shutdown()
+    print(f"exsampling serve: stopped ({service.stop_reason})", file=sys.stderr)
+    return 0

@@ -4,7 +4,8 @@ A 440 Hz recording is uploaded through the real HTTP API; the backend analyses i
 sampler's track (every label goes to a melodic track `pdkeys` in the test config) and sends it to the port
 the patch announced with /exsampling/hello; a note is played with /exsampling/note and the output, recorded
 with writesf~, is measured. A re-map to the percussive track `pdhits` then moves the sample to a second Pd
-sampler, which plays it unchanged in pitch whatever the note.
+sampler, which plays it unchanged in pitch whatever the note; a third sampler started afterwards gets it
+by asking (/exsampling/query/samples) when the backend answers its hello.
 """
 
 from __future__ import annotations
@@ -95,6 +96,13 @@ def test_uploaded_recording_plays_in_pd_at_the_note_pitch_then_percussive_after_
         length, hz = record_note(hits, tmp_path / "hits81.wav", 81, 0.3)
         assert hz == pytest.approx(440.0, rel=0.01)
         assert length == pytest.approx(0.3 + RELEASE, abs=0.01)
+
+        # a sampler started later asks for its track's samples when the backend answers its hello
+        late = PdSampler("pdhits", osc_port)
+        try:
+            late.wait_for(rf"exsampling: loaded {sample_id} frames \d+ rate \d+ root [\d.]+ melodic 0")
+        finally:
+            late.close()
     finally:
         keys.close()
         hits.close()

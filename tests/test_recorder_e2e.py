@@ -25,19 +25,10 @@ LABELS = set(json.loads((default_model_dir() / "model.json").read_text())["label
 LABEL_LINE = re.compile(r"analysed as (\S+) \((\d+) %\)")
 
 
-def _config(tmp: Path, **recorder) -> Path:
-    """The packaged config plus a ``recorder:`` section and top-level overrides."""
-    from exsampling_osc.mapping.config import DEFAULT_CONFIG
-
-    text = DEFAULT_CONFIG.read_text()
-    top = {k: recorder.pop(k) for k in list(recorder) if k == "max_upload_mb"}
-    for key, value in top.items():
-        text += f"\n{key}: {json.dumps(value)}\n"
-    if recorder:
-        text += "\nrecorder:\n" + "".join(f"  {k}: {json.dumps(v)}\n" for k, v in recorder.items())
-    path = tmp / "config.yaml"
-    path.write_text(text)
-    return path
+def _recorder_settings(data_dir: Path, **settings) -> None:
+    """The show's ``recorder.yaml`` in the data folder, written before serve starts."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "recorder.yaml").write_text("".join(f"{k}: {json.dumps(v)}\n" for k, v in settings.items()))
 
 
 @pytest.fixture(scope="module")
@@ -46,13 +37,14 @@ def env(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("e2e")
     mic = write_tone(tmp / "mic.wav", seconds=3.0, freq=523.25)
     osc = OscDump()
-    config = _config(tmp, project_name="Night Market Sounds", consent="We keep your sound for tonight only.",
-                     stream_url="https://stream.example.org/live", uploads_per_minute=30)
-    serve = Serve(tmp / "data", osc.port, "--https", "--config", str(config))
+    _recorder_settings(tmp / "data", project_name="Night Market Sounds",
+                       consent="We keep your sound for tonight only.",
+                       stream_url="https://stream.example.org/live", uploads_per_minute=30)
+    serve = Serve(tmp / "data", osc.port, "--https")
     with sync_playwright() as p:
         browser = launch(p, mic)
         try:
-            yield {"serve": serve, "osc": osc, "browser": browser, "tmp": tmp}
+            yield {"serve": serve, "osc": osc, "browser": browser, "tmp": tmp, "playwright": p}
         finally:
             browser.close()
             serve.close()
@@ -127,37 +119,34 @@ def test_wrong_token_is_refused_in_words(env):
 def test_file_fallback_without_a_microphone(env, tmp_path):
     """A browser with no capture device gets the file input; an unreadable file is refused in words."""
     serve = env["serve"]
-    from playwright.sync_api import sync_playwright as again  # a second browser: no fake microphone
+    browser = launch(env["playwright"], None, fake_ui=False)  # a second browser: no microphone at all
+    try:
+        page = new_phone_page(browser)
+        page.goto(serve.ready["participant_url"])
+        page.wait_for_selector("body[data-ready='1']")
+        page.click("#record")
+        page.wait_for_selector("#fallback-reason:not([hidden])")
+        assert "send a sound file instead" in page.text_content("#fallback-reason")
+        assert not page.is_visible("#capture")
+        sr = 44100
+        t = np.arange(sr) / sr
+        path = tmp_path / "bell.ogg"
+        sf.write(str(path), 0.4 * np.sin(2 * np.pi * 880 * t) * np.exp(-3 * t), sr)
+        page.set_input_files("#file", str(path))
+        page.wait_for_selector("body[data-state='review']")
+        page.click("#send")
+        rid = _sent_id(page)
+        assert _wait_label(page, rid)[0] in LABELS
 
-    with again() as p:
-        browser = launch(p, None, fake_ui=False)
-        try:
-            page = new_phone_page(browser)
-            page.goto(serve.ready["participant_url"])
-            page.wait_for_selector("body[data-ready='1']")
-            page.click("#record")
-            page.wait_for_selector("#fallback-reason:not([hidden])")
-            assert "send a sound file instead" in page.text_content("#fallback-reason")
-            assert not page.is_visible("#capture")
-            sr = 44100
-            t = np.arange(sr) / sr
-            path = tmp_path / "bell.ogg"
-            sf.write(str(path), 0.4 * np.sin(2 * np.pi * 880 * t) * np.exp(-3 * t), sr)
-            page.set_input_files("#file", str(path))
-            page.wait_for_selector("body[data-state='review']")
-            page.click("#send")
-            rid = _sent_id(page)
-            assert _wait_label(page, rid)[0] in LABELS
-
-            junk = tmp_path / "notes.wav"
-            junk.write_bytes(b"this is not audio at all" * 100)
-            page.set_input_files("#file", str(junk))
-            page.wait_for_selector("body[data-state='review']")
-            page.click("#send")
-            page.wait_for_selector("#error:not(:empty)")
-            assert "not a readable audio file" in page.text_content("#error")
-        finally:
-            browser.close()
+        junk = tmp_path / "notes.wav"
+        junk.write_bytes(b"this is not audio at all" * 100)
+        page.set_input_files("#file", str(junk))
+        page.wait_for_selector("body[data-state='review']")
+        page.click("#send")
+        page.wait_for_selector("#error:not(:empty)")
+        assert "not a readable audio file" in page.text_content("#error")
+    finally:
+        browser.close()
 
 
 def test_dropped_connection_is_retried(env):

@@ -21,8 +21,9 @@ def env(tmp_path_factory):
 
     tmp = tmp_path_factory.mktemp("refusals")
     config = tmp / "config.yaml"
-    config.write_text(DEFAULT_CONFIG.read_text() + "\nmax_upload_mb: 0.05\n"
-                      "recorder:\n  uploads_per_minute: 3\n  max_seconds: 4\n")
+    config.write_text(DEFAULT_CONFIG.read_text() + "\nmax_upload_mb: 0.05\n")
+    (tmp / "data").mkdir()
+    (tmp / "data" / "recorder.yaml").write_text("uploads_per_minute: 3\nmax_seconds: 4\n")
     osc = OscDump()
     serve = Serve(tmp / "data", osc.port, "--https", "--config", str(config))
     with sync_playwright() as p:

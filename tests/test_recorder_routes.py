@@ -74,3 +74,18 @@ def test_status_view():
         {"label": "dog", "confidence": 0.877, "track": "animals", "state": "ready"},
         {"label": "rooster", "confidence": 0.5, "track": "birds", "state": "rejected"}]}
     assert "48.1" not in json.dumps(view) and "/x.wav" not in json.dumps(view)  # no location, no paths
+
+
+def test_settings_file_in_the_data_folder(tmp_path):
+    path = tmp_path / "recorder.yaml"
+    path.write_text("project_name: Harbour\nstream_url: https://s.example/live\nmax_seconds: 20\n")
+    s = RecorderSettings.from_file(path)
+    assert (s.project_name, s.stream_url, s.max_seconds) == ("Harbour", "https://s.example/live", 20.0)
+    path.write_text("recorder:\n  consent: kept for tonight\n")
+    assert RecorderSettings.from_file(path).consent == "kept for tonight"
+    path.write_text("project_name: Harbour\n\nmax_seconds: 9000\n")
+    with pytest.raises(ConfigError, match=r"recorder.yaml:3: recorder.max_seconds: 9000 is out of range"):
+        RecorderSettings.from_file(path)
+    path.write_text("project_name: [unclosed\n")
+    with pytest.raises(ConfigError, match=r"recorder.yaml:2: not valid YAML"):
+        RecorderSettings.from_file(path)

@@ -12,16 +12,16 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+from exsampling_osc.web.api import Refused
+
 WINDOW_S = 60.0
 
 
-class RateLimited(Exception):
-    """Too many uploads from one client; ``retry_after``: seconds until the next one is allowed."""
-
-    status = 429
+class RateLimited(Refused):
+    """Too many uploads from one client (429); ``retry_after``: seconds until the next one is allowed."""
 
     def __init__(self, message: str, retry_after: float):
-        super().__init__(message)
+        super().__init__(message, 429)
         self.retry_after = retry_after
 
 

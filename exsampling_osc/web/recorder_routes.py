@@ -1,7 +1,8 @@
 """The participant page: ``/`` and ``/recorder/...`` (static files from the shipped ``recorder/`` folder),
 its settings, and ``/recorder/status`` (what became of this phone's recordings, polled by the page).
 
-Settings come from the ``recorder:`` section of the YAML config (all optional)::
+Settings (all optional) come from the ``recorder:`` section of the YAML config when the config carries one,
+else from ``recorder.yaml`` in the data folder (the same keys)::
 
     recorder:
       project_name: ExSampling            # page title and heading
@@ -16,18 +17,22 @@ Settings come from the ``recorder:`` section of the YAML config (all optional)::
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import bottle
 import soundfile as sf
+import yaml
 
 from exsampling_osc.errors import ConfigError
 from exsampling_osc.resources import shipped
+from exsampling_osc.web.api import Refused
 from exsampling_osc.web.limits import RateLimiter, client_key
 
 CONFIG_ELEMENT = '<script id="exsampling-config" type="application/json">{}</script>'
 MAX_STATUS_IDS = 50
+SETTINGS_FILE = "recorder.yaml"
 
 
 @dataclass(frozen=True)
@@ -44,18 +49,17 @@ class RecorderSettings:
     uploads_per_minute: int = 6
 
     @classmethod
-    def from_config(cls, config) -> RecorderSettings:
-        """Read ``config.recorder`` (a dict; missing means defaults); a bad value is a ConfigError."""
-        raw = getattr(config, "recorder", None) or {}
-        where = str(getattr(config, "path", "config"))
+    def parse(cls, raw: object, where: str, line: Callable[[str], int] = lambda key: 1) -> RecorderSettings:
+        """Validate a mapping of settings; a bad value is a ConfigError citing ``where`` and the line."""
 
         def fail(key: str, what: str) -> ConfigError:
-            line = config.line(f"recorder.{key}") if hasattr(config, "line") else 1
-            return ConfigError(f"{where}:{line}: recorder.{key}: {what}")
+            return ConfigError(f"{where}:{line(key)}: recorder.{key}: {what}")
 
+        if raw is None:
+            raw = {}
         if not isinstance(raw, dict):
             raise fail("", "`recorder` must be a mapping")
-        known = {f.name: f for f in fields(cls)}
+        known = [f.name for f in fields(cls)]
         values = {}
         for key, value in raw.items():
             if key not in known:
@@ -74,6 +78,41 @@ class RecorderSettings:
         if values.get("stream_url") and not values["stream_url"].startswith(("https://", "http://")):
             raise fail("stream_url", "must start with https:// or http://")
         return cls(**values)
+
+    @classmethod
+    def from_config(cls, config) -> RecorderSettings:
+        """The ``recorder`` section of a loaded config (``config.recorder``; absent means defaults)."""
+        return cls.parse(getattr(config, "recorder", None), str(getattr(config, "path", "config")),
+                         lambda key: config.line(f"recorder.{key}".rstrip(".")))
+
+    @classmethod
+    def from_file(cls, path: Path) -> RecorderSettings:
+        """A ``recorder.yaml`` holding the same keys (at the top level or under ``recorder:``)."""
+        text = path.read_text(encoding="utf-8")
+        try:
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            data = yaml.safe_load(text)
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            raise ConfigError(f"{path}:{mark.line + 1 if mark else 1}: not valid YAML ({exc.problem})") from None
+        if isinstance(data, dict) and set(data) == {"recorder"}:
+            data, node = data["recorder"], node.value[0][1]
+        lines = {k.value: k.start_mark.line + 1 for k, _ in node.value} if isinstance(node, yaml.MappingNode) \
+            else {}
+        return cls.parse(data, str(path), lambda key: lines.get(key, 1))
+
+    @classmethod
+    def load(cls, service) -> RecorderSettings:
+        """From the config's ``recorder`` section when the config has one, else from
+        ``<data dir>/recorder.yaml`` when that file exists, else the defaults."""
+        config = getattr(service, "config", None)
+        if getattr(config, "recorder", None) is not None:
+            return cls.from_config(config)
+        data_dir = getattr(getattr(service, "settings", None), "data_dir", None)
+        path = Path(data_dir) / SETTINGS_FILE if data_dir else None
+        if path is not None and path.is_file():
+            return cls.from_file(path)
+        return cls()
 
     def page_config(self) -> dict:
         """The JSON the page reads (without the rate limit, which the page does not need)."""
@@ -107,10 +146,11 @@ def status_of(recording_id: int, rec: dict | None, track_of=None) -> dict:
     return {"id": recording_id, "phase": "analysed", "pieces": pieces}
 
 
-class TooLong(Exception):
+class TooLong(Refused):
     """A recording longer than the page's maximum (the page stops by itself; a picked file may not)."""
 
-    status = 422
+    def __init__(self, message: str):
+        super().__init__(message, 422)
 
 
 def check_length(upload, max_seconds: float, slack: float = 1.0) -> None:
@@ -142,7 +182,7 @@ def _json_error(status: int, message: str) -> str:
 def install(app: bottle.Bottle, service) -> None:
     """Add the participant page and its status route to ``app``; register the per-client upload limit."""
     root: Path = shipped("recorder")
-    settings = RecorderSettings.from_config(getattr(service, "config", None))
+    settings = RecorderSettings.load(service)
     limiter = RateLimiter(settings.uploads_per_minute)
 
     def upload_rate_guard(request) -> None:
@@ -177,9 +217,7 @@ def install(app: bottle.Bottle, service) -> None:
             ids = [int(x) for x in bottle.request.query.get("ids", "").split(",") if x.strip()]
         except ValueError:
             return _json_error(400, "ids must be recording numbers separated by commas")
-        mapping = getattr(service, "mapping", None)
-        track_of = mapping.track_of if mapping is not None else None
-        out = [status_of(i, service.get_recording(i), track_of) for i in ids[:MAX_STATUS_IDS]]
+        out = [status_of(i, service.get_recording(i)) for i in ids[:MAX_STATUS_IDS]]
         bottle.response.content_type = "application/json"
         bottle.response.set_header("Cache-Control", "no-store")
         return json.dumps({"recordings": out})

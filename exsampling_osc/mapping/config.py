@@ -16,6 +16,8 @@ from exsampling_osc.errors import ConfigError
 MODES = ("percussive", "melodic")
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "default.yaml"
 _KEYS = {"tracks", "unknown", "ports", "data_dir", "trim_db", "confidence_threshold", "max_upload_mb"}
+#: Sections owned by other parts (validated there): the participant page and the performer console.
+SECTIONS = ("recorder", "console")
 _PORTS = {"http", "osc", "device"}
 
 
@@ -38,6 +40,8 @@ class Config:
     trim_db: float = 20.0
     confidence_threshold: float = 0.25
     max_upload_mb: float = 50.0
+    recorder: dict | None = field(default=None, compare=False)
+    console: dict | None = field(default=None, compare=False)
     lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def track(self, name: str) -> Track | None:
@@ -107,8 +111,12 @@ def parse_config(data: object, path: Path, lines: dict[str, int]) -> Config:
     if not isinstance(data, dict):
         raise fail("", "the config must be a mapping with a `tracks` list")
     for key in data:
-        if key not in _KEYS:
-            raise fail(str(key), f"unknown setting {key!r} (known: {', '.join(sorted(_KEYS))})")
+        if key not in _KEYS and key not in SECTIONS:
+            known = ", ".join(sorted(_KEYS | set(SECTIONS)))
+            raise fail(str(key), f"unknown setting {key!r} (known: {known})")
+    for key in SECTIONS:
+        if data.get(key) is not None and not isinstance(data[key], dict):
+            raise fail(key, f"`{key}` must be a mapping of settings")
     raw_tracks = data.get("tracks")
     if not isinstance(raw_tracks, list) or not raw_tracks:
         raise fail("tracks", "`tracks` must be a non-empty list")
@@ -158,4 +166,5 @@ def parse_config(data: object, path: Path, lines: dict[str, int]) -> Config:
     data_dir = data.get("data_dir") or ""
     if not isinstance(data_dir, str):
         raise fail("data_dir", "`data_dir` must be a folder path")
-    return Config(path, tuple(tracks), unknown, ports, data_dir, lines=lines, **numbers)
+    return Config(path, tuple(tracks), unknown, ports, data_dir, recorder=data.get("recorder"),
+                  console=data.get("console"), lines=lines, **numbers)

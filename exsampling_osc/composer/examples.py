@@ -93,3 +93,10 @@ def write_examples(out_dir: str | Path, bpm: float = 100.0) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     return [write_midi(notes, out_dir / f"{name}.mid", bpm=bpm, name=name) for name, notes in example_set().items()]
+
+
+if __name__ == "__main__":  # python -m exsampling_osc.composer.examples OUT_DIR
+    import sys
+
+    for p in write_examples(sys.argv[1] if len(sys.argv) > 1 else "examples"):
+        print(p)

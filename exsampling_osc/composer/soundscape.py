@@ -77,7 +77,7 @@ def render_soundscape(notes: Sequence[Note], bpm: float, out_path: str | Path, m
     if melodic is None and not percussive and not ambient:
         raise ExSamplingError("nothing to play: give a melodic, percussive or ambient sample")
     events, length_s = soundscape_events(notes, bpm, melodic, percussive, ambient, length_beats)
-    mix = peak_normalise(render_events(events, sr, length_s + RELEASE_S))
+    mix = peak_normalise(render_events(events, sr, length_s, tail_s=RELEASE_S))
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_path.with_name(out_path.name + ".part.wav")

@@ -48,11 +48,12 @@ def _steal(events: Sequence[NoteEvent], max_voices: int) -> list[float]:
 
 
 def render_events(events: Sequence[NoteEvent], sr: int, length_s: float | None = None,
-                  max_voices: int = MAX_VOICES) -> np.ndarray:
+                  max_voices: int = MAX_VOICES, tail_s: float = 0.0) -> np.ndarray:
     """Mix all ``events`` into one mono float32 buffer at ``sr`` Hz.
 
-    Each note is :func:`render_note` placed at its onset; the buffer lasts ``length_s`` or until the last
-    note's release ends. Not normalised: the caller decides on gain (see ``peak_normalise``).
+    Each note is :func:`render_note` placed at its onset; the buffer lasts ``length_s`` plus ``tail_s``
+    (each rounded to samples on its own, as note and release are) or until the last note's release ends.
+    Not normalised: the caller decides on gain (see ``peak_normalise``).
     """
     lengths = _steal(events, max_voices)
     rendered = [(int(round(e.start_s * sr)),
@@ -60,7 +61,7 @@ def render_events(events: Sequence[NoteEvent], sr: int, length_s: float | None =
                              e.sample.mode, out_sr=sr))
                 for e, dur in zip(events, lengths, strict=True)]
     end = max((start + len(y) for start, y in rendered), default=0)
-    total = int(round(length_s * sr)) if length_s is not None else end
+    total = int(round(length_s * sr)) + int(round(tail_s * sr)) if length_s is not None else end
     out = np.zeros(total, dtype=np.float32)
     for start, y in rendered:
         if start < total:

@@ -23,8 +23,52 @@ def group_accuracy(per_class: dict, names: list[str]) -> tuple[float, int]:
     return (ok / n if n else float("nan")), n
 
 
-def write_card(out_dir: Path, report: dict) -> Path:
-    """Write ``MODEL_CARD.md`` from a training report (see ``run_training``)."""
+def _pct(value: float) -> str:
+    return "n/a" if value != value else f"{value:.1%}"
+
+
+def cv_section(report: dict, complete: list[str], few: list[str], per_class_table: bool) -> list[str]:
+    """Markdown for one cross-validation run of ``report``."""
+    cv = report["cv"]
+    pc = cv["per_class"]
+    acc_c, n_c = group_accuracy(pc, complete)
+    acc_f, n_f = group_accuracy(pc, few)
+    trc = report.get("cv_counts_train", {})
+    fraction = report.get("val_fraction", 1.0)
+    held = f"fold {report['val_fold']}" if fraction >= 1 else f"{fraction:.0%} of fold {report['val_fold']}"
+    few_train = sorted(trc.get(k, 0) for k in few)
+    lines = [
+        "",
+        f"## Cross-validation: {held} held out, the rest trains",
+        f"Measured on the exported int8 TFLite model as serving runs it (mean over 3 crops), {cv['n']} clips.",
+        "",
+        "| set | clips | accuracy |",
+        "|---|---|---|",
+        f"| all classes | {cv['n']} | {_pct(cv['accuracy'])} |",
+        f"| {len(complete)} complete classes | {n_c} | {_pct(acc_c)} |",
+        f"| {len(few)} few-shot classes | {n_f} | {_pct(acc_f)} |",
+        "",
+    ]
+    if few_train:
+        lines.append(f"Training clips per few-shot class in this split: {few_train[0]}-{few_train[-1]}.")
+    if per_class_table:
+        lines += [
+            "",
+            "Per class (correct / clips held out; training clips in this split):",
+            "",
+            "| class | group | correct | clips | train clips |",
+            "|---|---|---|---|---|",
+        ]
+        for label in report["labels"]:
+            if label in pc:
+                grp = "complete" if label in complete else "few-shot"
+                lines.append(f"| {label} | {grp} | {pc[label]['correct']} | {pc[label]['n']} | {trc.get(label, 0)} |")
+        lines += ["", "![confusion matrix](confusion.png)"]
+    return lines
+
+
+def write_card(out_dir: Path, report: dict, extras: tuple[dict, ...] = ()) -> Path:
+    """Write ``MODEL_CARD.md`` from a training report (see ``run_training``) and extra CV reports."""
     labels = report["labels"]
     complete, few = split_classes(report["train_counts"])
     s = report["settings"]
@@ -71,35 +115,9 @@ def write_card(out_dir: Path, report: dict) -> Path:
         f"SpecAugment time and frequency masks, gain jitter, mixup (α {s['mixup_alpha']}).",
     ]
     if "cv" in report:
-        cv = report["cv"]
-        pc = cv["per_class"]
-        acc_c, n_c = group_accuracy(pc, complete)
-        acc_f, n_f = group_accuracy(pc, few)
-        lines += [
-            "",
-            f"## Cross-validation (train on the other folds, validate on fold {report['val_fold']})",
-            "Measured on the exported int8 TFLite model, one 5-second window per clip.",
-            "",
-            "| set | clips | accuracy |",
-            "|---|---|---|",
-            f"| all classes | {cv['n']} | {cv['accuracy']:.1%} |",
-            f"| {len(complete)} complete classes | {n_c} | {acc_c:.1%} |",
-            f"| {len(few)} few-shot classes | {n_f} | {acc_f:.1%} |",
-            "",
-            "Few-shot classes have most of their clips in the validation fold, so in this split the model saw",
-            "only 0-4 examples of each: the number above is a floor. The shipped model trains on all folds.",
-            "",
-            "Per class (correct / clips in the validation fold; training clips in this split):",
-            "",
-            "| class | group | correct | clips | train clips |",
-            "|---|---|---|---|---|",
-        ]
-        trc = report.get("cv_counts_train", {})
-        for label in labels:
-            if label in pc:
-                grp = "complete" if label in complete else "few-shot"
-                lines.append(f"| {label} | {grp} | {pc[label]['correct']} | {pc[label]['n']} | {trc.get(label, 0)} |")
-        lines += ["", "![confusion matrix](confusion.png)"]
+        lines += cv_section(report, complete, few, per_class_table=True)
+    for extra in extras:
+        lines += cv_section(extra, complete, few, per_class_table=False)
     if "final_fit" in report:
         lines += [
             "",
@@ -126,3 +144,19 @@ def write_card(out_dir: Path, report: dict) -> Path:
     path = out_dir / "MODEL_CARD.md"
     path.write_text("\n".join(lines))
     return path
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m exsampling_osc.training.card MODEL_DIR [EXTRA_REPORT.json ...]``: rewrite the card."""
+    import json
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    out_dir = Path(args[0])
+    report = json.loads((out_dir / "report.json").read_text())
+    extras = tuple(json.loads(Path(p).read_text()) for p in args[1:])
+    print(write_card(out_dir, report, extras))
+
+
+if __name__ == "__main__":
+    main()

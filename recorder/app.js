@@ -95,9 +95,11 @@ const capture = reason
 function showFallback(why) {
   ui.fallbackReason.hidden = !why;
   ui.fallbackReason.textContent = why ? `${why} You can send a sound file instead.` : "";
-  ui.fallback.classList.add("only");
   if (why) {
     ui.capture.hidden = true;
+    ui.capture.before(ui.fallback); // the file input takes the record button's place
+    ui.fallback.classList.remove("small");
+    $("file-label").textContent = "Record or choose a sound file";
   }
 }
 
@@ -288,5 +290,6 @@ if (!token) fail("This link has no session token: scan the QR code in the room t
 setState("idle");
 if (!capture) showFallback(reason);
 sounds.poll();
+window.exsampling = { capture, config: cfg }; // for debugging on a phone and for the tests
 document.body.dataset.ready = "1";
 performance.mark("exsampling-ready");

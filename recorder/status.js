@@ -3,9 +3,9 @@
 // reload keeps the list.
 
 const FINAL = new Set(["analysed", "refused", "missing"]);
-const FAST_MS = 500; // while a fresh upload is being analysed
-const SLOW_MS = 2000; // later (a long queue during a busy show)
-const FAST_FOR_MS = 15000;
+// [until ms after the last send, poll every ms]: quick while a fresh upload is analysed (about a tenth
+// of a second when the queue is empty), slower once it is queued behind others during a busy show.
+const SCHEDULE = [[5000, 250], [30000, 1000], [Infinity, 3000]];
 
 /** One line of words for a recording's status object (see recorder_routes.status_of). */
 export function describe(rec) {
@@ -17,7 +17,7 @@ export function describe(rec) {
   const lines = [];
   for (const p of rec.pieces || []) {
     const pct = Math.round((p.confidence || 0) * 100);
-    let line = `analysed as ${p.label} (${pct} %)`;
+    let line = `analysed as ${String(p.label).replace(/_/g, " ")} (${pct} %)`;
     if (p.state === "rejected") line += " · not used by the performers";
     else if (p.track) line += ` → on track ${p.track}`;
     lines.push(line);
@@ -87,7 +87,8 @@ export class MySounds {
     } catch (_) {
       /* offline for a moment: try again on the next tick */
     }
-    const delay = Date.now() - (this.lastAdd || 0) < FAST_FOR_MS ? FAST_MS : SLOW_MS;
+    const age = Date.now() - (this.lastAdd || 0);
+    const delay = SCHEDULE.find(([until]) => age < until)[1];
     if (this.pending().length && !document.hidden) this.timer = setTimeout(() => this.poll(), delay);
   }
 

@@ -22,7 +22,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from recorder_support import OscDump, Serve, launch, new_phone_page, record, write_tone  # noqa: E402
 
 LABELS = set(json.loads((default_model_dir() / "model.json").read_text())["labels"]) | {"unknown"}
-LABEL_LINE = re.compile(r"analysed as (\S+) \((\d+) %\)")
+LABEL_LINE = re.compile(r"analysed as (.+?) \((\d+) %\)")
 
 
 def _recorder_settings(data_dir: Path, **settings) -> None:
@@ -56,7 +56,7 @@ def _wait_label(page, rid: int, timeout: float = 60.0) -> tuple[str, int]:
     item.filter(has_text="analysed as").wait_for(timeout=timeout * 1000)
     match = LABEL_LINE.search(item.inner_text())
     assert match, item.inner_text()
-    return match.group(1), int(match.group(2))
+    return match.group(1).replace(" ", "_"), int(match.group(2))  # the page writes labels with spaces
 
 
 def _sent_id(page) -> int:

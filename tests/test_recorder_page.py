@@ -123,3 +123,60 @@ def test_file_fallback_decodes_in_the_page(browser, static_url, tmp_path):
     assert rate == 22050 and y.ndim == 1
     assert abs(y.size / rate - 1.2) < 0.05 and abs(_peak_hz(y, rate) - 660) < 5
     page.context.close()
+
+
+def test_microphone_asked_once_and_a_suspended_context_resumes_from_a_tap(browser, static_url):
+    """iOS Safari behaviour: one getUserMedia for the whole visit; an interrupted context resumes on a tap."""
+    page = new_phone_page(browser)
+    page.add_init_script("""
+        window.__gum = 0;
+        const real = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+        navigator.mediaDevices.getUserMedia = (c) => { window.__gum++; window.__constraints = c; return real(c); };
+    """)
+    page.goto(static_url)
+    record(page, 0.6)
+    page.click("#again")  # record again: starts a new take at once
+    page.wait_for_selector("body[data-state='recording']")
+    page.evaluate("() => window.exsampling.capture.ctx.suspend()")  # what iOS does on a call or lock
+    page.wait_for_selector("#resume:not([hidden])")
+    page.click("#resume")
+    page.wait_for_selector("#resume", state="hidden")
+    assert page.evaluate("window.exsampling.capture.ctx.state") == "running"
+    page.wait_for_timeout(600)
+    page.click("#record")
+    page.wait_for_selector("body[data-state='review']")
+    y, _ = sf.read(io.BytesIO(take_bytes(page)))
+    assert y.size > 0.4 * 22050
+    assert page.evaluate("window.__gum") == 1
+    audio = page.evaluate("window.__constraints.audio")
+    assert audio["echoCancellation"] is False and audio["noiseSuppression"] is False
+    assert audio["autoGainControl"] is False
+    page.context.close()
+
+
+def test_phone_layout_is_labelled_and_fits_a_portrait_screen(browser, static_url):
+    page = new_phone_page(browser)
+    page.goto(static_url)
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scrolling
+    box = page.locator("#record").bounding_box()
+    assert box["width"] >= 300 and box["height"] >= 88 and box["y"] + box["height"] < 844  # big, above the fold
+    assert page.get_by_role("button", name="Record").count() == 1
+    assert page.get_by_role("checkbox", name="Share where I am (optional)").count() == 1
+    assert page.get_by_label("No microphone here? Send a sound file").count() == 1
+    assert page.get_by_role("timer").count() == 1 and page.get_by_role("alert").count() == 1
+    # contrast of the main text and the record button (WCAG AA: 4.5:1)
+    ratios = page.evaluate("""() => {
+        const rgb = (c) => c.match(/\\d+/g).slice(0, 3).map(Number);
+        const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 :
+            Math.pow((v + 0.055) / 1.055, 2.4); }).reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+        const ratio = (a, b) => { const [x, y] = [lum(rgb(a)), lum(rgb(b))].sort((p, q) => q - p);
+            return (x + 0.05) / (y + 0.05); };
+        const st = (sel) => getComputedStyle(document.querySelector(sel));
+        const bg = st('body').backgroundColor, card = st('#capture').backgroundColor;
+        return { body: ratio(st('body').color, bg), consent: ratio(st('#consent').color, bg),
+                 hint: ratio(st('#capture-hint').color, card), record: ratio(st('#record').color,
+                 st('#record').backgroundColor) };
+    }""")
+    assert all(r >= 4.5 for r in ratios.values()), ratios
+    page.context.close()

@@ -96,3 +96,13 @@ def test_compose_train_command(tmp_path, capsys):
     assert rc == 0 and "epoch 2:" in out and "baseline" in out
     assert Decoder.load(tmp_path / "m").latent_dim == 3
     assert main(["compose", "train", str(tmp_path / "empty-nothing"), "--out", str(tmp_path / "x")]) == 1
+
+
+def test_too_little_music_trains_but_says_accuracy_was_not_measured(tmp_path):
+    from exsampling_osc.composer.train import ComposerSettings, train_composer
+
+    write_midi(scale(60, MAJOR, (0.5,)), tmp_path / "midi" / "one.mid")
+    lines: list[str] = []
+    m = train_composer(tmp_path / "midi", tmp_path / "m", ComposerSettings(epochs=2, transpose=1), log=lines.append)
+    assert "held_out" not in m and any("not measured" in line for line in lines)
+    assert Decoder.load(tmp_path / "m").phrase_length == 16

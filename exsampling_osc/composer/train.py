@@ -114,7 +114,7 @@ def train_composer(midi_dir: str | Path, out_dir: str | Path, s: ComposerSetting
             p_tok, p_dur = self.model.predict(x_val, verbose=0, batch_size=256)
             logs["val_event_accuracy"] = accuracy(p_tok.argmax(-1), p_dur.argmax(-1), va_tok, va_dur)["event"]
             log(f"epoch {epoch + 1}: loss {logs.get('loss', float('nan')):.4f} "
-                f"val event accuracy {logs['val_event_accuracy']:.3f}")
+                f"{'val' if val_ph else 'train'} event accuracy {logs['val_event_accuracy']:.3f}")
 
     stop = keras.callbacks.EarlyStopping(monitor="val_event_accuracy", mode="max", patience=s.patience,
                                          restore_best_weights=True)
@@ -135,6 +135,8 @@ def train_composer(midi_dir: str | Path, out_dir: str | Path, s: ComposerSetting
             f"{metrics['baseline']['token']:.3f}), duration {metrics['held_out']['duration']:.3f} (baseline "
             f"{metrics['baseline']['duration']:.3f}), event {metrics['held_out']['event']:.3f} (baseline "
             f"{metrics['baseline']['event']:.3f})")
+    else:
+        log("no held-out phrases (fewer than 3 distinct phrases): accuracy against the baseline not measured")
     p_tok, p_dur = ae.predict(x_train, verbose=0)
     metrics["train"] = accuracy(p_tok.argmax(-1), p_dur.argmax(-1), tr_tok, tr_dur)
     codes = encoder.predict(x_train, verbose=0)

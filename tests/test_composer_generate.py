@@ -101,3 +101,12 @@ def test_generate_command_runs_without_tensorflow(tmp_path):
     mids = list(Path(tmp_path).glob("phrase_*.mid"))
     assert len(mids) == 1 and f"midi: {mids[0].resolve()}" in done.stdout
     assert "beats" in done.stdout
+
+
+def test_concurrent_requests_for_one_point_all_succeed(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        phrases = list(pool.map(lambda _: phrase_at(0.1, 0.1, None, tmp_path), range(8)))
+    assert len({p.midi_path for p in phrases}) == 1 and phrases[0].midi_path.is_file()
+    assert [p.name for p in tmp_path.iterdir()] == [phrases[0].midi_path.name]  # no temporaries left

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,7 +153,10 @@ def write_midi(notes: Iterable[Note], path: str | Path, bpm: float = 120.0, name
     mid = mido.MidiFile(type=1, ticks_per_beat=TICKS_PER_BEAT)
     mid.tracks.append(track)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".part")
-    mid.save(tmp)
-    tmp.replace(path)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.part")  # unique: concurrent writers never collide
+    try:
+        mid.save(tmp)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return path

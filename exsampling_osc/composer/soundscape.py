@@ -7,6 +7,7 @@ Samples come from explicit files or from the library (near a place, or from the 
 from __future__ import annotations
 
 import math
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -80,9 +81,12 @@ def render_soundscape(notes: Sequence[Note], bpm: float, out_path: str | Path, m
     mix = peak_normalise(render_events(events, sr, length_s, tail_s=RELEASE_S))
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_path.with_name(out_path.name + ".part.wav")
-    sf.write(str(tmp), mix, sr, subtype="PCM_16")
-    tmp.replace(out_path)
+    tmp = out_path.with_name(f".{out_path.stem}.{uuid.uuid4().hex}.part.wav")
+    try:
+        sf.write(str(tmp), mix, sr, subtype="PCM_16")
+        tmp.replace(out_path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return out_path
 
 

@@ -50,7 +50,8 @@ let previewUrl = "";
 let levelDb = -Infinity;
 let position = null;
 
-const sounds = new MySounds($("sounds"), withToken(cfg.status_url), `exsampling:${token}:sounds`);
+const sounds = new MySounds($("sounds"), withToken(cfg.status_url), "exsampling:sounds",
+  (why) => fail(`${why.charAt(0).toUpperCase()}${why.slice(1)}. Scan the QR code again to follow your sounds.`));
 
 function say(text) {
   ui.message.textContent = text;

@@ -19,6 +19,7 @@ export function describe(rec) {
     const pct = Math.round((p.confidence || 0) * 100);
     let line = `analysed as ${String(p.label).replace(/_/g, " ")} (${pct} %)`;
     if (p.state === "rejected") line += " · not used by the performers";
+    else if (p.state === "pending") line += ` → on track ${p.track}, waiting for the performers`;
     else if (p.track) line += ` → on track ${p.track}`;
     lines.push(line);
   }
@@ -26,7 +27,8 @@ export function describe(rec) {
 }
 
 export class MySounds {
-  constructor(listEl, statusUrl, storageKey) {
+  constructor(listEl, statusUrl, storageKey, onRefused = () => {}) {
+    this.onRefused = onRefused; // the server refused the status request (a rotated token): message in words
     this.listEl = listEl;
     this.statusUrl = statusUrl;
     this.key = storageKey;
@@ -83,6 +85,10 @@ export class MySounds {
         }
         this.save();
         this.render();
+      } else if (res.status === 403) {
+        const body = await res.json().catch(() => ({}));
+        this.onRefused(body.error || "this link is not valid any more");
+        return; // polling again cannot help until the page is opened with a fresh link
       }
     } catch (_) {
       /* offline for a moment: try again on the next tick */

@@ -170,6 +170,15 @@ class Serve:
         with urllib.request.urlopen(self.base + path, context=ctx, timeout=10) as r:
             return json.loads(r.read())
 
+    def post_json(self, path: str) -> dict:
+        """POST an empty body to ``path`` (from this machine) and return the JSON answer."""
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        req = urllib.request.Request(self.base + path, data=b"", method="POST")
+        with urllib.request.urlopen(req, context=ctx, timeout=10) as r:
+            return json.loads(r.read())
+
     def post_audio(self, path: Path, headers: dict | None = None,
                    token: str | None = None) -> tuple[int, dict]:
         """POST a file as the ``audio`` field of /api/recordings; returns (status, JSON body)."""

@@ -171,3 +171,25 @@ def test_dropped_connection_is_retried(env):
     assert attempts == ["POST", "POST"]
     assert serve.get_json(f"/api/recordings/{rid}")["id"] == rid
     page.context.close()
+
+
+def test_rotated_token_refuses_the_old_page_in_words(env):
+    """Runs last in this module: it rotates the session token."""
+    serve = env["serve"]
+    page = new_phone_page(env["browser"])
+    page.goto(serve.ready["participant_url"])
+    record(page, 0.8)
+    fresh = serve.post_json("/api/token/rotate")["participant_url"]
+    assert fresh != serve.ready["participant_url"]
+    page.click("#send")
+    page.wait_for_selector("#error:not(:empty)")
+    assert "scan the QR code again" in page.text_content("#error")
+    page.goto(fresh)  # the new QR code's link works
+    record(page, 0.8)
+    page.click("#send")
+    rid = _sent_id(page)
+    _wait_label(page, rid)
+    page.reload()  # the list of my sounds survives a reload
+    page.wait_for_selector("body[data-ready='1']")
+    assert "analysed as" in page.locator(f"#sounds li[data-id='{rid}']").inner_text()
+    page.context.close()

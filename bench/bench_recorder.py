@@ -63,6 +63,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmpdir, sync_playwright() as p:
         tmp = Path(tmpdir)
         osc = OscDump()
+        (tmp / "data").mkdir()
+        (tmp / "data" / "recorder.yaml").write_text(  # what a show would set, for the screenshot
+            "project_name: Night Market Sounds\nstream_url: https://stream.example.org/live\n"
+            "stream_label: Listen to the performance live\n"
+            "consent: Your sound goes to the performers' laptop, is recognised by a classifier and may be "
+            "played live tonight. It is kept in tonight's sound library; nothing else is stored.\n")
         serve = Serve(tmp / "data", osc.port, "--https")
         browser = launch(p, write_tone(tmp / "mic.wav", seconds=3.0))
         try:

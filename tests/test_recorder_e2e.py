@@ -173,6 +173,29 @@ def test_dropped_connection_is_retried(env):
     page.context.close()
 
 
+def test_location_is_sent_only_when_opted_in(env):
+    serve = env["serve"]
+    page = new_phone_page(env["browser"], geolocation={"latitude": 52.52, "longitude": 13.405, "accuracy": 25},
+                          permissions=["geolocation"])
+    page.goto(serve.ready["participant_url"])
+    record(page, 0.8)
+    page.click("#send")
+    plain = serve.get_json(f"/api/recordings/{_sent_id(page)}")
+    assert plain["latitude"] is None and plain["longitude"] is None
+    page.check("#geo")
+    page.wait_for_timeout(300)
+    assert page.is_checked("#geo") and page.text_content("#error") == ""
+    record(page, 0.8)
+    page.click("#send")
+    rid = _sent_id(page)
+    located = serve.get_json(f"/api/recordings/{rid}")
+    assert (located["latitude"], located["longitude"], located["accuracy"]) == (52.52, 13.405, 25)
+    status = serve.get_json(f"/recorder/status?token={serve.ready['participant_url'].split('token=')[1]}"
+                            f"&ids={rid}")
+    assert "52.52" not in json.dumps(status)  # other people's phones never see where a sound was made
+    page.context.close()
+
+
 def test_rotated_token_refuses_the_old_page_in_words(env):
     """Runs last in this module: it rotates the session token."""
     serve = env["serve"]

@@ -27,6 +27,7 @@ class IngestQueue:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.busy = False
+        self.current: Job | None = None
         self.done = 0
 
     def put(self, job: Job) -> None:
@@ -39,11 +40,16 @@ class IngestQueue:
         self._thread = threading.Thread(target=self._loop, name="ingest-worker", daemon=True)
         self._thread.start()
 
-    def stop(self, timeout: float = 60.0) -> None:
-        """Finish the current job, then stop (queued jobs stay undone)."""
+    def stop(self, timeout: float = 60.0, skip: tuple[str, ...] = ()) -> None:
+        """Finish the current job (unless its kind is in ``skip``), then stop; queued jobs stay undone."""
         self._stop.set()
+        if self.current and self.current[0] in skip:
+            return
         if self._thread and self._thread is not threading.current_thread():
             self._thread.join(timeout)
+
+    def alive(self) -> bool:
+        return bool(self._thread and self._thread.is_alive())
 
     def idle(self) -> bool:
         return self._q.empty() and not self.busy
@@ -54,7 +60,7 @@ class IngestQueue:
                 job, _queued = self._q.get(timeout=0.2)
             except queue.Empty:
                 continue
-            self.busy = True
+            self.busy, self.current = True, job
             try:
                 self._run(job)
             except Exception as exc:  # the worker must survive any one job
@@ -62,5 +68,5 @@ class IngestQueue:
                 if self._on_error:
                     self._on_error(job, exc)
             finally:
-                self.busy = False
+                self.busy, self.current = False, None
                 self.done += 1

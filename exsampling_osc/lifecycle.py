@@ -50,10 +50,12 @@ class ParentWatch:
             self.on_gone(reason)
 
     def _stdin(self) -> None:
+        # os.read on the descriptor: a buffered reader would hold its lock at interpreter shutdown
         try:
-            while sys.stdin.buffer.read1(4096) if hasattr(sys.stdin.buffer, "read1") else sys.stdin.read(1):
+            fd = sys.stdin.fileno()
+            while os.read(fd, 4096):
                 pass
-        except (OSError, ValueError):
+        except (OSError, ValueError, AttributeError):
             pass
         self._gone("stdin closed")
 

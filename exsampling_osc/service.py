@@ -196,7 +196,7 @@ class Service:
         for part in (self.drop, self.web, self.local_web):
             if part:
                 part.stop()
-        self.queue.stop()
+        self.queue.stop(skip=("warmup",))  # a warm-up has nothing to save
         if self.osc:
             self.osc.stop()
         if self.sender:

@@ -117,7 +117,8 @@ class Store:
                 self._db.execute("DELETE FROM samples WHERE recording_id = ?", (recording_id,))
                 ids = []
                 for p in pieces:
-                    values = [json.dumps(p[c]) if c == "top" else p.get(c, "ready") for c in _SAMPLE_COLUMNS]
+                    values = [json.dumps(p.get(c, [])) if c == "top" else p.get(c, "ready" if c == "state" else None)
+                              for c in _SAMPLE_COLUMNS]
                     cur = self._db.execute(
                         f"INSERT INTO samples (recording_id, created, {', '.join(_SAMPLE_COLUMNS)}) "
                         f"VALUES (?, ?, {', '.join('?' * len(_SAMPLE_COLUMNS))})", (recording_id, now, *values))

@@ -1,0 +1,52 @@
+"""HTTPS with the self-signed certificate, plain HTTP on loopback, QR picture, token rotation."""
+
+from __future__ import annotations
+
+import json
+import ssl
+import urllib.error
+import urllib.request
+
+from test_backend_support import Serve, tone, upload
+
+
+def test_https_qr_and_token_rotation(tmp_path):
+    from exsampling_osc.mapping import DEFAULT_CONFIG
+
+    data, cfg = tmp_path / "data", tmp_path / "config.yaml"
+    cfg.write_text(DEFAULT_CONFIG.read_text() + "recorder:\n  uploads_per_minute: 0\n")
+    serve = Serve(data, "--https", "--public-url", "https://show.example.org", "--config", str(cfg))
+    try:
+        r = serve.ready
+        assert r["https"] and r["participant_url"].startswith("https://show.example.org/?token=")
+        assert r["http_url"].startswith("http://127.0.0.1:") and r["local_http_port"] != r["http_port"]
+        assert (data / "tls" / "cert.pem").is_file() and (data / "tls" / "key.pem").is_file()
+        ctx = ssl.create_default_context(cafile=str(data / "tls" / "cert.pem"))
+        with urllib.request.urlopen(f"https://localhost:{r['http_port']}/api/status", context=ctx,
+                                    timeout=10) as resp:
+            assert json.loads(resp.read())["osc"]["port"] == r["osc_port"]
+        with urllib.request.urlopen(r["http_url"] + "/qr.png", timeout=10) as resp:
+            png = resp.read()
+        assert png[:8] == b"\x89PNG\r\n\x1a\n" and png == (data / "qr.png").read_bytes()
+
+        old = serve.token
+        req = urllib.request.Request(r["http_url"] + "/api/token/rotate", data=b"", method="POST")
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            new_url = json.loads(resp.read())["participant_url"]
+        new = new_url.split("token=", 1)[1]
+        assert new != old and (data / "token").read_text().strip() == new
+        assert (data / "qr.png").read_bytes() != png
+        wav = tone(tmp_path / "a.wav", 1.0)
+        code, body = upload(r["http_url"], wav, old)
+        assert code == 403 and body["error"]
+        code, body = upload(r["http_url"], wav, new)
+        assert code == 201, body
+    finally:
+        serve.stop()
+    cert = (data / "tls" / "cert.pem").read_bytes()
+    again = Serve(data, "--https")
+    try:
+        assert (data / "tls" / "cert.pem").read_bytes() == cert  # kept, not re-made
+        assert again.token == new  # the rotated token survives a restart
+    finally:
+        again.stop()

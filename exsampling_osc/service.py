@@ -249,6 +249,7 @@ class Service:
         ``tmp_path`` is copied (the caller removes it). Raises :class:`AudioError` for unusable audio or a
         file over the size limit, leaving no file and no row behind.
         """
+        received = time.perf_counter()
         path = Path(tmp_path)
         name = Path(original_name).name or "recording"
         size = path.stat().st_size if path.is_file() else 0
@@ -258,7 +259,7 @@ class Service:
         y = self._check_audio(path, name)
         rid = self.library.keep_recording(path, name, source=source, latitude=latitude, longitude=longitude,
                                           accuracy=accuracy, uploader=uploader, drop_key=drop_key)
-        self._signals[rid] = (y, time.perf_counter())
+        self._signals[rid] = (y, received)
         self.queue.put(("recording", rid))
         rec = self.get_recording(rid) or {"id": rid}
         self.send("/exsampling/recording", [rid, source, _num(latitude), _num(longitude),
@@ -417,7 +418,11 @@ class Service:
         devices = [{"name": d["name"], "port": d["port"], "seconds_ago": round(now - d["seen"], 1)}
                    for d in self.devices.values() if now - d["seen"] < 60]
         beat = None if self.last_heartbeat is None else round(now - self.last_heartbeat, 2)
+        lat = sorted(self.latency)
+        latency = {"n": len(lat), "p50_ms": round(1000 * lat[len(lat) // 2], 1) if lat else None,
+                   "p95_ms": round(1000 * lat[min(len(lat) - 1, int(0.95 * len(lat)))], 1) if lat else None}
         return {"queue": len(self.queue), **counts, "uptime": round(now - self.started, 1),
+                "ingest_latency": latency,
                 "osc": {"port": self.settings.osc_port, "device_port": self.settings.device_port,
                         "reply_ports": self.sender.ports() if self.sender else [],
                         "received": self.osc.received if self.osc else 0,

@@ -26,6 +26,28 @@ class Refused(ExSamplingError):
 LOOPBACK = {"127.0.0.1", "::1", "::ffff:127.0.0.1"}
 
 
+#: An early refusal still reads a request body up to this size, so the client gets to read the answer.
+DRAIN_LIMIT = 64 * 1024 * 1024
+
+
+def refuse_upload(status: int, message: str) -> bottle.HTTPResponse:
+    """A refusal sent before the body was read: drain a body of reasonable size first (a client still
+    sending gets a broken pipe instead of the message otherwise); a larger one closes the connection."""
+    req = bottle.request
+    length = req.content_length
+    if 0 < length <= DRAIN_LIMIT and "bottle.request.body" not in req.environ:
+        stream, left = req.environ["wsgi.input"], length
+        while left > 0:
+            chunk = stream.read(min(left, 1 << 16))
+            if not chunk:
+                break
+            left -= len(chunk)
+    resp = json_error(status, message)
+    if length > DRAIN_LIMIT:
+        resp.set_header("Connection", "close")
+    return resp
+
+
 def json_error(status: int, message: str) -> bottle.HTTPResponse:
     return bottle.HTTPResponse(json.dumps({"error": message, "status": status}), status=status,
                                headers={"Content-Type": "application/json"})
@@ -52,17 +74,17 @@ def install(app: bottle.Bottle, service) -> None:
         req = bottle.request
         token = req.query.get("token") or req.headers.get("X-Exsampling-Token") or ""
         if not service.tokens.check(token):
-            return json_error(403, "this link is not valid any more: scan the QR code again")
+            return refuse_upload(403, "this link is not valid any more: scan the QR code again")
         limit = service.max_upload_bytes
         if req.content_length > limit:
-            return json_error(413, f"the file is too large (limit {limit / 1e6:.0f} MB)")
+            return refuse_upload(413, f"the file is too large (limit {limit / 1e6:.0f} MB)")
         for guard in list(service.upload_guards):
             try:
                 guard(req)
             except Refused as exc:
-                return json_error(exc.status, str(exc))
+                return refuse_upload(exc.status, str(exc))
             except bottle.HTTPError as exc:
-                return json_error(exc.status_code, str(exc.body or exc.status_line))
+                return refuse_upload(exc.status_code, str(exc.body or exc.status_line))
         upload = req.files.get("audio")
         if upload is None:
             return json_error(400, "no audio file in the upload (multipart field `audio`)")

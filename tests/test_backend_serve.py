@@ -199,3 +199,29 @@ def test_api_errors_are_json(served):
             urllib.request.urlopen(serve.url + path, timeout=5)
         assert err.value.code == 404
         assert json.loads(err.value.read())["error"]
+
+
+def test_compose_answers_a_phrase_with_its_notes(served):
+    pytest.importorskip("exsampling_osc.composer.live")
+    serve, _, _ = served
+    dev = Listener()
+    try:
+        port = serve.ready["osc_port"]
+        dev.send(port, "/exsampling/hello", dev.port, "composer pad")
+        dev.wait_for("/exsampling/ready", 10)
+        dev.send(port, "/exsampling/compose", 0, 0.25, -0.5, 7, types="iffi")
+        done = dev.wait_for("/exsampling/done", 60, where=lambda a: a[1] == "compose")[0]
+        errors = [a for addr, a in dev.messages if addr == "/exsampling/error"]
+        assert not errors, errors
+        phrase = dev.wait_for("/exsampling/phrase", 5)[0]
+        pid, count, length, midi_path = phrase[:4]
+        notes = dev.wait_for("/exsampling/phrase/note", 5, count=count, where=lambda a: a[0] == pid)
+        assert done[0] == count + 1 and len(notes) == count > 0 and length > 0
+        assert [n[1] for n in notes] == list(range(count))
+        assert all(0 <= n[2] <= 127 and 1 <= n[3] <= 127 and n[5] > 0 for n in notes)
+        import mido
+
+        midi = mido.MidiFile(midi_path)
+        assert sum(1 for m in midi if m.type == "note_on" and m.velocity > 0) == count
+    finally:
+        dev.close()

@@ -32,7 +32,9 @@ SEND_AND_WAIT = """async () => {
     document.getElementById('send').click();
     return await new Promise((resolve, reject) => {
         let id = null;
+        const err = document.getElementById('error');
         const check = () => {
+            if (err.textContent) { reject(new Error(err.textContent)); return true; }
             const m = /Sound (\\d+) is on its way/.exec(msg.textContent);
             if (acked === null && m) { acked = performance.now() - t0; id = m[1]; }
             const item = id && list.querySelector(`li[data-id="${id}"]`);
@@ -66,7 +68,7 @@ def main() -> None:
         (tmp / "data").mkdir()
         (tmp / "data" / "recorder.yaml").write_text(  # what a show would set, for the screenshot
             "project_name: Night Market Sounds\nstream_url: https://stream.example.org/live\n"
-            "stream_label: Listen to the performance live\n"
+            "stream_label: Listen to the performance live\nuploads_per_minute: 0\n"
             "consent: Your sound goes to the performers' laptop, is recognised by a classifier and may be "
             "played live tonight. It is kept in tonight's sound library; nothing else is stored.\n")
         serve = Serve(tmp / "data", osc.port, "--https")

@@ -78,7 +78,8 @@ def write_card(out_dir: Path, report: dict, extras: tuple[dict, ...] = ()) -> Pa
         f"# Model card: {out_dir.name}",
         "",
         "Sound-class classifier of ExSampling OSC: MobileNetV2 "
-        f"(α {s['alpha']}, trained from scratch, no ImageNet weights) on one-channel log-mel images, "
+        f"(α {s['alpha']}, last 1×1 conv {s.get('head_filters', 1280)} wide, trained from scratch, no ImageNet "
+        "weights) on one-channel log-mel images, "
         "exported as a full-int8 TFLite model (int8 input and output).",
         "",
         "## Files",
@@ -114,10 +115,8 @@ def write_card(out_dir: Path, report: dict, extras: tuple[dict, ...] = ()) -> Pa
         f"seed {s['seed']}. Augmentation: random crops of the looped clip (time shift), ±3 mel-bin shifts,",
         f"SpecAugment time and frequency masks, gain jitter, mixup (α {s['mixup_alpha']}).",
     ]
-    if "cv" in report:
-        lines += cv_section(report, complete, few, per_class_table=True)
-    for extra in extras:
-        lines += cv_section(extra, complete, few, per_class_table=False)
+    for i, run in enumerate(r for r in (report, *extras) if "cv" in r):
+        lines += cv_section(run, complete, few, per_class_table=i == 0)
     if "final_fit" in report:
         lines += [
             "",

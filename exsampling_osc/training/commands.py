@@ -13,7 +13,7 @@ def register(sub) -> None:
     p.add_argument("--val-fraction", type=float, default=1.0,
                    help="hold out only this stratified share of the validation fold (the rest trains)")
     p.add_argument("--final", action="store_true", help="after validating, retrain on all folds and export that")
-    p.add_argument("--epochs", type=int, default=150)
+    p.add_argument("--epochs", type=int, default=180)
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--alpha", type=float, default=0.5, help="MobileNetV2 width multiplier")
     p.add_argument("--seed", type=int, default=0)

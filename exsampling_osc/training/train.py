@@ -17,9 +17,10 @@ from exsampling_osc.training.dataset import Clip, assign_folds, build_arrays, re
 
 @dataclass(frozen=True)
 class TrainSettings:
-    epochs: int = 150
+    epochs: int = 180
     batch_size: int = 32
     alpha: float = 0.5
+    head_filters: int = 640
     learning_rate: float = 3e-3
     weight_decay: float = 1e-4
     mixup_alpha: float = 0.4
@@ -43,7 +44,8 @@ def train_model(x: np.ndarray, y: np.ndarray, n_classes: int, frames: int, setti
         tf.config.threading.set_intra_op_parallelism_threads(settings.threads)
         tf.config.threading.set_inter_op_parallelism_threads(1)
     rng = np.random.default_rng(settings.seed)
-    model = build_model((x.shape[1], frames, 1), n_classes, alpha=settings.alpha)
+    model = build_model((x.shape[1], frames, 1), n_classes, alpha=settings.alpha,
+                        head_filters=settings.head_filters)
     steps = max(1, math.ceil(len(x) / settings.batch_size))
     schedule = keras.optimizers.schedules.CosineDecay(
         settings.learning_rate, decay_steps=steps * settings.epochs, warmup_target=None

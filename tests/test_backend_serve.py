@@ -225,3 +225,17 @@ def test_compose_answers_a_phrase_with_its_notes(served):
         assert sum(1 for m in midi if m.type == "note_on" and m.velocity > 0) == count
     finally:
         dev.close()
+
+
+def test_concurrent_uploads_are_all_acknowledged_and_analysed(served, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    serve, _, _ = served
+    wavs = [tone(tmp_path / f"c{i}.wav", 1.0, 200.0 + 10 * i) for i in range(30)]
+    with ThreadPoolExecutor(30) as pool:
+        results = list(pool.map(lambda w: serve.upload(w), wavs))
+    assert [code for code, _ in results] == [201] * 30
+    ids = [body["id"] for _, body in results]
+    assert len(set(ids)) == 30
+    recs = [serve.wait_analysed(i, 120) for i in ids]
+    assert all(r["status"] == "analysed" and len(r["samples"]) == 1 for r in recs)

@@ -19,7 +19,8 @@ class WebServer:
                  threads: int = 10, tries: int = 50):
         last: OSError | None = None
         for candidate in range(port, port + (tries if probe and port else 1)):
-            server = wsgi.Server((host, candidate), app, numthreads=threads, server_name="exsampling")
+            server = wsgi.Server((host, candidate), app, numthreads=threads, server_name="exsampling",
+                                 request_queue_size=128, accepted_queue_timeout=30)
             server.ssl_adapter = ssl_adapter
             try:
                 server.prepare()

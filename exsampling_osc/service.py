@@ -259,7 +259,8 @@ class Service:
         y = self._check_audio(path, name)
         rid = self.library.keep_recording(path, name, source=source, latitude=latitude, longitude=longitude,
                                           accuracy=accuracy, uploader=uploader, drop_key=drop_key)
-        self._signals[rid] = (y, received)
+        # hand the decoded signal to the worker while the queue is short; a long queue re-reads the file
+        self._signals[rid] = (y if len(self._signals) < 16 else None, received)
         self.queue.put(("recording", rid))
         rec = self.get_recording(rid) or {"id": rid}
         self.send("/exsampling/recording", [rid, source, _num(latitude), _num(longitude),
@@ -314,7 +315,7 @@ class Service:
             return
         held = self._signals.pop(rid, None)
         try:
-            y = held[0] if held else self._load_audio(rec["path"], self.analyzer.sample_rate,
+            y = held[0] if held and held[0] is not None else self._load_audio(rec["path"], self.analyzer.sample_rate,
                                                       self.analyzer.config.max_seconds)
             pieces = self.analyzer.analyse_signal(y)
         except AudioError as exc:

@@ -50,3 +50,24 @@ def test_https_qr_and_token_rotation(tmp_path):
         assert again.token == new  # the rotated token survives a restart
     finally:
         again.stop()
+
+
+def test_token_rotation_is_refused_from_another_address(tmp_path):
+    import pytest
+
+    from exsampling_osc.service import lan_address
+
+    lan = lan_address()
+    if lan.startswith("127."):
+        pytest.skip("no non-loopback address on this machine")
+    serve = Serve(tmp_path / "data", "--host", "0.0.0.0")
+    try:
+        port = serve.ready["http_port"]
+        req = urllib.request.Request(f"http://{lan}:{port}/api/token/rotate", data=b"", method="POST")
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(req, timeout=10)
+        assert err.value.code == 403 and "this computer" in json.loads(err.value.read())["error"]
+        assert serve.ready["participant_url"].startswith(f"http://{lan}:{port}/?token=")
+        assert (tmp_path / "data" / "token").read_text().strip() == serve.token
+    finally:
+        serve.stop()

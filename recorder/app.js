@@ -51,7 +51,7 @@ let levelDb = -Infinity;
 let position = null;
 
 const sounds = new MySounds($("sounds"), withToken(cfg.status_url), "exsampling:sounds",
-  (why) => fail(`${why.charAt(0).toUpperCase()}${why.slice(1)}. Scan the QR code again to follow your sounds.`));
+  (why) => fail(`Your sounds cannot be followed: ${why}.`));
 
 function say(text) {
   ui.message.textContent = text;
@@ -104,6 +104,18 @@ function showFallback(why) {
   }
 }
 
+// Keep the screen on while recording (a locked phone suspends the capture); ignored where unsupported.
+let wakeLock = null;
+async function holdScreen(on) {
+  try {
+    if (on && navigator.wakeLock) wakeLock = await navigator.wakeLock.request("screen");
+    else if (!on && wakeLock) await wakeLock.release();
+  } catch (_) {
+    /* not allowed here (no secure context, battery saver): recording works without it */
+  }
+  if (!on) wakeLock = null;
+}
+
 function meterLoop() {
   if (state !== "recording") return;
   const pct = Number.isFinite(levelDb) ? Math.max(0, Math.min(100, ((levelDb + 60) / 60) * 100)) : 0;
@@ -125,6 +137,7 @@ async function start() {
     return;
   }
   setState("recording");
+  holdScreen(true);
   ui.hint.textContent = "Recording… tap Stop when you are done.";
   requestAnimationFrame(meterLoop);
 }
@@ -133,6 +146,7 @@ async function stop() {
   if (state !== "recording") return;
   setState("stopping");
   const { channels, sampleRate } = await capture.stop();
+  holdScreen(false);
   ui.hint.textContent = "Tap to record, tap again to stop.";
   if (!channels[0].length) {
     setState("idle");
@@ -172,23 +186,26 @@ ui.resume.addEventListener("click", () => capture && capture.resume());
 document.addEventListener("pointerdown", () => capture && capture.resume(), { passive: true });
 
 // ---- file fallback ---------------------------------------------------------------------------------
-async function fileToTake(file) {
-  // Decode in the page when the browser can (AAC, Opus, MP3...), so the server gets a WAV it reads.
+async function fileToTake(file, maxSeconds) {
+  // Decode in the page when the browser can (AAC, Opus, MP3...), so the server gets a WAV it reads;
+  // a longer sound is cut to its first `maxSeconds`.
   const Offline = window.OfflineAudioContext || window.webkitOfflineAudioContext;
   if (Offline) {
     try {
       const bytes = await file.arrayBuffer();
       const ctx = new Offline(1, 1, cfg.sample_rate || 48000);
       const audio = await ctx.decodeAudioData(bytes);
+      const keep = Math.min(audio.length, Math.floor(maxSeconds * audio.sampleRate));
       const channels = [];
-      for (let c = 0; c < audio.numberOfChannels; c++) channels.push(audio.getChannelData(c));
+      for (let c = 0; c < audio.numberOfChannels; c++) channels.push(audio.getChannelData(c).subarray(0, keep));
       const out = toWavBlob(channels, audio.sampleRate, cfg.sample_rate);
-      return { ...out, name: file.name.replace(/\.[^.]*$/, "") + ".wav" };
+      const cutFrom = keep < audio.length ? audio.duration : 0;
+      return { ...out, cutFrom, name: file.name.replace(/\.[^.]*$/, "") + ".wav" };
     } catch (_) {
       /* the server decides whether it can read the original */
     }
   }
-  return { blob: file, seconds: 0, name: file.name };
+  return { blob: file, seconds: 0, cutFrom: 0, name: file.name };
 }
 
 ui.file.addEventListener("change", async () => {
@@ -196,13 +213,10 @@ ui.file.addEventListener("change", async () => {
   if (!file) return;
   fail("");
   say("");
-  const t = await fileToTake(file);
+  const t = await fileToTake(file, cfg.max_seconds);
   ui.file.value = "";
-  if (t.seconds > cfg.max_seconds + 0.5) {
-    fail(`That sound lasts ${Math.round(t.seconds)} s; the limit is ${cfg.max_seconds} s. Choose a shorter one.`);
-    return;
-  }
   useTake(t);
+  if (t.cutFrom) ui.reviewInfo.textContent += ` Only the first ${fmt(cfg.max_seconds)} of ${fmt(t.cutFrom)} will be sent.`;
 });
 
 // ---- location (opt-in) -----------------------------------------------------------------------------

@@ -6,13 +6,19 @@ export const RETRY_DELAYS = [1000, 2000, 4000, 8000, 15000];
 export const MAX_ATTEMPTS = 12;
 const RETRY_STATUS = new Set([0, 502, 503, 504]);
 
-/** Plain words for a refused upload: the server's own message, with what to do about it. */
+function sentence(text) {
+  const t = String(text).trim();
+  if (!t) return "";
+  return /[.!?]$/.test(t) ? t : `${t}.`;
+}
+
+/** Plain words for a refused upload: the server's own message, with what to do about it when it does not say. */
 export function refusalText(status, message) {
-  const said = message || `the server answered ${status}`;
-  if (status === 403) return `Refused: ${said} Scan the QR code again to get a fresh link.`;
-  if (status === 413) return `Too large: ${said} Record a shorter sound.`;
+  const said = sentence(message || `the server answered ${status}`);
+  const hint = (text) => (said.toLowerCase().includes(text.toLowerCase().slice(0, 12)) ? "" : ` ${text}`);
+  if (status === 403) return `Refused: ${said}${hint("Scan the QR code again to get a fresh link.")}`;
+  if (status === 413) return `Too large: ${said}${hint("Record a shorter sound.")}`;
   if (status === 429) return `Slow down: ${said}`;
-  if (status === 415 || status === 422) return `Refused: ${said}`;
   return `Refused: ${said}`;
 }
 

@@ -71,7 +71,11 @@ def test_record_send_analyse_osc_and_label_on_screen(env):
     serve, osc = env["serve"], env["osc"]
     assert serve.ready["participant_url"].startswith("https://")
     page = new_phone_page(env["browser"])
-    page.goto(serve.ready["participant_url"])
+    console = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+    response = page.goto(serve.ready["participant_url"])
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["referrer-policy"] == "no-referrer"  # the token stays on this site
     assert page.text_content("h1") == "Night Market Sounds"
     assert page.text_content("#consent") == "We keep your sound for tonight only."
     assert page.get_attribute("#stream-link", "href") == "https://stream.example.org/live"
@@ -99,7 +103,7 @@ def test_record_send_analyse_osc_and_label_on_screen(env):
     # record again without reloading
     record(page, 1.0)
     assert page.is_visible("#send")
-    assert page.js_errors == []
+    assert page.js_errors == [] and not [c for c in console if "Content Security Policy" in c], console
     page.context.close()
 
 

@@ -32,6 +32,14 @@ from exsampling_osc.web.limits import RateLimiter, client_key
 
 CONFIG_ELEMENT = '<script id="exsampling-config" type="application/json">{}</script>'
 MAX_STATUS_IDS = 50
+#: The page runs only its own files; blob: for the listen-back player; the token never leaves in a Referer.
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                               "media-src 'self' blob:; connect-src 'self' blob:; object-src 'none'; "
+                               "base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
 SETTINGS_FILE = "recorder.yaml"
 
 
@@ -197,6 +205,8 @@ def install(app: bottle.Bottle, service) -> None:
     def page() -> str:
         bottle.response.content_type = "text/html; charset=utf-8"
         bottle.response.set_header("Cache-Control", "no-cache")
+        for name, value in PAGE_HEADERS.items():
+            bottle.response.set_header(name, value)
         return render_index((root / "index.html").read_text(encoding="utf-8"), settings)
 
     @app.get("/")

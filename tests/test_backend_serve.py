@@ -71,6 +71,10 @@ def test_oscsend_queries_remap_override_and_states(served, tmp_path):
     code, body = serve.upload(tone(tmp_path / "x.wav", 2.0, 220.0))
     sid = serve.wait_analysed(body["id"])["samples"][0]["sample_id"]
 
+    readies = len(dump.wait_for("/exsampling/ready"))
+    oscsend(port, "/exsampling/hello", "is", me, "oscsend device")
+    dump.wait_for("/exsampling/ready", count=readies + 1)
+    assert any(d["name"] == "oscsend device" and d["port"] == me for d in serve.get("/api/status")["devices"])
     oscsend(port, "/exsampling/query/classes", "i", me)
     line = dump.wait_for("/exsampling/classes")[0]
     assert " 50 " in line and "church_bells" in line
@@ -90,6 +94,11 @@ def test_oscsend_queries_remap_override_and_states(served, tmp_path):
         time.sleep(0.05)
     sample_line = [x for x in dump.lines if x.startswith("/exsampling/sample") and '"siren"' in x][-1]
     assert '"drums"' in sample_line and '"percussive"' in sample_line
+    oscsend(port, "/exsampling/accept", "i", sid)
+    end = time.monotonic() + 10
+    while time.monotonic() < end and serve.get(f"/api/recordings/{body['id']}")["samples"][0]["state"] != "accepted":
+        time.sleep(0.05)
+    assert serve.get(f"/api/recordings/{body['id']}")["samples"][0]["state"] == "accepted"
     oscsend(port, "/exsampling/reject", "i", sid)
     oscsend(port, "/exsampling/query/samples", "is", me, "siren")
     dump.wait_for("/exsampling/done", count=2)

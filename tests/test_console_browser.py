@@ -46,7 +46,7 @@ class Listener:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
-    def wait_for(self, address: str, match=lambda args: True, timeout: float = 10.0) -> tuple:
+    def wait_for(self, address: str, match=lambda args: True, timeout: float = 30.0) -> tuple:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
@@ -87,6 +87,7 @@ def backend(tmp_path_factory):
     threading.Thread(target=proc.stdout.read, daemon=True).start()
     threading.Thread(target=proc.stderr.read, daemon=True).start()
     base = f"http://127.0.0.1:{ready['http_port']}"
+    token = ready["participant_url"].split("token=", 1)[1]
     ids = []
     sr = 22050
     t = np.arange(int(sr * 1.5)) / sr
@@ -95,7 +96,7 @@ def backend(tmp_path_factory):
         sf.write(wav, (0.4 * np.sin(2 * np.pi * (330 + 110 * i) * t)).astype(np.float32), sr)
         with wav.open("rb") as f:
             fields = {"latitude": str(lat), "longitude": str(lon), "accuracy": "10"}
-            r = requests.post(f"{base}/api/recordings", files={"audio": (wav.name, f, "audio/wav")},
+            r = requests.post(f"{base}/api/recordings?token={token}", files={"audio": (wav.name, f, "audio/wav")},
                               data=fields, timeout=30)
         assert r.status_code < 300, r.text
         ids.append(r.json()["id"])
@@ -197,7 +198,9 @@ def test_accept_and_override_go_through_the_service(page, backend):
     page.wait_for_selector(f"li.sample.accepted[data-id='{sample_id}']")
     select = page.locator(f"li.sample[data-id='{sample_id}'] select.override")
     new_label = next(o for o in select.locator("option").all_inner_texts() if o != select.input_value())
-    select.select_option(new_label)
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/override")) as resp:
+        select.select_option(new_label)
+    assert resp.value.status == 200
     listener.wait_for("/exsampling/sample", lambda a: a[1] == sample_id and a[2] == new_label)
     rec = requests.get(f"{backend['base']}/console/api/state", timeout=10).json()
     assert next(s for s in rec["samples"] if s["id"] == sample_id)["label"] == new_label

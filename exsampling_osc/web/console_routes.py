@@ -66,7 +66,7 @@ def is_local(remote: str | None, host_header: str | None, headers) -> bool:
 
 
 class Changes:
-    """A version number that moves on every service event (subscribe callback)."""
+    """A version number that moves on every service event but status (which every poll carries anyway)."""
 
     def __init__(self) -> None:
         self.version = 1
@@ -74,6 +74,8 @@ class Changes:
         self.last: list[tuple[str, dict]] = []
 
     def __call__(self, kind: str, data: dict) -> None:
+        if kind == "status":
+            return
         with self._lock:
             self.version += 1
             self.last = (self.last + [(kind, dict(data))])[-20:]
@@ -90,7 +92,7 @@ def sample_view(s: dict, blurred: bool) -> dict:
         lat, lon = blur(lat), blur(lon)
     return {
         "id": s["id"], "recording_id": s.get("recording_id"), "label": _label(s),
-        "analysed_label": s.get("label"), "overridden": bool(s.get("overridden_label")),
+        "analysed_label": s.get("analysed_label", s.get("label")), "overridden": bool(s.get("overridden_label")),
         "confidence": s.get("confidence"), "track": s.get("track"),
         "mode": s.get("mode") or s.get("analysed_mode"),
         "root_midi": s.get("root_midi"), "state": s.get("state"), "created": s.get("created"),
@@ -162,8 +164,12 @@ def install(app: bottle.Bottle, service) -> None:
                 lat, lon = blur(lat), blur(lon)
             recordings.append({"id": r["id"], "latitude": lat, "longitude": lon, "created": r.get("created"),
                                "source": r.get("source"), "name": r.get("original_name")})
-        out.update(samples=samples, recordings=recordings, mapping=service.mapping(),
-                   classes=list(service.classes()), tracks=list(service.tracks()),
+        tracks = [t if isinstance(t, str) else t["name"] for t in service.tracks()]
+        modes = {t["name"]: t.get("mode") for t in service.tracks() if isinstance(t, dict)}
+        mapping = [{"label": label, "track": track, "mode": modes.get(track)}
+                   for label, track in service.mapping().items()]
+        out.update(samples=samples, recordings=recordings, mapping=mapping,
+                   classes=list(service.classes()), tracks=tracks,
                    participant_url=getattr(service.settings, "participant_url", ""), qr="/qr.png",
                    blurred=blurred)
         return out

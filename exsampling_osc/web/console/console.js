@@ -37,16 +37,17 @@ function ageText(seconds) {
 
 function showStatus(s) {
   const osc = s.osc || {};
-  const linkUp = osc.listening !== undefined ? osc.listening : s.osc_link === "up" || s.osc_listening;
-  const port = osc.port || s.osc_port;
-  $("#osc-status").textContent = `OSC ${linkUp ? "listening" : "down"}${port ? " :" + port : ""}` +
-    (osc.devices !== undefined ? ` · ${osc.devices} device(s)` : s.devices !== undefined ? ` · ${s.devices} device(s)` : "");
-  $("#osc-status").className = "pill " + (linkUp ? "ok" : "bad");
-  const age = s.heartbeat_age !== undefined ? s.heartbeat_age : osc.heartbeat_age;
+  const up = osc.link === "up";
+  const devices = Array.isArray(s.devices) ? s.devices.length : s.devices;
+  $("#osc-status").textContent = `OSC ${up ? "linked" : osc.link || "?"}${osc.port ? " :" + osc.port : ""}` +
+    (devices !== undefined ? ` · ${devices} device(s)` : "");
+  $("#osc-status").title = Array.isArray(s.devices)
+    ? s.devices.map((d) => `${d.name} :${d.port} (${d.seconds_ago} s ago)`).join("\n") : "";
+  $("#osc-status").className = "pill " + (up ? "ok" : "bad");
+  const age = s.seconds_since_heartbeat;
   $("#heartbeat-status").textContent = `heartbeat ${ageText(age)}`;
   $("#heartbeat-status").className = "pill " + (age !== null && age !== undefined && age < 10 ? "ok" : "bad");
-  const queue = s.queue !== undefined ? s.queue : s.unanalysed;
-  $("#queue-status").textContent = `queue ${queue === undefined ? "?" : queue}`;
+  $("#queue-status").textContent = `queue ${s.queue === undefined ? "?" : s.queue}`;
 }
 
 // ---------------------------------------------------------------- samples
@@ -55,12 +56,18 @@ function timeText(t) {
   return t ? new Date(t * 1000).toLocaleTimeString() : "";
 }
 
+const peakCache = new Map();
+
 async function drawWave(canvas, id) {
   const ctx = canvas.getContext("2d");
   canvas.width = 160; canvas.height = 64;
   try {
-    const res = await fetch(`/console/api/samples/${id}/peaks?n=160`);
-    const { peaks } = await res.json();
+    if (!peakCache.has(id)) {
+      const res = await fetch(`/console/api/samples/${id}/peaks?n=160`);
+      if (!res.ok) throw new Error(res.statusText);
+      peakCache.set(id, (await res.json()).peaks);
+    }
+    const peaks = peakCache.get(id);
     ctx.fillStyle = "#f2a93b";
     peaks.forEach(([lo, hi], x) => {
       const y0 = 32 - hi * 30, y1 = 32 - lo * 30;
@@ -110,9 +117,20 @@ function sampleItem(s) {
       el("button", { type: "button", class: "reanalyse", onclick: () => post(`/console/api/samples/${s.id}/reanalyse`) }, "Re-analyse")));
 }
 
+const items = new Map(); // sample id → { key, li }: an unchanged sample keeps its element (and focus)
+
 function showSamples() {
   const list = $("#samples");
-  list.replaceChildren(...state.samples.map(sampleItem));
+  const nodes = state.samples.map((s) => {
+    const key = JSON.stringify(s) + state.classes.length;
+    const known = items.get(s.id);
+    if (known && known.key === key) return known.li;
+    const li = sampleItem(s);
+    items.set(s.id, { key, li });
+    return li;
+  });
+  const same = nodes.length === list.children.length && nodes.every((n, i) => list.children[i] === n);
+  if (!same) list.replaceChildren(...nodes);
   for (const s of state.samples) state.seen.add(s.id);
   $("#no-samples").hidden = state.samples.length > 0;
   $("#sample-count").textContent = state.samples.length ? `(${state.samples.length})` : "";

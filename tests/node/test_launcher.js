@@ -8,9 +8,11 @@ const maxApi = require("max-api");
 const outlets = [];
 const waiters = [];
 maxApi._bus.on("outlet", (args, handlerNames) => {
-  outlets.push({ args, handlerNames });
+  const entry = { args, handlerNames, used: false };
+  outlets.push(entry);
   for (const w of waiters.slice()) {
-    if (w.match(args)) {
+    if (!entry.used && w.match(args)) {
+      entry.used = true;
       waiters.splice(waiters.indexOf(w), 1);
       w.resolve(args);
     }

@@ -748,6 +748,24 @@
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
+      420,
+      830,
+      174.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "sprintf symout %s/console"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-38",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
       560,
       800,
       181.0,
@@ -761,7 +779,7 @@
    },
    {
     "box": {
-     "id": "obj-38",
+     "id": "obj-39",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -776,7 +794,7 @@
    },
    {
     "box": {
-     "id": "obj-39",
+     "id": "obj-40",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -795,7 +813,7 @@
    },
    {
     "box": {
-     "id": "obj-40",
+     "id": "obj-41",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -810,7 +828,7 @@
    },
    {
     "box": {
-     "id": "obj-41",
+     "id": "obj-42",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -825,7 +843,7 @@
    },
    {
     "box": {
-     "id": "obj-42",
+     "id": "obj-43",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -843,7 +861,7 @@
    },
    {
     "box": {
-     "id": "obj-43",
+     "id": "obj-44",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -858,7 +876,7 @@
    },
    {
     "box": {
-     "id": "obj-44",
+     "id": "obj-45",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -876,7 +894,7 @@
    },
    {
     "box": {
-     "id": "obj-45",
+     "id": "obj-46",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -891,7 +909,7 @@
    },
    {
     "box": {
-     "id": "obj-46",
+     "id": "obj-47",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -909,7 +927,7 @@
    },
    {
     "box": {
-     "id": "obj-47",
+     "id": "obj-48",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -924,7 +942,7 @@
    },
    {
     "box": {
-     "id": "obj-48",
+     "id": "obj-49",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -942,7 +960,7 @@
    },
    {
     "box": {
-     "id": "obj-49",
+     "id": "obj-50",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -957,7 +975,7 @@
    },
    {
     "box": {
-     "id": "obj-50",
+     "id": "obj-51",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -975,7 +993,7 @@
    },
    {
     "box": {
-     "id": "obj-51",
+     "id": "obj-52",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -990,7 +1008,7 @@
    },
    {
     "box": {
-     "id": "obj-52",
+     "id": "obj-53",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 3,
@@ -1010,7 +1028,7 @@
    },
    {
     "box": {
-     "id": "obj-53",
+     "id": "obj-54",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -1029,7 +1047,7 @@
    },
    {
     "box": {
-     "id": "obj-54",
+     "id": "obj-55",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1047,7 +1065,7 @@
    },
    {
     "box": {
-     "id": "obj-55",
+     "id": "obj-56",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -1062,7 +1080,7 @@
    },
    {
     "box": {
-     "id": "obj-56",
+     "id": "obj-57",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1080,7 +1098,7 @@
    },
    {
     "box": {
-     "id": "obj-57",
+     "id": "obj-58",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -1095,7 +1113,7 @@
    },
    {
     "box": {
-     "id": "obj-58",
+     "id": "obj-59",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1114,7 +1132,7 @@
    },
    {
     "box": {
-     "id": "obj-59",
+     "id": "obj-60",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -1600,7 +1618,7 @@
    {
     "patchline": {
      "source": [
-      "obj-35",
+      "obj-36",
       1
      ],
      "destination": [
@@ -1616,7 +1634,31 @@
       0
      ],
      "destination": [
+      "obj-23",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-35",
+      1
+     ],
+     "destination": [
       "obj-38",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-38",
+      0
+     ],
+     "destination": [
+      "obj-39",
       0
      ]
     }
@@ -1628,7 +1670,7 @@
       2
      ],
      "destination": [
-      "obj-39",
+      "obj-40",
       0
      ]
     }
@@ -1636,11 +1678,11 @@
    {
     "patchline": {
      "source": [
-      "obj-39",
+      "obj-40",
       0
      ],
      "destination": [
-      "obj-40",
+      "obj-41",
       0
      ]
     }
@@ -1664,7 +1706,7 @@
       3
      ],
      "destination": [
-      "obj-41",
+      "obj-42",
       0
      ]
     }
@@ -1676,7 +1718,7 @@
       4
      ],
      "destination": [
-      "obj-42",
+      "obj-43",
       0
      ]
     }
@@ -1684,11 +1726,11 @@
    {
     "patchline": {
      "source": [
-      "obj-42",
+      "obj-43",
       0
      ],
      "destination": [
-      "obj-43",
+      "obj-44",
       0
      ]
     }
@@ -1700,7 +1742,7 @@
       5
      ],
      "destination": [
-      "obj-44",
+      "obj-45",
       0
      ]
     }
@@ -1708,11 +1750,11 @@
    {
     "patchline": {
      "source": [
-      "obj-44",
+      "obj-45",
       0
      ],
      "destination": [
-      "obj-45",
+      "obj-46",
       0
      ]
     }
@@ -1724,7 +1766,7 @@
       6
      ],
      "destination": [
-      "obj-46",
+      "obj-47",
       0
      ]
     }
@@ -1732,11 +1774,11 @@
    {
     "patchline": {
      "source": [
-      "obj-46",
+      "obj-47",
       0
      ],
      "destination": [
-      "obj-47",
+      "obj-48",
       0
      ]
     }
@@ -1748,7 +1790,7 @@
       7
      ],
      "destination": [
-      "obj-48",
+      "obj-49",
       0
      ]
     }
@@ -1756,11 +1798,11 @@
    {
     "patchline": {
      "source": [
-      "obj-48",
+      "obj-49",
       0
      ],
      "destination": [
-      "obj-49",
+      "obj-50",
       0
      ]
     }
@@ -1772,7 +1814,7 @@
       8
      ],
      "destination": [
-      "obj-50",
+      "obj-51",
       0
      ]
     }
@@ -1780,11 +1822,11 @@
    {
     "patchline": {
      "source": [
-      "obj-50",
+      "obj-51",
       0
      ],
      "destination": [
-      "obj-51",
+      "obj-52",
       0
      ]
     }
@@ -1796,18 +1838,6 @@
       9
      ],
      "destination": [
-      "obj-52",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-52",
-      0
-     ],
-     "destination": [
       "obj-53",
       0
      ]
@@ -1816,11 +1846,23 @@
    {
     "patchline": {
      "source": [
-      "obj-52",
+      "obj-53",
+      0
+     ],
+     "destination": [
+      "obj-54",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-53",
       1
      ],
      "destination": [
-      "obj-53",
+      "obj-54",
       1
      ]
     }
@@ -1828,11 +1870,11 @@
    {
     "patchline": {
      "source": [
-      "obj-52",
+      "obj-53",
       2
      ],
      "destination": [
-      "obj-53",
+      "obj-54",
       2
      ]
     }
@@ -1840,7 +1882,7 @@
    {
     "patchline": {
      "source": [
-      "obj-53",
+      "obj-54",
       0
      ],
      "destination": [
@@ -1856,7 +1898,7 @@
       10
      ],
      "destination": [
-      "obj-54",
+      "obj-55",
       0
      ]
     }
@@ -1864,11 +1906,11 @@
    {
     "patchline": {
      "source": [
-      "obj-54",
+      "obj-55",
       0
      ],
      "destination": [
-      "obj-55",
+      "obj-56",
       0
      ]
     }
@@ -1880,7 +1922,7 @@
       11
      ],
      "destination": [
-      "obj-56",
+      "obj-57",
       0
      ]
     }
@@ -1888,11 +1930,11 @@
    {
     "patchline": {
      "source": [
-      "obj-56",
+      "obj-57",
       0
      ],
      "destination": [
-      "obj-57",
+      "obj-58",
       0
      ]
     }
@@ -1904,7 +1946,7 @@
       12
      ],
      "destination": [
-      "obj-58",
+      "obj-59",
       0
      ]
     }
@@ -1912,11 +1954,11 @@
    {
     "patchline": {
      "source": [
-      "obj-58",
+      "obj-59",
       0
      ],
      "destination": [
-      "obj-59",
+      "obj-60",
       0
      ]
     }

@@ -143,6 +143,10 @@ def build_hub() -> dict:
             fields = p.obj(unpack_text(address), x, y)
             p.connect(router, i, fields, 0)
             p.connect(fields, 3, qr_read, 0)
+            # a backend started elsewhere (a terminal) still fills the console view
+            console_url = p.obj("sprintf symout %s/console", x, y + 30)
+            p.connect(fields, 1, console_url, 0)
+            p.connect(console_url, 0, url_t, 0)
         elif address == protocol.PREFIX + "/status":
             fields = p.obj(unpack_text(address), x, y)
             p.connect(router, i, fields, 0)

@@ -1,4 +1,5 @@
-"""The ingest queue: one worker thread takes jobs in order and runs them (it alone owns the classifier).
+"""The ingest queue: one worker thread takes jobs in order and runs them (it alone owns the classifier),
+and the jobs themselves: check an upload, analyse a recording into samples, re-analyse one sample.
 
 Jobs are plain tuples ``(kind, id)``; the service decides what each kind means. Stopping finishes the
 job in hand and leaves the rest: whatever is left is recorded in the library and analysed on next start.
@@ -11,6 +12,10 @@ import queue
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
+
+from exsampling_osc.analysis.audio import load_audio
+from exsampling_osc.errors import AudioError
 
 log = logging.getLogger(__name__)
 
@@ -70,3 +75,73 @@ class IngestQueue:
             finally:
                 self.busy, self.current = False, None
                 self.done += 1
+
+
+def check_audio(service, path: Path, name: str):
+    """Decode a whole file once (the worker reuses the signal); AudioError names the original file."""
+    import numpy as np
+
+    try:
+        y = load_audio(path, service.analyzer.sample_rate, service.analyzer.config.max_seconds)
+    except AudioError as exc:
+        raise AudioError(str(exc).replace(path.name, name, 1)) from None
+    if y.size == 0 or float(np.max(np.abs(y))) < 1e-4:
+        raise AudioError(f"{name}: the recording is silent")
+    return y
+
+
+def warm_up(analyzer) -> None:
+    """Import librosa and load the compiled functions before the first participant waits for them."""
+    import numpy as np
+
+    t = np.arange(analyzer.sample_rate, dtype=np.float32) / analyzer.sample_rate
+    analyzer.analyse_signal((0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32))
+
+def analyse_recording(service, rid: int) -> None:
+    """Analyse a received recording: sample files, one transaction for its rows, then announce each."""
+    rec = service.library.store.recording(rid)
+    if rec is None or rec["status"] != "received":
+        return
+    held = service._signals.pop(rid, None)
+    analyzer = service.analyzer
+    try:
+        if held and held[0] is not None:
+            y = held[0]
+        else:
+            y = load_audio(rec["path"], analyzer.sample_rate, analyzer.config.max_seconds)
+        pieces = analyzer.analyse_signal(y)
+    except AudioError as exc:
+        service.library.store.set_failed(rid, str(exc))
+        service.error(f"recording {rid} ({rec['original_name']}): {exc}")
+        return
+    rows = []
+    for p in pieces:
+        path = service.library.write_sample(rid, p.index, p.audio, p.sample_rate)
+        rows.append({"piece_index": p.index, "start": p.start, "duration": p.duration, "path": str(path),
+                     "label": p.prediction.label, "confidence": p.prediction.confidence,
+                     "top": [[lbl, float(pr)] for lbl, pr in p.prediction.top],
+                     "root_midi": p.pitch.root_midi, "pitch_confidence": p.pitch.confidence,
+                     "analysed_mode": p.pitch.mode, "state": "ready"})
+    for sid in service.library.store.store_analysis(rid, rows):
+        service._announce(sid)
+    if held:
+        service.latency.append(time.perf_counter() - held[1])
+        del service.latency[:-1000]
+
+
+def reanalyse_sample(service, sid: int) -> None:
+    """Classify and pitch one sample's file again (its override and state are kept)."""
+    from exsampling_osc.analysis.pipeline import prepare_window
+    from exsampling_osc.analysis.pitch import estimate_pitch
+
+    row = service.library.store.sample(sid)
+    if row is None:
+        return
+    analyzer = service.analyzer
+    y = load_audio(row["path"], analyzer.sample_rate)
+    pred = analyzer.classifier.predict(prepare_window(y, analyzer.params))
+    pitch = estimate_pitch(y, analyzer.sample_rate, melodic_threshold=analyzer.config.melodic_threshold)
+    service.library.store.update_sample(sid, label=pred.label, confidence=pred.confidence,
+                                        top=[[lbl, float(p)] for lbl, p in pred.top], root_midi=pitch.root_midi,
+                                        pitch_confidence=pitch.confidence, analysed_mode=pitch.mode)
+    service._announce(sid)

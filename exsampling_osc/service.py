@@ -9,12 +9,12 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from exsampling_osc import __version__
 from exsampling_osc.errors import AudioError, ExSamplingError
-from exsampling_osc.ingest import IngestQueue, Job
+from exsampling_osc.ingest import IngestQueue, Job, analyse_recording, check_audio, reanalyse_sample, warm_up
 from exsampling_osc.library import Library, default_data_dir
 from exsampling_osc.mapping import Mapping, load_config
 
@@ -63,10 +63,8 @@ class Service:
     """The backend. Construct (loads config, library, model), then :meth:`start`, then :meth:`wait`."""
 
     def __init__(self, settings: Settings):
-        from exsampling_osc.analysis.audio import load_audio  # light: numpy + soundfile
         from exsampling_osc.analysis.pipeline import AnalysisConfig, Analyzer
 
-        self._load_audio = load_audio
         self.settings = s = settings
         self.config = load_config(s.config_path)
         s.data_dir = Path(s.data_dir or self.config.data_dir or default_data_dir()).expanduser().resolve()
@@ -134,7 +132,7 @@ class Service:
 
     def _start_web(self) -> None:
         from exsampling_osc.web.app import make_app
-        from exsampling_osc.web.server import WebServer
+        from exsampling_osc.web.server import WebServer, lan_address
 
         s = self.settings
         app = make_app(self)
@@ -158,6 +156,7 @@ class Service:
 
     def _update_participant_url(self) -> None:
         from exsampling_osc.web.qr import write_png
+        from exsampling_osc.web.server import lan_address
 
         s = self.settings
         if s.public_url:
@@ -256,7 +255,7 @@ class Service:
         if size > self.max_upload_bytes:
             raise AudioError(f"{name}: the file is too large ({size / 1e6:.1f} MB; "
                              f"the limit is {self.max_upload_bytes / 1e6:.0f} MB)")
-        y = self._check_audio(path, name)
+        y = check_audio(self, path, name)
         rid = self.library.keep_recording(path, name, source=source, latitude=latitude, longitude=longitude,
                                           accuracy=accuracy, uploader=uploader, drop_key=drop_key)
         # hand the decoded signal to the worker while the queue is short; a long queue re-reads the file
@@ -269,18 +268,6 @@ class Service:
         self._hook("recording_received", service=self, recording=rec)
         return rid
 
-    def _check_audio(self, path: Path, name: str):
-        """Decode the whole file once (the worker reuses the signal); AudioError names the original file."""
-        import numpy as np
-
-        try:
-            y = self._load_audio(path, self.analyzer.sample_rate, self.analyzer.config.max_seconds)
-        except AudioError as exc:
-            raise AudioError(str(exc).replace(path.name, name, 1)) from None
-        if y.size == 0 or float(np.max(np.abs(y))) < 1e-4:
-            raise AudioError(f"{name}: the recording is silent")
-        return y
-
     def _ingest_dropped(self, path: Path, key: str) -> None:
         try:
             self.ingest_upload(path, path.name, source="drop", drop_key=key)
@@ -290,66 +277,17 @@ class Service:
     def _run_job(self, job: Job) -> None:
         kind, ident = job
         if kind == "warmup":
-            self._warm_up()
+            warm_up(self.analyzer)
         elif kind == "recording":
-            self._analyse_recording(ident)
+            analyse_recording(self, ident)
         elif kind == "reanalyse":
-            self._reanalyse(ident)
+            reanalyse_sample(self, ident)
 
     def _job_failed(self, job: Job, exc: Exception) -> None:
         kind, ident = job
         if kind == "recording":
             self.library.store.set_failed(ident, str(exc))
         self.error(f"{kind} {ident}: {exc}")
-
-    def _warm_up(self) -> None:
-        """Import librosa and load the compiled functions before the first participant waits for them."""
-        import numpy as np
-
-        t = np.arange(self.analyzer.sample_rate, dtype=np.float32) / self.analyzer.sample_rate
-        self.analyzer.analyse_signal((0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32))
-
-    def _analyse_recording(self, rid: int) -> None:
-        rec = self.library.store.recording(rid)
-        if rec is None or rec["status"] != "received":
-            return
-        held = self._signals.pop(rid, None)
-        try:
-            y = held[0] if held and held[0] is not None else self._load_audio(rec["path"], self.analyzer.sample_rate,
-                                                      self.analyzer.config.max_seconds)
-            pieces = self.analyzer.analyse_signal(y)
-        except AudioError as exc:
-            self.library.store.set_failed(rid, str(exc))
-            self.error(f"recording {rid} ({rec['original_name']}): {exc}")
-            return
-        rows = []
-        for p in pieces:
-            path = self.library.write_sample(rid, p.index, p.audio, p.sample_rate)
-            rows.append({"piece_index": p.index, "start": p.start, "duration": p.duration, "path": str(path),
-                         "label": p.prediction.label, "confidence": p.prediction.confidence,
-                         "top": [[lbl, float(pr)] for lbl, pr in p.prediction.top],
-                         "root_midi": p.pitch.root_midi, "pitch_confidence": p.pitch.confidence,
-                         "analysed_mode": p.pitch.mode, "state": "ready"})
-        ids = self.library.store.store_analysis(rid, rows)
-        for sid in ids:
-            self._announce(sid)
-        if held:
-            self.latency.append(time.perf_counter() - held[1])
-            del self.latency[:-1000]
-
-    def _reanalyse(self, sid: int) -> None:
-        row = self.library.store.sample(sid)
-        if row is None:
-            return
-        y = self._load_audio(row["path"], self.analyzer.sample_rate)
-        pred = self.analyzer.classifier.predict(_window(y, self.analyzer))
-        from exsampling_osc.analysis.pitch import estimate_pitch
-
-        pitch = estimate_pitch(y, self.analyzer.sample_rate, melodic_threshold=self.analyzer.config.melodic_threshold)
-        self.library.store.update_sample(sid, label=pred.label, confidence=pred.confidence,
-                                         top=[[lbl, float(p)] for lbl, p in pred.top], root_midi=pitch.root_midi,
-                                         pitch_confidence=pitch.confidence, analysed_mode=pitch.mode)
-        self._announce(sid)
 
     def _announce(self, sid: int) -> dict | None:
         """Send a sample to the devices and to subscribers and plugins."""
@@ -495,26 +433,8 @@ def _public_recording(rec: dict) -> dict:
     return rec
 
 
-def _window(y, analyzer):
-    from exsampling_osc.analysis.pipeline import prepare_window
-
-    return prepare_window(y, analyzer.params)
-
-
-def lan_address() -> str:
-    """This computer's address on the local network (127.0.0.1 when there is none)."""
-    import socket
-
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        try:
-            s.connect(("10.255.255.255", 1))  # no packet is sent for a UDP connect
-            return s.getsockname()[0]
-        except OSError:
-            return "127.0.0.1"
-
-
 def ready_line(settings: Settings) -> str:
     return "EXSAMPLING_READY " + json.dumps(settings.ready(), separators=(", ", ": "))
 
 
-__all__ = ["Service", "Settings", "ExSamplingError", "osc_sample_args", "ready_line", "asdict"]
+__all__ = ["Service", "Settings", "ExSamplingError", "osc_sample_args", "ready_line"]

@@ -55,7 +55,7 @@ def test_https_qr_and_token_rotation(tmp_path):
 def test_token_rotation_is_refused_from_another_address(tmp_path):
     import pytest
 
-    from exsampling_osc.service import lan_address
+    from exsampling_osc.web.server import lan_address
 
     lan = lan_address()
     if lan.startswith("127."):

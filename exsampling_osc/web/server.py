@@ -56,3 +56,15 @@ class WebServer:
         self.server.stop()
         if self._thread:
             self._thread.join(5)
+
+
+def lan_address() -> str:
+    """This computer's address on the local network (127.0.0.1 when there is none)."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        try:
+            s.connect(("10.255.255.255", 1))  # no packet is sent for a UDP connect
+            return s.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"

@@ -42,7 +42,7 @@ def _send_file(page, path: Path) -> str:
     page.set_input_files("#file", str(path))
     page.wait_for_selector("body[data-state='review']")
     page.click("#send")
-    page.wait_for_function("document.body.dataset.state !== 'sending'")
+    page.wait_for_selector("body:not([data-state='sending'])")
     return page.text_content("#error") or page.text_content("#message")
 
 

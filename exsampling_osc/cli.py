@@ -7,11 +7,11 @@ taking the parsed args and returning an exit status). Modules not present in thi
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 
 from exsampling_osc import __version__
 from exsampling_osc.errors import ExSamplingError
+from exsampling_osc.optional import present_modules
 
 COMMAND_MODULES = (
     "exsampling_osc.analysis.commands",  # classify
@@ -26,13 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="exsampling", description=__doc__.splitlines()[0])
     parser.add_argument("--version", action="version", version=f"exsampling-osc {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name and name.startswith(exc.name):
-                continue
-            raise
+    for module in present_modules(COMMAND_MODULES):
         module.register(sub)
     return parser
 

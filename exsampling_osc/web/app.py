@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 
 import bottle
+
+from exsampling_osc.optional import present_modules
 
 log = logging.getLogger(__name__)
 
@@ -21,13 +22,7 @@ def make_app(service) -> bottle.Bottle:
     """A Bottle app with the routes of every installed module; /api errors answer JSON."""
     app = bottle.Bottle()
     app.config["exsampling.service"] = service
-    for name in ROUTE_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name and name.startswith(exc.name):
-                continue
-            raise
+    for module in present_modules(ROUTE_MODULES):
         module.install(app, service)
     for code in (400, 403, 404, 405, 413, 429, 500):
         app.error_handler[code] = _error_page

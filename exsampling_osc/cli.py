@@ -23,7 +23,9 @@ COMMAND_MODULES = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="exsampling", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="exsampling", description="ExSampling OSC: sounds recorded by an audience → playable instruments over OSC."
+    )
     parser.add_argument("--version", action="version", version=f"exsampling-osc {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in present_modules(COMMAND_MODULES):

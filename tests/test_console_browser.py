@@ -23,6 +23,7 @@ import requests
 import soundfile as sf
 from pythonosc.dispatcher import Dispatcher
 from pythonosc.osc_server import ThreadingOSCUDPServer
+from pythonosc.udp_client import SimpleUDPClient
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
@@ -69,8 +70,9 @@ def backend(tmp_path_factory):
     listener = Listener(device_port)
     exe = Path(sys.executable).with_name("exsampling")
     cmd = [str(exe), "serve", "--data-dir", str(tmp / "data"), "--host", "127.0.0.1", "--http-port", "0",
-           "--osc-port", "0", "--device-port", str(device_port), "--probe-ports"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+           "--osc-port", "0", "--device-port", str(device_port), "--probe-ports", "--launched-by-device"]
+    # launched-by-device: the backend goes with us even if pytest is killed (stdin closes, parent goes)
+    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     ready = None
     deadline = time.monotonic() + 90
     while time.monotonic() < deadline:
@@ -86,6 +88,17 @@ def backend(tmp_path_factory):
         pytest.fail("serve did not become ready: " + proc.stderr.read()[-3000:])
     threading.Thread(target=proc.stdout.read, daemon=True).start()
     threading.Thread(target=proc.stderr.read, daemon=True).start()
+    beating = threading.Event()
+    client = SimpleUDPClient("127.0.0.1", ready["osc_port"])
+
+    def heartbeat() -> None:
+        seq = 0
+        while not beating.wait(1.0):
+            seq += 1
+            client.send_message("/exsampling/heartbeat", seq)
+
+    client.send_message("/exsampling/heartbeat", 0)
+    threading.Thread(target=heartbeat, daemon=True).start()
     base = f"http://127.0.0.1:{ready['http_port']}"
     token = ready["participant_url"].split("token=", 1)[1]
     ids = []
@@ -110,6 +123,7 @@ def backend(tmp_path_factory):
         else:
             pytest.fail(f"recording {rid} was not analysed")
     yield {"base": base, "listener": listener, "ready": ready, "ids": ids}
+    beating.set()
     proc.send_signal(signal.SIGTERM)
     try:
         proc.wait(timeout=15)

@@ -179,7 +179,9 @@ def test_remap_click_sends_the_osc_mapping_message(page, backend):
     options = select.locator("option").all_inner_texts()
     target = next(t for t in options if t != current)
     select.select_option(target)
-    row.locator("button.remap").click()
+    with page.expect_response(lambda r: r.url.endswith("/console/api/remap"), timeout=30000) as resp:
+        row.locator("button.remap").click()
+    assert resp.value.status == 200, resp.value.text()
     args = listener.wait_for("/exsampling/mapping", lambda a: a[0] == label and a[1] == target)
     assert args[2] in ("melodic", "percussive")
     page.wait_for_function(
@@ -207,12 +209,14 @@ def test_accept_and_override_go_through_the_service(page, backend):
     listener = backend["listener"]
     first = page.locator("li.sample").first
     sample_id = int(first.get_attribute("data-id"))
-    first.locator("button.accept").click()
+    with page.expect_response(lambda r: r.url.endswith("/accept"), timeout=30000) as resp:
+        first.locator("button.accept").click()
+    assert resp.value.status == 200, resp.value.text()
     listener.wait_for("/exsampling/sample", lambda a: a[1] == sample_id and a[-1] == "accepted")
     page.wait_for_selector(f"li.sample.accepted[data-id='{sample_id}']")
     select = page.locator(f"li.sample[data-id='{sample_id}'] select.override")
     new_label = next(o for o in select.locator("option").all_inner_texts() if o != select.input_value())
-    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/override")) as resp:
+    with page.expect_response(lambda r: r.url.endswith("/override"), timeout=30000) as resp:
         select.select_option(new_label)
     assert resp.value.status == 200
     listener.wait_for("/exsampling/sample", lambda a: a[1] == sample_id and a[2] == new_label)

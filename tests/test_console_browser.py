@@ -231,3 +231,45 @@ def test_console_refuses_other_computers(backend):
     assert forwarded.status_code == 403
     assert requests.get(base + "/console/api/state", headers={"Host": "evil.example"},
                         timeout=10).status_code == 403
+
+
+def test_live_update_status_qr_blur_and_reanalyse(page, backend, tmp_path):
+    base, listener = backend["base"], backend["listener"]
+    # status: the fixture's heartbeats show as a fresh heartbeat
+    page.wait_for_function("document.querySelector('#heartbeat-status').classList.contains('ok')")
+    assert "OSC" in page.locator("#osc-status").inner_text()
+    # a new recording appears without reloading the page
+    before = page.locator("li.sample").count()
+    sr = 22050
+    wav = tmp_path / "late.wav"
+    sf.write(wav, (0.4 * np.sin(2 * np.pi * 550 * np.arange(sr) / sr)).astype(np.float32), sr)
+    token = backend["ready"]["participant_url"].split("token=", 1)[1]
+    with wav.open("rb") as f:
+        r = requests.post(f"{base}/api/recordings?token={token}", files={"audio": (wav.name, f, "audio/wav")},
+                          data={"latitude": "48.87", "longitude": "2.30"}, timeout=30)
+    assert r.status_code < 300, r.text
+    page.wait_for_function(f"document.querySelectorAll('li.sample').length > {before}", timeout=30000)
+    page.wait_for_function("window.exsConsole.points().length === 4")
+    # the QR code, large, for projection
+    page.click("#project-qr")
+    overlay = page.locator("#qr-overlay img")
+    assert overlay.is_visible()
+    assert page.evaluate("document.querySelector('#qr-overlay img').naturalWidth") > 100
+    assert overlay.bounding_box()["width"] > 500
+    page.click("#qr-overlay")
+    assert not overlay.is_visible()
+    # blur: coordinates are rounded on the server, before they reach the page
+    blurred = requests.get(f"{base}/console/api/state?blur=1", timeout=10).json()
+    assert sorted((p["latitude"], p["longitude"]) for p in blurred["recordings"]) == sorted(
+        (round(a, 2), round(b, 2)) for a, b in [*POINTS, (48.87, 2.30)])
+    page.check("#blur")
+    page.wait_for_function(
+        "window.exsConsole.points().every(p => Math.abs(p[0] * 100 - Math.round(p[0] * 100)) < 1e-6)")
+    page.uncheck("#blur")
+    # re-analyse: the sample is analysed again and re-sent to the devices
+    last = page.locator("li.sample").last
+    sample_id = int(last.get_attribute("data-id"))
+    with page.expect_response(lambda r: r.url.endswith("/reanalyse"), timeout=30000) as resp:
+        last.locator("button.reanalyse").click()
+    assert resp.value.status == 200
+    listener.wait_for("/exsampling/sample", lambda a: a[1] == sample_id)

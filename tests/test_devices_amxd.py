@@ -68,3 +68,13 @@ def test_user_library_locations(tmp_path, monkeypatch):
     assert user_library("darwin", tmp_path) == tmp_path / "Music" / "Ableton" / "User Library"
     monkeypatch.setenv("USERPROFILE", str(tmp_path / "me"))
     assert user_library("win32", tmp_path) == tmp_path / "me" / "Documents" / "Ableton" / "User Library"
+
+
+def test_cli_install_builds_and_records_this_python(tmp_path):
+    from exsampling_osc.cli import main
+
+    assert main(["devices", "install", "--user-library", str(tmp_path), "--python", "/opt/py/bin/python3"]) == 0
+    hub = tmp_path / "Presets" / "Audio Effects" / "Max Audio Effect" / "ExSampling OSC"
+    assert json.loads((hub / "exsampling-hub.json").read_text())["python"] == "/opt/py/bin/python3"
+    kind, patch = amxd.parse((hub / "exsampling-hub.amxd").read_bytes())
+    assert kind == "audio_effect" and patch == load_patches()["exsampling-hub"]

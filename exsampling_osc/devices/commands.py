@@ -17,7 +17,8 @@ def register(sub) -> None:
     b.set_defaults(func=run_build)
     i = dsub.add_parser("install", help="copy the devices into the Max for Live User Library")
     i.add_argument("--user-library", type=Path, default=None, help="Ableton User Library folder")
-    i.add_argument("--amxd", type=Path, default=None, help="folder of built .amxd files")
+    i.add_argument("--amxd", type=Path, default=None,
+                   help="folder of built .amxd files (default: build them from the shipped patches now)")
     i.add_argument("--python", default=None, help="Python the hub starts (default: this one)")
     i.set_defaults(func=run_install)
 
@@ -45,12 +46,17 @@ def run_build(args) -> int:
 
 
 def run_install(args) -> int:
+    import tempfile
+
     from exsampling_osc.devices.install import build, install, user_library
 
-    amxd_dir = _amxd_dir(args.amxd)
-    if args.amxd is None and not (amxd_dir / "exsampling-hub.amxd").exists():
-        build(amxd_dir)
     library = args.user_library or user_library()
-    for path in install(amxd_dir, library, args.python):
+    if args.amxd is not None:
+        written = install(args.amxd, library, args.python)
+    else:  # a fresh, validated build (the package folder may be read-only)
+        with tempfile.TemporaryDirectory() as tmp:
+            build(Path(tmp))
+            written = install(Path(tmp), library, args.python)
+    for path in written:
         print(path)
     return 0

@@ -273,3 +273,17 @@ def test_live_update_status_qr_blur_and_reanalyse(page, backend, tmp_path):
         last.locator("button.reanalyse").click()
     assert resp.value.status == 200
     listener.wait_for("/exsampling/sample", lambda a: a[1] == sample_id)
+
+
+def test_bad_console_requests_answer_json_errors(backend):
+    base = backend["base"]
+    r = requests.post(f"{base}/console/api/samples/999999/override", json={"label": "dog"}, timeout=10)
+    assert r.status_code == 400 and "999999" in r.json()["error"]
+    r = requests.post(f"{base}/console/api/remap", json={"label": "dog"}, timeout=10)
+    assert r.status_code == 400 and r.json()["error"] == "give label and track"
+    r = requests.post(f"{base}/console/api/remap", json={"label": "dog", "track": "nowhere"}, timeout=10)
+    assert r.status_code == 400 and "nowhere" in r.json()["error"]
+    r = requests.get(f"{base}/console/api/samples/999999/audio", timeout=10)
+    assert r.status_code == 404 and r.json()["error"] == "no sample 999999"
+    r = requests.get(f"{base}/console/api/state", headers={"X-Forwarded-For": "1.2.3.4"}, timeout=10)
+    assert r.status_code == 403 and "this computer" in r.json()["error"]

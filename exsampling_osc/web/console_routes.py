@@ -101,6 +101,12 @@ def sample_view(s: dict, blurred: bool) -> dict:
     }
 
 
+def fail(status: int, message: str):
+    """Stop the request with a JSON ``{"error": message}`` answer (the console reads JSON errors)."""
+    raise bottle.HTTPResponse(json.dumps({"error": message, "status": status}), status=status,
+                              headers={"Content-Type": "application/json"})
+
+
 def install(app: bottle.Bottle, service) -> None:
     """Add the console page and its API to ``app``."""
     changes = Changes()
@@ -109,7 +115,7 @@ def install(app: bottle.Bottle, service) -> None:
     def guard() -> None:
         req = bottle.request
         if not is_local(req.remote_addr, req.get_header("Host"), req.headers):
-            bottle.abort(403, "the console is served to this computer only")
+            fail(403, "the console is served to this computer only")
 
     def body() -> dict:
         try:
@@ -119,7 +125,7 @@ def install(app: bottle.Bottle, service) -> None:
         if data is None:
             data = dict(bottle.request.forms)
         if not isinstance(data, dict):
-            bottle.abort(400, "send a JSON object")
+            fail(400, "send a JSON object")
         return data
 
     def act(fn, *args) -> dict:
@@ -135,7 +141,7 @@ def install(app: bottle.Bottle, service) -> None:
         s = getter(sample_id) if getter else next(
             (x for x in service.list_samples() if x["id"] == sample_id), None)
         if not s:
-            bottle.abort(404, f"no sample {sample_id}")
+            fail(404, f"no sample {sample_id}")
         return s
 
     @app.get("/console")
@@ -203,7 +209,7 @@ def install(app: bottle.Bottle, service) -> None:
         guard()
         label = str(body().get("label", "")).strip()
         if not label:
-            bottle.abort(400, "give the label")
+            fail(400, "give the label")
         return act(service.override, sample_id, label)
 
     @app.post("/console/api/samples/<sample_id:int>/reanalyse")
@@ -217,7 +223,7 @@ def install(app: bottle.Bottle, service) -> None:
         data = body()
         label, track = str(data.get("label", "")).strip(), str(data.get("track", "")).strip()
         if not label or not track:
-            bottle.abort(400, "give label and track")
+            fail(400, "give label and track")
         return act(service.remap, label, track)
 
     @app.get("/console/<path:path>")

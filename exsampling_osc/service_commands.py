@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         from exsampling_osc.web.qr import print_terminal
 
         print_terminal(settings.participant_url)
-    print(f"console: {settings.http_url}/  library: {settings.data_dir}", file=sys.stderr)
+    print(f"console: {settings.http_url}/console  library: {settings.data_dir}", file=sys.stderr)
     print(ready_line(settings), flush=True)
     try:
         while not service.wait(0.5):

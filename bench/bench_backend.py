@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from test_backend_support import Listener, Serve, tone, upload  # noqa: E402
+from serve_support import Listener, Serve, tone, upload  # noqa: E402
 
 
 def pct(values: list[float], q: float) -> float:

@@ -17,15 +17,10 @@ import numpy as np
 import soundfile as sf
 from pythonosc.osc_message import OscMessage
 from pythonosc.osc_message_builder import OscMessageBuilder
+from serve_support import free_udp_port, stop_process
 
 PD_DIR = Path(__file__).resolve().parents[1] / "patches" / "pd"
 PD = shutil.which("pd") or shutil.which("puredata")
-
-
-def free_udp_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def osc_packet(address: str, *args: object) -> bytes:
@@ -150,13 +145,7 @@ class PdSampler:
 
     def close(self) -> None:
         self._sock.close()
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
         self._reader.join(2)
 
 

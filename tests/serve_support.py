@@ -1,13 +1,14 @@
-"""Helpers for the backend tests (no tests here): a real `exsampling serve` subprocess, oscdump, uploads."""
+"""Shared test helpers (no tests here): an `exsampling serve` subprocess, liblo's oscdump/oscsend, a python-osc
+listener, uploads over real HTTP(S), free UDP ports and the "terminate, wait, kill" stop of a subprocess."""
 
 from __future__ import annotations
 
 import json
 import os
-import queue
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -18,6 +19,7 @@ import uuid
 from pathlib import Path
 
 import numpy as np
+import pytest
 import soundfile as sf
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,79 +44,69 @@ def free_udp_port() -> int:
         return s.getsockname()[1]
 
 
-class Serve:
-    """`exsampling serve` as a subprocess; ``ready`` is the parsed EXSAMPLING_READY line."""
+def stop_process(proc: subprocess.Popen, timeout: float = 5.0, sig: int | None = signal.SIGTERM) -> int:
+    """Send ``sig`` (None: just wait) to a running ``proc``, wait ``timeout`` s, then kill it; its exit code."""
+    if proc.poll() is None:
+        if sig is not None:
+            proc.send_signal(sig)
+        try:
+            proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
 
-    def __init__(self, data_dir: Path, *extra: str, device_port: int | None = None, env: dict | None = None,
-                 stdin=subprocess.DEVNULL, timeout: float = 60.0):
-        self.device_port = device_port or free_udp_port()
-        cmd = [*EXSAMPLING, "serve", "--data-dir", str(data_dir), "--http-port", "0", "--osc-port", "0",
-               "--device-port", str(self.device_port), "--host", "127.0.0.1", "--no-qr", *extra]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=stdin,
-                                     text=True, env={**os.environ, **(env or {})}, cwd=ROOT)
-        self.stderr: list[str] = []
-        threading.Thread(target=self._drain, daemon=True).start()
-        self.ready = self._wait_ready(timeout)
 
-    def _drain(self) -> None:
-        for line in self.proc.stderr:
-            self.stderr.append(line)
+class Lines:
+    """Collect a subprocess stream's lines (without the newline) in a background thread."""
 
-    def _wait_ready(self, timeout: float) -> dict:
-        lines: queue.Queue[str] = queue.Queue()
-        threading.Thread(target=lambda: [lines.put(x) for x in self.proc.stdout], daemon=True).start()
+    def __init__(self, stream):
+        self.lines: list[str] = []
+        self.ended = False
+        self._cond = threading.Condition()
+        threading.Thread(target=self._read, args=(stream,), daemon=True).start()
+
+    def _read(self, stream) -> None:
+        for raw in iter(stream.readline, ""):
+            with self._cond:
+                self.lines.append(raw.rstrip("\n"))
+                self._cond.notify_all()
+        with self._cond:
+            self.ended = True
+            self._cond.notify_all()
+
+    def wait_for(self, predicate, timeout: float) -> str | None:
+        """First line for which ``predicate`` holds, waiting up to ``timeout`` s (None: timed out or ended)."""
         end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            try:
-                line = lines.get(timeout=0.2)
-            except queue.Empty:
-                if self.proc.poll() is not None:
-                    time.sleep(0.2)
-                    raise RuntimeError("serve exited: " + "".join(self.stderr)[-2000:]) from None
-                continue
-            if line.startswith("EXSAMPLING_READY "):
-                return json.loads(line.split(" ", 1)[1])
-        self.kill()
-        raise RuntimeError("serve not ready in time: " + "".join(self.stderr)[-2000:])
+        seen = 0
+        with self._cond:
+            while True:
+                for line in self.lines[seen:]:
+                    if predicate(line):
+                        return line
+                seen = len(self.lines)
+                left = end - time.monotonic()
+                if left <= 0 or self.ended:
+                    return None
+                self._cond.wait(left)
 
-    @property
-    def url(self) -> str:
-        return self.ready["http_url"]
 
-    @property
-    def token(self) -> str:
-        return self.ready["participant_url"].split("token=", 1)[1]
+def _unverified() -> ssl.SSLContext:
+    """A TLS context accepting the backend's self-signed certificate."""
+    ctx = ssl.create_default_context()
+    ctx.check_hostname = False
+    ctx.verify_mode = ssl.CERT_NONE
+    return ctx
 
-    def get(self, path: str) -> dict:
-        with urllib.request.urlopen(self.url + path, timeout=10) as r:
-            return json.loads(r.read())
 
-    def upload(self, path: Path, token: str | None = None, name: str | None = None, **fields) -> tuple[int, dict]:
-        return upload(self.url, path, self.token if token is None else token, name, **fields)
-
-    def wait_analysed(self, rid: int, timeout: float = 60.0) -> dict:
-        end = time.monotonic() + timeout
-        while time.monotonic() < end:
-            rec = self.get(f"/api/recordings/{rid}")
-            if rec["status"] != "received":
-                return rec
-            time.sleep(0.1)
-        raise AssertionError(f"recording {rid} not analysed in {timeout} s")
-
-    def stop(self, timeout: float = 20.0) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        return self.proc.returncode
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
+def fetch_json(url: str, data: bytes | None = None, headers: dict | None = None) -> tuple[int, dict]:
+    """GET (or POST ``data`` to) ``url`` over HTTP(S); returns (status, JSON body), error statuses included."""
+    req = urllib.request.Request(url, data=data, headers=headers or {}, method="GET" if data is None else "POST")
+    try:
+        with urllib.request.urlopen(req, context=_unverified(), timeout=30) as r:
+            return r.status, json.loads(r.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"{}")
 
 
 def multipart(fields: dict[str, str], file_field: str, filename: str, data: bytes) -> tuple[bytes, str]:
@@ -127,34 +119,106 @@ def multipart(fields: dict[str, str], file_field: str, filename: str, data: byte
 
 
 def upload(base: str, path: Path | None, token: str, name: str | None = None, data: bytes | None = None,
-           field: str = "audio", **fields) -> tuple[int, dict]:
-    """POST /api/recordings over real HTTP; returns (status, JSON body)."""
+           field: str = "audio", headers: dict | None = None, **fields) -> tuple[int, dict]:
+    """POST /api/recordings over real HTTP(S); returns (status, JSON body)."""
     data = path.read_bytes() if data is None else data
     body, ctype = multipart({k: str(v) for k, v in fields.items()}, field, name or path.name, data)
-    req = urllib.request.Request(f"{base}/api/recordings?token={token}", data=body,
-                                 headers={"Content-Type": ctype}, method="POST")
-    try:
-        with urllib.request.urlopen(req, timeout=30) as r:
-            return r.status, json.loads(r.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
+    return fetch_json(f"{base}/api/recordings?token={token}", body, {"Content-Type": ctype, **(headers or {})})
+
+
+class Serve:
+    """`exsampling serve` as a subprocess; ``ready`` is the parsed EXSAMPLING_READY line."""
+
+    def __init__(self, data_dir: Path, *extra: str, device_port: int | None = None, env: dict | None = None,
+                 stdin=subprocess.DEVNULL, timeout: float = 90.0):
+        self.device_port = device_port or free_udp_port()
+        cmd = [*EXSAMPLING, "serve", "--data-dir", str(data_dir), "--http-port", "0", "--osc-port", "0",
+               "--device-port", str(self.device_port), "--host", "127.0.0.1", "--no-qr", *extra]
+        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=stdin, text=True,
+                                     env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}, cwd=ROOT)
+        self.err = Lines(self.proc.stderr)
+        self.out = Lines(self.proc.stdout)
+        line = self.out.wait_for(lambda s: s.startswith("EXSAMPLING_READY "), timeout)
+        if line is None:
+            self.kill()
+            time.sleep(0.2)
+            raise RuntimeError("serve did not get ready: " + self.log[-3000:])
+        self.ready = json.loads(line.split(" ", 1)[1])
+
+    @property
+    def log(self) -> str:
+        """What the backend printed on stderr so far (all of it once the process has exited)."""
+        end = time.monotonic() + 2
+        while self.proc.poll() is not None and not self.err.ended and time.monotonic() < end:
+            time.sleep(0.02)
+        return "\n".join(self.err.lines)
+
+    @property
+    def url(self) -> str:
+        """The plain-HTTP loopback address (also with --https)."""
+        return self.ready["http_url"]
+
+    @property
+    def base(self) -> str:
+        """The participant URL's scheme://host:port (no path, no token)."""
+        url = self.ready["participant_url"]
+        return url.split("/", 3)[0] + "//" + url.split("/", 3)[2]
+
+    @property
+    def token(self) -> str:
+        return self.ready["participant_url"].split("token=", 1)[1].split("&")[0]
+
+    def get(self, path: str, public: bool = False) -> dict:
+        """GET ``path`` as JSON from the loopback address (``public``: from the participant address)."""
+        with urllib.request.urlopen((self.base if public else self.url) + path, context=_unverified(),
+                                    timeout=10) as r:
+            return json.loads(r.read())
+
+    def post(self, path: str, public: bool = False) -> dict:
+        """POST an empty body to ``path`` and return the JSON answer."""
+        req = urllib.request.Request((self.base if public else self.url) + path, data=b"", method="POST")
+        with urllib.request.urlopen(req, context=_unverified(), timeout=10) as r:
+            return json.loads(r.read())
+
+    def upload(self, path: Path, token: str | None = None, name: str | None = None, public: bool = False,
+               headers: dict | None = None, **fields) -> tuple[int, dict]:
+        """Upload ``path`` to the loopback address (``public``: to the participant address)."""
+        return upload(self.base if public else self.url, path, self.token if token is None else token, name,
+                      headers=headers, **fields)
+
+    def wait_analysed(self, rid: int, timeout: float = 60.0) -> dict:
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            rec = self.get(f"/api/recordings/{rid}")
+            if rec["status"] != "received":
+                return rec
+            time.sleep(0.1)
+        raise AssertionError(f"recording {rid} not analysed in {timeout} s")
+
+    def stop(self, timeout: float = 20.0) -> int:
+        """SIGTERM, wait, kill if need be; the exit code."""
+        return stop_process(self.proc, timeout)
+
+    def kill(self) -> None:
+        stop_process(self.proc, 0, signal.SIGKILL)
 
 
 class OscDump:
-    """liblo's `oscdump` on a UDP port, its lines collected."""
+    """liblo's `oscdump` on a UDP port (the device side of the OSC conversation), its lines collected."""
 
     def __init__(self, port: int | None = None):
+        if not shutil.which("oscdump"):
+            pytest.skip("liblo-tools (oscdump) is not installed")
         self.port = port or free_udp_port()
         self.proc = subprocess.Popen(["oscdump", "-L", str(self.port)], stdout=subprocess.PIPE,
                                      stderr=subprocess.STDOUT, text=True)
-        self.lines: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
+        self.out = Lines(self.proc.stdout)  # "<timetag> /address types args..."
         time.sleep(0.2)
 
-    def _read(self) -> None:
-        for line in self.proc.stdout:  # "<timetag> /address types args..."
-            head, _, rest = line.rstrip("\n").partition(" ")
-            self.lines.append(rest if not head.startswith("/") else line.rstrip("\n"))
+    @property
+    def lines(self) -> list[str]:
+        """The lines received so far, without their time tags."""
+        return [line if line.startswith("/") else line.partition(" ")[2] for line in list(self.out.lines)]
 
     def wait_for(self, prefix: str, timeout: float = 30.0, count: int = 1) -> list[str]:
         end = time.monotonic() + timeout
@@ -166,8 +230,7 @@ class OscDump:
         raise AssertionError(f"{prefix} not received by oscdump; got {self.lines[-20:]}")
 
     def close(self) -> None:
-        self.proc.terminate()
-        self.proc.wait(5)
+        stop_process(self.proc)
 
 
 def oscsend(port: int, address: str, types: str = "", *values) -> None:
@@ -187,6 +250,7 @@ class Listener:
         self.sock.settimeout(0.2)
         self.port = self.sock.getsockname()[1]
         self.messages: list[tuple[str, list]] = []
+        self._next = 0  # where next() looks from
         self._stop = threading.Event()
         threading.Thread(target=self._loop, daemon=True).start()
 
@@ -200,6 +264,7 @@ class Listener:
                 self.messages.append((m.message.address, list(m.message.params)))
 
     def wait_for(self, address: str, timeout: float = 30.0, count: int = 1, where=None) -> list[list]:
+        """All ``address`` messages received so far (matching ``where``), once there are ``count``."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             found = [a for addr, a in list(self.messages) if addr == address and (where is None or where(a))]
@@ -207,6 +272,17 @@ class Listener:
                 return found
             time.sleep(0.05)
         raise AssertionError(f"{address} not received; got {[m[0] for m in self.messages[-20:]]}")
+
+    def next(self, address: str, where=None, timeout: float = 30.0) -> list:
+        """The first ``address`` message matching ``where`` after the one the last next() returned."""
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            for i, (addr, args) in enumerate(self.messages[self._next:], self._next):
+                if addr == address and (where is None or where(args)):
+                    self._next = i + 1
+                    return args
+            time.sleep(0.05)
+        raise AssertionError(f"no {address} arrived in {timeout} s")
 
     def send(self, port: int, address: str, *args, types: str | None = None) -> None:
         """Send from this listener's own socket (so a hello ties its source address to its port)."""

@@ -7,7 +7,7 @@ import time
 
 import numpy as np
 import soundfile as sf
-from test_backend_support import Serve, tone
+from serve_support import Serve, tone
 
 
 def test_drop_folder_ingests_each_audio_file_once(tmp_path):
@@ -43,7 +43,7 @@ def test_drop_folder_ingests_each_audio_file_once(tmp_path):
         with sf.SoundFile(slow["path"]) as f:
             assert f.frames == total  # the complete file, not a part of it
         assert len(serve.get(f"/api/recordings/{slow['id']}")["samples"]) == 3
-        assert "notes.txt ignored (not an audio file)" in "".join(serve.stderr)
+        assert "notes.txt ignored (not an audio file)" in serve.log
     finally:
         serve.stop()
     again = Serve(tmp_path / "data", "--drop-folder", str(drop))

@@ -10,7 +10,7 @@ import subprocess
 import time
 
 import pytest
-from test_backend_support import EXSAMPLING, ROOT, Listener, Serve, tone
+from serve_support import EXSAMPLING, ROOT, Listener, Serve, stop_process, tone
 
 NO_LIMIT = "recorder:\n  uploads_per_minute: 0\n"
 
@@ -21,15 +21,6 @@ def _config(tmp_path, extra: str = NO_LIMIT):
     cfg = tmp_path / "config.yaml"
     cfg.write_text(DEFAULT_CONFIG.read_text() + extra)
     return cfg
-
-
-def _wait_exit(proc, timeout=20.0) -> int:
-    try:
-        return proc.wait(timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
-        raise AssertionError("serve did not exit") from None
 
 
 def test_kill_9_during_ingest_loses_nothing_and_keeps_live_changes(tmp_path):
@@ -48,8 +39,7 @@ def test_kill_9_during_ingest_loses_nothing_and_keeps_live_changes(tmp_path):
         dev.close()
         assert serve.get("/api/mapping")["mapping"]["dog"] == "bells"
     finally:
-        serve.proc.send_signal(signal.SIGKILL)
-        serve.proc.wait()
+        serve.kill()
     assert "received" in statuses  # the kill came while recordings were still waiting for analysis
     (data / "recordings" / "stray-never-acknowledged.wav").write_bytes(b"RIFF")
     (data / "samples" / ".r000009-p000.wav.123.tmp").write_bytes(b"half")
@@ -83,15 +73,15 @@ def test_sigterm_stops_cleanly(tmp_path):
     code, body = serve.upload(tone(tmp_path / "a.wav", 3.0))
     assert code == 201
     assert serve.stop() == 0
-    assert "stopped (SIGTERM)" in "".join(serve.stderr)
+    assert "stopped (SIGTERM)" in serve.log
 
 
 def test_launched_by_device_exits_when_stdin_closes(tmp_path):
     serve = Serve(tmp_path / "data", "--launched-by-device", "--heartbeat-timeout", "60", stdin=subprocess.PIPE)
     assert serve.proc.poll() is None
     serve.proc.stdin.close()
-    assert _wait_exit(serve.proc) == 0
-    assert "stdin closed" in "".join(serve.stderr)
+    assert stop_process(serve.proc, 20, sig=None) == 0
+    assert "stdin closed" in serve.log
 
 
 def test_launched_by_device_exits_when_heartbeats_stop(tmp_path):
@@ -104,8 +94,8 @@ def test_launched_by_device_exits_when_heartbeats_stop(tmp_path):
             time.sleep(0.3)
         dev.close()
         assert serve.proc.poll() is None
-        assert _wait_exit(serve.proc) == 0
-        assert "no heartbeat for 1.5 s" in "".join(serve.stderr)
+        assert stop_process(serve.proc, 20, sig=None) == 0
+        assert "no heartbeat for 1.5 s" in serve.log
     finally:
         serve.kill()
 
@@ -163,8 +153,7 @@ def test_busy_ports_fail_clearly_or_move_with_probe(tmp_path):
             ready = json.loads(line.split(" ", 1)[1])
             assert ready["osc_port"] > busy and ready["http_port"] > busy_http
         finally:
-            probe.send_signal(signal.SIGTERM)
-            _wait_exit(probe)
+            stop_process(probe, 20)
     finally:
         udp.close()
         tcp.close()

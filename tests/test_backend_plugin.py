@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from test_backend_support import ROOT, Listener, Serve, tone
+from serve_support import ROOT, Listener, Serve, tone
 
 
 def test_example_plugin_adds_an_osc_address_and_reacts_to_events(tmp_path):
@@ -40,7 +40,7 @@ def test_example_plugin_adds_an_osc_address_and_reacts_to_events(tmp_path):
         sample = dev.wait_for("/exsampling/sample", 30, where=lambda a: a[9] == body["id"])[0]
         seen = dev.wait_for("/exsampling/example/seen", 10)[0]
         assert seen == [sample[1], sample[2]]
-        assert "loaded 1 plugin(s)" in "".join(serve.stderr)
+        assert "loaded 1 plugin(s)" in serve.log
     finally:
         dev.close()
         serve.stop()

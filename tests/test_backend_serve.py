@@ -10,7 +10,7 @@ import wave
 import numpy as np
 import pytest
 import soundfile as sf
-from test_backend_support import HAVE_LIBLO, Listener, OscDump, Serve, labels, oscsend, tone, upload
+from serve_support import HAVE_LIBLO, Listener, OscDump, Serve, labels, oscsend, tone, upload
 
 pytestmark = pytest.mark.skipif(not HAVE_LIBLO, reason="liblo-tools (oscsend/oscdump) not installed")
 
@@ -149,7 +149,7 @@ def test_bad_osc_is_logged_and_ignored(served):
         assert "must be a number" in text and "no_such_track" in text
         dev.send(port, "/exsampling/ping", 99)
         assert dev.wait_for("/exsampling/pong", 10, where=lambda a: a == [99])
-        log = "".join(serve.stderr)
+        log = serve.log
         assert "unknown OSC address /no/such/address" in log and "unreadable OSC packet" in log
     finally:
         dev.close()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import soundfile as sf
-from test_backend_support import labels, tone
+from serve_support import labels, tone
 
 from exsampling_osc.errors import AudioError
 from exsampling_osc.service import Service, Settings, osc_sample_args

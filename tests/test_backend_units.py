@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from test_backend_support import labels
+from serve_support import labels
 
 from exsampling_osc.errors import ConfigError
 from exsampling_osc.library import Library

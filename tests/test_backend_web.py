@@ -7,7 +7,7 @@ import ssl
 import urllib.error
 import urllib.request
 
-from test_backend_support import Serve, tone, upload
+from serve_support import Serve, tone, upload
 
 
 def test_https_qr_and_token_rotation(tmp_path):

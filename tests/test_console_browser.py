@@ -1,18 +1,13 @@
 """The console in headless Chromium against the real backend (`exsampling serve` as a subprocess).
 
-Recordings with latitude/longitude are uploaded through the real HTTP API; a python-osc server listens on
-the device port. Set EXSAMPLING_CONSOLE_SCREENSHOT=path to also save a screenshot of the page.
+Recordings with latitude/longitude are uploaded through the real HTTP API; a python-osc listener (serve_support) is
+the device. Set EXSAMPLING_CONSOLE_SCREENSHOT=path to also save a screenshot of the page.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import queue
-import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -21,73 +16,26 @@ import numpy as np
 import pytest
 import requests
 import soundfile as sf
-from pythonosc.dispatcher import Dispatcher
-from pythonosc.osc_server import ThreadingOSCUDPServer
 from pythonosc.udp_client import SimpleUDPClient
+from serve_support import Listener, Serve
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
 POINTS = [(48.858844, 2.294351), (48.853, 2.3499), (48.8606, 2.3376)]
 
 
-def free_udp_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Listener:
-    """A python-osc server on the device port that queues every message it receives."""
-
-    def __init__(self, port: int) -> None:
-        self.messages: queue.Queue = queue.Queue()
-        d = Dispatcher()
-        d.set_default_handler(lambda address, *args: self.messages.put((address, args)))
-        self.server = ThreadingOSCUDPServer(("127.0.0.1", port), d)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def wait_for(self, address: str, match=lambda args: True, timeout: float = 30.0) -> tuple:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                got, args = self.messages.get(timeout=max(0.01, deadline - time.monotonic()))
-            except queue.Empty:
-                break
-            if got == address and match(args):
-                return args
-        raise AssertionError(f"no {address} arrived in {timeout} s")
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-
 @pytest.fixture(scope="module")
 def backend(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("console")
-    device_port = free_udp_port()
-    listener = Listener(device_port)
-    exe = Path(sys.executable).with_name("exsampling")
-    cmd = [str(exe), "serve", "--data-dir", str(tmp / "data"), "--host", "127.0.0.1", "--http-port", "0",
-           "--osc-port", "0", "--device-port", str(device_port), "--probe-ports", "--launched-by-device"]
+    listener = Listener()
     # launched-by-device: the backend goes with us even if pytest is killed (stdin closes, parent goes)
-    proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    ready = None
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if not line:
-            break
-        if line.startswith("EXSAMPLING_READY "):
-            ready = json.loads(line.split(" ", 1)[1])
-            break
-    if ready is None:
-        proc.kill()
+    try:
+        serve = Serve(tmp / "data", "--probe-ports", "--launched-by-device", device_port=listener.port,
+                      stdin=subprocess.PIPE)
+    except RuntimeError:
         listener.close()
-        pytest.fail("serve did not become ready: " + proc.stderr.read()[-3000:])
-    threading.Thread(target=proc.stdout.read, daemon=True).start()
-    threading.Thread(target=proc.stderr.read, daemon=True).start()
+        raise
+    ready = serve.ready
     beating = threading.Event()
     client = SimpleUDPClient("127.0.0.1", ready["osc_port"])
 
@@ -124,12 +72,7 @@ def backend(tmp_path_factory):
             pytest.fail(f"recording {rid} was not analysed")
     yield {"base": base, "listener": listener, "ready": ready, "ids": ids}
     beating.set()
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+    serve.stop(15)
     listener.close()
 
 
@@ -182,7 +125,7 @@ def test_remap_click_sends_the_osc_mapping_message(page, backend):
     with page.expect_response(lambda r: r.url.endswith("/console/api/remap"), timeout=30000) as resp:
         row.locator("button.remap").click()
     assert resp.value.status == 200, resp.value.text()
-    args = listener.wait_for("/exsampling/mapping", lambda a: a[0] == label and a[1] == target)
+    args = listener.next("/exsampling/mapping", lambda a: a[0] == label and a[1] == target)
     assert args[2] in ("melodic", "percussive")
     page.wait_for_function(
         f"document.querySelector('#mapping tr[data-label=\"{label}\"] select').value === '{target}'")
@@ -212,14 +155,14 @@ def test_accept_and_override_go_through_the_service(page, backend):
     with page.expect_response(lambda r: r.url.endswith("/accept"), timeout=30000) as resp:
         first.locator("button.accept").click()
     assert resp.value.status == 200, resp.value.text()
-    listener.wait_for("/exsampling/sample", lambda a: a[1] == sample_id and a[-1] == "accepted")
+    listener.next("/exsampling/sample", lambda a: a[1] == sample_id and a[-1] == "accepted")
     page.wait_for_selector(f"li.sample.accepted[data-id='{sample_id}']")
     select = page.locator(f"li.sample[data-id='{sample_id}'] select.override")
     new_label = next(o for o in select.locator("option").all_inner_texts() if o != select.input_value())
     with page.expect_response(lambda r: r.url.endswith("/override"), timeout=30000) as resp:
         select.select_option(new_label)
     assert resp.value.status == 200
-    listener.wait_for("/exsampling/sample", lambda a: a[1] == sample_id and a[2] == new_label)
+    listener.next("/exsampling/sample", lambda a: a[1] == sample_id and a[2] == new_label)
     rec = requests.get(f"{backend['base']}/console/api/state", timeout=10).json()
     assert next(s for s in rec["samples"] if s["id"] == sample_id)["label"] == new_label
 
@@ -272,7 +215,7 @@ def test_live_update_status_qr_blur_and_reanalyse(page, backend, tmp_path):
     with page.expect_response(lambda r: r.url.endswith("/reanalyse"), timeout=30000) as resp:
         last.locator("button.reanalyse").click()
     assert resp.value.status == 200
-    listener.wait_for("/exsampling/sample", lambda a: a[1] == sample_id)
+    listener.next("/exsampling/sample", lambda a: a[1] == sample_id)
 
 
 def test_bad_console_requests_answer_json_errors(backend):

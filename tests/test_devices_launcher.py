@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from serve_support import stop_process
 
 from exsampling_osc.devices.install import build, install
 
@@ -103,6 +104,4 @@ def test_backend_goes_when_node_is_killed(hub_script):
             time.sleep(0.2)
         assert backend_pids(str(data)) == []
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        stop_process(proc, 0, signal.SIGKILL)

@@ -9,6 +9,7 @@ import subprocess
 import pytest
 import soundfile as sf
 from pd_support import PD, PD_DIR, FakeBackend, PdSampler
+from serve_support import stop_process
 
 from exsampling_osc.mapping.config import load_config
 
@@ -36,8 +37,7 @@ def test_tracks_patch_says_hello_for_every_default_track():
             port, name = msg.params
             hellos[name] = port
     finally:
-        proc.terminate()
-        proc.wait(5)
+        stop_process(proc)
         backend.close()
     tracks = [t.name for t in load_config().tracks]
     assert sorted(hellos) == sorted(tracks)

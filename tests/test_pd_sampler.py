@@ -4,8 +4,6 @@ patch's output with writesf~ and measures pitch, length, gain and polyphony with
 
 from __future__ import annotations
 
-import shutil
-import subprocess
 import time
 
 import numpy as np
@@ -18,9 +16,9 @@ from pd_support import (
     active_span,
     band_level,
     dominant_hz,
-    free_udp_port,
     tone_wav,
 )
+from serve_support import HAVE_LIBLO, OscDump, oscsend
 
 pytestmark = pytest.mark.skipif(PD is None, reason="Pure Data (Debian package puredata) is not installed")
 
@@ -218,24 +216,22 @@ def test_midi_note_on_plays_until_note_off_then_releases(pd, tmp_path):
     assert mid == pytest.approx(0.26, abs=0.02)
 
 
-@pytest.mark.skipif(not (shutil.which("oscdump") and shutil.which("oscsend")), reason="liblo-tools missing")
+@pytest.mark.skipif(not HAVE_LIBLO, reason="liblo-tools missing")
 def test_liblo_peer_hears_hello_and_drives_the_sampler(tmp_path):
     """liblo's oscdump as the backend and oscsend as the sender: another OSC implementation than ours."""
-    port = free_udp_port()
-    dump = subprocess.Popen(["oscdump", "-L", str(port)], stdout=subprocess.PIPE, text=True)
+    dump = OscDump()
     pd = None
     try:
-        time.sleep(0.3)
-        pd = PdSampler("bells", port)
-        line = dump.stdout.readline()
-        assert line.split()[1:] == ["/exsampling/hello", "is", str(pd.port), '"bells"']
+        time.sleep(0.1)
+        pd = PdSampler("bells", dump.port)
+        line = dump.out.wait_for(lambda s: True, 10)  # the first line oscdump prints
+        assert line is not None and line.split()[1:] == ["/exsampling/hello", "is", str(pd.port), '"bells"']
         wav = tone_wav(tmp_path / "a 440.wav")  # a path with a space travels as one string
-        send = ["oscsend", "127.0.0.1", str(pd.port)]
-        subprocess.run([*send, "/exsampling/sample", "sisfsfsffifs", "bells", "3", "church_bells", "0.8",
-                        str(wav), "69.0", "melodic", "0", "0", "2", "2.0", "ready"], check=True)
+        oscsend(pd.port, "/exsampling/sample", "sisfsfsffifs", "bells", "3", "church_bells", "0.8",
+                str(wav), "69.0", "melodic", "0", "0", "2", "2.0", "ready")
         pd.wait_for(r"exsampling: loaded 3 frames 44100 rate 22050 root 69 melodic 1")
         with pd.recording(tmp_path / "out.wav"):
-            subprocess.run([*send, "/exsampling/note", "siif", "bells", "76", "127", "0.4"], check=True)
+            oscsend(pd.port, "/exsampling/note", "siif", "bells", "76", "127", "0.4")
             time.sleep(0.7)
         y, sr = sf.read(tmp_path / "out.wav")
         start, end = active_span(y, sr)
@@ -246,5 +242,4 @@ def test_liblo_peer_hears_hello_and_drives_the_sampler(tmp_path):
     finally:
         if pd:
             pd.close()
-        dump.terminate()
-        dump.wait(5)
+        dump.close()

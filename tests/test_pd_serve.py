@@ -39,14 +39,14 @@ unknown: pdkeys
 
 @pytest.fixture(scope="module")
 def serve(tmp_path_factory):
-    from recorder_support import Serve
+    from serve_support import Serve
 
     tmp = tmp_path_factory.mktemp("pdserve")
     (tmp / "config.yaml").write_text(CONFIG)
     device = FakeBackend()  # the Max hub's port: every event goes there too
-    backend = Serve(tmp / "data", device.port, "--config", str(tmp / "config.yaml"))
+    backend = Serve(tmp / "data", "--config", str(tmp / "config.yaml"), device_port=device.port)
     yield backend, device
-    backend.close()
+    backend.stop()
     device.close()
 
 
@@ -76,7 +76,7 @@ def test_uploaded_recording_plays_in_pd_at_the_note_pitch_then_percussive_after_
     try:
         keys.wait_for(r"exsampling: backend ready")  # the backend heard the hello and answered
         hits.wait_for(r"exsampling: backend ready")
-        status, body = backend.post_audio(tone_wav(tmp_path / "a440.wav", seconds=3.0, sr=44100))
+        status, body = backend.upload(tone_wav(tmp_path / "a440.wav", seconds=3.0, sr=44100), public=True)
         assert status in (200, 201, 202), body
 
         track, sample_id, label, _conf, path, root, mode, *_ = wait_sample(device, "pdkeys")

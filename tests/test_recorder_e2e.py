@@ -19,7 +19,8 @@ from exsampling_osc.resources import default_model_dir
 
 pytest.importorskip("playwright")
 from playwright.sync_api import sync_playwright  # noqa: E402
-from recorder_support import OscDump, Serve, launch, new_phone_page, record, write_tone  # noqa: E402
+from recorder_support import launch, new_phone_page, record, write_tone  # noqa: E402
+from serve_support import OscDump, Serve  # noqa: E402
 
 LABELS = set(json.loads((default_model_dir() / "model.json").read_text())["labels"]) | {"unknown"}
 LABEL_LINE = re.compile(r"analysed as (.+?) \((\d+) %\)")
@@ -40,14 +41,14 @@ def env(tmp_path_factory):
     _recorder_settings(tmp / "data", project_name="Night Market Sounds",
                        consent="We keep your sound for tonight only.",
                        stream_url="https://stream.example.org/live", uploads_per_minute=30)
-    serve = Serve(tmp / "data", osc.port, "--https")
+    serve = Serve(tmp / "data", "--https", device_port=osc.port)
     with sync_playwright() as p:
         browser = launch(p, mic)
         try:
             yield {"serve": serve, "osc": osc, "browser": browser, "tmp": tmp, "playwright": p}
         finally:
             browser.close()
-            serve.close()
+            serve.stop()
             osc.close()
 
 
@@ -87,7 +88,7 @@ def test_record_send_analyse_osc_and_label_on_screen(env):
     label, pct = _wait_label(page, rid)
     assert label in LABELS
 
-    rec = serve.get_json(f"/api/recordings/{rid}")
+    rec = serve.get(f"/api/recordings/{rid}", public=True)
     assert rec["samples"], rec
     first = rec["samples"][0]
     assert (first.get("overridden_label") or first["label"]) == label
@@ -173,7 +174,7 @@ def test_dropped_connection_is_retried(env):
     page.wait_for_selector("#message:has-text('trying again')")
     rid = _sent_id(page)
     assert attempts == ["POST", "POST"]
-    assert serve.get_json(f"/api/recordings/{rid}")["id"] == rid
+    assert serve.get(f"/api/recordings/{rid}", public=True)["id"] == rid
     page.context.close()
 
 
@@ -184,7 +185,7 @@ def test_location_is_sent_only_when_opted_in(env):
     page.goto(serve.ready["participant_url"])
     record(page, 0.8)
     page.click("#send")
-    plain = serve.get_json(f"/api/recordings/{_sent_id(page)}")
+    plain = serve.get(f"/api/recordings/{_sent_id(page)}", public=True)
     assert plain["latitude"] is None and plain["longitude"] is None
     page.check("#geo")
     page.wait_for_timeout(300)
@@ -192,10 +193,10 @@ def test_location_is_sent_only_when_opted_in(env):
     record(page, 0.8)
     page.click("#send")
     rid = _sent_id(page)
-    located = serve.get_json(f"/api/recordings/{rid}")
+    located = serve.get(f"/api/recordings/{rid}", public=True)
     assert (located["latitude"], located["longitude"], located["accuracy"]) == (52.52, 13.405, 25)
-    status = serve.get_json(f"/recorder/status?token={serve.ready['participant_url'].split('token=')[1]}"
-                            f"&ids={rid}")
+    status = serve.get(f"/recorder/status?token={serve.ready['participant_url'].split('token=')[1]}"
+                       f"&ids={rid}", public=True)
     assert "52.52" not in json.dumps(status)  # other people's phones never see where a sound was made
     page.context.close()
 
@@ -206,7 +207,7 @@ def test_rotated_token_refuses_the_old_page_in_words(env):
     page = new_phone_page(env["browser"])
     page.goto(serve.ready["participant_url"])
     record(page, 0.8)
-    fresh = serve.post_json("/api/token/rotate")["participant_url"]
+    fresh = serve.post("/api/token/rotate", public=True)["participant_url"]
     assert fresh != serve.ready["participant_url"]
     page.click("#send")
     page.wait_for_selector("#error:not(:empty)")

@@ -13,7 +13,8 @@ import soundfile as sf
 
 pytest.importorskip("playwright")
 from playwright.sync_api import sync_playwright  # noqa: E402
-from recorder_support import OscDump, Serve, launch, new_phone_page, record, take_bytes, write_tone  # noqa: E402
+from recorder_support import launch, new_phone_page, record, take_bytes, write_tone  # noqa: E402
+from serve_support import OscDump, Serve  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -26,14 +27,14 @@ def env(tmp_path_factory):
     (tmp / "data").mkdir()
     (tmp / "data" / "recorder.yaml").write_text("uploads_per_minute: 3\nmax_seconds: 4\n")
     osc = OscDump()
-    serve = Serve(tmp / "data", osc.port, "--https", "--config", str(config))
+    serve = Serve(tmp / "data", "--https", "--config", str(config), device_port=osc.port)
     with sync_playwright() as p:
         browser = launch(p, write_tone(tmp / "mic.wav"))
         try:
             yield {"serve": serve, "browser": browser}
         finally:
             browser.close()
-            serve.close()
+            serve.stop()
             osc.close()
 
 
@@ -88,7 +89,7 @@ def test_file_longer_than_the_maximum(env, tmp_path):
     y, sr = sf.read(io.BytesIO(take_bytes(page)))
     assert abs(y.size / sr - 4.0) < 0.01
     page.context.close()
-    status, body = env["serve"].post_audio(long, {"X-Forwarded-For": "203.0.113.11"})
+    status, body = env["serve"].upload(long, public=True, headers={"X-Forwarded-For": "203.0.113.11"})
     assert status == 422 and "the limit is 4 s" in body["error"], (status, body)
 
 

@@ -13,10 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exsampling_osc import __version__
-from exsampling_osc.errors import AudioError, ExSamplingError
-from exsampling_osc.ingest import IngestQueue, Job, analyse_recording, check_audio, reanalyse_sample, warm_up
+from exsampling_osc.errors import ExSamplingError
+from exsampling_osc.ingest import IngestQueue
 from exsampling_osc.library import Library, default_data_dir
 from exsampling_osc.mapping import Mapping, load_config
+from exsampling_osc.service_events import ServiceEvents, osc_sample_args
+from exsampling_osc.service_operations import ServiceOperations
 
 log = logging.getLogger(__name__)
 STATES = ("pending", "ready", "accepted", "rejected")
@@ -59,8 +61,11 @@ class Settings:
                 "https": self.https, "version": __version__}
 
 
-class Service:
-    """The backend. Construct (loads config, library, model), then :meth:`start`, then :meth:`wait`."""
+class Service(ServiceEvents, ServiceOperations):
+    """The backend. Construct (loads config, library, model), then :meth:`start`, then :meth:`wait`.
+
+    Events and OSC messages are in :mod:`exsampling_osc.service_events`; ingest, queries and changes in
+    :mod:`exsampling_osc.service_operations`; here: construction, start/stop wiring, URLs and token."""
 
     def __init__(self, settings: Settings):
         from exsampling_osc.analysis.pipeline import AnalysisConfig, Analyzer
@@ -176,11 +181,6 @@ class Service:
         self._emit("status", self.status())
         return self.settings.participant_url
 
-    def send_ready(self, ports: list[int] | None = None) -> None:
-        s = self.settings
-        self.send("/exsampling/ready", [__version__, s.http_url, s.participant_url, s.qr_path, s.osc_port,
-                                        s.http_port], ports)
-
     def stop(self, reason: str = "stopped") -> None:
         """Ask the service to stop (thread- and signal-safe); :meth:`wait` then shuts everything down."""
         self.stop_reason = self.stop_reason or reason
@@ -201,236 +201,6 @@ class Service:
         if self.sender:
             self.sender.close()
         self.library.close()
-
-    # ------------------------------------------------------------------ events
-    def subscribe(self, callback: Callable[[str, dict], None]) -> Callable[[], None]:
-        """Call ``callback(kind, data)`` on every event; returns the function that unsubscribes."""
-        self._subscribers.append(callback)
-        return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
-
-    def _emit(self, kind: str, data: dict) -> None:
-        for cb in list(self._subscribers):
-            try:
-                cb(kind, data)
-            except Exception:
-                log.exception("event subscriber failed on %s", kind)
-
-    def _hook(self, name: str, **kwargs) -> None:
-        if self.plugins is None:
-            return
-        try:
-            getattr(self.plugins.hook, name)(**kwargs)
-        except Exception:
-            log.exception("plugin hook %s failed", name)
-
-    def send(self, address: str, args: list, ports: list[int] | None = None) -> None:
-        """Send a declared OSC message to every device (or ``ports``)."""
-        if self.sender:
-            self.sender.send(address, args, ports)
-
-    def error(self, message: str, ports: list[int] | None = None) -> None:
-        log.warning("%s", message)
-        self.send("/exsampling/error", [message[:1000]], ports)
-        self._emit("error", {"message": message})
-
-    def _osc_error(self, message: str, sender: tuple[str, int]) -> None:
-        from exsampling_osc.osc.handlers import reply_ports
-
-        self.error(message, reply_ports(self, 0, sender))
-
-    # ------------------------------------------------------------------ ingest
-    def ingest_upload(self, tmp_path: str | Path, original_name: str, *, source: str = "upload",
-                      latitude: float | None = None, longitude: float | None = None,
-                      accuracy: float | None = None, uploader: str | None = None,
-                      drop_key: str | None = None) -> int:
-        """Check, store durably and queue a recording; returns its id once it is safe on disk.
-
-        ``tmp_path`` is copied (the caller removes it). Raises :class:`AudioError` for unusable audio or a
-        file over the size limit, leaving no file and no row behind.
-        """
-        received = time.perf_counter()
-        path = Path(tmp_path)
-        name = Path(original_name).name or "recording"
-        size = path.stat().st_size if path.is_file() else 0
-        if size > self.max_upload_bytes:
-            raise AudioError(f"{name}: the file is too large ({size / 1e6:.1f} MB; "
-                             f"the limit is {self.max_upload_bytes / 1e6:.0f} MB)")
-        y = check_audio(self, path, name)
-        rid = self.library.keep_recording(path, name, source=source, latitude=latitude, longitude=longitude,
-                                          accuracy=accuracy, uploader=uploader, drop_key=drop_key)
-        # hand the decoded signal to the worker while the queue is short; a long queue re-reads the file
-        self._signals[rid] = (y if len(self._signals) < 16 else None, received)
-        self.queue.put(("recording", rid))
-        rec = self.get_recording(rid) or {"id": rid}
-        self.send("/exsampling/recording", [rid, source, _num(latitude), _num(longitude),
-                                            -1.0 if accuracy is None else accuracy, name[:200]])
-        self._emit("recording", rec)
-        self._hook("recording_received", service=self, recording=rec)
-        return rid
-
-    def _ingest_dropped(self, path: Path, key: str) -> None:
-        try:
-            self.ingest_upload(path, path.name, source="drop", drop_key=key)
-        except AudioError as exc:
-            self.error(f"drop folder: {exc}")
-
-    def _run_job(self, job: Job) -> None:
-        kind, ident = job
-        if kind == "warmup":
-            warm_up(self.analyzer)
-        elif kind == "recording":
-            analyse_recording(self, ident)
-        elif kind == "reanalyse":
-            reanalyse_sample(self, ident)
-
-    def _job_failed(self, job: Job, exc: Exception) -> None:
-        kind, ident = job
-        if kind == "recording":
-            self.library.store.set_failed(ident, str(exc))
-        self.error(f"{kind} {ident}: {exc}")
-
-    def _announce(self, sid: int) -> dict | None:
-        """Send a sample to the devices and to subscribers and plugins."""
-        sample = self.get_sample(sid)
-        if sample is None:
-            return None
-        self.send("/exsampling/sample", osc_sample_args(sample))
-        self._emit("sample", sample)
-        self._hook("sample_ready", service=self, sample=sample)
-        return sample
-
-    # ------------------------------------------------------------------ queries
-    def _sample_dict(self, row: dict) -> dict:
-        label = row["overridden_label"] or row["label"]
-        track = self._mapping.track_of(label)
-        return {"sample_id": row["id"], "id": row["id"], "track": track, "label": label,
-                "confidence": row["confidence"], "path": row["path"], "root_midi": row["root_midi"],
-                "mode": self._mapping.mode_of(track), "analysed_mode": row["analysed_mode"],
-                "latitude": row["latitude"], "longitude": row["longitude"], "accuracy": row["accuracy"],
-                "recording_id": row["recording_id"], "duration": row["duration"], "state": row["state"],
-                "start": row["start"], "piece_index": row["piece_index"], "analysed_label": row["label"],
-                "overridden_label": row["overridden_label"], "top": row["top"],
-                "pitch_confidence": row["pitch_confidence"], "created": row["created"],
-                "audio_url": f"/api/samples/{row['id']}/audio"}
-
-    def get_sample(self, sample_id: int) -> dict | None:
-        row = self.library.store.sample(int(sample_id))
-        return self._sample_dict(row) if row else None
-
-    def get_recording(self, recording_id: int) -> dict | None:
-        rec = self.library.store.recording(int(recording_id))
-        if rec is None:
-            return None
-        rec = _public_recording(rec)
-        rec["samples"] = [self._sample_dict(r) for r in self.library.store.samples(recording_id=rec["id"])]
-        return rec
-
-    def list_recordings(self, limit: int | None = None) -> list[dict]:
-        return [_public_recording(r) for r in self.library.store.recordings(limit)]
-
-    def list_samples(self, what: str = "all", limit: int | None = None) -> list[dict]:
-        """Samples newest first; ``what`` is `all`, a track name or a label (after overrides)."""
-        out = []
-        for row in self.library.store.samples():
-            s = self._sample_dict(row)
-            if what in ("all", "", None) or s["track"] == what or s["label"] == what:
-                out.append(s)
-                if limit and len(out) >= limit:
-                    break
-        return out
-
-    def mapping(self) -> dict:
-        return self._mapping.as_dict()
-
-    def classes(self) -> list[str]:
-        return list(self._mapping.labels)
-
-    def tracks(self) -> list[dict]:
-        return self._mapping.tracks()
-
-    def mode_of(self, track: str) -> str:
-        return self._mapping.mode_of(track)
-
-    def status(self) -> dict:
-        counts = self.library.store.counts()
-        now = time.monotonic()
-        devices = [{"name": d["name"], "port": d["port"], "seconds_ago": round(now - d["seen"], 1)}
-                   for d in self.devices.values() if now - d["seen"] < 60]
-        beat = None if self.last_heartbeat is None else round(now - self.last_heartbeat, 2)
-        lat = sorted(self.latency)
-        latency = {"n": len(lat), "p50_ms": round(1000 * lat[len(lat) // 2], 1) if lat else None,
-                   "p95_ms": round(1000 * lat[min(len(lat) - 1, int(0.95 * len(lat)))], 1) if lat else None}
-        return {"queue": len(self.queue), **counts, "uptime": round(now - self.started, 1),
-                "ingest_latency": latency,
-                "osc": {"port": self.settings.osc_port, "device_port": self.settings.device_port,
-                        "reply_ports": self.sender.ports() if self.sender else [],
-                        "received": self.osc.received if self.osc else 0,
-                        "rejected": self.osc.rejected if self.osc else 0,
-                        "sent": self.sender.sent if self.sender else 0,
-                        "link": "up" if beat is not None and beat < 10 or devices else "waiting"},
-                "seconds_since_heartbeat": beat, "devices": devices}
-
-    # ------------------------------------------------------------------ changes
-    def remap(self, label: str, track: str) -> dict:
-        """Send ``label`` to ``track`` (kept across restarts) and re-send its samples. ValueError if unknown."""
-        self._mapping.remap(label, track)
-        self.library.store.set_remap(label, track)
-        self.send("/exsampling/mapping", [label, track, self._mapping.mode_of(track)])
-        change = {"label": label, "track": track, "mode": self._mapping.mode_of(track)}
-        self._emit("mapping", change)
-        self._hook("mapping_changed", service=self, label=label, track=track)
-        for s in reversed(self.list_samples(label)):
-            self._announce(s["sample_id"])
-        return change
-
-    def override(self, sample_id: int, label: str) -> dict:
-        """Correct a sample's label (kept across restarts); it is re-sent to its track."""
-        if label not in self._mapping.labels and label != "unknown":
-            raise ValueError(f"unknown label {label!r}")
-        self._require(sample_id)
-        self.library.store.update_sample(int(sample_id), overridden_label=label)
-        return self._announce(int(sample_id))
-
-    def set_state(self, sample_id: int, state: str) -> dict:
-        """Mark a sample ``accepted`` or ``rejected`` (or back to ``ready``)."""
-        if state not in ("accepted", "rejected", "ready"):
-            raise ValueError(f"state must be accepted, rejected or ready, not {state!r}")
-        self._require(sample_id)
-        self.library.store.update_sample(int(sample_id), state=state)
-        return self._announce(int(sample_id))
-
-    def reanalyse(self, sample_id: int) -> None:
-        """Queue the sample for analysis again; a sample event follows when done."""
-        self._require(sample_id)
-        self.queue.put(("reanalyse", int(sample_id)))
-
-    def _require(self, sample_id: int) -> None:
-        if self.library.store.sample(int(sample_id)) is None:
-            raise ValueError(f"no sample {sample_id}")
-
-    def _status_loop(self) -> None:
-        while not self._stopped.wait(self.settings.status_interval):
-            st = self.status()
-            self.send("/exsampling/status", [st["queue"], st["samples"], len(st["devices"])])
-            self._emit("status", st)
-
-
-def osc_sample_args(s: dict) -> list:
-    """The /exsampling/sample arguments of a sample dict (60.0 for no pitch, 0.0 for no place)."""
-    return [s["track"], s["sample_id"], s["label"], float(s["confidence"]), s["path"],
-            60.0 if s["root_midi"] is None else float(s["root_midi"]), s["mode"], _num(s["latitude"]),
-            _num(s["longitude"]), s["recording_id"], float(s["duration"]), s["state"]]
-
-
-def _num(v: float | None) -> float:
-    return 0.0 if v is None else float(v)
-
-
-def _public_recording(rec: dict) -> dict:
-    rec = dict(rec)
-    rec.pop("drop_key", None)
-    rec["name"] = rec["original_name"]
-    return rec
 
 
 def ready_line(settings: Settings) -> str:

@@ -77,6 +77,15 @@ class IngestQueue:
                 self.done += 1
 
 
+def size_text(n_bytes: float) -> str:
+    """A size limit for people: whole MB from 1 MB up, KB below, bytes below 1 KB."""
+    if n_bytes >= 1e6:
+        return f"{n_bytes / 1e6:.0f} MB"
+    if n_bytes >= 1e3:
+        return f"{n_bytes / 1e3:.0f} KB"
+    return f"{n_bytes:.0f} bytes"
+
+
 def check_audio(service, path: Path, name: str):
     """Decode a whole file once (the worker reuses the signal); AudioError names the original file."""
     import numpy as np

@@ -7,7 +7,7 @@ import time
 from pathlib import Path
 
 from exsampling_osc.errors import AudioError
-from exsampling_osc.ingest import Job, analyse_recording, check_audio, reanalyse_sample, warm_up
+from exsampling_osc.ingest import Job, analyse_recording, check_audio, reanalyse_sample, size_text, warm_up
 from exsampling_osc.service_events import _num
 
 
@@ -29,7 +29,7 @@ class ServiceOperations:
         size = path.stat().st_size if path.is_file() else 0
         if size > self.max_upload_bytes:
             raise AudioError(f"{name}: the file is too large ({size / 1e6:.1f} MB; "
-                             f"the limit is {self.max_upload_bytes / 1e6:.0f} MB)")
+                             f"the limit is {size_text(self.max_upload_bytes)})")
         y = check_audio(self, path, name)
         rid = self.library.keep_recording(path, name, source=source, latitude=latitude, longitude=longitude,
                                           accuracy=accuracy, uploader=uploader, drop_key=drop_key)

@@ -122,3 +122,11 @@ def test_atomic_write_leaves_old_file_on_failure(tmp_path):
     with pytest.raises(OSError):
         atomic_write(target, broken)
     assert target.read_bytes() == b"old" and list(tmp_path.iterdir()) == [target]
+
+
+def test_size_limits_read_in_a_unit_that_fits():
+    from exsampling_osc.ingest import size_text
+
+    assert size_text(50_000) == "50 KB"  # not "0 MB"
+    assert size_text(25e6) == "25 MB"
+    assert size_text(999) == "999 bytes"

@@ -61,6 +61,7 @@ def test_oversized_upload_shows_its_error(env):
     page.wait_for_selector("#error:not(:empty)", timeout=30000)
     error = page.text_content("#error")
     assert error.startswith("Too large:") and "Record a shorter sound" in error
+    assert "limit 50 KB" in error, error  # the 0.05 MB limit in a unit that reads (not "0 MB")
     assert "trying again" not in (page.text_content("#message") or "")  # a refusal is not retried
     page.context.close()
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import bottle
 
 from exsampling_osc.errors import AudioError, ExSamplingError
+from exsampling_osc.ingest import size_text
 
 
 class Refused(ExSamplingError):
@@ -77,7 +78,7 @@ def install(app: bottle.Bottle, service) -> None:
             return refuse_upload(403, "this link is not valid any more: scan the QR code again")
         limit = service.max_upload_bytes
         if req.content_length > limit:
-            return refuse_upload(413, f"the file is too large (limit {limit / 1e6:.0f} MB)")
+            return refuse_upload(413, f"the file is too large (limit {size_text(limit)})")
         for guard in list(service.upload_guards):
             try:
                 guard(req)

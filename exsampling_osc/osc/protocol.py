@@ -130,7 +130,8 @@ CORE: tuple[Message, ...] = (
     _m("/reject", TO_BACKEND, [("sample_id", "i", "sample")], "Mark a sample rejected (not played).", ("/sample",)),
     _m("/reanalyse", TO_BACKEND, [("sample_id", "i", "sample")], "Run the analysis again.", ("/sample",)),
     _m("/compose", TO_BACKEND, [("reply_port", "i", "0: the announced port"), ("x", "f", "latent x"),
-                                ("y", "f", "latent y"), ("seed", "i", "variation seed; -1: the most likely phrase at (x, y)")],
+                                ("y", "f", "latent y"),
+                                ("seed", "i", "variation seed; -1: the most likely phrase at (x, y)")],
        "Compose a phrase at a point of the composer's latent space; answered with phrase, its notes, "
        "then done (or error when no composer is installed).", ("/phrase", "/phrase/note", "/done", "/error")),
 )

@@ -19,10 +19,12 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
+sys.path.insert(0, str(REPO))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
-from recorder_support import OscDump, Serve, launch, new_phone_page, record, write_tone  # noqa: E402
+
+from tests.recorder_support import launch, new_phone_page, record, write_tone  # noqa: E402
+from tests.serve_support import OscDump, Serve  # noqa: E402
 
 SEND_AND_WAIT = """async () => {
     const list = document.getElementById('sounds');
@@ -71,7 +73,7 @@ def main() -> None:
             "stream_label: Listen to the performance live\nuploads_per_minute: 0\n"
             "consent: Your sound goes to the performers' laptop, is recognised by a classifier and may be "
             "played live tonight. It is kept in tonight's sound library; nothing else is stored.\n")
-        serve = Serve(tmp / "data", osc.port, "--https")
+        serve = Serve(tmp / "data", "--https", device_port=osc.port)
         browser = launch(p, write_tone(tmp / "mic.wav", seconds=3.0))
         try:
             url = serve.ready["participant_url"]
@@ -147,7 +149,7 @@ def main() -> None:
             page.context.close()
         finally:
             browser.close()
-            serve.close()
+            serve.stop()
             osc.close()
 
 

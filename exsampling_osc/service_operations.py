@@ -3,12 +3,15 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from pathlib import Path
 
-from exsampling_osc.errors import AudioError
+from exsampling_osc.errors import AudioError, ExSamplingError
 from exsampling_osc.ingest import Job, analyse_recording, check_audio, reanalyse_sample, size_text, warm_up
 from exsampling_osc.service_events import _num
+
+_PHRASE_IDS = itertools.count(1)  # numbers the phrases of this process (next() is atomic)
 
 
 class ServiceOperations:
@@ -170,6 +173,32 @@ class ServiceOperations:
         """Queue the sample for analysis again; a sample event follows when done."""
         self._require(sample_id)
         self.queue.put(("reanalyse", int(sample_id)))
+
+    def compose(self, x: float, y: float, seed: int | None = None, ports: list[int] | None = None) -> dict:
+        """A phrase from the soundscape composer at latent (x, y), sent to the devices (or ``ports``) as
+        /exsampling/phrase, its /exsampling/phrase/note events and /exsampling/done; returned as a dict.
+
+        ``seed`` None gives the most likely phrase at that point; an integer a repeatable variation.
+        """
+        try:
+            from exsampling_osc.composer.live import phrase_at
+        except ImportError as exc:
+            raise ExSamplingError(f"compose: no composer is installed ({exc})") from None
+        x, y = float(x), float(y)
+        out_dir = Path(self.settings.data_dir) / "phrases"
+        out_dir.mkdir(exist_ok=True)
+        phrase = phrase_at(x, y, seed, out_dir)
+        pid = next(_PHRASE_IDS)
+        notes = [{"note": int(n.note), "velocity": int(n.velocity), "start_beats": float(n.start_beats),
+                  "duration_beats": float(n.duration_beats)} for n in phrase.notes]
+        self.send("/exsampling/phrase", [pid, len(notes), float(phrase.length_beats), str(phrase.midi_path), x, y],
+                  ports)
+        for i, n in enumerate(notes):
+            self.send("/exsampling/phrase/note",
+                      [pid, i, n["note"], n["velocity"], n["start_beats"], n["duration_beats"]], ports)
+        self.send("/exsampling/done", [len(notes) + 1, "compose"], ports)
+        return {"phrase_id": pid, "x": x, "y": y, "seed": seed, "length_beats": float(phrase.length_beats),
+                "midi_path": str(phrase.midi_path), "notes": notes}
 
     def _require(self, sample_id: int) -> None:
         if self.library.store.sample(int(sample_id)) is None:

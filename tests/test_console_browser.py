@@ -230,3 +230,32 @@ def test_bad_console_requests_answer_json_errors(backend):
     assert r.status_code == 404 and r.json()["error"] == "no sample 999999"
     r = requests.get(f"{base}/console/api/state", headers={"X-Forwarded-For": "1.2.3.4"}, timeout=10)
     assert r.status_code == 403 and "this computer" in r.json()["error"]
+
+
+def test_xy_pad_composes_a_phrase_and_sends_it_to_the_devices(page, backend):
+    listener = backend["listener"]
+    pad = page.locator("#xy-pad")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    with page.expect_response(lambda r: r.url.endswith("/console/api/compose"), timeout=30000) as resp:
+        pad.click(position={"x": box["width"] * 0.75, "y": box["height"] * 0.25})  # latent (0.5, 0.5)
+    result = resp.value.json()["result"]
+    assert abs(result["x"] - 0.5) < 0.05 and abs(result["y"] - 0.5) < 0.05
+    phrase = listener.next("/exsampling/phrase", lambda a: a[0] == result["phrase_id"])
+    assert phrase[1] == len(result["notes"]) > 0 and phrase[3] == result["midi_path"]
+    notes = [listener.next("/exsampling/phrase/note", lambda a: a[0] == result["phrase_id"])
+             for _ in result["notes"]]
+    assert [n[2] for n in notes] == [n["note"] for n in result["notes"]]
+    page.wait_for_function(f"document.querySelector('#phrase').dataset.phrase === '{result['phrase_id']}'")
+    assert "sent to the devices" in page.locator("#phrase").inner_text()
+    href = page.locator("#phrase a").get_attribute("href")
+    midi = requests.get(backend["base"] + href, timeout=10)
+    assert midi.status_code == 200 and midi.content[:4] == b"MThd"
+    # the same point without a seed gives the same phrase (the OSC door answers the same)
+    again = page.evaluate("([x, y]) => fetch('/console/api/compose', {method: 'POST', headers: {'Content-Type': "
+                          "'application/json'}, body: JSON.stringify({x, y, seed: -1})}).then(r => r.json())",
+                          [result["x"], result["y"]])
+    assert [n["note"] for n in again["result"]["notes"]] == [n["note"] for n in result["notes"]]
+    bad = requests.post(backend["base"] + "/console/api/compose", json={"x": "left"}, timeout=10)
+    assert bad.status_code == 400 and "x and y" in bad.json()["error"]
+    assert page.errors == []

@@ -6,16 +6,13 @@ else to every known device.
 
 from __future__ import annotations
 
-import itertools
 import logging
 import threading
 import time
-from pathlib import Path
 
 from exsampling_osc.osc import protocol
 
 log = logging.getLogger(__name__)
-_phrase_ids = itertools.count(1)
 
 
 def reply_ports(service, reply_port: int, sender: tuple[str, int]) -> list[int]:
@@ -116,22 +113,6 @@ def _install_plugins(service) -> None:
 
 def _compose(service, x: float, y: float, seed: int, ports: list[int]) -> None:
     try:
-        from exsampling_osc.composer.live import phrase_at
-    except ImportError as exc:
-        service.error(f"compose: no composer is installed ({exc})", ports)
-        return
-    try:
-        out_dir = Path(service.settings.data_dir) / "phrases"
-        out_dir.mkdir(exist_ok=True)
-        phrase = phrase_at(x, y, None if seed < 0 else seed, out_dir)
-    except Exception as exc:
+        service.compose(x, y, None if seed < 0 else seed, ports)
+    except Exception as exc:  # a failed phrase must not stop the server: say it to the asker
         service.error(f"compose failed: {exc}", ports)
-        return
-    pid = next(_phrase_ids)
-    notes = list(phrase.notes)
-    service.send("/exsampling/phrase", [pid, len(notes), float(phrase.length_beats), str(phrase.midi_path), x, y],
-                 ports)
-    for i, n in enumerate(notes):
-        service.send("/exsampling/phrase/note", [pid, i, int(n.note), int(n.velocity), float(n.start_beats),
-                                                  float(n.duration_beats)], ports)
-    service.send("/exsampling/done", [len(notes) + 1, "compose"], ports)

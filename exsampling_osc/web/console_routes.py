@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import math
 import threading
 from pathlib import Path
 
@@ -225,6 +226,25 @@ def install(app: bottle.Bottle, service) -> None:
         if not label or not track:
             fail(400, "give label and track")
         return act(service.remap, label, track)
+
+    @app.post("/console/api/compose")
+    def console_compose():
+        guard()
+        data = body()
+        try:
+            x, y = float(data.get("x")), float(data.get("y"))
+            seed = int(data.get("seed", -1))
+        except (TypeError, ValueError):
+            fail(400, "give x and y as numbers (and seed as a whole number, -1 for the most likely phrase)")
+        if not (math.isfinite(x) and math.isfinite(y)):
+            fail(400, "x and y must be finite")
+        return act(service.compose, x, y, None if seed < 0 else seed)
+
+    @app.get("/console/api/phrases/<name:re:[A-Za-z0-9_.+-]+[.]mid>")
+    def console_phrase(name: str):
+        guard()
+        return bottle.static_file(name, root=str(Path(service.settings.data_dir) / "phrases"),
+                                  mimetype="audio/midi", download=name)
 
     @app.get("/console/<path:path>")
     def console_file(path: str):

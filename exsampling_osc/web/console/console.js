@@ -284,6 +284,46 @@ async function poll() {
   }
 }
 
+// ---------------------------------------------------------------- composer XY pad
+
+const NOTE_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
+const noteName = (n) => `${NOTE_NAMES[n % 12]}${Math.floor(n / 12) - 1}`;
+
+async function compose(x, y) {
+  const dot = $("#xy-dot");
+  dot.hidden = false;
+  dot.style.left = `${((x + 1) / 2) * 100}%`;
+  dot.style.top = `${((1 - y) / 2) * 100}%`;
+  const seed = $("#variation").checked ? Math.floor(Math.random() * 1e6) : -1;
+  const out = $("#phrase");
+  out.textContent = "composing…";
+  const res = await fetch("/console/api/compose", {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ x, y, seed }),
+  });
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok || !body.result) {
+    out.textContent = body.error || `${res.status} ${res.statusText}`;
+    return;
+  }
+  const p = body.result;
+  const file = p.midi_path.split(/[\\/]/).pop();
+  const notes = p.notes.map((n) => `${noteName(n.note)}·${n.duration_beats}`).join(" ");
+  out.replaceChildren(
+    `Phrase ${p.phrase_id} at (${x.toFixed(2)}, ${y.toFixed(2)}): ${p.notes.length} notes over ${p.length_beats} `
+      + "beats, sent to the devices. ",
+    el("a", { href: `/console/api/phrases/${encodeURIComponent(file)}`, download: file }, "Download .mid"),
+    el("br"), el("small", { class: "notes" }, notes),
+  );
+  out.dataset.phrase = String(p.phrase_id);
+}
+
+function padPoint(event) {
+  const r = $("#xy-pad").getBoundingClientRect();
+  const x = ((event.clientX - r.left) / r.width) * 2 - 1;
+  const y = 1 - ((event.clientY - r.top) / r.height) * 2;
+  return [Math.max(-1, Math.min(1, x)), Math.max(-1, Math.min(1, y))];
+}
+
 function init() {
   $("#blur").checked = prefs.blur;
   $("#tiles").checked = prefs.tiles;
@@ -299,6 +339,8 @@ function init() {
     setTiles(prefs.tiles);
   });
   $("#project-qr").addEventListener("click", () => { $("#qr-overlay").hidden = false; });
+  $("#xy-pad").addEventListener("click", (e) => compose(...padPoint(e)));
+  $("#xy-pad").addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") compose(0, 0); });
   $("#qr-overlay").addEventListener("click", () => { $("#qr-overlay").hidden = true; });
   initMap();
   poll();

@@ -100,13 +100,16 @@ class Classifier:
         y = dequantize(self._interp.get_tensor(self._out["index"]), self._out)[0]
         return y / y.sum() if y.sum() > 0 else y
 
-    def predict(self, images: np.ndarray) -> Prediction:
-        """Prediction from one image (n_mels, frames) or the mean over several (k, n_mels, frames)."""
+    def mean_probabilities(self, images: np.ndarray) -> np.ndarray:
+        """Class probabilities for one image (n_mels, frames), or their mean over several (k, n_mels, frames)."""
         images = np.asarray(images)
         if images.ndim == 2:
             images = images[None]
-        probs = np.mean([self.probabilities(img) for img in images], axis=0)
-        return decide(probs, self.labels, self.threshold, self.top_k)
+        return np.mean([self.probabilities(img) for img in images], axis=0)
+
+    def predict(self, images: np.ndarray) -> Prediction:
+        """Prediction from one image or the mean over several (see :meth:`mean_probabilities`)."""
+        return decide(self.mean_probabilities(images), self.labels, self.threshold, self.top_k)
 
 
 def decide(probs: np.ndarray, labels: list[str], threshold: float, top_k: int) -> Prediction:

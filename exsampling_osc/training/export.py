@@ -48,7 +48,7 @@ def evaluate(model_dir: Path, images: np.ndarray, y: np.ndarray, count: int = 3)
     times = []
     for img, target in zip(images, y, strict=True):
         t = time.perf_counter()
-        p = np.mean([clf.probabilities(c) for c in crops(img, frames, count)], axis=0)
+        p = clf.mean_probabilities(crops(img, frames, count))
         times.append(time.perf_counter() - t)
         confusion[int(target), int(np.argmax(p))] += 1
     correct = np.trace(confusion)

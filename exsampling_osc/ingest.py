@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from exsampling_osc.analysis.audio import load_audio
+from exsampling_osc.analysis.audio import load_audio, require_sound
 from exsampling_osc.errors import AudioError
 
 log = logging.getLogger(__name__)
@@ -88,14 +88,11 @@ def size_text(n_bytes: float) -> str:
 
 def check_audio(service, path: Path, name: str):
     """Decode a whole file once (the worker reuses the signal); AudioError names the original file."""
-    import numpy as np
-
     try:
         y = load_audio(path, service.analyzer.sample_rate, service.analyzer.config.max_seconds)
     except AudioError as exc:
         raise AudioError(str(exc).replace(path.name, name, 1)) from None
-    if y.size == 0 or float(np.max(np.abs(y))) < 1e-4:
-        raise AudioError(f"{name}: the recording is silent")
+    require_sound(y, name)
     return y
 
 
@@ -105,6 +102,7 @@ def warm_up(analyzer) -> None:
 
     t = np.arange(analyzer.sample_rate, dtype=np.float32) / analyzer.sample_rate
     analyzer.analyse_signal((0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32))
+
 
 def analyse_recording(service, rid: int) -> None:
     """Analyse a received recording: sample files, one transaction for its rows, then announce each."""
@@ -140,16 +138,11 @@ def analyse_recording(service, rid: int) -> None:
 
 def reanalyse_sample(service, sid: int) -> None:
     """Classify and pitch one sample's file again (its override and state are kept)."""
-    from exsampling_osc.analysis.pipeline import prepare_window
-    from exsampling_osc.analysis.pitch import estimate_pitch
-
     row = service.library.store.sample(sid)
     if row is None:
         return
     analyzer = service.analyzer
-    y = load_audio(row["path"], analyzer.sample_rate)
-    pred = analyzer.classifier.predict(prepare_window(y, analyzer.params))
-    pitch = estimate_pitch(y, analyzer.sample_rate, melodic_threshold=analyzer.config.melodic_threshold)
+    pred, pitch = analyzer.analyse_piece(load_audio(row["path"], analyzer.sample_rate))
     service.library.store.update_sample(sid, label=pred.label, confidence=pred.confidence,
                                         top=[[lbl, float(p)] for lbl, p in pred.top], root_midi=pitch.root_midi,
                                         pitch_confidence=pitch.confidence, analysed_mode=pitch.mode)

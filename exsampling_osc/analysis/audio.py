@@ -82,6 +82,12 @@ def frame_rms_db(y: np.ndarray, frame: int = 2048, hop: int = 512) -> np.ndarray
     return 10.0 * np.log10(np.maximum(mean_square, 1e-20))
 
 
+def require_sound(y: np.ndarray, name: str = "") -> None:
+    """Raise :class:`AudioError` when ``y`` is empty or all silence (peak below about -80 dBFS)."""
+    if y.size == 0 or float(np.max(np.abs(y))) < SILENCE_PEAK:
+        raise AudioError(f"{name}: the recording is silent" if name else "the recording is silent")
+
+
 def trim_silence(
     y: np.ndarray, top_db: float = 20.0, frame: int = 2048, hop: int = 512
 ) -> tuple[np.ndarray, int]:
@@ -90,8 +96,7 @@ def trim_silence(
     Returns the trimmed signal and the index of its first sample in ``y``. Raises :class:`AudioError`
     for an all-silent signal (peak below about -80 dBFS).
     """
-    if y.size == 0 or float(np.max(np.abs(y))) < SILENCE_PEAK:
-        raise AudioError("the recording is silent")
+    require_sound(y)
     db = frame_rms_db(np.pad(y, frame // 2), frame, hop)  # frame k is centred on sample k * hop
     loud = np.flatnonzero(db > db.max() - top_db)
     start = int(loud[0] * hop)

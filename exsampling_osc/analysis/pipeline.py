@@ -90,6 +90,12 @@ class Analyzer:
         y = load_audio(path, self.sample_rate, self.config.max_seconds)
         return self.analyse_signal(y)
 
+    def analyse_piece(self, audio: np.ndarray) -> tuple[Prediction, PitchEstimate]:
+        """Label and pitch of one piece (already trimmed and at most one window long)."""
+        prediction = self.classifier.predict(prepare_window(audio, self.params, self.config.crops))
+        pitch = estimate_pitch(audio, self.sample_rate, melodic_threshold=self.config.melodic_threshold)
+        return prediction, pitch
+
     def analyse_signal(self, y: np.ndarray) -> list[PieceResult]:
         """Analyse a mono float32 signal at the model's rate."""
         cfg, sr = self.config, self.sample_rate
@@ -105,8 +111,7 @@ class Analyzer:
         )
         results = []
         for piece in pieces:
-            prediction = self.classifier.predict(prepare_window(piece.audio, self.params, cfg.crops))
-            pitch = estimate_pitch(piece.audio, sr, melodic_threshold=cfg.melodic_threshold)
+            prediction, pitch = self.analyse_piece(piece.audio)
             results.append(
                 PieceResult(
                     index=piece.index,

@@ -138,9 +138,7 @@ def install(app: bottle.Bottle, service) -> None:
         return {"ok": True, "result": result if isinstance(result, dict | list | str | int | float) else None}
 
     def find_sample(sample_id: int) -> dict:
-        getter = getattr(service, "get_sample", None)
-        s = getter(sample_id) if getter else next(
-            (x for x in service.list_samples() if x["id"] == sample_id), None)
+        s = service.get_sample(sample_id)
         if not s:
             fail(404, f"no sample {sample_id}")
         return s
@@ -171,8 +169,9 @@ def install(app: bottle.Bottle, service) -> None:
                 lat, lon = blur(lat), blur(lon)
             recordings.append({"id": r["id"], "latitude": lat, "longitude": lon, "created": r.get("created"),
                                "source": r.get("source"), "name": r.get("original_name")})
-        tracks = [t if isinstance(t, str) else t["name"] for t in service.tracks()]
-        modes = {t["name"]: t.get("mode") for t in service.tracks() if isinstance(t, dict)}
+        configured = service.tracks()
+        tracks = [t["name"] for t in configured]
+        modes = {t["name"]: t.get("mode") for t in configured}
         mapping = [{"label": label, "track": track, "mode": modes.get(track)}
                    for label, track in service.mapping().items()]
         out.update(samples=samples, recordings=recordings, mapping=mapping,

@@ -15,3 +15,15 @@ class ModelError(ExSamplingError):
 
 class ConfigError(ExSamplingError):
     """A configuration file is broken; the message names the file, the line and what is wrong."""
+
+
+class InvalidRequest(ExSamplingError):
+    """A request names something wrongly or gives an argument of the wrong kind (HTTP 400)."""
+
+
+class NotFound(ExSamplingError):
+    """A request names a recording, sample or label that does not exist (HTTP 404)."""
+
+
+class StorageFull(ExSamplingError):
+    """Too little free disk space to keep a recording safely (HTTP 507); nothing was stored."""

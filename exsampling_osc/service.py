@@ -9,12 +9,13 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from exsampling_osc import __version__
 from exsampling_osc.errors import ExSamplingError
-from exsampling_osc.ingest import IngestQueue
+from exsampling_osc.ingest import IngestQueue, sweep_upload_temporaries, timed_warm_up
 from exsampling_osc.library import Library, default_data_dir
 from exsampling_osc.mapping import Mapping, load_config
 from exsampling_osc.service_events import ServiceEvents, osc_sample_args
@@ -97,6 +98,9 @@ class Service(ServiceEvents, ServiceOperations):
         self.osc = self.sender = self.web = self.local_web = self.drop = self.watch = None
         self.plugins = None
         self.latency: list[float] = []
+        # query answers are sent from here, paced, so the OSC receiver never waits on a large one
+        self.answers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="osc-answers")
+        self.warm_seconds: float | None = None
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> Service:
@@ -115,7 +119,9 @@ class Service(ServiceEvents, ServiceOperations):
 
             self.plugins = plugin_manager()
         install_handlers(self)
-        self.queue.put(("warmup", 0))
+        sweep_upload_temporaries(s.data_dir)
+        self.warm_seconds = timed_warm_up(self.analyzer)  # the first sound is analysed at full speed
+        self.retry_space_failures()
         for rid in self.library.store.unanalysed():
             self.queue.put(("recording", rid))
         self.queue.start()
@@ -196,6 +202,7 @@ class Service(ServiceEvents, ServiceOperations):
             if part:
                 part.stop()
         self.queue.stop(skip=("warmup",))  # a warm-up has nothing to save
+        self.answers.shutdown(wait=False, cancel_futures=True)
         if self.osc:
             self.osc.stop()
         if self.sender:

@@ -66,6 +66,10 @@ class ServiceEvents:
 
     def _status_loop(self) -> None:
         while not self._stopped.wait(self.settings.status_interval):
+            try:
+                self.retry_space_failures()
+            except Exception:
+                log.exception("retrying recordings that failed for lack of space")
             st = self.status()
             self.send("/exsampling/status", [st["queue"], st["samples"], len(st["devices"])])
             self._emit("status", st)

@@ -15,8 +15,17 @@ from exsampling_osc.osc import protocol
 log = logging.getLogger(__name__)
 
 
+#: Query answers are sent in pages of this many messages, with a pause between pages.
+PAGE = 64
+PAGE_PAUSE = 0.002
+
+
 def reply_ports(service, reply_port: int, sender: tuple[str, int]) -> list[int]:
+    """Where an answer goes: ``reply_port`` if a device announced it with hello, else the asker's announced
+    port, else every known device. An unannounced ``reply_port`` is refused (ValueError)."""
     if reply_port > 0:
+        if reply_port not in service.sender.ports():
+            raise ValueError(f"reply_port {reply_port} was not announced with /exsampling/hello")
         return [reply_port]
     known = service.devices.get(sender)
     if known:
@@ -57,12 +66,7 @@ def install_handlers(service) -> None:
 
     def query_samples(args, sender):
         ports = reply_ports(service, args[0], sender)
-        samples = service.list_samples(args[1])
-        from exsampling_osc.service import osc_sample_args
-
-        for s in samples:
-            send("/exsampling/sample", osc_sample_args(s), ports)
-        send("/exsampling/done", [len(samples), f"samples {args[1]}"], ports)
+        service.answers.submit(_answer_samples, service, args[1], ports)
 
     def query_mapping(args, sender):
         ports = reply_ports(service, args[0], sender)
@@ -109,6 +113,22 @@ def _install_plugins(service) -> None:
                 continue
             if message.direction == protocol.TO_BACKEND and handler is not None:
                 service.osc.map(message.address, lambda args, sender, h=handler: h(service, args, sender))
+
+
+def _answer_samples(service, what: str, ports: list[int]) -> None:
+    """Send a (possibly large) samples answer in pages, off the receiving thread, so other OSC keeps flowing."""
+    from exsampling_osc.service_events import osc_sample_args
+
+    try:
+        samples = service.list_samples(what)
+        for i, s in enumerate(samples, 1):
+            service.send("/exsampling/sample", osc_sample_args(s), ports)
+            if i % PAGE == 0:
+                time.sleep(PAGE_PAUSE)
+        service.send("/exsampling/done", [len(samples), f"samples {what}"], ports)
+    except Exception as exc:  # the asker hears why; the answer thread goes on
+        log.exception("query/samples failed")
+        service.error(f"query/samples {what} failed: {exc}", ports)
 
 
 def _compose(service, x: float, y: float, seed: int, ports: list[int]) -> None:

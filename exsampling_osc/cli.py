@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "exsampling_osc.analysis.commands",  # classify
     "exsampling_osc.training.commands",  # train
     "exsampling_osc.service_commands",  # serve
+    "exsampling_osc.mapping.commands",  # config init
     "exsampling_osc.devices.commands",  # devices build / install
     "exsampling_osc.composer.commands",  # compose train / generate / render
 )

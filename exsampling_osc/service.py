@@ -18,6 +18,7 @@ from exsampling_osc.errors import ExSamplingError
 from exsampling_osc.ingest import IngestQueue, sweep_upload_temporaries, timed_warm_up
 from exsampling_osc.library import Library, default_data_dir
 from exsampling_osc.mapping import Mapping, load_config
+from exsampling_osc.resources import quiet_native_stderr
 from exsampling_osc.service_events import ServiceEvents, osc_sample_args
 from exsampling_osc.service_operations import ServiceOperations
 
@@ -77,9 +78,15 @@ class Service(ServiceEvents, ServiceOperations):
         for name in ("http", "osc", "device"):
             if getattr(s, f"{name}_port") is None:
                 setattr(s, f"{name}_port", self.config.ports[name])
-        self.analyzer = Analyzer(s.model_dir, AnalysisConfig(trim_db=self.config.trim_db,
-                                                              confidence_threshold=self.config.confidence_threshold))
-        self.config.check_labels(self.analyzer.classifier.labels)
+        with quiet_native_stderr():  # the runtime's "Created TensorFlow Lite XNNPACK delegate" line
+            self.analyzer = Analyzer(s.model_dir, AnalysisConfig(
+                trim_db=self.config.trim_db, confidence_threshold=self.config.confidence_threshold))
+        unlisted = self.config.check_labels(self.analyzer.classifier.labels)
+        if unlisted:
+            log.warning("%d label(s) of the model are in no track of %s and go to track %r: %s (write a mapping "
+                        "for this model with: exsampling config init --model %s)", len(unlisted),
+                        self.config.path.name, self.config.unlisted_track, ", ".join(unlisted),
+                        s.model_dir or "MODEL_DIR")
         self.library = Library(s.data_dir)
         self._mapping = Mapping(self.config, self.analyzer.classifier.labels, self.library.store.remaps())
         self.max_upload_bytes = int(self.config.max_upload_mb * 1e6)
@@ -120,7 +127,8 @@ class Service(ServiceEvents, ServiceOperations):
             self.plugins = plugin_manager()
         install_handlers(self)
         sweep_upload_temporaries(s.data_dir)
-        self.warm_seconds = timed_warm_up(self.analyzer)  # the first sound is analysed at full speed
+        with quiet_native_stderr():
+            self.warm_seconds = timed_warm_up(self.analyzer)  # the first sound is analysed at full speed
         self.retry_space_failures()
         for rid in self.library.store.unanalysed():
             self.queue.put(("recording", rid))

@@ -1,4 +1,4 @@
-"""``exsampling serve``: run the backend until stopped (Ctrl-C, SIGTERM, or the launching device going)."""
+"""exsampling serve: run the backend until stopped (Ctrl-C, SIGTERM, or the launching device going)."""
 
 from __future__ import annotations
 
@@ -61,6 +61,7 @@ def run(args: argparse.Namespace) -> int:
         from exsampling_osc.web.qr import print_terminal
 
         print_terminal(settings.participant_url)
+    print(f"participants open: {settings.participant_url}", file=sys.stderr)
     print(f"console: {settings.http_url}/console  library: {settings.data_dir}", file=sys.stderr)
     print(ready_line(settings), flush=True)
     try:

@@ -80,6 +80,9 @@ def test_fuzzed_datagrams_leave_the_receiver_answering(tmp_path):
         status = serve.get("/api/status")
         assert status["osc"]["rejected"] > 100  # the fuzz was received and refused, not lost unread
         assert "unreadable OSC packet" in serve.log and "nested" in serve.log
+        # with --no-qr the participant URL is still said in words; the LiteRT delegate line is not shown
+        assert f"participants open: {serve.ready['participant_url']}" in serve.log
+        assert "XNNPACK" not in serve.log
     finally:
         dev.close()
         serve.stop()

@@ -48,6 +48,7 @@ class Settings:
     heartbeat_timeout: float = 10.0
     status_interval: float = 5.0
     load_plugins: bool = True
+    announce: bool = False  # OSCQuery + zeroconf/mDNS (exsampling_osc.announce)
     # filled in by Service.start()
     http_url: str = ""
     participant_url: str = ""
@@ -104,6 +105,7 @@ class Service(ServiceEvents, ServiceOperations):
         self.last_heartbeat: float | None = None
         self.osc = self.sender = self.web = self.local_web = self.drop = self.watch = None
         self.plugins = None
+        self.announcer = None
         self.latency: list[float] = []
         # query answers are sent from here, paced, so the OSC receiver never waits on a large one
         self.answers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="osc-answers")
@@ -144,6 +146,11 @@ class Service(ServiceEvents, ServiceOperations):
 
             self.watch = ParentWatch(self.stop, s.heartbeat_timeout)
             self.watch.start()
+        if s.announce:
+            from exsampling_osc.announce import Announcer
+
+            self.announcer = Announcer("ExSampling OSC", s.osc_port).start()
+            s.urls["oscquery"] = f"http://127.0.0.1:{self.announcer.http_port}/"
         threading.Thread(target=self._status_loop, name="status", daemon=True).start()
         self.send_ready()
         self._hook("startup", service=self)
@@ -209,6 +216,8 @@ class Service(ServiceEvents, ServiceOperations):
         for part in (self.drop, self.web, self.local_web):
             if part:
                 part.stop()
+        if self.announcer:
+            self.announcer.close()
         self.queue.stop(skip=("warmup",))  # a warm-up has nothing to save
         self.answers.shutdown(wait=False, cancel_futures=True)
         if self.osc:

@@ -29,6 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="exit when stdin closes, the parent process goes, or heartbeats stop")
     p.add_argument("--heartbeat-timeout", type=float, default=10.0,
                    help="with --launched-by-device: seconds without /exsampling/heartbeat before exiting")
+    p.add_argument("--announce", action="store_true",
+                   help="describe the OSC addresses over OSCQuery and announce them with zeroconf/mDNS")
     p.add_argument("--no-plugins", action="store_true", help="do not load installed plugins")
     p.add_argument("--no-qr", action="store_true", help="do not print the QR code in the terminal")
     p.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING (logs go to stderr)")
@@ -49,7 +51,8 @@ def run(args: argparse.Namespace) -> int:
         http_port=args.http_port, osc_port=args.osc_port, device_port=args.device_port,
         probe_ports=args.probe_ports, drop_folder=args.drop_folder, https=args.https or bool(args.cert),
         cert=args.cert, key=args.key, public_url=args.public_url, launched_by_device=args.launched_by_device,
-        heartbeat_timeout=args.heartbeat_timeout, load_plugins=not args.no_plugins)
+        heartbeat_timeout=args.heartbeat_timeout, load_plugins=not args.no_plugins,
+        announce=args.announce)
     service = Service(settings)
     install_signals(service.stop)
     try:
@@ -62,6 +65,8 @@ def run(args: argparse.Namespace) -> int:
 
         print_terminal(settings.participant_url)
     print(f"participants open: {settings.participant_url}", file=sys.stderr)
+    if "oscquery" in settings.urls:
+        print(f"OSCQuery: {settings.urls['oscquery']} (announced with zeroconf)", file=sys.stderr)
     print(f"console: {settings.http_url}/console  library: {settings.data_dir}", file=sys.stderr)
     print(ready_line(settings), flush=True)
     try:

@@ -136,3 +136,21 @@ def test_an_unusable_file_is_tried_once_until_it_changes(tmp_path):
         assert len(calls) == 2
     finally:
         drop.stop()
+
+
+def test_every_declared_address_has_a_handler_and_a_missing_one_stops_start(service, monkeypatch):
+    from exsampling_osc.errors import ExSamplingError
+    from exsampling_osc.osc import handlers, protocol
+    from exsampling_osc.osc.server import OscServer, bind_udp
+
+    service.osc = OscServer(bind_udp(0, False))
+    try:
+        handlers.install_handlers(service)
+        assert handlers.unhandled(service.osc.handlers) == []
+        assert {m.address for m in protocol.to_backend()} <= set(service.osc.handlers)
+        extra = protocol.Message("/exsampling/core/test/unhandled", protocol.TO_BACKEND, (), "a test address")
+        monkeypatch.setitem(protocol.MESSAGES, extra.address, extra)
+        with pytest.raises(ExSamplingError, match="/exsampling/core/test/unhandled"):
+            handlers.install_handlers(service)
+    finally:
+        service.osc.sock.close()

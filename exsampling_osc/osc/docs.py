@@ -1,7 +1,12 @@
-"""Generate docs/PROTOCOL.md from the declaration: ``python -m exsampling_osc.osc.docs [--check]``."""
+"""Generate docs/PROTOCOL.md from the declaration: ``python -m exsampling_osc.osc.docs [--check]``.
+
+``--json`` prints the declaration instead (address, direction, argument names and type tags, replies, ports),
+for generators in other languages (the Node launcher, the Pd and Max patch builders).
+"""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -51,8 +56,23 @@ def render(messages: list[protocol.Message] | None = None) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def declaration_json(messages: list[protocol.Message] | None = None) -> dict:
+    """The declaration as plain data: ``{"prefix", "ports", "max_packet", "messages": [...]}``."""
+    from exsampling_osc.mapping.config import DEFAULT_PORTS
+    from exsampling_osc.osc.sender import MAX_PACKET
+
+    messages = messages if messages is not None else list(protocol.MESSAGES.values())
+    return {"prefix": protocol.PREFIX, "ports": DEFAULT_PORTS, "max_packet": MAX_PACKET,
+            "messages": [{"address": m.address, "direction": m.direction, "typetags": m.typetags,
+                          "args": [{"name": a.name, "type": a.type} for a in m.args],
+                          "replies": list(m.replies), "source": m.source} for m in messages]}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if "--json" in argv:
+        print(json.dumps(declaration_json(), indent=1))
+        return 0
     text = render()
     if "--check" in argv:
         current = DOC_PATH.read_text(encoding="utf-8") if DOC_PATH.exists() else ""

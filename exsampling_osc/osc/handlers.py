@@ -101,6 +101,21 @@ def install_handlers(service) -> None:
         osc.map(protocol.PREFIX + address, handler)
     if service.plugins is not None:
         _install_plugins(service)
+    require_all_handled(osc.handlers)
+
+
+def require_all_handled(handlers: dict) -> None:
+    """Raise ExSamplingError naming every declared device → backend address that has no handler."""
+    from exsampling_osc.errors import ExSamplingError
+
+    missing = unhandled(handlers)
+    if missing:
+        raise ExSamplingError("declared OSC addresses without a handler: " + ", ".join(missing))
+
+
+def unhandled(handlers: dict) -> list[str]:
+    """Declared device → backend addresses missing from ``handlers``."""
+    return [m.address for m in protocol.to_backend() if m.address not in handlers]
 
 
 def _install_plugins(service) -> None:

@@ -10,10 +10,8 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from exsampling_osc import __version__
 from exsampling_osc.errors import ExSamplingError
 from exsampling_osc.ingest import IngestQueue, sweep_upload_temporaries, timed_warm_up
 from exsampling_osc.library import Library, default_data_dir
@@ -21,50 +19,14 @@ from exsampling_osc.mapping import Mapping, load_config
 from exsampling_osc.resources import quiet_native_stderr
 from exsampling_osc.service_events import ServiceEvents, osc_sample_args
 from exsampling_osc.service_operations import ServiceOperations
+from exsampling_osc.service_state import Settings
 
 log = logging.getLogger(__name__)
 STATES = ("pending", "ready", "accepted", "rejected")
 EVENT_KINDS = ("recording", "sample", "mapping", "error", "status")
 
 
-@dataclass
-class Settings:
-    """What ``serve`` was asked for, completed at start with the ports, URLs and paths in use."""
-
-    data_dir: Path | None = None
-    config_path: Path | None = None
-    model_dir: Path | None = None
-    host: str = "0.0.0.0"
-    http_port: int | None = None
-    osc_port: int | None = None
-    device_port: int | None = None
-    probe_ports: bool = False
-    drop_folder: Path | None = None
-    https: bool = False
-    cert: Path | None = None
-    key: Path | None = None
-    public_url: str | None = None
-    launched_by_device: bool = False
-    heartbeat_timeout: float = 10.0
-    status_interval: float = 5.0
-    load_plugins: bool = True
-    announce: bool = False  # OSCQuery + zeroconf/mDNS (exsampling_osc.announce)
-    # filled in by Service.start()
-    http_url: str = ""
-    participant_url: str = ""
-    qr_path: str = ""
-    local_http_port: int = 0
-    urls: dict = field(default_factory=dict)
-
-    def ready(self) -> dict:
-        """The ``EXSAMPLING_READY`` payload."""
-        return {"osc_port": self.osc_port, "http_port": self.http_port, "device_port": self.device_port,
-                "http_url": self.http_url, "participant_url": self.participant_url, "qr_path": self.qr_path,
-                "local_http_port": self.local_http_port, "data_dir": str(self.data_dir),
-                "https": self.https, "version": __version__}
-
-
-class Service(ServiceEvents, ServiceOperations):
+class Service(ServiceOperations, ServiceEvents):
     """The backend. Construct (loads config, library, model), then :meth:`start`, then :meth:`wait`.
 
     Events and OSC messages are in :mod:`exsampling_osc.service_events`; ingest, queries and changes in
@@ -119,6 +81,7 @@ class Service(ServiceEvents, ServiceOperations):
         from exsampling_osc.osc.server import OscServer, bind_udp
 
         s = self.settings
+        assert s.data_dir is not None and s.osc_port is not None and s.device_port is not None  # set in __init__
         self.sender = Sender(s.device_port)
         self.osc = OscServer(bind_udp(s.osc_port, s.probe_ports), on_error=self._osc_error)
         s.osc_port = self.osc.port
@@ -161,6 +124,7 @@ class Service(ServiceEvents, ServiceOperations):
         from exsampling_osc.web.server import WebServer, lan_address
 
         s = self.settings
+        assert s.data_dir is not None and s.http_port is not None  # set in __init__
         app = make_app(self)
         adapter = None
         if s.https:
@@ -185,6 +149,7 @@ class Service(ServiceEvents, ServiceOperations):
         from exsampling_osc.web.server import lan_address
 
         s = self.settings
+        assert s.data_dir is not None and self.web is not None
         if s.public_url:
             base = s.public_url.rstrip("/")
         else:

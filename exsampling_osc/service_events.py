@@ -7,11 +7,12 @@ import logging
 from collections.abc import Callable
 
 from exsampling_osc import __version__
+from exsampling_osc.service_state import ServiceState
 
 log = logging.getLogger("exsampling_osc.service")
 
 
-class ServiceEvents:
+class ServiceEvents(ServiceState):
     """Mixin of :class:`Service`: who hears about what (devices over OSC, subscribers, plugins)."""
 
     def send_ready(self, ports: list[int] | None = None) -> None:

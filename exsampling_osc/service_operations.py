@@ -22,11 +22,12 @@ from exsampling_osc.ingest import (
 )
 from exsampling_osc.library.store import STORAGE_FULL_PREFIX
 from exsampling_osc.service_events import _num
+from exsampling_osc.service_state import ServiceState
 
 _PHRASE_IDS = itertools.count(1)  # numbers the phrases of this process (next() is atomic)
 
 
-class ServiceOperations:
+class ServiceOperations(ServiceState):
     """Mixin of :class:`Service`: recordings in, samples and mapping out, corrections."""
 
     def ingest_upload(self, tmp_path: str | Path, original_name: str, *, source: str = "upload",
@@ -204,7 +205,7 @@ class ServiceOperations:
             self._announce(s["sample_id"])
         return change
 
-    def override(self, sample_id: int, label: str) -> dict:
+    def override(self, sample_id: int, label: str) -> dict | None:
         """Correct a sample's label (kept across restarts); it is re-sent to its track."""
         if label not in self._mapping.labels and label != "unknown":
             raise ValueError(f"unknown label {label!r}")
@@ -212,7 +213,7 @@ class ServiceOperations:
         self.library.store.update_sample(int(sample_id), overridden_label=label)
         return self._announce(int(sample_id))
 
-    def set_state(self, sample_id: int, state: str) -> dict:
+    def set_state(self, sample_id: int, state: str) -> dict | None:
         """Mark a sample ``accepted`` or ``rejected`` (or back to ``ready``)."""
         if state not in ("accepted", "rejected", "ready"):
             raise ValueError(f"state must be accepted, rejected or ready, not {state!r}")
@@ -236,7 +237,8 @@ class ServiceOperations:
         except ImportError as exc:
             raise ExSamplingError(f"compose: no composer is installed ({exc})") from None
         x, y = float(x), float(y)
-        out_dir = Path(self.settings.data_dir) / "phrases"
+        assert self.settings.data_dir is not None  # resolved in Service.__init__
+        out_dir = self.settings.data_dir / "phrases"
         out_dir.mkdir(exist_ok=True)
         phrase = phrase_at(x, y, seed, out_dir)
         pid = next(_PHRASE_IDS)

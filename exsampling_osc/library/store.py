@@ -92,7 +92,7 @@ class Store:
             "INSERT INTO recordings (created, source, original_name, path, latitude, longitude, accuracy, "
             "uploader, drop_key) VALUES (?,?,?,?,?,?,?,?,?)",
             (time.time(), source, original_name, path, latitude, longitude, accuracy, uploader, drop_key))
-        return int(cur.lastrowid)
+        return int(cur.lastrowid or 0)
 
     def recording(self, recording_id: int) -> dict | None:
         rows = self._all("SELECT * FROM recordings WHERE id = ?", (recording_id,))
@@ -139,7 +139,7 @@ class Store:
                     cur = self._db.execute(
                         f"INSERT INTO samples (recording_id, created, {', '.join(_SAMPLE_COLUMNS)}) "
                         f"VALUES (?, ?, {', '.join('?' * len(_SAMPLE_COLUMNS))})", (recording_id, now, *values))
-                    ids.append(int(cur.lastrowid))
+                    ids.append(int(cur.lastrowid or 0))
                 self._db.execute("UPDATE recordings SET status = 'analysed', error = NULL WHERE id = ?",
                                  (recording_id,))
                 self._db.execute("COMMIT")

@@ -137,7 +137,8 @@ def parse_config(data: object, path: Path, lines: dict[str, int]) -> Config:
     raw_tracks = data.get("tracks")
     if not isinstance(raw_tracks, list) or not raw_tracks:
         raise fail("tracks", "`tracks` must be a non-empty list")
-    tracks, owner = [], {}
+    tracks: list[Track] = []
+    owner: dict[str, str] = {}
     for i, t in enumerate(raw_tracks):
         key = f"tracks.{i}"
         if not isinstance(t, dict):

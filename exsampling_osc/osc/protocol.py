@@ -164,7 +164,7 @@ def check_args(message: Message, args: tuple | list) -> list:
     if len(args) != len(message.args):
         raise ValueError(f"{message.address} takes {len(message.args)} arguments "
                          f"({message.typetags}), got {len(args)}")
-    out = []
+    out: list[int | float | str] = []
     for spec, value in zip(message.args, args, strict=True):
         if spec.type == "s":
             if not isinstance(value, str):

@@ -21,7 +21,7 @@ from exsampling_osc.ingest import (
     warm_up,
 )
 from exsampling_osc.library.store import STORAGE_FULL_PREFIX
-from exsampling_osc.service_events import _num
+from exsampling_osc.osc.protocol import osc_number as _num
 from exsampling_osc.service_state import ServiceState
 
 _PHRASE_IDS = itertools.count(1)  # numbers the phrases of this process (next() is atomic)

@@ -20,19 +20,6 @@ PAGE = 64
 PAGE_PAUSE = 0.002
 
 
-def reply_ports(service, reply_port: int, sender: tuple[str, int]) -> list[int]:
-    """Where an answer goes: ``reply_port`` if a device announced it with hello, else the asker's announced
-    port, else every known device. An unannounced ``reply_port`` is refused (ValueError)."""
-    if reply_port > 0:
-        if reply_port not in service.sender.ports():
-            raise ValueError(f"reply_port {reply_port} was not announced with /exsampling/hello")
-        return [reply_port]
-    known = service.devices.get(sender)
-    if known:
-        return [known["port"]]
-    return service.sender.ports()
-
-
 def install_handlers(service) -> None:
     """Map every core to-backend address (and every plugin's) on ``service.osc``."""
     send = service.send
@@ -62,14 +49,14 @@ def install_handlers(service) -> None:
             service.watch.beat()
 
     def ping(args, sender):
-        send("/exsampling/pong", [args[0]], reply_ports(service, 0, sender))
+        send("/exsampling/pong", [args[0]], service.reply_ports(0, sender))
 
     def query_samples(args, sender):
-        ports = reply_ports(service, args[0], sender)
+        ports = service.reply_ports(args[0], sender)
         service.answers.submit(_answer_samples, service, args[1], ports)
 
     def query_mapping(args, sender):
-        ports = reply_ports(service, args[0], sender)
+        ports = service.reply_ports(args[0], sender)
         mapping = service.mapping()
         for label, track in mapping.items():
             send("/exsampling/mapping", [label, track, service.mode_of(track)], ports)
@@ -77,14 +64,14 @@ def install_handlers(service) -> None:
 
     def query_classes(args, sender):
         labels = service.classes()
-        send("/exsampling/classes", [len(labels), " ".join(labels)], reply_ports(service, args[0], sender))
+        send("/exsampling/classes", [len(labels), " ".join(labels)], service.reply_ports(args[0], sender))
 
     def query_tracks(args, sender):
         names = [t["name"] for t in service.tracks()]
-        send("/exsampling/tracks", [len(names), " ".join(names)], reply_ports(service, args[0], sender))
+        send("/exsampling/tracks", [len(names), " ".join(names)], service.reply_ports(args[0], sender))
 
     def compose(args, sender):
-        ports = reply_ports(service, args[0], sender)
+        ports = service.reply_ports(args[0], sender)
         threading.Thread(target=_compose, args=(service, args[1], args[2], args[3], ports), daemon=True).start()
 
     core = {
@@ -132,12 +119,10 @@ def _install_plugins(service) -> None:
 
 def _answer_samples(service, what: str, ports: list[int]) -> None:
     """Send a (possibly large) samples answer in pages, off the receiving thread, so other OSC keeps flowing."""
-    from exsampling_osc.service_events import osc_sample_args
-
     try:
         samples = service.list_samples(what)
         for i, s in enumerate(samples, 1):
-            service.send("/exsampling/sample", osc_sample_args(s), ports)
+            service.send("/exsampling/sample", protocol.sample_args(s), ports)
             if i % PAGE == 0:
                 time.sleep(PAGE_PAUSE)
         service.send("/exsampling/done", [len(samples), f"samples {what}"], ports)

@@ -8,6 +8,8 @@ import os
 import sys
 from pathlib import Path
 
+from exsampling_osc.mapping.config import DEFAULT_PORTS as PORTS
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("serve", help="run the backend: uploads, library, analysis, OSC, drop folder",
@@ -16,9 +18,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--config", type=Path, help="YAML mapping/config (default: the packaged default.yaml)")
     p.add_argument("--model", type=Path, help="model folder (default: models/esc50)")
     p.add_argument("--host", default="0.0.0.0", help="HTTP bind address for participants (default 0.0.0.0)")
-    p.add_argument("--http-port", type=int, help="HTTP port (0: any free; default from config, 8765)")
-    p.add_argument("--osc-port", type=int, help="OSC listen port on 127.0.0.1 (0: any free; default 9000)")
-    p.add_argument("--device-port", type=int, help="OSC port of the device on 127.0.0.1 (default 9001)")
+    p.add_argument("--http-port", type=int, help=f"HTTP port (0: any free; default from config, {PORTS['http']})")
+    p.add_argument("--osc-port", type=int, help=f"OSC listen port on 127.0.0.1 (0: any free; default {PORTS['osc']})")
+    p.add_argument("--device-port", type=int, help=f"OSC port of the device on 127.0.0.1 (default {PORTS['device']})")
     p.add_argument("--probe-ports", action="store_true", help="a busy port moves to the next free one")
     p.add_argument("--drop-folder", type=Path, help="watch a folder for audio files")
     p.add_argument("--https", action="store_true", help="serve participants over HTTPS (self-signed by default)")

@@ -22,6 +22,7 @@ from exsampling_osc.ingest import (
 )
 from exsampling_osc.library.store import STORAGE_FULL_PREFIX
 from exsampling_osc.osc.protocol import osc_number as _num
+from exsampling_osc.sample_view import sample_view
 from exsampling_osc.service_state import ServiceState
 
 _PHRASE_IDS = itertools.count(1)  # numbers the phrases of this process (next() is atomic)
@@ -121,17 +122,7 @@ class ServiceOperations(ServiceState):
 
     # ------------------------------------------------------------------ queries
     def _sample_dict(self, row: dict) -> dict:
-        label = row["overridden_label"] or row["label"]
-        track = self._mapping.track_of(label)
-        return {"sample_id": row["id"], "id": row["id"], "track": track, "label": label,
-                "confidence": row["confidence"], "path": row["path"], "root_midi": row["root_midi"],
-                "mode": self._mapping.mode_of(track), "analysed_mode": row["analysed_mode"],
-                "latitude": row["latitude"], "longitude": row["longitude"], "accuracy": row["accuracy"],
-                "recording_id": row["recording_id"], "duration": row["duration"], "state": row["state"],
-                "start": row["start"], "piece_index": row["piece_index"], "analysed_label": row["label"],
-                "overridden_label": row["overridden_label"], "top": row["top"],
-                "pitch_confidence": row["pitch_confidence"], "created": row["created"],
-                "audio_url": f"/api/samples/{row['id']}/audio"}
+        return sample_view(row, self._mapping)
 
     def get_sample(self, sample_id: int) -> dict | None:
         row = self.library.store.sample(int(sample_id))

@@ -19,8 +19,8 @@ HEADER = """# OSC protocol
 Generated from `exsampling_osc/osc/protocol.py` by `python -m exsampling_osc.osc.docs`; do not edit by hand
 (a test fails when this file is stale).
 
-UDP on 127.0.0.1. The backend listens on `--osc-port` (default 9000) and sends to `--device-port`
-(default 9001) and to every port a device announces with `/exsampling/hello`. Types are OSC type tags:
+UDP on 127.0.0.1. The backend listens on `--osc-port` (default {osc}) and sends to `--device-port`
+(default {device}) and to every port a device announces with `/exsampling/hello`. Types are OSC type tags:
 `i` int32, `f` float32, `s` string. No bundles; every packet stays under 8 KB; a path is one string
 argument even when it holds spaces.
 
@@ -47,7 +47,9 @@ def _table(message: protocol.Message) -> list[str]:
 def render(messages: list[protocol.Message] | None = None) -> str:
     """The whole PROTOCOL.md text for the core messages (plugins document their own)."""
     messages = messages if messages is not None else [m for m in protocol.CORE]
-    out = [HEADER]
+    from exsampling_osc.mapping.config import DEFAULT_PORTS
+
+    out = [HEADER.format(**DEFAULT_PORTS)]
     for title, direction in (("Backend → device", protocol.TO_DEVICE), ("Device → backend", protocol.TO_BACKEND)):
         out += [f"## {title}", ""]
         for m in messages:

@@ -1,0 +1,53 @@
+"""The OSC door in process, through the in-process client: handlers run on real encoded datagrams and their
+replies are checked by argument name, without starting `exsampling serve`."""
+
+from __future__ import annotations
+
+import pytest
+from osc_client import OscClient
+from serve_support import labels, tone
+
+from exsampling_osc.service import Service, Settings
+
+
+@pytest.fixture
+def client(tmp_path):
+    svc = Service(Settings(data_dir=tmp_path / "data", load_plugins=False))
+    c = OscClient(svc)
+    yield c
+    c.close()
+    svc.answers.shutdown()
+    svc.library.close()
+
+
+def test_ping_hello_and_queries(client):
+    assert client.send("/exsampling/ping", seq=7) == [(9001, "/exsampling/pong", {"seq": 7})]
+    replies = client.send("/exsampling/hello", reply_port=47000, name="sampler drums")
+    assert [(p, a) for p, a, _ in replies] == [(47000, "/exsampling/ready")]
+    assert client.send("/exsampling/ping", seq=8)[0][0] == 47000  # the asker's announced port
+    (port, address, args), = client.send("/exsampling/query/classes", reply_port=0)
+    assert address == "/exsampling/classes" and args["count"] == 50 and args["labels"].split() == labels()
+    mapping = client.send("/exsampling/query/mapping", reply_port=47000)
+    assert len(mapping) == 52 and mapping[-1][1:] == ("/exsampling/done", {"count": 51, "query": "mapping"})
+
+
+def test_wrong_calls_are_answered_with_an_error_and_unknown_addresses_are_dropped(client):
+    bad = client.send_raw(b"/exsampling/ping\0\0\0\0,s\0\0no\0\0")
+    assert bad[0][1] == "/exsampling/error" and "must be a number" in bad[0][2]["message"]
+    assert client.send_raw(b"/exsampling/nothing\0,\0\0\0") == []
+    refused = client.send("/exsampling/query/tracks", reply_port=12345)
+    assert refused[0][1] == "/exsampling/error" and "not announced" in refused[0][2]["message"]
+    assert client.service.osc.rejected == 3
+
+
+def test_samples_answer_carries_the_sample_view(client, tmp_path):
+    svc = client.service
+    rid = svc.ingest_upload(tone(tmp_path / "a.wav", 1.0), "a.wav")
+    svc._run_job(("recording", rid))
+    sample = svc.get_recording(rid)["samples"][0]
+    svc.override(sample["sample_id"], "siren")
+    replies = client.send("/exsampling/query/samples", reply_port=0, what="siren")
+    assert [a for _, a, _ in replies] == ["/exsampling/sample", "/exsampling/done"]
+    args = replies[0][2]
+    assert args["label"] == "siren" and args["track"] == "bells" and args["sample_id"] == sample["sample_id"]
+    assert args["latitude"] == 0.0 and args["mode"] == "melodic"

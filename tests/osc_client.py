@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from pythonosc.osc_message_builder import OscMessageBuilder
 
+from exsampling_osc.backend.osc_handlers import install_handlers
 from exsampling_osc.osc import protocol
-from exsampling_osc.osc.handlers import install_handlers
 from exsampling_osc.osc.sender import build
 from exsampling_osc.osc.server import OscServer, bind_udp
 

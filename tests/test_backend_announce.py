@@ -11,7 +11,7 @@ import urllib.request
 from serve_support import Listener, Serve
 from zeroconf import IPVersion, ServiceBrowser, Zeroconf
 
-from exsampling_osc.announce import OSC_TYPE, OSCQUERY_TYPE
+from exsampling_osc.backend.announce import OSC_TYPE, OSCQUERY_TYPE
 from exsampling_osc.osc import protocol
 from exsampling_osc.osc.oscquery import find, oscquery_document
 

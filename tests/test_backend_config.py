@@ -12,9 +12,9 @@ import sys
 import pytest
 from serve_support import ROOT
 
+from exsampling_osc.backend.service import Service, Settings
 from exsampling_osc.errors import ConfigError
 from exsampling_osc.mapping import Mapping, load_config
-from exsampling_osc.service import Service, Settings
 
 
 @pytest.fixture

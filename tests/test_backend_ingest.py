@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from serve_support import tone
 
-from exsampling_osc import ingest
-from exsampling_osc.dropfolder import DropFolder
+from exsampling_osc.backend import ingest
+from exsampling_osc.backend.dropfolder import DropFolder
+from exsampling_osc.backend.service import Service, Settings
 from exsampling_osc.errors import StorageFull
-from exsampling_osc.service import Service, Settings
 
 
 @pytest.fixture
@@ -139,8 +139,9 @@ def test_an_unusable_file_is_tried_once_until_it_changes(tmp_path):
 
 
 def test_every_declared_address_has_a_handler_and_a_missing_one_stops_start(service, monkeypatch):
+    from exsampling_osc.backend import osc_handlers as handlers
     from exsampling_osc.errors import ExSamplingError
-    from exsampling_osc.osc import handlers, protocol
+    from exsampling_osc.osc import protocol
     from exsampling_osc.osc.server import OscServer, bind_udp
 
     service.osc = OscServer(bind_udp(0, False))

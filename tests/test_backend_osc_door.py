@@ -7,7 +7,7 @@ import pytest
 from osc_client import OscClient
 from serve_support import labels, tone
 
-from exsampling_osc.service import Service, Settings
+from exsampling_osc.backend.service import Service, Settings
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The event and OSC-facing side of :class:`~exsampling_osc.service.Service`: subscribers, plugin hooks,
+"""The event and OSC-facing side of :class:`~exsampling_osc.backend.service.Service`: subscribers, plugin hooks,
 messages to the devices, the periodic status."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ import logging
 from collections.abc import Callable
 
 from exsampling_osc import __version__
+from exsampling_osc.backend.state import ServiceState
 from exsampling_osc.osc.protocol import sample_args as osc_sample_args
-from exsampling_osc.service_state import ServiceState
 
-log = logging.getLogger("exsampling_osc.service")
+log = logging.getLogger("exsampling_osc.backend.service")
 
 
 class ServiceEvents(ServiceState):

@@ -1,5 +1,5 @@
 """What every part of the running backend may rely on: the settings, and the state that
-:class:`~exsampling_osc.service.Service` sets up in its constructor (the contract of its two halves,
+:class:`~exsampling_osc.backend.service.Service` sets up in its constructor (the contract of its two halves,
 ServiceEvents and ServiceOperations).
 """
 
@@ -16,7 +16,7 @@ from exsampling_osc import __version__
 
 if TYPE_CHECKING:
     from exsampling_osc.analysis.pipeline import Analyzer
-    from exsampling_osc.ingest import IngestQueue
+    from exsampling_osc.backend.ingest import IngestQueue
     from exsampling_osc.library import Library
     from exsampling_osc.mapping import Config, Mapping
     from exsampling_osc.osc.sender import Sender
@@ -44,7 +44,7 @@ class Settings:
     heartbeat_timeout: float = 10.0
     status_interval: float = 5.0
     load_plugins: bool = True
-    announce: bool = False  # OSCQuery + zeroconf/mDNS (exsampling_osc.announce)
+    announce: bool = False  # OSCQuery + zeroconf/mDNS (exsampling_osc.backend.announce)
     # filled in by Service.start()
     http_url: str = ""
     participant_url: str = ""

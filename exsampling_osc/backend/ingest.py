@@ -17,6 +17,7 @@ from pathlib import Path
 
 from exsampling_osc.analysis.audio import load_audio, require_sound
 from exsampling_osc.errors import AudioError, StorageFull
+from exsampling_osc.units import size_text
 
 log = logging.getLogger(__name__)
 
@@ -76,15 +77,6 @@ class IngestQueue:
             finally:
                 self.busy, self.current = False, None
                 self.done += 1
-
-
-def size_text(n_bytes: float) -> str:
-    """A size limit for people: whole MB from 1 MB up, KB below, bytes below 1 KB."""
-    if n_bytes >= 1e6:
-        return f"{n_bytes / 1e6:.0f} MB"
-    if n_bytes >= 1e3:
-        return f"{n_bytes / 1e3:.0f} KB"
-    return f"{n_bytes:.0f} bytes"
 
 
 #: Free space kept beyond what a recording needs: its samples, SQLite's journal, the rest of the system.

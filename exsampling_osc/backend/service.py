@@ -12,14 +12,14 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from exsampling_osc.backend.events import ServiceEvents, osc_sample_args
+from exsampling_osc.backend.ingest import IngestQueue, sweep_upload_temporaries, timed_warm_up
+from exsampling_osc.backend.operations import ServiceOperations
+from exsampling_osc.backend.state import Settings
 from exsampling_osc.errors import ExSamplingError
-from exsampling_osc.ingest import IngestQueue, sweep_upload_temporaries, timed_warm_up
 from exsampling_osc.library import Library, default_data_dir
 from exsampling_osc.mapping import Mapping, load_config
 from exsampling_osc.resources import quiet_native_stderr
-from exsampling_osc.service_events import ServiceEvents, osc_sample_args
-from exsampling_osc.service_operations import ServiceOperations
-from exsampling_osc.service_state import Settings
 
 log = logging.getLogger(__name__)
 STATES = ("pending", "ready", "accepted", "rejected")
@@ -29,8 +29,8 @@ EVENT_KINDS = ("recording", "sample", "mapping", "error", "status")
 class Service(ServiceOperations, ServiceEvents):
     """The backend. Construct (loads config, library, model), then :meth:`start`, then :meth:`wait`.
 
-    Events and OSC messages are in :mod:`exsampling_osc.service_events`; ingest, queries and changes in
-    :mod:`exsampling_osc.service_operations`; here: construction, start/stop wiring, URLs and token."""
+    Events and OSC messages are in :mod:`exsampling_osc.backend.events`; ingest, queries and changes in
+    :mod:`exsampling_osc.backend.operations`; here: construction, start/stop wiring, URLs and token."""
 
     def __init__(self, settings: Settings):
         from exsampling_osc.analysis.pipeline import AnalysisConfig, Analyzer
@@ -76,7 +76,7 @@ class Service(ServiceOperations, ServiceEvents):
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> Service:
         """Bind ports, start every part, print nothing (``serve`` prints the ready line)."""
-        from exsampling_osc.osc.handlers import install_handlers
+        from exsampling_osc.backend.osc_handlers import install_handlers
         from exsampling_osc.osc.sender import Sender
         from exsampling_osc.osc.server import OscServer, bind_udp
 
@@ -87,7 +87,7 @@ class Service(ServiceOperations, ServiceEvents):
         s.osc_port = self.osc.port
         self._start_web()
         if s.load_plugins:
-            from exsampling_osc.plugins import plugin_manager
+            from exsampling_osc.backend.plugins import plugin_manager
 
             self.plugins = plugin_manager()
         install_handlers(self)
@@ -100,17 +100,17 @@ class Service(ServiceOperations, ServiceEvents):
         self.queue.start()
         self.osc.start()
         if s.drop_folder:
-            from exsampling_osc.dropfolder import DropFolder
+            from exsampling_osc.backend.dropfolder import DropFolder
 
             self.drop = DropFolder(Path(s.drop_folder), self._ingest_dropped, self.library.store.has_drop_key)
             self.drop.start()
         if s.launched_by_device:
-            from exsampling_osc.lifecycle import ParentWatch
+            from exsampling_osc.backend.lifecycle import ParentWatch
 
             self.watch = ParentWatch(self.stop, s.heartbeat_timeout)
             self.watch.start()
         if s.announce:
-            from exsampling_osc.announce import Announcer
+            from exsampling_osc.backend.announce import Announcer
 
             self.announcer = Announcer("ExSampling OSC", s.osc_port).start()
             s.urls["oscquery"] = f"http://127.0.0.1:{self.announcer.http_port}/"

@@ -40,9 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from exsampling_osc.backend.lifecycle import install_signals
+    from exsampling_osc.backend.service import Service, Settings, ready_line
     from exsampling_osc.errors import ConfigError
-    from exsampling_osc.lifecycle import install_signals
-    from exsampling_osc.service import Service, Settings, ready_line
 
     logging.basicConfig(level=getattr(logging, str(args.log_level).upper(), logging.INFO), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")

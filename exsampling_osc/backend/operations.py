@@ -1,4 +1,4 @@
-"""The core operations of :class:`~exsampling_osc.service.Service`: ingest, queries and live changes
+"""The core operations of :class:`~exsampling_osc.backend.service.Service`: ingest, queries and live changes
 (OSC handlers and HTTP routes both call these)."""
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from exsampling_osc.errors import AudioError, ExSamplingError, StorageFull
-from exsampling_osc.ingest import (
+from exsampling_osc.backend.ingest import (
     Job,
     analyse_recording,
     check_audio,
@@ -20,10 +19,11 @@ from exsampling_osc.ingest import (
     size_text,
     warm_up,
 )
+from exsampling_osc.backend.sample_view import sample_view
+from exsampling_osc.backend.state import ServiceState
+from exsampling_osc.errors import AudioError, ExSamplingError, StorageFull
 from exsampling_osc.library.store import STORAGE_FULL_PREFIX
 from exsampling_osc.osc.protocol import osc_number as _num
-from exsampling_osc.sample_view import sample_view
-from exsampling_osc.service_state import ServiceState
 
 _PHRASE_IDS = itertools.count(1)  # numbers the phrases of this process (next() is atomic)
 

@@ -51,3 +51,28 @@ def test_samples_answer_carries_the_sample_view(client, tmp_path):
     args = replies[0][2]
     assert args["label"] == "siren" and args["track"] == "bells" and args["sample_id"] == sample["sample_id"]
     assert args["latitude"] == 0.0 and args["mode"] == "melodic"
+
+
+def test_a_large_samples_answer_lets_a_ping_through(client):
+    svc = client.service
+    rid = svc.library.store.add_recording(source="upload", original_name="many.wav", path="/nowhere/many.wav")
+    rows = [{"piece_index": i, "start": 0.0, "duration": 1.0, "path": f"/nowhere/{i}.wav", "label": "dog",
+             "confidence": 0.9, "top": [["dog", 0.9]], "root_midi": None, "pitch_confidence": 0.0,
+             "analysed_mode": "percussive", "state": "ready"} for i in range(3000)]
+    svc.library.store.store_analysis(rid, rows)
+    sent = svc.sender.sent
+    svc.osc.handle_packet(_datagram("/exsampling/query/samples", 0, "all"), client.peer)
+    svc.osc.handle_packet(_datagram("/exsampling/ping", 99), client.peer)
+    svc.answers.submit(lambda: None).result(60)
+    addresses = [a for _, a, _ in sent]
+    assert addresses.count("/exsampling/sample") == 3000 and addresses[-1] == "/exsampling/done"
+    assert addresses.index("/exsampling/pong") < addresses.index("/exsampling/done")
+
+
+def _datagram(address, *args):
+    from pythonosc.osc_message_builder import OscMessageBuilder
+
+    b = OscMessageBuilder(address)
+    for a in args:
+        b.add_arg(a)
+    return b.build().dgram

@@ -10,9 +10,17 @@ from serve_support import labels, tone
 from exsampling_osc.backend.service import Service, Settings
 
 
+@pytest.fixture(scope="module")
+def analyzer():
+    from exsampling_osc.analysis.pipeline import Analyzer
+
+    return Analyzer()
+
+
 @pytest.fixture
-def client(tmp_path):
-    svc = Service(Settings(data_dir=tmp_path / "data", load_plugins=False))
+def client(tmp_path, analyzer):
+    svc = Service(Settings(data_dir=tmp_path / "data", load_plugins=False), analyzer=analyzer)
+    assert svc.analyzer is analyzer and svc.osc is None and svc.web is None  # injected; nothing bound yet
     c = OscClient(svc)
     yield c
     c.close()

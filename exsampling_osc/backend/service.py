@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from exsampling_osc.backend.events import ServiceEvents, osc_sample_args
 from exsampling_osc.backend.ingest import IngestQueue, sweep_upload_temporaries, timed_warm_up
@@ -20,6 +21,9 @@ from exsampling_osc.errors import ExSamplingError
 from exsampling_osc.library import Library, default_data_dir
 from exsampling_osc.mapping import Mapping, load_config
 from exsampling_osc.resources import quiet_native_stderr
+
+if TYPE_CHECKING:
+    from exsampling_osc.analysis.pipeline import Analyzer
 
 log = logging.getLogger(__name__)
 STATES = ("pending", "ready", "accepted", "rejected")
@@ -32,7 +36,9 @@ class Service(ServiceOperations, ServiceEvents):
     Events and OSC messages are in :mod:`exsampling_osc.backend.events`; ingest, queries and changes in
     :mod:`exsampling_osc.backend.operations`; here: construction, start/stop wiring, URLs and token."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, analyzer: Analyzer | None = None):
+        """Read config, open the library and load the model (or take ``analyzer``, e.g. one shared by tests);
+        no port is bound and no thread started until :meth:`start`."""
         from exsampling_osc.analysis.pipeline import AnalysisConfig, Analyzer
 
         self.settings = s = settings
@@ -41,9 +47,11 @@ class Service(ServiceOperations, ServiceEvents):
         for name in ("http", "osc", "device"):
             if getattr(s, f"{name}_port") is None:
                 setattr(s, f"{name}_port", self.config.ports[name])
-        with quiet_native_stderr():  # the runtime's "Created TensorFlow Lite XNNPACK delegate" line
-            self.analyzer = Analyzer(s.model_dir, AnalysisConfig(
-                trim_db=self.config.trim_db, confidence_threshold=self.config.confidence_threshold))
+        if analyzer is None:
+            with quiet_native_stderr():  # the runtime's "Created TensorFlow Lite XNNPACK delegate" line
+                analyzer = Analyzer(s.model_dir, AnalysisConfig(
+                    trim_db=self.config.trim_db, confidence_threshold=self.config.confidence_threshold))
+        self.analyzer = analyzer
         unlisted = self.config.check_labels(self.analyzer.classifier.labels)
         if unlisted:
             log.warning("%d label(s) of the model are in no track of %s and go to track %r: %s (write a mapping "

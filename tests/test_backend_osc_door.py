@@ -84,3 +84,14 @@ def _datagram(address, *args):
     for a in args:
         b.add_arg(a)
     return b.build().dgram
+
+
+def test_every_address_the_backend_sends_is_declared():
+    import re
+    from pathlib import Path
+
+    from exsampling_osc.osc import protocol
+
+    root = Path(__file__).resolve().parents[1] / "exsampling_osc" / "backend"
+    used = {m for f in root.glob("*.py") for m in re.findall(r'"(/exsampling/[a-z/]+)"', f.read_text())}
+    assert used and used <= set(protocol.MESSAGES), used - set(protocol.MESSAGES)

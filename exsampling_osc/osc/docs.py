@@ -24,10 +24,14 @@ UDP on 127.0.0.1. The backend listens on `--osc-port` (default {osc}) and sends 
 `i` int32, `f` float32, `s` string. No bundles; every packet stays under 8 KB; a path is one string
 argument even when it holds spaces.
 
-Answers to a query go to its `reply_port` argument when it is not 0, otherwise to the port the asker
-announced in its hello (matched by its source address), otherwise to every known device.
-Messages with unknown addresses, wrong argument types or unreadable bytes are logged and ignored; a wrong
-call to a known address is answered with `/exsampling/error`.
+Answers to a query go to its `reply_port` argument when it is not 0 and a device announced that port
+with `/exsampling/hello` (an unannounced one is refused with `/exsampling/error`), otherwise to the port
+the asker announced in its hello (matched by its source address), otherwise to every known device.
+Messages with unknown addresses, wrong argument types or unreadable bytes (including bundles nested more
+than 8 deep) are logged and ignored; a wrong call to a known address is answered with `/exsampling/error`.
+Large answers (`/exsampling/query/samples`) are sent in pages from their own thread, so other messages keep
+being answered meanwhile. `python -m exsampling_osc.osc.docs --json` prints this declaration as JSON;
+`exsampling serve --announce` serves it as an OSCQuery description.
 """
 
 

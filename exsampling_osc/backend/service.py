@@ -90,6 +90,11 @@ class Service(ServiceOperations, ServiceEvents):
 
         s = self.settings
         assert s.data_dir is not None and s.osc_port is not None and s.device_port is not None  # set in __init__
+        if s.launched_by_device:  # first: the parent must be known before it can go (during a long warm-up)
+            from exsampling_osc.backend.lifecycle import ParentWatch
+
+            self.watch = ParentWatch(self.stop, 0)  # heartbeats are checked from ready on (below)
+            self.watch.start()
         self.sender = Sender(s.device_port)
         self.osc = OscServer(bind_udp(s.osc_port, s.probe_ports), on_error=self._osc_error)
         s.osc_port = self.osc.port
@@ -102,6 +107,9 @@ class Service(ServiceOperations, ServiceEvents):
         sweep_upload_temporaries(s.data_dir)
         with quiet_native_stderr():
             self.warm_seconds = timed_warm_up(self.analyzer)  # the first sound is analysed at full speed
+        if self.watch:  # heartbeats are counted from ready: a device starts them when it hears ready
+            self.watch.last_beat = time.monotonic()
+            self.watch.heartbeat_timeout = s.heartbeat_timeout
         self.retry_space_failures()
         for rid in self.library.store.unanalysed():
             self.queue.put(("recording", rid))
@@ -112,11 +120,6 @@ class Service(ServiceOperations, ServiceEvents):
 
             self.drop = DropFolder(Path(s.drop_folder), self._ingest_dropped, self.library.store.has_drop_key)
             self.drop.start()
-        if s.launched_by_device:
-            from exsampling_osc.backend.lifecycle import ParentWatch
-
-            self.watch = ParentWatch(self.stop, s.heartbeat_timeout)
-            self.watch.start()
         if s.announce:
             from exsampling_osc.backend.announce import Announcer
 

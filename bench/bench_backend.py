@@ -139,6 +139,21 @@ def bench_concurrent(serve: Serve, dev: Listener, tmp: Path, n: int) -> None:
         print("error:", e)
 
 
+WARM = ("from exsampling_osc.analysis.pipeline import Analyzer; from exsampling_osc.backend.ingest import "
+        "timed_warm_up; print(timed_warm_up(Analyzer()))")
+
+
+def bench_warm_up(tmp: Path) -> None:
+    """The analysis warm-up that runs before ready: cold (empty numba cache, as after a fresh install), then
+    warm (the cache filled by the cold run)."""
+    import os
+
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp / "numba-cache")}
+    cold, warm = (float(subprocess.run([sys.executable, "-c", WARM], check=True, capture_output=True, text=True,
+                                       env=env).stdout.split()[-1]) for _ in range(2))
+    print(f"warm-up before ready: cold (empty numba cache) {cold:.2f} s, warm (cache filled) {warm:.2f} s")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--concurrent", type=int, default=50)
@@ -149,6 +164,8 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
+        print("## analysis warm-up (inside start → ready)")
+        bench_warm_up(tmp)
         bench_start(tmp, args.starts)
         cfg = tmp / "config.yaml"
         cfg.write_text(DEFAULT_CONFIG.read_text() + "recorder:\n  uploads_per_minute: 0\n")

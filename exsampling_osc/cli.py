@@ -16,7 +16,8 @@ from exsampling_osc.optional import present_modules
 COMMAND_MODULES = (
     "exsampling_osc.analysis.commands",  # classify
     "exsampling_osc.training.commands",  # train
-    "exsampling_osc.service_commands",  # serve
+    "exsampling_osc.backend.serve",  # serve
+    "exsampling_osc.mapping.commands",  # config init
     "exsampling_osc.devices.commands",  # devices build / install
     "exsampling_osc.composer.commands",  # compose train / generate / render
 )

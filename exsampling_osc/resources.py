@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -47,3 +51,34 @@ def configure_numba_cache() -> None:
         except OSError:
             return
         os.environ["NUMBA_CACHE_DIR"] = str(path)
+
+
+#: Lines the TFLite/LiteRT runtime writes straight to the stderr descriptor that tell a performer nothing.
+NATIVE_NOISE = ("Created TensorFlow Lite XNNPACK delegate",)
+
+
+@contextlib.contextmanager
+def quiet_native_stderr(noise: tuple[str, ...] = NATIVE_NOISE) -> Iterator[None]:
+    """Hold back what native code writes to file descriptor 2 inside the block; afterwards pass on every line
+    except those containing one of ``noise`` (Python's own ``sys.stderr`` writes go through unchanged)."""
+    try:
+        fd = sys.stderr.fileno()
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(fd)
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), fd)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, fd)
+            os.close(saved)
+            held.seek(0)
+            kept = [line for line in held.read().decode("utf-8", "replace").splitlines(keepends=True)
+                    if not any(n in line for n in noise)]
+            if kept:
+                sys.stderr.write("".join(kept))
+                sys.stderr.flush()

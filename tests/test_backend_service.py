@@ -7,8 +7,8 @@ import pytest
 import soundfile as sf
 from serve_support import labels, tone
 
+from exsampling_osc.backend.service import Service, Settings, osc_sample_args
 from exsampling_osc.errors import AudioError
-from exsampling_osc.service import Service, Settings, osc_sample_args
 
 
 @pytest.fixture()

@@ -125,7 +125,7 @@ def test_atomic_write_leaves_old_file_on_failure(tmp_path):
 
 
 def test_size_limits_read_in_a_unit_that_fits():
-    from exsampling_osc.ingest import size_text
+    from exsampling_osc.backend.ingest import size_text
 
     assert size_text(50_000) == "50 KB"  # not "0 MB"
     assert size_text(25e6) == "25 MB"

@@ -64,3 +64,17 @@ def test_committed_patches_are_what_generate_py_writes():
     spec.loader.exec_module(module)
     for name, text in module.render_all().items():
         assert (PD_DIR / name).read_text() == text, f"{name} differs: run python patches/pd/generate.py"
+
+
+def test_generated_messages_follow_the_protocol_declaration(monkeypatch):
+    from exsampling_osc.osc import protocol
+
+    spec = importlib.util.spec_from_file_location("pd_generate", PD_DIR / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.HELLO == "oscformat -f is exsampling hello"
+    assert module.QUERY_SAMPLES == "oscformat -f is exsampling query samples"
+    hello = protocol.get("/exsampling/hello")
+    changed = protocol.Message(hello.address, hello.direction, (*hello.args, protocol.Arg("extra", "f")), hello.doc)
+    monkeypatch.setitem(protocol.MESSAGES, hello.address, changed)
+    assert module.oscformat("/exsampling/hello") == "oscformat -f isf exsampling hello"

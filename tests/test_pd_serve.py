@@ -20,8 +20,8 @@ from pd_support import PD, FakeBackend, PdSampler, active_span, dominant_hz, osc
 
 pytestmark = [
     pytest.mark.skipif(PD is None, reason="Pure Data (Debian package puredata) is not installed"),
-    pytest.mark.skipif(importlib.util.find_spec("exsampling_osc.service") is None,
-                       reason="exsampling serve is not built yet (exsampling_osc/service.py)"),
+    pytest.mark.skipif(importlib.util.find_spec("exsampling_osc.backend.service") is None,
+                       reason="exsampling serve is not built yet (exsampling_osc/backend/service.py)"),
 ]
 
 RELEASE = 0.05

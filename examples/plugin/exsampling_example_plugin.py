@@ -11,8 +11,8 @@ group ``exsampling_osc.plugins``.
 
 from __future__ import annotations
 
+from exsampling_osc.backend.plugins import hookimpl
 from exsampling_osc.osc.protocol import TO_BACKEND, TO_DEVICE, Arg, Message
-from exsampling_osc.plugins import hookimpl
 
 ECHO = Message("/exsampling/example/echo", TO_BACKEND,
                (Arg("reply_port", "i", "0: the announced port"), Arg("text", "s", "any text")),
@@ -25,10 +25,8 @@ SEEN = Message("/exsampling/example/seen", TO_DEVICE,
 
 
 def echo(service, args, sender):
-    from exsampling_osc.osc.handlers import reply_ports
-
     reply_port, text = args
-    service.send(ECHOED.address, [text.upper()], reply_ports(service, reply_port, sender))
+    service.send(ECHOED.address, [text.upper()], service.reply_ports(reply_port, sender))
 
 
 @hookimpl

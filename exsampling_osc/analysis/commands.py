@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from exsampling_osc.training.dataset import AUDIO_SUFFIXES
+from exsampling_osc.audio_suffixes import AUDIO_SUFFIXES
 
 
 def register(sub) -> None:

@@ -20,7 +20,7 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def atomic_write(target: Path, write: Callable[[Path], None]) -> Path:
+def atomic_write(target: Path, write: Callable[[Path], object]) -> Path:
     """Call ``write(tmp)`` then move ``tmp`` onto ``target``; a crash leaves either nothing or the whole file."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -42,6 +42,9 @@ CREATE TABLE IF NOT EXISTS samples (
 CREATE TABLE IF NOT EXISTS remaps (label TEXT PRIMARY KEY, track TEXT NOT NULL, changed REAL NOT NULL);
 """
 
+#: How a recording's error starts when its analysis failed for lack of disk space (it is retried).
+STORAGE_FULL_PREFIX = "storage full: "
+
 _SAMPLE_COLUMNS = ("piece_index", "start", "duration", "path", "label", "confidence", "top", "root_midi",
                    "pitch_confidence", "analysed_mode", "state")
 _UPDATABLE = {"label", "confidence", "top", "root_midi", "pitch_confidence", "analysed_mode", "state",
@@ -89,7 +92,7 @@ class Store:
             "INSERT INTO recordings (created, source, original_name, path, latitude, longitude, accuracy, "
             "uploader, drop_key) VALUES (?,?,?,?,?,?,?,?,?)",
             (time.time(), source, original_name, path, latitude, longitude, accuracy, uploader, drop_key))
-        return int(cur.lastrowid)
+        return int(cur.lastrowid or 0)
 
     def recording(self, recording_id: int) -> dict | None:
         rows = self._all("SELECT * FROM recordings WHERE id = ?", (recording_id,))
@@ -104,6 +107,20 @@ class Store:
 
     def has_drop_key(self, key: str) -> bool:
         return bool(self._all("SELECT 1 FROM recordings WHERE drop_key = ?", (key,)))
+
+    def recording_with_key(self, key: str) -> int | None:
+        """The id of the recording stored under ``key`` (a drop-folder key or ``client:<upload id>``)."""
+        rows = self._all("SELECT id FROM recordings WHERE drop_key = ?", (key,))
+        return int(rows[0]["id"]) if rows else None
+
+    def failed_for_space(self) -> list[int]:
+        """Recordings whose analysis failed because the disk was full (oldest first)."""
+        return [r["id"] for r in self._all("SELECT id FROM recordings WHERE status = 'failed' AND error LIKE ? "
+                                           "ORDER BY id", (STORAGE_FULL_PREFIX + "%",))]
+
+    def set_received(self, recording_id: int) -> None:
+        """Back to ``received`` so the recording is analysed again."""
+        self._tx("UPDATE recordings SET status = 'received', error = NULL WHERE id = ?", (recording_id,))
 
     def set_failed(self, recording_id: int, error: str) -> None:
         self._tx("UPDATE recordings SET status = 'failed', error = ? WHERE id = ?", (error, recording_id))
@@ -122,7 +139,7 @@ class Store:
                     cur = self._db.execute(
                         f"INSERT INTO samples (recording_id, created, {', '.join(_SAMPLE_COLUMNS)}) "
                         f"VALUES (?, ?, {', '.join('?' * len(_SAMPLE_COLUMNS))})", (recording_id, now, *values))
-                    ids.append(int(cur.lastrowid))
+                    ids.append(int(cur.lastrowid or 0))
                 self._db.execute("UPDATE recordings SET status = 'analysed', error = NULL WHERE id = ?",
                                  (recording_id,))
                 self._db.execute("COMMIT")

@@ -22,10 +22,12 @@ class Mapping:
                 self._track_of[label] = track
 
     def track_of(self, label: str) -> str:
-        """The track a label plays on; `unknown` and unlisted labels go to the config's unknown track."""
+        """The track a label plays on: `unknown` goes to the config's unknown track, labels no track lists to its
+        unlisted track (the unknown track unless the config names another)."""
         with self._lock:
-            return self._track_of.get(label, self.config.unknown) if label != "unknown" else \
-                self._track_of.get("unknown", self.config.unknown)
+            if label == "unknown":
+                return self._track_of.get("unknown", self.config.unknown)
+            return self._track_of.get(label, self.config.unlisted_track)
 
     def mode_of(self, track: str) -> str:
         t = self.config.track(track)

@@ -15,10 +15,12 @@ from exsampling_osc.errors import ConfigError
 
 MODES = ("percussive", "melodic")
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "default.yaml"
-_KEYS = {"tracks", "unknown", "ports", "data_dir", "trim_db", "confidence_threshold", "max_upload_mb"}
+_KEYS = {"tracks", "unknown", "unlisted", "ports", "data_dir", "trim_db", "confidence_threshold", "max_upload_mb"}
 #: Sections owned by other parts (validated there): the participant page and the performer console.
 SECTIONS = ("recorder", "console")
-_PORTS = {"http", "osc", "device"}
+#: The ports, written once: participants' HTTP, the backend's OSC in, the device's OSC in.
+DEFAULT_PORTS = {"http": 8765, "osc": 9000, "device": 9001}
+_PORTS = set(DEFAULT_PORTS)
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class Config:
     tracks: tuple[Track, ...]
     unknown: str
     ports: dict[str, int]
+    unlisted: str = ""  # track of the model's labels that no track lists ("" : the unknown track)
     data_dir: str = ""
     trim_db: float = 20.0
     confidence_threshold: float = 0.25
@@ -55,14 +58,28 @@ class Config:
             key = key.rpartition(".")[0]
         return 1
 
-    def check_labels(self, labels: list[str]) -> None:
-        """Every class in the config must be one of the model's ``labels``."""
+    @property
+    def unlisted_track(self) -> str:
+        return self.unlisted or self.unknown
+
+    def check_labels(self, labels: list[str]) -> list[str]:
+        """Fit the config to a model's ``labels``; returns the labels no track lists (they go to
+        :attr:`unlisted_track`).
+
+        A class of a performer's config that the model does not have is an error naming file and line; the
+        packaged default config (written for the shipped ESC-50 model) serves any model, its extra classes
+        simply never occur.
+        """
         known = set(labels) | {"unknown"}
-        for i, t in enumerate(self.tracks):
-            for j, c in enumerate(t.classes):
-                if c not in known:
-                    raise ConfigError(f"{self.path}:{self.line(f'tracks.{i}.classes.{j}')}: class {c!r} of "
-                                      f"track {t.name!r} is not one of the model's labels")
+        if self.path != DEFAULT_CONFIG:
+            for i, t in enumerate(self.tracks):
+                for j, c in enumerate(t.classes):
+                    if c not in known:
+                        raise ConfigError(f"{self.path}:{self.line(f'tracks.{i}.classes.{j}')}: class {c!r} of "
+                                          f"track {t.name!r} is not one of the model's labels (write a mapping "
+                                          "for this model with: exsampling config init --model MODEL_DIR)")
+        listed = {c for t in self.tracks for c in t.classes}
+        return [label for label in labels if label not in listed]
 
 
 def _node_lines(node: yaml.Node, prefix: str, out: dict[str, int]) -> None:
@@ -120,7 +137,8 @@ def parse_config(data: object, path: Path, lines: dict[str, int]) -> Config:
     raw_tracks = data.get("tracks")
     if not isinstance(raw_tracks, list) or not raw_tracks:
         raise fail("tracks", "`tracks` must be a non-empty list")
-    tracks, owner = [], {}
+    tracks: list[Track] = []
+    owner: dict[str, str] = {}
     for i, t in enumerate(raw_tracks):
         key = f"tracks.{i}"
         if not isinstance(t, dict):
@@ -146,7 +164,10 @@ def parse_config(data: object, path: Path, lines: dict[str, int]) -> Config:
     unknown = data.get("unknown", tracks[0].name)
     if unknown not in {t.name for t in tracks}:
         raise fail("unknown", f"`unknown` must name a track, not {unknown!r}")
-    ports = {"http": 8765, "osc": 9000, "device": 9001}
+    unlisted = data.get("unlisted", "")
+    if unlisted and unlisted not in {t.name for t in tracks}:
+        raise fail("unlisted", f"`unlisted` must name a track, not {unlisted!r}")
+    ports = dict(DEFAULT_PORTS)
     raw_ports = data.get("ports") or {}
     if not isinstance(raw_ports, dict):
         raise fail("ports", "`ports` must be a mapping of http, osc, device")
@@ -166,5 +187,5 @@ def parse_config(data: object, path: Path, lines: dict[str, int]) -> Config:
     data_dir = data.get("data_dir") or ""
     if not isinstance(data_dir, str):
         raise fail("data_dir", "`data_dir` must be a folder path")
-    return Config(path, tuple(tracks), unknown, ports, data_dir, recorder=data.get("recorder"),
+    return Config(path, tuple(tracks), unknown, ports, unlisted, data_dir, recorder=data.get("recorder"),
                   console=data.get("console"), lines=lines, **numbers)

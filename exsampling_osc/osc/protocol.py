@@ -164,7 +164,7 @@ def check_args(message: Message, args: tuple | list) -> list:
     if len(args) != len(message.args):
         raise ValueError(f"{message.address} takes {len(message.args)} arguments "
                          f"({message.typetags}), got {len(args)}")
-    out = []
+    out: list[int | float | str] = []
     for spec, value in zip(message.args, args, strict=True):
         if spec.type == "s":
             if not isinstance(value, str):
@@ -179,3 +179,39 @@ def check_args(message: Message, args: tuple | list) -> list:
         else:
             out.append(float(value))
     return out
+
+
+def osc_number(v: float | None) -> float:
+    """A float argument for an optional number: 0.0 when there is none."""
+    return 0.0 if v is None else float(v)
+
+
+#: What /exsampling/sample carries where a sample has no value (no pitch: 60.0; no place: 0.0).
+SAMPLE_DEFAULTS = {"root_midi": 60.0, "latitude": 0.0, "longitude": 0.0}
+
+
+def encode(address: str, values: dict, defaults: dict | None = None) -> list:
+    """The arguments of ``address`` taken from ``values`` by argument name (None or missing: ``defaults``),
+    coerced to the declared types.
+
+    >>> encode("/exsampling/pong", {"seq": 3})
+    [3]
+    """
+    message = get(address)
+    defaults = defaults or {}
+    raw = [values.get(a.name) if values.get(a.name) is not None else defaults.get(a.name) for a in message.args]
+    missing = [a.name for a, v in zip(message.args, raw, strict=True) if v is None]
+    if missing:
+        raise ValueError(f"{address}: no value for {', '.join(missing)}")
+    return check_args(message, raw)
+
+
+def decode(address: str, args: list | tuple) -> dict:
+    """The arguments of a received ``address`` by name, checked against the declared types."""
+    message = get(address)
+    return dict(zip((a.name for a in message.args), check_args(message, args), strict=True))
+
+
+def sample_args(sample: dict) -> list:
+    """The /exsampling/sample arguments of a sample view (60.0 for no pitch, 0.0 for no place)."""
+    return encode(PREFIX + "/sample", sample, SAMPLE_DEFAULTS)

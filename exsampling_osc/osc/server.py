@@ -18,6 +18,10 @@ from exsampling_osc.osc import protocol
 
 log = logging.getLogger(__name__)
 
+#: Bundles nested deeper than this are dropped unread (python-osc parses them recursively).
+MAX_BUNDLE_DEPTH = 8
+RECEIVE_BUFFER = 4 << 20
+
 #: handler(args, sender) where args are coerced to the declared types and sender is (host, port).
 Handler = Callable[[list, tuple[str, int]], None]
 
@@ -63,16 +67,29 @@ class OscServer:
                 if self._stop.is_set():
                     return
                 continue
-            self.handle_packet(data, sender)
+            try:
+                self.handle_packet(data, sender)
+            except Exception:  # last line of defence: the receiver outlives any datagram
+                log.exception("OSC packet from %s:%s dropped", *sender[:2])
 
     def handle_packet(self, data: bytes, sender: tuple[str, int]) -> None:
+        """Parse and dispatch one datagram; anything unreadable is logged and dropped, never raised."""
+        depth = bundle_depth(data)
+        if depth > MAX_BUNDLE_DEPTH:
+            self._reject(f"OSC bundle nested {depth} deep (limit {MAX_BUNDLE_DEPTH})", sender, reply=False)
+            return
         try:
             packet = osc_packet.OscPacket(data)
-        except osc_packet.ParseError as exc:
-            self._reject(f"unreadable OSC packet of {len(data)} bytes ({exc})", sender, reply=False)
+            messages = [(t.message.address, list(t.message.params)) for t in packet.messages]
+        except Exception as exc:  # python-osc raises ParseError, but also IndexError, struct.error, ...
+            self._reject(f"unreadable OSC packet of {len(data)} bytes ({type(exc).__name__}: {exc})", sender,
+                         reply=False)
             return
-        for timed in packet.messages:
-            self.dispatch(timed.message.address, list(timed.message.params), sender)
+        for address, params in messages:
+            if not isinstance(address, str):
+                self._reject("OSC message without an address", sender, reply=False)
+                continue
+            self.dispatch(address, params, sender)
 
     def dispatch(self, address: str, params: list, sender: tuple[str, int]) -> None:
         self.received += 1
@@ -98,11 +115,30 @@ class OscServer:
             self.on_error(why, sender)
 
 
+def bundle_depth(data: bytes) -> int:
+    """How deep ``#bundle`` elements nest along the first element chain, read without recursion.
+
+    Counts the nesting a recursive parser would descend into; stops at the first non-bundle element.
+
+    >>> bundle_depth(b"/a\\0\\0,\\0\\0\\0")
+    0
+    """
+    depth, pos = 0, 0
+    while data[pos:pos + 8] == b"#bundle\0" and depth <= MAX_BUNDLE_DEPTH:
+        depth += 1
+        pos += 16 + 4  # tag, time tag, then the size of the first element
+    return depth
+
+
 def bind_udp(port: int, probe: bool, host: str = "127.0.0.1", tries: int = 50) -> socket.socket:
     """A bound UDP socket on ``port`` (0: any); with ``probe`` a busy port moves to the next free one."""
     last: OSError | None = None
     for candidate in range(port, port + (tries if probe and port else 1)):
         sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:  # a deep receive buffer rides out bursts (the kernel may cap it at net.core.rmem_max)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, RECEIVE_BUFFER)
+        except OSError:
+            pass
         try:
             sock.bind((host, candidate))
             return sock

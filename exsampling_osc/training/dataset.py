@@ -14,9 +14,8 @@ import numpy as np
 
 from exsampling_osc.analysis.audio import load_audio, trim_silence
 from exsampling_osc.analysis.features import FeatureParams, looped_log_mel
+from exsampling_osc.audio_suffixes import AUDIO_SUFFIXES  # the package's one list
 from exsampling_osc.errors import AudioError, ExSamplingError
-
-AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".mp3", ".aif", ".aiff"}
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 import bottle
 
 from exsampling_osc.errors import AudioError, ExSamplingError
-from exsampling_osc.ingest import size_text
+from exsampling_osc.units import size_text
 
 
 class Refused(ExSamplingError):

@@ -14,6 +14,31 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pdwriter import Patch  # noqa: E402
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from exsampling_osc.mapping.config import DEFAULT_PORTS  # noqa: E402
+from exsampling_osc.osc import protocol  # noqa: E402
+
+
+def oscformat(address: str) -> str:
+    """The [oscformat] object that encodes ``address`` with its declared type tags."""
+    message = protocol.get(address)
+    return f"oscformat -f {message.typetags} " + " ".join(address.strip("/").split("/"))
+
+
+def routes(*addresses: str) -> str:
+    """[route] selectors for to-device addresses under the prefix (each must be declared)."""
+    names = []
+    for address in addresses:
+        assert protocol.get(address).direction == protocol.TO_DEVICE, address
+        names.append(address.removeprefix(protocol.PREFIX + "/"))
+    return " ".join(names)
+
+
+HELLO = oscformat(protocol.PREFIX + "/hello")
+QUERY_SAMPLES = oscformat(protocol.PREFIX + "/query/samples")
+ANSWERS = routes(*(protocol.PREFIX + a for a in ("/sample", "/note", "/ready", "/done")))
+OSC_PORT = DEFAULT_PORTS["osc"]
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -98,7 +123,7 @@ def sampler():
     p = top.sub("hello", "hello")
     p.text("After any change (debounced by delay 0, so the -send messages of the command line all land "
            "first): listen, connect, print where we are and say /exsampling/hello; again every 5 s.", 60)
-    add(p, """
+    add(p, f"""
         msg listen_msg listen $1 | obj listen_s s $0-netreceive
         msg backend_msg disconnect, connect 127.0.0.1 $1 | obj backend_s s $0-netsend
         wire listen_msg:0 -> listen_s, backend_msg:0 -> backend_s
@@ -106,7 +131,7 @@ def sampler():
         obj chg_port v $0-port | obj chg_port_c change -1 | obj chg_backend v $0-backend
         obj chg_backend_c change -1 | msg chg_1 1 | obj metro metro 5000 | obj hello_t t b b b | msg needq 1
         obj needq_s s $0-needquery | obj hello_trk symbol | obj hello_trk_r r $0-track
-        obj hello_port v $0-port | obj hello_pack pack f s | obj hello_osc oscformat -f is exsampling hello
+        obj hello_port v $0-port | obj hello_pack pack f s | obj hello_osc {HELLO}
         obj hello_out s $0-osc-out
         wire chg_r:0 -> chg_b, chg_b:0 -> chg_d, chg_d:0 -> chg_t, chg_t:0 -> chg_1, chg_1:0 -> metro
         wire metro:0 -> hello_t, chg_t:0 -> needq
@@ -128,16 +153,16 @@ def sampler():
     p.text("OSC in: /exsampling/sample and /exsampling/note for our track, /exsampling/ready (the first "
            "one after a change asks for our newest sample) and /exsampling/done (end of that answer). "
            "OSC out: whatever is sent to $0-osc-out.", 60)
-    add(p, """
+    add(p, f"""
         obj nr_r r $0-netreceive | obj nr netreceive -u -b | obj parse oscparse | obj trim list trim
-        obj r_ex route exsampling | obj r_addr route sample note ready done | obj ns_r r $0-osc-out
+        obj r_ex route exsampling | obj r_addr route {ANSWERS} | obj ns_r r $0-osc-out
         obj ns_pre list prepend send | obj ns_trim list trim | obj ns_r2 r $0-netsend | obj ns netsend -u -b
         wire nr_r:0 -> nr, nr:0 -> parse, parse:0 -> trim, trim:0 -> r_ex, r_ex:0 -> r_addr
         wire ns_r:0 -> ns_pre, ns_pre:0 -> ns_trim, ns_trim:0 -> ns, ns_r2:0 -> ns
         # /exsampling/ready: the first answer after a change asks for the newest sample of the track
         obj rdy_f f | obj rdy_r r $0-needquery | obj rdy_sel sel 1 | obj rdy_t t b b b | msg rdy_0 0
         msg q_on 1 | obj q_s s $0-querying | obj q_trk symbol | obj q_trk_r r $0-track | obj q_port v $0-port
-        obj q_pack pack f s | obj q_osc oscformat -f is exsampling query samples | obj q_out s $0-osc-out
+        obj q_pack pack f s | obj q_osc {QUERY_SAMPLES} | obj q_out s $0-osc-out
         msg q_off 0 | obj q_off_s s $0-querying | obj rdy_b t b
         wire r_addr:2 -> rdy_b, rdy_b:0 -> rdy_f, rdy_r:0 -> rdy_f:1, rdy_f:0 -> rdy_sel, rdy_sel:0 -> rdy_t
         msg rdy_msg backend ready | obj rdy_print print exsampling
@@ -300,8 +325,8 @@ def main_patch():
            "\"exsampling control PORT\" opens a UDP port for these same messages (FUDI, e.g. pdsend PORT "
            "localhost udp); \"exsampling midi NOTE VELOCITY CHANNEL\" plays as if from the MIDI keyboard.", 100)
     _control(p, "")
-    add(p, """
-        obj smp exsampling-sampler animals 9101 9000 0
+    add(p, f"""
+        obj smp exsampling-sampler animals 9101 {OSC_PORT} 0
         wire r:0 -> route, ctl_r:0 -> route
         wire route:5 -> smp, route:4 -> midi
     """)
@@ -327,7 +352,7 @@ def tracks_patch():
         obj sum +~
     """)
     for i, t in enumerate(TRACKS):
-        p.obj(f"smp{i}", f"exsampling-sampler {t} {9101 + i} 9000 {i + 1}")
+        p.obj(f"smp{i}", f"exsampling-sampler {t} {9101 + i} {OSC_PORT} {i + 1}")
         p.c("backend", 0, f"smp{i}")
         p.c(f"smp{i}", 0, "sum")
     _recorder(p, "sum")

@@ -1,4 +1,4 @@
-"""The event and OSC-facing side of :class:`~exsampling_osc.service.Service`: subscribers, plugin hooks,
+"""The event and OSC-facing side of :class:`~exsampling_osc.backend.service.Service`: subscribers, plugin hooks,
 messages to the devices, the periodic status."""
 
 from __future__ import annotations
@@ -7,11 +7,13 @@ import logging
 from collections.abc import Callable
 
 from exsampling_osc import __version__
+from exsampling_osc.backend.state import ServiceState
+from exsampling_osc.osc.protocol import sample_args as osc_sample_args
 
-log = logging.getLogger("exsampling_osc.service")
+log = logging.getLogger("exsampling_osc.backend.service")
 
 
-class ServiceEvents:
+class ServiceEvents(ServiceState):
     """Mixin of :class:`Service`: who hears about what (devices over OSC, subscribers, plugins)."""
 
     def send_ready(self, ports: list[int] | None = None) -> None:
@@ -50,9 +52,18 @@ class ServiceEvents:
         self._emit("error", {"message": message})
 
     def _osc_error(self, message: str, sender: tuple[str, int]) -> None:
-        from exsampling_osc.osc.handlers import reply_ports
+        self.error(message, self.reply_ports(0, sender))
 
-        self.error(message, reply_ports(self, 0, sender))
+    def reply_ports(self, reply_port: int, sender: tuple[str, int]) -> list[int]:
+        """Where an answer goes: ``reply_port`` if a device announced it with hello, else the asker's announced
+        port, else every known device. An unannounced ``reply_port`` is refused (ValueError)."""
+        known = self.sender.ports() if self.sender else []
+        if reply_port > 0:
+            if reply_port not in known:
+                raise ValueError(f"reply_port {reply_port} was not announced with /exsampling/hello")
+            return [reply_port]
+        device = self.devices.get(sender)
+        return [device["port"]] if device else known
 
     def _announce(self, sid: int) -> dict | None:
         """Send a sample to the devices and to subscribers and plugins."""
@@ -66,20 +77,13 @@ class ServiceEvents:
 
     def _status_loop(self) -> None:
         while not self._stopped.wait(self.settings.status_interval):
+            try:
+                self.retry_space_failures()
+            except Exception:
+                log.exception("retrying recordings that failed for lack of space")
             st = self.status()
             self.send("/exsampling/status", [st["queue"], st["samples"], len(st["devices"])])
             self._emit("status", st)
 
 
-
-
-def osc_sample_args(s: dict) -> list:
-    """The /exsampling/sample arguments of a sample dict (60.0 for no pitch, 0.0 for no place)."""
-    return [s["track"], s["sample_id"], s["label"], float(s["confidence"]), s["path"],
-            60.0 if s["root_midi"] is None else float(s["root_midi"]), s["mode"], _num(s["latitude"]),
-            _num(s["longitude"]), s["recording_id"], float(s["duration"]), s["state"]]
-
-
-def _num(v: float | None) -> float:
-    return 0.0 if v is None else float(v)
-
+__all__ = ["ServiceEvents", "osc_sample_args"]

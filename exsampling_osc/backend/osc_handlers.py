@@ -15,13 +15,9 @@ from exsampling_osc.osc import protocol
 log = logging.getLogger(__name__)
 
 
-def reply_ports(service, reply_port: int, sender: tuple[str, int]) -> list[int]:
-    if reply_port > 0:
-        return [reply_port]
-    known = service.devices.get(sender)
-    if known:
-        return [known["port"]]
-    return service.sender.ports()
+#: Query answers are sent in pages of this many messages, with a pause between pages.
+PAGE = 64
+PAGE_PAUSE = 0.002
 
 
 def install_handlers(service) -> None:
@@ -53,19 +49,14 @@ def install_handlers(service) -> None:
             service.watch.beat()
 
     def ping(args, sender):
-        send("/exsampling/pong", [args[0]], reply_ports(service, 0, sender))
+        send("/exsampling/pong", [args[0]], service.reply_ports(0, sender))
 
     def query_samples(args, sender):
-        ports = reply_ports(service, args[0], sender)
-        samples = service.list_samples(args[1])
-        from exsampling_osc.service import osc_sample_args
-
-        for s in samples:
-            send("/exsampling/sample", osc_sample_args(s), ports)
-        send("/exsampling/done", [len(samples), f"samples {args[1]}"], ports)
+        ports = service.reply_ports(args[0], sender)
+        service.answers.submit(_answer_samples, service, args[1], ports)
 
     def query_mapping(args, sender):
-        ports = reply_ports(service, args[0], sender)
+        ports = service.reply_ports(args[0], sender)
         mapping = service.mapping()
         for label, track in mapping.items():
             send("/exsampling/mapping", [label, track, service.mode_of(track)], ports)
@@ -73,14 +64,14 @@ def install_handlers(service) -> None:
 
     def query_classes(args, sender):
         labels = service.classes()
-        send("/exsampling/classes", [len(labels), " ".join(labels)], reply_ports(service, args[0], sender))
+        send("/exsampling/classes", [len(labels), " ".join(labels)], service.reply_ports(args[0], sender))
 
     def query_tracks(args, sender):
         names = [t["name"] for t in service.tracks()]
-        send("/exsampling/tracks", [len(names), " ".join(names)], reply_ports(service, args[0], sender))
+        send("/exsampling/tracks", [len(names), " ".join(names)], service.reply_ports(args[0], sender))
 
     def compose(args, sender):
-        ports = reply_ports(service, args[0], sender)
+        ports = service.reply_ports(args[0], sender)
         threading.Thread(target=_compose, args=(service, args[1], args[2], args[3], ports), daemon=True).start()
 
     core = {
@@ -97,6 +88,21 @@ def install_handlers(service) -> None:
         osc.map(protocol.PREFIX + address, handler)
     if service.plugins is not None:
         _install_plugins(service)
+    require_all_handled(osc.handlers)
+
+
+def require_all_handled(handlers: dict) -> None:
+    """Raise ExSamplingError naming every declared device → backend address that has no handler."""
+    from exsampling_osc.errors import ExSamplingError
+
+    missing = unhandled(handlers)
+    if missing:
+        raise ExSamplingError("declared OSC addresses without a handler: " + ", ".join(missing))
+
+
+def unhandled(handlers: dict) -> list[str]:
+    """Declared device → backend addresses missing from ``handlers``."""
+    return [m.address for m in protocol.to_backend() if m.address not in handlers]
 
 
 def _install_plugins(service) -> None:
@@ -109,6 +115,20 @@ def _install_plugins(service) -> None:
                 continue
             if message.direction == protocol.TO_BACKEND and handler is not None:
                 service.osc.map(message.address, lambda args, sender, h=handler: h(service, args, sender))
+
+
+def _answer_samples(service, what: str, ports: list[int]) -> None:
+    """Send a (possibly large) samples answer in pages, off the receiving thread, so other OSC keeps flowing."""
+    try:
+        samples = service.list_samples(what)
+        for i, s in enumerate(samples, 1):
+            service.send("/exsampling/sample", protocol.sample_args(s), ports)
+            if i % PAGE == 0:
+                time.sleep(PAGE_PAUSE)
+        service.send("/exsampling/done", [len(samples), f"samples {what}"], ports)
+    except Exception as exc:  # the asker hears why; the answer thread goes on
+        log.exception("query/samples failed")
+        service.error(f"query/samples {what} failed: {exc}", ports)
 
 
 def _compose(service, x: float, y: float, seed: int, ports: list[int]) -> None:

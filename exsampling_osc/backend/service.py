@@ -9,65 +9,36 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from exsampling_osc import __version__
+from exsampling_osc.backend.events import ServiceEvents, osc_sample_args
+from exsampling_osc.backend.ingest import IngestQueue, sweep_upload_temporaries, timed_warm_up
+from exsampling_osc.backend.operations import ServiceOperations
+from exsampling_osc.backend.state import Settings
 from exsampling_osc.errors import ExSamplingError
-from exsampling_osc.ingest import IngestQueue
 from exsampling_osc.library import Library, default_data_dir
 from exsampling_osc.mapping import Mapping, load_config
-from exsampling_osc.service_events import ServiceEvents, osc_sample_args
-from exsampling_osc.service_operations import ServiceOperations
+from exsampling_osc.resources import quiet_native_stderr
+
+if TYPE_CHECKING:
+    from exsampling_osc.analysis.pipeline import Analyzer
 
 log = logging.getLogger(__name__)
 STATES = ("pending", "ready", "accepted", "rejected")
 EVENT_KINDS = ("recording", "sample", "mapping", "error", "status")
 
 
-@dataclass
-class Settings:
-    """What ``serve`` was asked for, completed at start with the ports, URLs and paths in use."""
-
-    data_dir: Path | None = None
-    config_path: Path | None = None
-    model_dir: Path | None = None
-    host: str = "0.0.0.0"
-    http_port: int | None = None
-    osc_port: int | None = None
-    device_port: int | None = None
-    probe_ports: bool = False
-    drop_folder: Path | None = None
-    https: bool = False
-    cert: Path | None = None
-    key: Path | None = None
-    public_url: str | None = None
-    launched_by_device: bool = False
-    heartbeat_timeout: float = 10.0
-    status_interval: float = 5.0
-    load_plugins: bool = True
-    # filled in by Service.start()
-    http_url: str = ""
-    participant_url: str = ""
-    qr_path: str = ""
-    local_http_port: int = 0
-    urls: dict = field(default_factory=dict)
-
-    def ready(self) -> dict:
-        """The ``EXSAMPLING_READY`` payload."""
-        return {"osc_port": self.osc_port, "http_port": self.http_port, "device_port": self.device_port,
-                "http_url": self.http_url, "participant_url": self.participant_url, "qr_path": self.qr_path,
-                "local_http_port": self.local_http_port, "data_dir": str(self.data_dir),
-                "https": self.https, "version": __version__}
-
-
-class Service(ServiceEvents, ServiceOperations):
+class Service(ServiceOperations, ServiceEvents):
     """The backend. Construct (loads config, library, model), then :meth:`start`, then :meth:`wait`.
 
-    Events and OSC messages are in :mod:`exsampling_osc.service_events`; ingest, queries and changes in
-    :mod:`exsampling_osc.service_operations`; here: construction, start/stop wiring, URLs and token."""
+    Events and OSC messages are in :mod:`exsampling_osc.backend.events`; ingest, queries and changes in
+    :mod:`exsampling_osc.backend.operations`; here: construction, start/stop wiring, URLs and token."""
 
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, analyzer: Analyzer | None = None):
+        """Read config, open the library and load the model (or take ``analyzer``, e.g. one shared by tests);
+        no port is bound and no thread started until :meth:`start`."""
         from exsampling_osc.analysis.pipeline import AnalysisConfig, Analyzer
 
         self.settings = s = settings
@@ -76,9 +47,17 @@ class Service(ServiceEvents, ServiceOperations):
         for name in ("http", "osc", "device"):
             if getattr(s, f"{name}_port") is None:
                 setattr(s, f"{name}_port", self.config.ports[name])
-        self.analyzer = Analyzer(s.model_dir, AnalysisConfig(trim_db=self.config.trim_db,
-                                                              confidence_threshold=self.config.confidence_threshold))
-        self.config.check_labels(self.analyzer.classifier.labels)
+        if analyzer is None:
+            with quiet_native_stderr():  # the runtime's "Created TensorFlow Lite XNNPACK delegate" line
+                analyzer = Analyzer(s.model_dir, AnalysisConfig(
+                    trim_db=self.config.trim_db, confidence_threshold=self.config.confidence_threshold))
+        self.analyzer = analyzer
+        unlisted = self.config.check_labels(self.analyzer.classifier.labels)
+        if unlisted:
+            log.warning("%d label(s) of the model are in no track of %s and go to track %r: %s (write a mapping "
+                        "for this model with: exsampling config init --model %s)", len(unlisted),
+                        self.config.path.name, self.config.unlisted_track, ", ".join(unlisted),
+                        s.model_dir or "MODEL_DIR")
         self.library = Library(s.data_dir)
         self._mapping = Mapping(self.config, self.analyzer.classifier.labels, self.library.store.remaps())
         self.max_upload_bytes = int(self.config.max_upload_mb * 1e6)
@@ -96,40 +75,56 @@ class Service(ServiceEvents, ServiceOperations):
         self.last_heartbeat: float | None = None
         self.osc = self.sender = self.web = self.local_web = self.drop = self.watch = None
         self.plugins = None
+        self.announcer = None
         self.latency: list[float] = []
+        # query answers are sent from here, paced, so the OSC receiver never waits on a large one
+        self.answers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="osc-answers")
+        self.warm_seconds: float | None = None
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> Service:
         """Bind ports, start every part, print nothing (``serve`` prints the ready line)."""
-        from exsampling_osc.osc.handlers import install_handlers
+        from exsampling_osc.backend.osc_handlers import install_handlers
         from exsampling_osc.osc.sender import Sender
         from exsampling_osc.osc.server import OscServer, bind_udp
 
         s = self.settings
+        assert s.data_dir is not None and s.osc_port is not None and s.device_port is not None  # set in __init__
+        if s.launched_by_device:  # first: the parent must be known before it can go (during a long warm-up)
+            from exsampling_osc.backend.lifecycle import ParentWatch
+
+            self.watch = ParentWatch(self.stop, 0)  # heartbeats are checked from ready on (below)
+            self.watch.start()
         self.sender = Sender(s.device_port)
         self.osc = OscServer(bind_udp(s.osc_port, s.probe_ports), on_error=self._osc_error)
         s.osc_port = self.osc.port
         self._start_web()
         if s.load_plugins:
-            from exsampling_osc.plugins import plugin_manager
+            from exsampling_osc.backend.plugins import plugin_manager
 
             self.plugins = plugin_manager()
         install_handlers(self)
-        self.queue.put(("warmup", 0))
+        sweep_upload_temporaries(s.data_dir)
+        with quiet_native_stderr():
+            self.warm_seconds = timed_warm_up(self.analyzer)  # the first sound is analysed at full speed
+        if self.watch:  # heartbeats are counted from ready: a device starts them when it hears ready
+            self.watch.last_beat = time.monotonic()
+            self.watch.heartbeat_timeout = s.heartbeat_timeout
+        self.retry_space_failures()
         for rid in self.library.store.unanalysed():
             self.queue.put(("recording", rid))
         self.queue.start()
         self.osc.start()
         if s.drop_folder:
-            from exsampling_osc.dropfolder import DropFolder
+            from exsampling_osc.backend.dropfolder import DropFolder
 
             self.drop = DropFolder(Path(s.drop_folder), self._ingest_dropped, self.library.store.has_drop_key)
             self.drop.start()
-        if s.launched_by_device:
-            from exsampling_osc.lifecycle import ParentWatch
+        if s.announce:
+            from exsampling_osc.backend.announce import Announcer
 
-            self.watch = ParentWatch(self.stop, s.heartbeat_timeout)
-            self.watch.start()
+            self.announcer = Announcer("ExSampling OSC", s.osc_port).start()
+            s.urls["oscquery"] = f"http://127.0.0.1:{self.announcer.http_port}/"
         threading.Thread(target=self._status_loop, name="status", daemon=True).start()
         self.send_ready()
         self._hook("startup", service=self)
@@ -140,6 +135,7 @@ class Service(ServiceEvents, ServiceOperations):
         from exsampling_osc.web.server import WebServer, lan_address
 
         s = self.settings
+        assert s.data_dir is not None and s.http_port is not None  # set in __init__
         app = make_app(self)
         adapter = None
         if s.https:
@@ -164,6 +160,7 @@ class Service(ServiceEvents, ServiceOperations):
         from exsampling_osc.web.server import lan_address
 
         s = self.settings
+        assert s.data_dir is not None and self.web is not None
         if s.public_url:
             base = s.public_url.rstrip("/")
         else:
@@ -195,7 +192,10 @@ class Service(ServiceEvents, ServiceOperations):
         for part in (self.drop, self.web, self.local_web):
             if part:
                 part.stop()
+        if self.announcer:
+            self.announcer.close()
         self.queue.stop(skip=("warmup",))  # a warm-up has nothing to save
+        self.answers.shutdown(wait=False, cancel_futures=True)
         if self.osc:
             self.osc.stop()
         if self.sender:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import logging
 import queue
+import shutil
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from exsampling_osc.analysis.audio import load_audio, require_sound
-from exsampling_osc.errors import AudioError
+from exsampling_osc.errors import AudioError, StorageFull
+from exsampling_osc.units import size_text
 
 log = logging.getLogger(__name__)
 
@@ -77,13 +79,23 @@ class IngestQueue:
                 self.done += 1
 
 
-def size_text(n_bytes: float) -> str:
-    """A size limit for people: whole MB from 1 MB up, KB below, bytes below 1 KB."""
-    if n_bytes >= 1e6:
-        return f"{n_bytes / 1e6:.0f} MB"
-    if n_bytes >= 1e3:
-        return f"{n_bytes / 1e3:.0f} KB"
-    return f"{n_bytes:.0f} bytes"
+#: Free space kept beyond what a recording needs: its samples, SQLite's journal, the rest of the system.
+SPARE_BYTES = 64 * 1024 * 1024
+
+
+def client_key(client_id: str) -> str:
+    """The library key of an upload id made up by the uploading page (one recording per id)."""
+    return "client:" + str(client_id)[:200]
+
+
+def require_space(folder: Path, n_bytes: int) -> None:
+    """Raise :class:`StorageFull` unless ``folder``'s disk has room for ``n_bytes`` twice (the recording and its
+    samples) plus :data:`SPARE_BYTES`."""
+    free = shutil.disk_usage(folder).free
+    need = 2 * n_bytes + SPARE_BYTES
+    if free < need:
+        raise StorageFull(f"only {size_text(free)} free on the disk of {folder} ({size_text(need)} needed); "
+                          "free some space and try again")
 
 
 def check_audio(service, path: Path, name: str):
@@ -102,6 +114,27 @@ def warm_up(analyzer) -> None:
 
     t = np.arange(analyzer.sample_rate, dtype=np.float32) / analyzer.sample_rate
     analyzer.analyse_signal((0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32))
+
+
+def timed_warm_up(analyzer) -> float:
+    """:func:`warm_up`, returning the seconds it took (numba compiles librosa's kernels the first time)."""
+    t = time.perf_counter()
+    warm_up(analyzer)
+    return time.perf_counter() - t
+
+
+def sweep_upload_temporaries(data_dir: Path) -> int:
+    """Remove ``incoming/.upload-*.tmp`` left by an upload that was killed mid-way; returns how many."""
+    n = 0
+    for p in (Path(data_dir) / "incoming").glob(".upload-*.tmp"):
+        try:
+            p.unlink()
+            n += 1
+        except OSError as exc:
+            log.warning("cannot remove %s: %s", p, exc)
+    if n:
+        log.info("removed %d unfinished upload file(s)", n)
+    return n
 
 
 def analyse_recording(service, rid: int) -> None:

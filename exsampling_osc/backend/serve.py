@@ -1,4 +1,4 @@
-"""``exsampling serve``: run the backend until stopped (Ctrl-C, SIGTERM, or the launching device going)."""
+"""exsampling serve: run the backend until stopped (Ctrl-C, SIGTERM, or the launching device going)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import os
 import sys
 from pathlib import Path
 
+from exsampling_osc.mapping.config import DEFAULT_PORTS as PORTS
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("serve", help="run the backend: uploads, library, analysis, OSC, drop folder",
@@ -16,9 +18,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--config", type=Path, help="YAML mapping/config (default: the packaged default.yaml)")
     p.add_argument("--model", type=Path, help="model folder (default: models/esc50)")
     p.add_argument("--host", default="0.0.0.0", help="HTTP bind address for participants (default 0.0.0.0)")
-    p.add_argument("--http-port", type=int, help="HTTP port (0: any free; default from config, 8765)")
-    p.add_argument("--osc-port", type=int, help="OSC listen port on 127.0.0.1 (0: any free; default 9000)")
-    p.add_argument("--device-port", type=int, help="OSC port of the device on 127.0.0.1 (default 9001)")
+    p.add_argument("--http-port", type=int, help=f"HTTP port (0: any free; default from config, {PORTS['http']})")
+    p.add_argument("--osc-port", type=int, help=f"OSC listen port on 127.0.0.1 (0: any free; default {PORTS['osc']})")
+    p.add_argument("--device-port", type=int, help=f"OSC port of the device on 127.0.0.1 (default {PORTS['device']})")
     p.add_argument("--probe-ports", action="store_true", help="a busy port moves to the next free one")
     p.add_argument("--drop-folder", type=Path, help="watch a folder for audio files")
     p.add_argument("--https", action="store_true", help="serve participants over HTTPS (self-signed by default)")
@@ -29,6 +31,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="exit when stdin closes, the parent process goes, or heartbeats stop")
     p.add_argument("--heartbeat-timeout", type=float, default=10.0,
                    help="with --launched-by-device: seconds without /exsampling/heartbeat before exiting")
+    p.add_argument("--announce", action="store_true",
+                   help="describe the OSC addresses over OSCQuery and announce them with zeroconf/mDNS")
     p.add_argument("--no-plugins", action="store_true", help="do not load installed plugins")
     p.add_argument("--no-qr", action="store_true", help="do not print the QR code in the terminal")
     p.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING (logs go to stderr)")
@@ -36,9 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from exsampling_osc.backend.lifecycle import install_signals
+    from exsampling_osc.backend.service import Service, Settings, ready_line
     from exsampling_osc.errors import ConfigError
-    from exsampling_osc.lifecycle import install_signals
-    from exsampling_osc.service import Service, Settings, ready_line
 
     logging.basicConfig(level=getattr(logging, str(args.log_level).upper(), logging.INFO), stream=sys.stderr,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -49,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
         http_port=args.http_port, osc_port=args.osc_port, device_port=args.device_port,
         probe_ports=args.probe_ports, drop_folder=args.drop_folder, https=args.https or bool(args.cert),
         cert=args.cert, key=args.key, public_url=args.public_url, launched_by_device=args.launched_by_device,
-        heartbeat_timeout=args.heartbeat_timeout, load_plugins=not args.no_plugins)
+        heartbeat_timeout=args.heartbeat_timeout, load_plugins=not args.no_plugins,
+        announce=args.announce)
     service = Service(settings)
     install_signals(service.stop)
     try:
@@ -61,6 +66,9 @@ def run(args: argparse.Namespace) -> int:
         from exsampling_osc.web.qr import print_terminal
 
         print_terminal(settings.participant_url)
+    print(f"participants open: {settings.participant_url}", file=sys.stderr)
+    if "oscquery" in settings.urls:
+        print(f"OSCQuery: {settings.urls['oscquery']} (announced with zeroconf)", file=sys.stderr)
     print(f"console: {settings.http_url}/console  library: {settings.data_dir}", file=sys.stderr)
     print(ready_line(settings), flush=True)
     try:

@@ -1,41 +1,74 @@
-"""The core operations of :class:`~exsampling_osc.service.Service`: ingest, queries and live changes
+"""The core operations of :class:`~exsampling_osc.backend.service.Service`: ingest, queries and live changes
 (OSC handlers and HTTP routes both call these)."""
 
 from __future__ import annotations
 
+import errno
 import itertools
+import sqlite3
 import time
 from pathlib import Path
 
-from exsampling_osc.errors import AudioError, ExSamplingError
-from exsampling_osc.ingest import Job, analyse_recording, check_audio, reanalyse_sample, size_text, warm_up
-from exsampling_osc.service_events import _num
+from exsampling_osc.backend.ingest import (
+    Job,
+    analyse_recording,
+    check_audio,
+    client_key,
+    reanalyse_sample,
+    require_space,
+    size_text,
+    warm_up,
+)
+from exsampling_osc.backend.sample_view import sample_view
+from exsampling_osc.backend.state import ServiceState
+from exsampling_osc.errors import AudioError, ExSamplingError, StorageFull
+from exsampling_osc.library.store import STORAGE_FULL_PREFIX
+from exsampling_osc.osc.protocol import osc_number as _num
 
 _PHRASE_IDS = itertools.count(1)  # numbers the phrases of this process (next() is atomic)
 
 
-class ServiceOperations:
+class ServiceOperations(ServiceState):
     """Mixin of :class:`Service`: recordings in, samples and mapping out, corrections."""
 
     def ingest_upload(self, tmp_path: str | Path, original_name: str, *, source: str = "upload",
                       latitude: float | None = None, longitude: float | None = None,
                       accuracy: float | None = None, uploader: str | None = None,
-                      drop_key: str | None = None) -> int:
+                      drop_key: str | None = None, client_id: str | None = None) -> int:
         """Check, store durably and queue a recording; returns its id once it is safe on disk.
 
         ``tmp_path`` is copied (the caller removes it). Raises :class:`AudioError` for unusable audio or a
-        file over the size limit, leaving no file and no row behind.
+        file over the size limit, :class:`StorageFull` when the disk cannot hold it safely, leaving no file
+        and no row behind. ``client_id`` (an id the uploading page made up) makes a retry idempotent: the same
+        id again returns the recording already stored, without a second copy.
         """
         received = time.perf_counter()
+        key = drop_key
+        if client_id:
+            key = client_key(client_id)
+            existing = self.library.store.recording_with_key(key)
+            if existing is not None:
+                return existing
         path = Path(tmp_path)
         name = Path(original_name).name or "recording"
         size = path.stat().st_size if path.is_file() else 0
         if size > self.max_upload_bytes:
             raise AudioError(f"{name}: the file is too large ({size / 1e6:.1f} MB; "
                              f"the limit is {size_text(self.max_upload_bytes)})")
+        require_space(self.library.data_dir, size)
         y = check_audio(self, path, name)
-        rid = self.library.keep_recording(path, name, source=source, latitude=latitude, longitude=longitude,
-                                          accuracy=accuracy, uploader=uploader, drop_key=drop_key)
+        try:
+            rid = self.library.keep_recording(path, name, source=source, latitude=latitude, longitude=longitude,
+                                              accuracy=accuracy, uploader=uploader, drop_key=key)
+        except sqlite3.IntegrityError:
+            existing = self.library.store.recording_with_key(key) if key else None
+            if existing is None:
+                raise
+            return existing  # the same client id arrived twice at once: the first copy wins
+        except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                raise StorageFull(f"{name}: the disk is full; nothing was stored") from None
+            raise
         # hand the decoded signal to the worker while the queue is short; a long queue re-reads the file
         self._signals[rid] = (y if len(self._signals) < 16 else None, received)
         self.queue.put(("recording", rid))
@@ -46,17 +79,21 @@ class ServiceOperations:
         self._hook("recording_received", service=self, recording=rec)
         return rid
 
-    def _ingest_dropped(self, path: Path, key: str) -> None:
+    def _ingest_dropped(self, path: Path, key: str) -> bool:
+        """Ingest a complete file of the drop folder; False (after one error message) when it cannot be."""
         try:
             self.ingest_upload(path, path.name, source="drop", drop_key=key)
-        except AudioError as exc:
+        except (AudioError, StorageFull, OSError) as exc:
             self.error(f"drop folder: {exc}")
+            return False
+        return True
 
     def _run_job(self, job: Job) -> None:
         kind, ident = job
         if kind == "warmup":
             warm_up(self.analyzer)
         elif kind == "recording":
+            require_space(self.library.data_dir, 0)
             analyse_recording(self, ident)
         elif kind == "reanalyse":
             reanalyse_sample(self, ident)
@@ -64,23 +101,28 @@ class ServiceOperations:
     def _job_failed(self, job: Job, exc: Exception) -> None:
         kind, ident = job
         if kind == "recording":
-            self.library.store.set_failed(ident, str(exc))
+            full = isinstance(exc, StorageFull) or isinstance(exc, OSError) and exc.errno == errno.ENOSPC
+            self.library.store.set_failed(ident, (STORAGE_FULL_PREFIX if full else "") + str(exc))
         self.error(f"{kind} {ident}: {exc}")
+
+    def retry_space_failures(self) -> list[int]:
+        """Queue again the recordings whose analysis failed for lack of space, when space is back."""
+        ids = self.library.store.failed_for_space()
+        if not ids:
+            return []
+        try:
+            require_space(self.library.data_dir, 0)
+        except StorageFull:
+            return []
+        for rid in ids:
+            self.library.store.set_received(rid)
+            self.queue.put(("recording", rid))
+        return ids
 
 
     # ------------------------------------------------------------------ queries
     def _sample_dict(self, row: dict) -> dict:
-        label = row["overridden_label"] or row["label"]
-        track = self._mapping.track_of(label)
-        return {"sample_id": row["id"], "id": row["id"], "track": track, "label": label,
-                "confidence": row["confidence"], "path": row["path"], "root_midi": row["root_midi"],
-                "mode": self._mapping.mode_of(track), "analysed_mode": row["analysed_mode"],
-                "latitude": row["latitude"], "longitude": row["longitude"], "accuracy": row["accuracy"],
-                "recording_id": row["recording_id"], "duration": row["duration"], "state": row["state"],
-                "start": row["start"], "piece_index": row["piece_index"], "analysed_label": row["label"],
-                "overridden_label": row["overridden_label"], "top": row["top"],
-                "pitch_confidence": row["pitch_confidence"], "created": row["created"],
-                "audio_url": f"/api/samples/{row['id']}/audio"}
+        return sample_view(row, self._mapping)
 
     def get_sample(self, sample_id: int) -> dict | None:
         row = self.library.store.sample(int(sample_id))
@@ -130,6 +172,7 @@ class ServiceOperations:
         latency = {"n": len(lat), "p50_ms": round(1000 * lat[len(lat) // 2], 1) if lat else None,
                    "p95_ms": round(1000 * lat[min(len(lat) - 1, int(0.95 * len(lat)))], 1) if lat else None}
         return {"queue": len(self.queue), **counts, "uptime": round(now - self.started, 1),
+                "warm_up_seconds": None if self.warm_seconds is None else round(self.warm_seconds, 3),
                 "ingest_latency": latency,
                 "osc": {"port": self.settings.osc_port, "device_port": self.settings.device_port,
                         "reply_ports": self.sender.ports() if self.sender else [],
@@ -153,7 +196,7 @@ class ServiceOperations:
             self._announce(s["sample_id"])
         return change
 
-    def override(self, sample_id: int, label: str) -> dict:
+    def override(self, sample_id: int, label: str) -> dict | None:
         """Correct a sample's label (kept across restarts); it is re-sent to its track."""
         if label not in self._mapping.labels and label != "unknown":
             raise ValueError(f"unknown label {label!r}")
@@ -161,7 +204,7 @@ class ServiceOperations:
         self.library.store.update_sample(int(sample_id), overridden_label=label)
         return self._announce(int(sample_id))
 
-    def set_state(self, sample_id: int, state: str) -> dict:
+    def set_state(self, sample_id: int, state: str) -> dict | None:
         """Mark a sample ``accepted`` or ``rejected`` (or back to ``ready``)."""
         if state not in ("accepted", "rejected", "ready"):
             raise ValueError(f"state must be accepted, rejected or ready, not {state!r}")
@@ -185,7 +228,8 @@ class ServiceOperations:
         except ImportError as exc:
             raise ExSamplingError(f"compose: no composer is installed ({exc})") from None
         x, y = float(x), float(y)
-        out_dir = Path(self.settings.data_dir) / "phrases"
+        assert self.settings.data_dir is not None  # resolved in Service.__init__
+        out_dir = self.settings.data_dir / "phrases"
         out_dir.mkdir(exist_ok=True)
         phrase = phrase_at(x, y, seed, out_dir)
         pid = next(_PHRASE_IDS)

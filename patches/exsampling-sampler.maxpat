@@ -50,61 +50,26 @@
    {
     "box": {
      "id": "obj-2",
-     "maxclass": "comment",
-     "numinlets": 1,
-     "numoutlets": 0,
-     "patching_rect": [
-      1010,
-      40,
-      40,
-      18
-     ],
-     "text": "Track",
-     "presentation": 1,
-     "presentation_rect": [
-      8,
-      28,
-      40,
-      18
-     ]
-    }
-   },
-   {
-    "box": {
-     "id": "obj-3",
-     "maxclass": "umenu",
+     "maxclass": "live.menu",
      "numinlets": 1,
      "numoutlets": 3,
      "patching_rect": [
       1060,
       40,
       120,
-      22
+      18
      ],
      "outlettype": [
-      "int",
       "",
-      ""
-     ],
-     "items": [
-      "drums",
-      ",",
-      "voices",
-      ",",
-      "animals",
-      ",",
-      "bells",
-      ",",
-      "textures",
-      ",",
-      "machines"
+      "",
+      "float"
      ],
      "presentation": 1,
      "presentation_rect": [
-      52,
-      28,
+      8,
+      26,
       120,
-      20
+      16
      ],
      "parameter_enable": 1,
      "varname": "Track",
@@ -114,6 +79,7 @@
        "parameter_shortname": "Track",
        "parameter_type": 2,
        "parameter_enum": [
+        "auto",
         "drums",
         "voices",
         "animals",
@@ -124,7 +90,53 @@
        "parameter_initial_enable": 1,
        "parameter_initial": [
         0
-       ]
+       ],
+       "parameter_invisible": 2
+      }
+     }
+    }
+   },
+   {
+    "box": {
+     "id": "obj-3",
+     "maxclass": "live.menu",
+     "numinlets": 1,
+     "numoutlets": 3,
+     "patching_rect": [
+      1060,
+      70,
+      80,
+      18
+     ],
+     "outlettype": [
+      "",
+      "",
+      "float"
+     ],
+     "presentation": 1,
+     "presentation_rect": [
+      134,
+      26,
+      80,
+      16
+     ],
+     "parameter_enable": 1,
+     "varname": "Play",
+     "saved_attribute_attributes": {
+      "valueof": {
+       "parameter_longname": "Play",
+       "parameter_shortname": "Play",
+       "parameter_type": 2,
+       "parameter_enum": [
+        "auto",
+        "gate",
+        "one-shot"
+       ],
+       "parameter_initial_enable": 1,
+       "parameter_initial": [
+        0
+       ],
+       "parameter_invisible": 2
       }
      }
     }
@@ -132,36 +144,14 @@
    {
     "box": {
      "id": "obj-4",
-     "maxclass": "comment",
-     "numinlets": 1,
-     "numoutlets": 0,
-     "patching_rect": [
-      1010,
-      70,
-      40,
-      18
-     ],
-     "text": "Port",
-     "presentation": 1,
-     "presentation_rect": [
-      8,
-      52,
-      40,
-      18
-     ]
-    }
-   },
-   {
-    "box": {
-     "id": "obj-5",
-     "maxclass": "live.numbox",
+     "maxclass": "live.dial",
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      1060,
-      70,
-      60,
-      18
+      1200,
+      40,
+      44,
+      48
      ],
      "outlettype": [
       "",
@@ -169,20 +159,21 @@
      ],
      "presentation": 1,
      "presentation_rect": [
-      52,
-      52,
-      60,
-      16
+      236,
+      24,
+      44,
+      48
      ],
      "parameter_enable": 1,
-     "varname": "Port",
+     "varname": "Volume",
      "saved_attribute_attributes": {
       "valueof": {
-       "parameter_longname": "Port",
-       "parameter_shortname": "Port",
-       "parameter_type": 1,
-       "parameter_mmin": 0.0,
-       "parameter_mmax": 65535.0,
+       "parameter_longname": "Volume",
+       "parameter_shortname": "Volume",
+       "parameter_type": 0,
+       "parameter_mmin": -70.0,
+       "parameter_mmax": 6.0,
+       "parameter_unitstyle": 4,
        "parameter_initial_enable": 1,
        "parameter_initial": [
         0.0
@@ -193,29 +184,7 @@
    },
    {
     "box": {
-     "id": "obj-6",
-     "maxclass": "comment",
-     "numinlets": 1,
-     "numoutlets": 0,
-     "patching_rect": [
-      1200,
-      70,
-      90,
-      18
-     ],
-     "text": "waiting for hub",
-     "presentation": 1,
-     "presentation_rect": [
-      120,
-      52,
-      170,
-      18
-     ]
-    }
-   },
-   {
-    "box": {
-     "id": "obj-7",
+     "id": "obj-5",
      "maxclass": "button",
      "numinlets": 1,
      "numoutlets": 1,
@@ -231,15 +200,15 @@
      "presentation": 1,
      "presentation_rect": [
       8,
-      76,
-      20,
-      20
+      50,
+      16,
+      16
      ]
     }
    },
    {
     "box": {
-     "id": "obj-8",
+     "id": "obj-6",
      "maxclass": "comment",
      "numinlets": 1,
      "numoutlets": 0,
@@ -249,19 +218,19 @@
       200,
       18
      ],
-     "text": "no sample yet",
+     "text": "waiting for the hub",
      "presentation": 1,
      "presentation_rect": [
-      32,
-      78,
-      260,
+      28,
+      50,
+      200,
       18
      ]
     }
    },
    {
     "box": {
-     "id": "obj-9",
+     "id": "obj-7",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 3,
@@ -281,109 +250,147 @@
    },
    {
     "box": {
-     "id": "obj-10",
+     "id": "obj-8",
      "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 0,
-     "patching_rect": [
-      400,
-      320,
-      155.0,
-      22.0
-     ],
-     "text": "udpsend 127.0.0.1 9000"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-11",
-     "maxclass": "newobj",
-     "numinlets": 1,
+     "numinlets": 0,
      "numoutlets": 1,
      "patching_rect": [
       20,
       340,
-      109.5,
+      142.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "udpreceive 9101"
+     "text": "r exsampling.fromhub"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-9",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      200,
+      320,
+      129.0,
+      22.0
+     ],
+     "text": "s exsampling.tohub"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-10",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      1060,
+      130,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      ""
+     ],
+     "text": "sel auto"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-11",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1060,
+      160,
+      243.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "path this_device canonical_parent"
     }
    },
    {
     "box": {
      "id": "obj-12",
      "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 1,
+     "numinlets": 1,
+     "numoutlets": 3,
      "patching_rect": [
-      200,
-      240,
-      64.0,
+      1060,
+      190,
+      70.5,
       22.0
      ],
      "outlettype": [
+      "",
+      "",
       ""
      ],
-     "text": "pack 0 s"
+     "text": "live.path"
     }
    },
    {
     "box": {
      "id": "obj-13",
-     "maxclass": "message",
+     "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      200,
-      280,
-      173.0,
+      1060,
+      250,
+      83.5,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "/exsampling/hello $1 $2"
+     "text": "live.object"
     }
    },
    {
     "box": {
      "id": "obj-14",
-     "maxclass": "newobj",
+     "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      60,
-      100,
-      180.0,
-      35.0
+      1160,
+      220,
+      68.0,
+      22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "expr $i1 + ($i1 == 0) * (9101 + $i2)",
-     "linecount": 2
+     "text": "get name"
     }
    },
    {
     "box": {
      "id": "obj-15",
      "maxclass": "newobj",
-     "numinlets": 1,
+     "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      140,
-      70,
-      44.5,
+      1060,
+      280,
+      77.0,
       22.0
      ],
      "outlettype": [
-      "bang",
-      "int"
+      "",
+      ""
      ],
-     "text": "t b i"
+     "text": "route name"
     }
    },
    {
@@ -393,17 +400,17 @@
      "numinlets": 1,
      "numoutlets": 3,
      "patching_rect": [
-      60,
-      130,
+      1060,
+      310,
       57.5,
       22.0
      ],
      "outlettype": [
-      "bang",
-      "int",
-      "int"
+      "",
+      "",
+      ""
      ],
-     "text": "t b i i"
+     "text": "t s s s"
     }
    },
    {
@@ -413,134 +420,41 @@
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      20,
-      300,
-      90.0,
+      200,
+      250,
+      70.5,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "prepend port"
+     "text": "prepend 0"
     }
    },
    {
     "box": {
      "id": "obj-18",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 2,
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
      "patching_rect": [
       200,
-      130,
-      44.5,
+      280,
+      229.0,
       22.0
      ],
      "outlettype": [
-      "bang",
       ""
      ],
-     "text": "t b s"
+     "text": "/exsampling/query/samples $1 $2"
     }
    },
    {
     "box": {
      "id": "obj-19",
      "maxclass": "newobj",
-     "numinlets": 0,
-     "numoutlets": 1,
-     "patching_rect": [
-      400,
-      180,
-      142.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "r exsampling.backend"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-20",
-     "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 2,
-     "patching_rect": [
-      400,
-      210,
-      103.0,
-      22.0
-     ],
-     "outlettype": [
-      "",
-      ""
-     ],
-     "text": "route osc_port"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-21",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 2,
-     "patching_rect": [
-      400,
-      240,
-      44.5,
-      22.0
-     ],
-     "outlettype": [
-      "bang",
-      "int"
-     ],
-     "text": "t b i"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-22",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 1,
-     "patching_rect": [
-      400,
-      280,
-      90.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "prepend port"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-23",
-     "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      400,
-      60,
-      77.0,
-      22.0
-     ],
-     "outlettype": [
-      "bang"
-     ],
-     "text": "metro 5000"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-24",
-     "maxclass": "newobj",
-     "numinlets": 4,
-     "numoutlets": 4,
+     "numinlets": 5,
+     "numoutlets": 5,
      "patching_rect": [
       20,
       380,
@@ -551,15 +465,16 @@
       "",
       "",
       "",
+      "",
       ""
      ],
-     "text": "route /exsampling/sample /exsampling/note /exsampling/ready",
+     "text": "route /exsampling/sample /exsampling/note /exsampling/ready /exsampling/done",
      "linecount": 3
     }
    },
    {
     "box": {
-     "id": "obj-25",
+     "id": "obj-20",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -578,7 +493,203 @@
    },
    {
     "box": {
+     "id": "obj-21",
+     "maxclass": "newobj",
+     "numinlets": 0,
+     "numoutlets": 1,
+     "patching_rect": [
+      500,
+      440,
+      96.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "r ---querying"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-22",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      300,
+      250,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-23",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      300,
+      280,
+      96.5,
+      22.0
+     ],
+     "text": "s ---querying"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-24",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      500,
+      410,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-25",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      560,
+      410,
+      96.5,
+      22.0
+     ],
+     "text": "s ---querying"
+    }
+   },
+   {
+    "box": {
      "id": "obj-26",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      20,
+      430,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "",
+      ""
+     ],
+     "text": "t l l"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-27",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      400,
+      460,
+      77.0,
+      22.0
+     ],
+     "outlettype": [
+      "int",
+      ""
+     ],
+     "text": "unpack 0 s"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-28",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      400,
+      490,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "int",
+      "int"
+     ],
+     "text": "t i i"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-29",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "patching_rect": [
+      400,
+      520,
+      180.0,
+      35.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr ($i2 == 0) + ($i1 > $i3) > 0",
+     "linecount": 2
+    }
+   },
+   {
+    "box": {
+     "id": "obj-30",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      480,
+      520,
+      57.5,
+      22.0
+     ],
+     "outlettype": [
+      "int"
+     ],
+     "text": "maximum"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-31",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      20,
+      555,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "gate 1 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-32",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -597,25 +708,25 @@
    },
    {
     "box": {
-     "id": "obj-27",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
+     "id": "obj-33",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
      "patching_rect": [
       420,
       410,
-      103.0,
+      40.0,
       22.0
      ],
      "outlettype": [
-      ""
+      "bang"
      ],
-     "text": "set connected"
+     "text": "t b"
     }
    },
    {
     "box": {
-     "id": "obj-28",
+     "id": "obj-34",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 11,
@@ -644,7 +755,7 @@
    },
    {
     "box": {
-     "id": "obj-29",
+     "id": "obj-35",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -663,7 +774,7 @@
    },
    {
     "box": {
-     "id": "obj-30",
+     "id": "obj-36",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -681,7 +792,7 @@
    },
    {
     "box": {
-     "id": "obj-31",
+     "id": "obj-37",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -699,7 +810,7 @@
    },
    {
     "box": {
-     "id": "obj-32",
+     "id": "obj-38",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -717,7 +828,7 @@
    },
    {
     "box": {
-     "id": "obj-33",
+     "id": "obj-39",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -736,7 +847,7 @@
    },
    {
     "box": {
-     "id": "obj-34",
+     "id": "obj-40",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -754,7 +865,7 @@
    },
    {
     "box": {
-     "id": "obj-35",
+     "id": "obj-41",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -772,7 +883,7 @@
    },
    {
     "box": {
-     "id": "obj-36",
+     "id": "obj-42",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -790,13 +901,72 @@
    },
    {
     "box": {
-     "id": "obj-37",
+     "id": "obj-43",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      20,
+      570,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "",
+      "bang"
+     ],
+     "text": "t l b"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-44",
+     "maxclass": "newobj",
+     "numinlets": 5,
+     "numoutlets": 4,
+     "patching_rect": [
+      100,
+      600,
+      83.5,
+      22.0
+     ],
+     "outlettype": [
+      "int",
+      "",
+      "",
+      "int"
+     ],
+     "text": "counter 1 2"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-45",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      20,
+      630,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      "",
+      ""
+     ],
+     "text": "gate 2 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-46",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
       20,
-      570,
+      600,
       109.5,
       22.0
      ],
@@ -808,26 +978,131 @@
    },
    {
     "box": {
-     "id": "obj-38",
+     "id": "obj-47",
+     "maxclass": "newobj",
+     "numinlets": 0,
+     "numoutlets": 1,
+     "patching_rect": [
+      600,
+      660,
+      90.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "r ---current"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-48",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
       20,
-      600,
-      103.0,
+      660,
+      109.5,
       22.0
      ],
      "outlettype": [
       "float",
       "bang"
      ],
-     "text": "buffer~ ---smp"
+     "text": "buffer~ ---smpA"
     }
    },
    {
     "box": {
-     "id": "obj-39",
+     "id": "obj-49",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      20,
+      690,
+      83.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      ""
+     ],
+     "text": "t b ---smpA"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-50",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      20,
+      720,
+      90.0,
+      22.0
+     ],
+     "text": "s ---current"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-51",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      170,
+      660,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      "float",
+      "bang"
+     ],
+     "text": "buffer~ ---smpB"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-52",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      170,
+      690,
+      83.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      ""
+     ],
+     "text": "t b ---smpB"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-53",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      170,
+      720,
+      90.0,
+      22.0
+     ],
+     "text": "s ---current"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-54",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -845,7 +1120,44 @@
    },
    {
     "box": {
-     "id": "obj-40",
+     "id": "obj-55",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      400,
+      540,
+      180.0,
+      35.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr ($i1 == 1) + ($i1 == 0) * $i2",
+     "linecount": 2
+    }
+   },
+   {
+    "box": {
+     "id": "obj-56",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      400,
+      510,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "int"
+     ],
+     "text": "t i"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-57",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 3,
@@ -865,7 +1177,7 @@
    },
    {
     "box": {
-     "id": "obj-41",
+     "id": "obj-58",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 3,
@@ -885,7 +1197,7 @@
    },
    {
     "box": {
-     "id": "obj-42",
+     "id": "obj-59",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 3,
@@ -905,7 +1217,7 @@
    },
    {
     "box": {
-     "id": "obj-43",
+     "id": "obj-60",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
@@ -924,7 +1236,7 @@
    },
    {
     "box": {
-     "id": "obj-44",
+     "id": "obj-61",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -942,7 +1254,7 @@
    },
    {
     "box": {
-     "id": "obj-45",
+     "id": "obj-62",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -960,7 +1272,7 @@
    },
    {
     "box": {
-     "id": "obj-46",
+     "id": "obj-63",
      "maxclass": "newobj",
      "numinlets": 9,
      "numoutlets": 9,
@@ -986,13 +1298,49 @@
    },
    {
     "box": {
-     "id": "obj-47",
+     "id": "obj-64",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      700,
+      960,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "signal"
+     ],
+     "text": "*~ 1."
+    }
+   },
+   {
+    "box": {
+     "id": "obj-65",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1200,
+      100,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "dbtoa"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-66",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
       700,
-      980,
+      1000,
       64.0,
       22.0
      ],
@@ -1005,440 +1353,32 @@
    },
    {
     "box": {
-     "id": "obj-48",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 2,
-     "patching_rect": [
-      20,
-      660,
-      77.0,
-      22.0
-     ],
-     "outlettype": [
-      "int",
-      "int"
-     ],
-     "text": "unpack 0 0"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-49",
-     "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 1,
-     "patching_rect": [
-      20,
-      690,
-      180.0,
-      35.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3",
-     "linecount": 2
-    }
-   },
-   {
-    "box": {
-     "id": "obj-50",
-     "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 2,
-     "patching_rect": [
-      110,
-      740,
-      44.5,
-      22.0
-     ],
-     "outlettype": [
-      "bang",
-      ""
-     ],
-     "text": "sel 0"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-51",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      110,
-      770,
-      40.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "0 50"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-52",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 2,
-     "patching_rect": [
-      160,
-      770,
-      44.5,
-      22.0
-     ],
-     "outlettype": [
-      "bang",
-      "float"
-     ],
-     "text": "t b f"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-53",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 1,
-     "patching_rect": [
-      160,
-      800,
-      109.5,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "expr $f1 / 127."
-    }
-   },
-   {
-    "box": {
-     "id": "obj-54",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      160,
-      830,
-      30.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "$1"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-55",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      40,
-      800,
-      75.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "startloop"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-56",
-     "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 2,
-     "patching_rect": [
-      20,
-      870,
-      116.0,
-      22.0
-     ],
-     "outlettype": [
-      "signal",
-      "signal"
-     ],
-     "text": "groove~ ---smp 1"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-57",
-     "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 2,
-     "patching_rect": [
-      140,
-      870,
-      44.5,
-      22.0
-     ],
-     "outlettype": [
-      "signal",
-      "bang"
-     ],
-     "text": "line~"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-58",
-     "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      20,
-      910,
-      40.0,
-      22.0
-     ],
-     "outlettype": [
-      "signal"
-     ],
-     "text": "*~"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-59",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 2,
-     "patching_rect": [
-      230,
-      660,
-      77.0,
-      22.0
-     ],
-     "outlettype": [
-      "int",
-      "int"
-     ],
-     "text": "unpack 0 0"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-60",
-     "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 1,
-     "patching_rect": [
-      230,
-      690,
-      180.0,
-      35.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3",
-     "linecount": 2
-    }
-   },
-   {
-    "box": {
-     "id": "obj-61",
-     "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 2,
-     "patching_rect": [
-      320,
-      740,
-      44.5,
-      22.0
-     ],
-     "outlettype": [
-      "bang",
-      ""
-     ],
-     "text": "sel 0"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-62",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      320,
-      770,
-      40.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "0 50"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-63",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 2,
-     "patching_rect": [
-      370,
-      770,
-      44.5,
-      22.0
-     ],
-     "outlettype": [
-      "bang",
-      "float"
-     ],
-     "text": "t b f"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-64",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 1,
-     "patching_rect": [
-      370,
-      800,
-      109.5,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "expr $f1 / 127."
-    }
-   },
-   {
-    "box": {
-     "id": "obj-65",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      370,
-      830,
-      30.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "$1"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-66",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      250,
-      800,
-      75.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "startloop"
-    }
-   },
-   {
-    "box": {
      "id": "obj-67",
      "maxclass": "newobj",
-     "numinlets": 3,
+     "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      230,
-      870,
-      116.0,
+      20,
+      700,
+      77.0,
       22.0
      ],
      "outlettype": [
-      "signal",
-      "signal"
+      "int",
+      "int"
      ],
-     "text": "groove~ ---smp 1"
+     "text": "unpack 0 0"
     }
    },
    {
     "box": {
      "id": "obj-68",
      "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 2,
-     "patching_rect": [
-      350,
-      870,
-      44.5,
-      22.0
-     ],
-     "outlettype": [
-      "signal",
-      "bang"
-     ],
-     "text": "line~"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-69",
-     "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      230,
-      910,
-      40.0,
-      22.0
-     ],
-     "outlettype": [
-      "signal"
-     ],
-     "text": "*~"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-70",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 2,
-     "patching_rect": [
-      440,
-      660,
-      77.0,
-      22.0
-     ],
-     "outlettype": [
-      "int",
-      "int"
-     ],
-     "text": "unpack 0 0"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-71",
-     "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
      "patching_rect": [
-      440,
-      690,
+      20,
+      730,
       180.0,
       35.0
      ],
@@ -1451,13 +1391,31 @@
    },
    {
     "box": {
-     "id": "obj-72",
+     "id": "obj-69",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      20,
+      760,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal"
+     ],
+     "text": "sig~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-70",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      530,
-      740,
+      110,
+      730,
       44.5,
       22.0
      ],
@@ -1470,13 +1428,31 @@
    },
    {
     "box": {
-     "id": "obj-73",
+     "id": "obj-71",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      110,
+      760,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "gate 1 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-72",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      530,
-      770,
+      110,
+      790,
       40.0,
       22.0
      ],
@@ -1484,6 +1460,26 @@
       ""
      ],
      "text": "0 50"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-73",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 3,
+     "patching_rect": [
+      160,
+      760,
+      57.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      "bang",
+      "float"
+     ],
+     "text": "t b b f"
     }
    },
    {
@@ -1491,29 +1487,10 @@
      "id": "obj-74",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 2,
-     "patching_rect": [
-      580,
-      770,
-      44.5,
-      22.0
-     ],
-     "outlettype": [
-      "bang",
-      "float"
-     ],
-     "text": "t b f"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-75",
-     "maxclass": "newobj",
-     "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      580,
-      800,
+      180,
+      790,
       109.5,
       22.0
      ],
@@ -1521,6 +1498,24 @@
       ""
      ],
      "text": "expr $f1 / 127."
+    }
+   },
+   {
+    "box": {
+     "id": "obj-75",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      180,
+      820,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "$1"
     }
    },
    {
@@ -1530,63 +1525,81 @@
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      580,
-      830,
+      80,
+      850,
+      89.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "set ---smpA"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-77",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      80,
+      820,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-78",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      40,
+      850,
       30.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "$1"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-77",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      460,
-      800,
-      75.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "startloop"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-78",
-     "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 2,
-     "patching_rect": [
-      440,
-      870,
-      116.0,
-      22.0
-     ],
-     "outlettype": [
-      "signal",
-      "signal"
-     ],
-     "text": "groove~ ---smp 1"
+     "text": "0"
     }
    },
    {
     "box": {
      "id": "obj-79",
      "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 2,
+     "patching_rect": [
+      20,
+      910,
+      122.5,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "signal"
+     ],
+     "text": "groove~ ---smpA 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-80",
+     "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      560,
-      870,
+      140,
+      910,
       44.5,
       22.0
      ],
@@ -1599,13 +1612,13 @@
    },
    {
     "box": {
-     "id": "obj-80",
+     "id": "obj-81",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      440,
-      910,
+      20,
+      950,
       40.0,
       22.0
      ],
@@ -1617,13 +1630,13 @@
    },
    {
     "box": {
-     "id": "obj-81",
+     "id": "obj-82",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      650,
-      660,
+      230,
+      700,
       77.0,
       22.0
      ],
@@ -1636,13 +1649,13 @@
    },
    {
     "box": {
-     "id": "obj-82",
+     "id": "obj-83",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
      "patching_rect": [
-      650,
-      690,
+      230,
+      730,
       180.0,
       35.0
      ],
@@ -1655,13 +1668,31 @@
    },
    {
     "box": {
-     "id": "obj-83",
+     "id": "obj-84",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      230,
+      760,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal"
+     ],
+     "text": "sig~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-85",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      740,
-      740,
+      320,
+      730,
       44.5,
       22.0
      ],
@@ -1674,57 +1705,20 @@
    },
    {
     "box": {
-     "id": "obj-84",
-     "maxclass": "message",
+     "id": "obj-86",
+     "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      740,
-      770,
-      40.0,
+      320,
+      760,
+      64.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "0 50"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-85",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 2,
-     "patching_rect": [
-      790,
-      770,
-      44.5,
-      22.0
-     ],
-     "outlettype": [
-      "bang",
-      "float"
-     ],
-     "text": "t b f"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-86",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 1,
-     "patching_rect": [
-      790,
-      800,
-      109.5,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "expr $f1 / 127."
+     "text": "gate 1 1"
     }
    },
    {
@@ -1734,157 +1728,8 @@
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
+      320,
       790,
-      830,
-      30.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "$1"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-88",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      670,
-      800,
-      75.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "startloop"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-89",
-     "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 2,
-     "patching_rect": [
-      650,
-      870,
-      116.0,
-      22.0
-     ],
-     "outlettype": [
-      "signal",
-      "signal"
-     ],
-     "text": "groove~ ---smp 1"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-90",
-     "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 2,
-     "patching_rect": [
-      770,
-      870,
-      44.5,
-      22.0
-     ],
-     "outlettype": [
-      "signal",
-      "bang"
-     ],
-     "text": "line~"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-91",
-     "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      650,
-      910,
-      40.0,
-      22.0
-     ],
-     "outlettype": [
-      "signal"
-     ],
-     "text": "*~"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-92",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 2,
-     "patching_rect": [
-      860,
-      660,
-      77.0,
-      22.0
-     ],
-     "outlettype": [
-      "int",
-      "int"
-     ],
-     "text": "unpack 0 0"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-93",
-     "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 1,
-     "patching_rect": [
-      860,
-      690,
-      180.0,
-      35.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3",
-     "linecount": 2
-    }
-   },
-   {
-    "box": {
-     "id": "obj-94",
-     "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 2,
-     "patching_rect": [
-      950,
-      740,
-      44.5,
-      22.0
-     ],
-     "outlettype": [
-      "bang",
-      ""
-     ],
-     "text": "sel 0"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-95",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      950,
-      770,
       40.0,
       22.0
      ],
@@ -1896,32 +1741,33 @@
    },
    {
     "box": {
-     "id": "obj-96",
+     "id": "obj-88",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 2,
+     "numoutlets": 3,
      "patching_rect": [
-      1000,
-      770,
-      44.5,
+      370,
+      760,
+      57.5,
       22.0
      ],
      "outlettype": [
       "bang",
+      "bang",
       "float"
      ],
-     "text": "t b f"
+     "text": "t b b f"
     }
    },
    {
     "box": {
-     "id": "obj-97",
+     "id": "obj-89",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      1000,
-      800,
+      390,
+      790,
       109.5,
       22.0
      ],
@@ -1933,13 +1779,13 @@
    },
    {
     "box": {
-     "id": "obj-98",
+     "id": "obj-90",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1000,
-      830,
+      390,
+      820,
       30.0,
       22.0
      ],
@@ -1951,50 +1797,86 @@
    },
    {
     "box": {
-     "id": "obj-99",
+     "id": "obj-91",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      880,
-      800,
-      75.0,
+      290,
+      850,
+      89.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "startloop"
+     "text": "set ---smpA"
     }
    },
    {
     "box": {
-     "id": "obj-100",
+     "id": "obj-92",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      290,
+      820,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-93",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      250,
+      850,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-94",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
      "patching_rect": [
-      860,
-      870,
-      116.0,
+      230,
+      910,
+      122.5,
       22.0
      ],
      "outlettype": [
       "signal",
       "signal"
      ],
-     "text": "groove~ ---smp 1"
+     "text": "groove~ ---smpA 1"
     }
    },
    {
     "box": {
-     "id": "obj-101",
+     "id": "obj-95",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      980,
-      870,
+      350,
+      910,
       44.5,
       22.0
      ],
@@ -2007,13 +1889,13 @@
    },
    {
     "box": {
-     "id": "obj-102",
+     "id": "obj-96",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      860,
-      910,
+      230,
+      950,
       40.0,
       22.0
      ],
@@ -2025,13 +1907,13 @@
    },
    {
     "box": {
-     "id": "obj-103",
+     "id": "obj-97",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      1070,
-      660,
+      440,
+      700,
       77.0,
       22.0
      ],
@@ -2044,13 +1926,13 @@
    },
    {
     "box": {
-     "id": "obj-104",
+     "id": "obj-98",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
      "patching_rect": [
-      1070,
-      690,
+      440,
+      730,
       180.0,
       35.0
      ],
@@ -2063,13 +1945,31 @@
    },
    {
     "box": {
-     "id": "obj-105",
+     "id": "obj-99",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      440,
+      760,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal"
+     ],
+     "text": "sig~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-100",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      1160,
-      740,
+      530,
+      730,
       44.5,
       22.0
      ],
@@ -2078,6 +1978,98 @@
       ""
      ],
      "text": "sel 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-101",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      530,
+      760,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "gate 1 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-102",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      530,
+      790,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0 50"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-103",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 3,
+     "patching_rect": [
+      580,
+      760,
+      57.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      "bang",
+      "float"
+     ],
+     "text": "t b b f"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-104",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      600,
+      790,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr $f1 / 127."
+    }
+   },
+   {
+    "box": {
+     "id": "obj-105",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      600,
+      820,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "$1"
     }
    },
    {
@@ -2087,15 +2079,15 @@
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1160,
-      770,
-      40.0,
+      500,
+      850,
+      89.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "0 50"
+     "text": "set ---smpA"
     }
    },
    {
@@ -2103,102 +2095,65 @@
      "id": "obj-107",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 2,
-     "patching_rect": [
-      1210,
-      770,
-      44.5,
-      22.0
-     ],
-     "outlettype": [
-      "bang",
-      "float"
-     ],
-     "text": "t b f"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-108",
-     "maxclass": "newobj",
-     "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      1210,
-      800,
+      500,
+      820,
       109.5,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "expr $f1 / 127."
+     "text": "prepend set set"
     }
    },
    {
     "box": {
-     "id": "obj-109",
+     "id": "obj-108",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1210,
-      830,
+      460,
+      850,
       30.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "$1"
+     "text": "0"
     }
    },
    {
     "box": {
-     "id": "obj-110",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      1090,
-      800,
-      75.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "startloop"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-111",
+     "id": "obj-109",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
      "patching_rect": [
-      1070,
-      870,
-      116.0,
+      440,
+      910,
+      122.5,
       22.0
      ],
      "outlettype": [
       "signal",
       "signal"
      ],
-     "text": "groove~ ---smp 1"
+     "text": "groove~ ---smpA 1"
     }
    },
    {
     "box": {
-     "id": "obj-112",
+     "id": "obj-110",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      1190,
-      870,
+      560,
+      910,
       44.5,
       22.0
      ],
@@ -2211,13 +2166,13 @@
    },
    {
     "box": {
-     "id": "obj-113",
+     "id": "obj-111",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1070,
-      910,
+      440,
+      950,
       40.0,
       22.0
      ],
@@ -2229,13 +2184,13 @@
    },
    {
     "box": {
-     "id": "obj-114",
+     "id": "obj-112",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      1280,
-      660,
+      650,
+      700,
       77.0,
       22.0
      ],
@@ -2248,13 +2203,13 @@
    },
    {
     "box": {
-     "id": "obj-115",
+     "id": "obj-113",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
      "patching_rect": [
-      1280,
-      690,
+      650,
+      730,
       180.0,
       35.0
      ],
@@ -2267,13 +2222,31 @@
    },
    {
     "box": {
-     "id": "obj-116",
+     "id": "obj-114",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      650,
+      760,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal"
+     ],
+     "text": "sig~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-115",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      1370,
       740,
+      730,
       44.5,
       22.0
      ],
@@ -2286,13 +2259,31 @@
    },
    {
     "box": {
+     "id": "obj-116",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      740,
+      760,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "gate 1 1"
+    }
+   },
+   {
+    "box": {
      "id": "obj-117",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1370,
-      770,
+      740,
+      790,
       40.0,
       22.0
      ],
@@ -2307,18 +2298,19 @@
      "id": "obj-118",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 2,
+     "numoutlets": 3,
      "patching_rect": [
-      1420,
-      770,
-      44.5,
+      790,
+      760,
+      57.5,
       22.0
      ],
      "outlettype": [
       "bang",
+      "bang",
       "float"
      ],
-     "text": "t b f"
+     "text": "t b b f"
     }
    },
    {
@@ -2328,8 +2320,8 @@
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      1420,
-      800,
+      810,
+      790,
       109.5,
       22.0
      ],
@@ -2346,8 +2338,8 @@
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1420,
-      830,
+      810,
+      820,
       30.0,
       22.0
      ],
@@ -2364,45 +2356,81 @@
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1300,
-      800,
-      75.0,
+      710,
+      850,
+      89.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "startloop"
+     "text": "set ---smpA"
     }
    },
    {
     "box": {
      "id": "obj-122",
      "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      710,
+      820,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-123",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      670,
+      850,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-124",
+     "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
      "patching_rect": [
-      1280,
-      870,
-      116.0,
+      650,
+      910,
+      122.5,
       22.0
      ],
      "outlettype": [
       "signal",
       "signal"
      ],
-     "text": "groove~ ---smp 1"
+     "text": "groove~ ---smpA 1"
     }
    },
    {
     "box": {
-     "id": "obj-123",
+     "id": "obj-125",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      1400,
-      870,
+      770,
+      910,
       44.5,
       22.0
      ],
@@ -2415,13 +2443,13 @@
    },
    {
     "box": {
-     "id": "obj-124",
+     "id": "obj-126",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1280,
-      910,
+      650,
+      950,
       40.0,
       22.0
      ],
@@ -2433,13 +2461,13 @@
    },
    {
     "box": {
-     "id": "obj-125",
+     "id": "obj-127",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      1490,
-      660,
+      860,
+      700,
       77.0,
       22.0
      ],
@@ -2452,13 +2480,13 @@
    },
    {
     "box": {
-     "id": "obj-126",
+     "id": "obj-128",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
      "patching_rect": [
-      1490,
-      690,
+      860,
+      730,
       180.0,
       35.0
      ],
@@ -2471,13 +2499,31 @@
    },
    {
     "box": {
-     "id": "obj-127",
+     "id": "obj-129",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      860,
+      760,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal"
+     ],
+     "text": "sig~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-130",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      1580,
-      740,
+      950,
+      730,
       44.5,
       22.0
      ],
@@ -2490,13 +2536,31 @@
    },
    {
     "box": {
-     "id": "obj-128",
+     "id": "obj-131",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      950,
+      760,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "gate 1 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-132",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1580,
-      770,
+      950,
+      790,
       40.0,
       22.0
      ],
@@ -2508,32 +2572,33 @@
    },
    {
     "box": {
-     "id": "obj-129",
+     "id": "obj-133",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 2,
+     "numoutlets": 3,
      "patching_rect": [
-      1630,
-      770,
-      44.5,
+      1000,
+      760,
+      57.5,
       22.0
      ],
      "outlettype": [
       "bang",
+      "bang",
       "float"
      ],
-     "text": "t b f"
+     "text": "t b b f"
     }
    },
    {
     "box": {
-     "id": "obj-130",
+     "id": "obj-134",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      1630,
-      800,
+      1020,
+      790,
       109.5,
       22.0
      ],
@@ -2545,13 +2610,13 @@
    },
    {
     "box": {
-     "id": "obj-131",
+     "id": "obj-135",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1630,
-      830,
+      1020,
+      820,
       30.0,
       22.0
      ],
@@ -2563,50 +2628,86 @@
    },
    {
     "box": {
-     "id": "obj-132",
+     "id": "obj-136",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1510,
-      800,
-      75.0,
+      920,
+      850,
+      89.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "startloop"
+     "text": "set ---smpA"
     }
    },
    {
     "box": {
-     "id": "obj-133",
+     "id": "obj-137",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      920,
+      820,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-138",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      880,
+      850,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-139",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
      "patching_rect": [
-      1490,
-      870,
-      116.0,
+      860,
+      910,
+      122.5,
       22.0
      ],
      "outlettype": [
       "signal",
       "signal"
      ],
-     "text": "groove~ ---smp 1"
+     "text": "groove~ ---smpA 1"
     }
    },
    {
     "box": {
-     "id": "obj-134",
+     "id": "obj-140",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      1610,
-      870,
+      980,
+      910,
       44.5,
       22.0
      ],
@@ -2619,13 +2720,844 @@
    },
    {
     "box": {
-     "id": "obj-135",
+     "id": "obj-141",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      860,
+      950,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal"
+     ],
+     "text": "*~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-142",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      1070,
+      700,
+      77.0,
+      22.0
+     ],
+     "outlettype": [
+      "int",
+      "int"
+     ],
+     "text": "unpack 0 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-143",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "patching_rect": [
+      1070,
+      730,
+      180.0,
+      35.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3",
+     "linecount": 2
+    }
+   },
+   {
+    "box": {
+     "id": "obj-144",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1070,
+      760,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal"
+     ],
+     "text": "sig~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-145",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      1160,
+      730,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      ""
+     ],
+     "text": "sel 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-146",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1160,
+      760,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "gate 1 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-147",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1160,
+      790,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0 50"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-148",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 3,
+     "patching_rect": [
+      1210,
+      760,
+      57.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      "bang",
+      "float"
+     ],
+     "text": "t b b f"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-149",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1230,
+      790,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr $f1 / 127."
+    }
+   },
+   {
+    "box": {
+     "id": "obj-150",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1230,
+      820,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "$1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-151",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1130,
+      850,
+      89.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "set ---smpA"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-152",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1130,
+      820,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-153",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1090,
+      850,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-154",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 2,
+     "patching_rect": [
+      1070,
+      910,
+      122.5,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "signal"
+     ],
+     "text": "groove~ ---smpA 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-155",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      1190,
+      910,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "bang"
+     ],
+     "text": "line~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-156",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1070,
+      950,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal"
+     ],
+     "text": "*~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-157",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      1280,
+      700,
+      77.0,
+      22.0
+     ],
+     "outlettype": [
+      "int",
+      "int"
+     ],
+     "text": "unpack 0 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-158",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "patching_rect": [
+      1280,
+      730,
+      180.0,
+      35.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3",
+     "linecount": 2
+    }
+   },
+   {
+    "box": {
+     "id": "obj-159",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1280,
+      760,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal"
+     ],
+     "text": "sig~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-160",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      1370,
+      730,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      ""
+     ],
+     "text": "sel 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-161",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1370,
+      760,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "gate 1 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-162",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1370,
+      790,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0 50"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-163",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 3,
+     "patching_rect": [
+      1420,
+      760,
+      57.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      "bang",
+      "float"
+     ],
+     "text": "t b b f"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-164",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1440,
+      790,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr $f1 / 127."
+    }
+   },
+   {
+    "box": {
+     "id": "obj-165",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1440,
+      820,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "$1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-166",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1340,
+      850,
+      89.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "set ---smpA"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-167",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1340,
+      820,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-168",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1300,
+      850,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-169",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 2,
+     "patching_rect": [
+      1280,
+      910,
+      122.5,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "signal"
+     ],
+     "text": "groove~ ---smpA 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-170",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      1400,
+      910,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "bang"
+     ],
+     "text": "line~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-171",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1280,
+      950,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal"
+     ],
+     "text": "*~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-172",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      1490,
+      700,
+      77.0,
+      22.0
+     ],
+     "outlettype": [
+      "int",
+      "int"
+     ],
+     "text": "unpack 0 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-173",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "patching_rect": [
+      1490,
+      730,
+      180.0,
+      35.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3",
+     "linecount": 2
+    }
+   },
+   {
+    "box": {
+     "id": "obj-174",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1490,
+      760,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal"
+     ],
+     "text": "sig~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-175",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      1580,
+      730,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      ""
+     ],
+     "text": "sel 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-176",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1580,
+      760,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "gate 1 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-177",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1580,
+      790,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0 50"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-178",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 3,
+     "patching_rect": [
+      1630,
+      760,
+      57.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      "bang",
+      "float"
+     ],
+     "text": "t b b f"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-179",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1650,
+      790,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr $f1 / 127."
+    }
+   },
+   {
+    "box": {
+     "id": "obj-180",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1650,
+      820,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "$1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-181",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1550,
+      850,
+      89.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "set ---smpA"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-182",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1550,
+      820,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-183",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1510,
+      850,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-184",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 2,
+     "patching_rect": [
+      1490,
+      910,
+      122.5,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "signal"
+     ],
+     "text": "groove~ ---smpA 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-185",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      1610,
+      910,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "bang"
+     ],
+     "text": "line~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-186",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
       1490,
-      910,
+      950,
       40.0,
       22.0
      ],
@@ -2640,20 +3572,8 @@
    {
     "patchline": {
      "source": [
-      "obj-12",
-      0
-     ],
-     "destination": [
-      "obj-13",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-13",
-      0
+      "obj-2",
+      1
      ],
      "destination": [
       "obj-10",
@@ -2664,7 +3584,43 @@
    {
     "patchline": {
      "source": [
-      "obj-5",
+      "obj-10",
+      0
+     ],
+     "destination": [
+      "obj-11",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-11",
+      0
+     ],
+     "destination": [
+      "obj-12",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-12",
+      0
+     ],
+     "destination": [
+      "obj-13",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-12",
       0
      ],
      "destination": [
@@ -2676,7 +3632,19 @@
    {
     "patchline": {
      "source": [
-      "obj-3",
+      "obj-14",
+      0
+     ],
+     "destination": [
+      "obj-13",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-13",
       0
      ],
      "destination": [
@@ -2688,12 +3656,12 @@
    {
     "patchline": {
      "source": [
-      "obj-15",
+      "obj-10",
       1
      ],
      "destination": [
-      "obj-14",
-      1
+      "obj-16",
+      0
      ]
     }
    },
@@ -2701,22 +3669,22 @@
     "patchline": {
      "source": [
       "obj-15",
-      0
-     ],
-     "destination": [
-      "obj-14",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-14",
       0
      ],
      "destination": [
       "obj-16",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-7",
+      0
+     ],
+     "destination": [
+      "obj-2",
       0
      ]
     }
@@ -2740,30 +3708,6 @@
       0
      ],
      "destination": [
-      "obj-11",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-16",
-      1
-     ],
-     "destination": [
-      "obj-12",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-3",
-      1
-     ],
-     "destination": [
       "obj-18",
       0
      ]
@@ -2773,22 +3717,22 @@
     "patchline": {
      "source": [
       "obj-18",
-      1
+      0
      ],
      "destination": [
-      "obj-12",
-      1
+      "obj-9",
+      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-18",
+      "obj-8",
       0
      ],
      "destination": [
-      "obj-12",
+      "obj-19",
       0
      ]
     }
@@ -2808,11 +3752,59 @@
    {
     "patchline": {
      "source": [
+      "obj-17",
+      0
+     ],
+     "destination": [
+      "obj-22",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-22",
+      0
+     ],
+     "destination": [
+      "obj-23",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-19",
+      3
+     ],
+     "destination": [
+      "obj-24",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-24",
+      0
+     ],
+     "destination": [
+      "obj-25",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-20",
       0
      ],
      "destination": [
-      "obj-21",
+      "obj-26",
       0
      ]
     }
@@ -2820,11 +3812,11 @@
    {
     "patchline": {
      "source": [
-      "obj-21",
+      "obj-26",
       1
      ],
      "destination": [
-      "obj-22",
+      "obj-27",
       0
      ]
     }
@@ -2832,11 +3824,23 @@
    {
     "patchline": {
      "source": [
-      "obj-22",
+      "obj-27",
       0
      ],
      "destination": [
-      "obj-10",
+      "obj-28",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-28",
+      1
+     ],
+     "destination": [
+      "obj-29",
       0
      ]
     }
@@ -2848,19 +3852,19 @@
       0
      ],
      "destination": [
-      "obj-12",
-      0
+      "obj-29",
+      1
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-9",
+      "obj-28",
       0
      ],
      "destination": [
-      "obj-23",
+      "obj-30",
       0
      ]
     }
@@ -2868,11 +3872,35 @@
    {
     "patchline": {
      "source": [
-      "obj-23",
+      "obj-30",
       0
      ],
      "destination": [
-      "obj-12",
+      "obj-30",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-30",
+      0
+     ],
+     "destination": [
+      "obj-29",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-29",
+      0
+     ],
+     "destination": [
+      "obj-31",
       0
      ]
     }
@@ -2880,7 +3908,307 @@
    {
     "patchline": {
      "source": [
-      "obj-9",
+      "obj-19",
+      1
+     ],
+     "destination": [
+      "obj-32",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-16",
+      1
+     ],
+     "destination": [
+      "obj-20",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-16",
+      0
+     ],
+     "destination": [
+      "obj-32",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-19",
+      2
+     ],
+     "destination": [
+      "obj-33",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-33",
+      0
+     ],
+     "destination": [
+      "obj-2",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-26",
+      0
+     ],
+     "destination": [
+      "obj-34",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-34",
+      10
+     ],
+     "destination": [
+      "obj-35",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-35",
+      0
+     ],
+     "destination": [
+      "obj-37",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-37",
+      0
+     ],
+     "destination": [
+      "obj-36",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-35",
+      1
+     ],
+     "destination": [
+      "obj-38",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-38",
+      0
+     ],
+     "destination": [
+      "obj-36",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-34",
+      5
+     ],
+     "destination": [
+      "obj-39",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-39",
+      0
+     ],
+     "destination": [
+      "obj-40",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-39",
+      1
+     ],
+     "destination": [
+      "obj-41",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-34",
+      4
+     ],
+     "destination": [
+      "obj-42",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-34",
+      3
+     ],
+     "destination": [
+      "obj-36",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-36",
+      0
+     ],
+     "destination": [
+      "obj-31",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-31",
+      0
+     ],
+     "destination": [
+      "obj-43",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-43",
+      1
+     ],
+     "destination": [
+      "obj-44",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-44",
+      0
+     ],
+     "destination": [
+      "obj-45",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-43",
+      0
+     ],
+     "destination": [
+      "obj-46",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-46",
+      0
+     ],
+     "destination": [
+      "obj-45",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-45",
+      0
+     ],
+     "destination": [
+      "obj-48",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-48",
+      1
+     ],
+     "destination": [
+      "obj-49",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-49",
+      1
+     ],
+     "destination": [
+      "obj-50",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-49",
       0
      ],
      "destination": [
@@ -2892,47 +4220,11 @@
    {
     "patchline": {
      "source": [
-      "obj-9",
-      0
-     ],
-     "destination": [
-      "obj-3",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-11",
-      0
-     ],
-     "destination": [
-      "obj-24",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-24",
-      0
-     ],
-     "destination": [
-      "obj-25",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-24",
+      "obj-45",
       1
      ],
      "destination": [
-      "obj-26",
+      "obj-51",
       0
      ]
     }
@@ -2940,35 +4232,11 @@
    {
     "patchline": {
      "source": [
-      "obj-18",
+      "obj-51",
       1
      ],
      "destination": [
-      "obj-25",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-18",
-      1
-     ],
-     "destination": [
-      "obj-26",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-24",
-      2
-     ],
-     "destination": [
-      "obj-27",
+      "obj-52",
       0
      ]
     }
@@ -2976,7 +4244,43 @@
    {
     "patchline": {
      "source": [
-      "obj-27",
+      "obj-52",
+      1
+     ],
+     "destination": [
+      "obj-53",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-52",
+      0
+     ],
+     "destination": [
+      "obj-5",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-34",
+      1
+     ],
+     "destination": [
+      "obj-54",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-54",
       0
      ],
      "destination": [
@@ -2988,11 +4292,11 @@
    {
     "patchline": {
      "source": [
-      "obj-25",
+      "obj-3",
       0
      ],
      "destination": [
-      "obj-28",
+      "obj-56",
       0
      ]
     }
@@ -3000,11 +4304,11 @@
    {
     "patchline": {
      "source": [
-      "obj-28",
-      10
+      "obj-56",
+      0
      ],
      "destination": [
-      "obj-29",
+      "obj-55",
       0
      ]
     }
@@ -3012,107 +4316,11 @@
    {
     "patchline": {
      "source": [
-      "obj-29",
+      "obj-40",
       0
      ],
      "destination": [
-      "obj-31",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-31",
-      0
-     ],
-     "destination": [
-      "obj-30",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-29",
-      1
-     ],
-     "destination": [
-      "obj-32",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-32",
-      0
-     ],
-     "destination": [
-      "obj-30",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-28",
-      5
-     ],
-     "destination": [
-      "obj-33",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-33",
-      0
-     ],
-     "destination": [
-      "obj-34",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-33",
-      1
-     ],
-     "destination": [
-      "obj-35",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-28",
-      4
-     ],
-     "destination": [
-      "obj-36",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-28",
-      3
-     ],
-     "destination": [
-      "obj-30",
+      "obj-55",
       1
      ]
     }
@@ -3120,47 +4328,23 @@
    {
     "patchline": {
      "source": [
-      "obj-30",
+      "obj-41",
       0
      ],
      "destination": [
-      "obj-37",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-37",
-      0
-     ],
-     "destination": [
-      "obj-38",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-38",
+      "obj-55",
       1
-     ],
-     "destination": [
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-7",
       0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-28",
-      1
      ],
      "destination": [
-      "obj-39",
+      "obj-3",
       0
      ]
     }
@@ -3168,359 +4352,23 @@
    {
     "patchline": {
      "source": [
-      "obj-39",
-      0
-     ],
-     "destination": [
-      "obj-8",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-40",
-      0
-     ],
-     "destination": [
-      "obj-41",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-40",
-      1
-     ],
-     "destination": [
-      "obj-41",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-26",
-      0
-     ],
-     "destination": [
-      "obj-42",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-42",
-      2
-     ],
-     "destination": [
-      "obj-44",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-44",
-      0
-     ],
-     "destination": [
-      "obj-43",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-42",
-      1
-     ],
-     "destination": [
-      "obj-43",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-42",
-      0
-     ],
-     "destination": [
-      "obj-43",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-43",
-      0
-     ],
-     "destination": [
-      "obj-41",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-43",
-      1
-     ],
-     "destination": [
-      "obj-41",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-41",
-      0
-     ],
-     "destination": [
-      "obj-45",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-41",
-      1
-     ],
-     "destination": [
-      "obj-45",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-41",
-      2
-     ],
-     "destination": [
-      "obj-45",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-45",
-      0
-     ],
-     "destination": [
-      "obj-46",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-46",
-      0
-     ],
-     "destination": [
-      "obj-48",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-48",
-      0
-     ],
-     "destination": [
-      "obj-49",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-36",
-      0
-     ],
-     "destination": [
-      "obj-49",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-34",
-      0
-     ],
-     "destination": [
-      "obj-49",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-48",
-      1
-     ],
-     "destination": [
-      "obj-50",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-50",
-      0
-     ],
-     "destination": [
-      "obj-51",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-50",
-      1
-     ],
-     "destination": [
-      "obj-52",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-52",
-      1
-     ],
-     "destination": [
-      "obj-53",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-53",
-      0
-     ],
-     "destination": [
-      "obj-54",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-52",
-      0
-     ],
-     "destination": [
-      "obj-55",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-49",
-      0
-     ],
-     "destination": [
-      "obj-56",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-55",
-      0
-     ],
-     "destination": [
-      "obj-56",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-51",
-      0
-     ],
-     "destination": [
       "obj-57",
       0
+     ],
+     "destination": [
+      "obj-58",
+      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-54",
-      0
-     ],
-     "destination": [
       "obj-57",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-58",
-      0
+      1
      ],
      "destination": [
-      "obj-47",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-58",
-      0
-     ],
-     "destination": [
-      "obj-47",
       1
      ]
     }
@@ -3528,8 +4376,8 @@
    {
     "patchline": {
      "source": [
-      "obj-46",
-      1
+      "obj-32",
+      0
      ],
      "destination": [
       "obj-59",
@@ -3541,43 +4389,7 @@
     "patchline": {
      "source": [
       "obj-59",
-      0
-     ],
-     "destination": [
-      "obj-60",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-36",
-      0
-     ],
-     "destination": [
-      "obj-60",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-34",
-      0
-     ],
-     "destination": [
-      "obj-60",
       2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-59",
-      1
      ],
      "destination": [
       "obj-61",
@@ -3589,6 +4401,66 @@
     "patchline": {
      "source": [
       "obj-61",
+      0
+     ],
+     "destination": [
+      "obj-60",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-59",
+      1
+     ],
+     "destination": [
+      "obj-60",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-59",
+      0
+     ],
+     "destination": [
+      "obj-60",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-60",
+      0
+     ],
+     "destination": [
+      "obj-58",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-60",
+      1
+     ],
+     "destination": [
+      "obj-58",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-58",
       0
      ],
      "destination": [
@@ -3600,72 +4472,24 @@
    {
     "patchline": {
      "source": [
-      "obj-61",
+      "obj-58",
       1
      ],
      "destination": [
-      "obj-63",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-63",
+      "obj-62",
       1
-     ],
-     "destination": [
-      "obj-64",
-      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-64",
-      0
+      "obj-58",
+      2
      ],
      "destination": [
-      "obj-65",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-63",
-      0
-     ],
-     "destination": [
-      "obj-66",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-60",
-      0
-     ],
-     "destination": [
-      "obj-67",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-66",
-      0
-     ],
-     "destination": [
-      "obj-67",
-      0
+      "obj-62",
+      2
      ]
     }
    },
@@ -3676,7 +4500,19 @@
       0
      ],
      "destination": [
-      "obj-68",
+      "obj-63",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-4",
+      0
+     ],
+     "destination": [
+      "obj-65",
       0
      ]
     }
@@ -3688,6 +4524,54 @@
       0
      ],
      "destination": [
+      "obj-64",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-64",
+      0
+     ],
+     "destination": [
+      "obj-66",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-64",
+      0
+     ],
+     "destination": [
+      "obj-66",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-63",
+      0
+     ],
+     "destination": [
+      "obj-67",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-67",
+      0
+     ],
+     "destination": [
       "obj-68",
       0
      ]
@@ -3696,23 +4580,11 @@
    {
     "patchline": {
      "source": [
-      "obj-69",
+      "obj-42",
       0
      ],
      "destination": [
-      "obj-47",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-69",
-      0
-     ],
-     "destination": [
-      "obj-47",
+      "obj-68",
       1
      ]
     }
@@ -3720,47 +4592,11 @@
    {
     "patchline": {
      "source": [
-      "obj-46",
-      2
-     ],
-     "destination": [
-      "obj-70",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-70",
+      "obj-40",
       0
      ],
      "destination": [
-      "obj-71",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-36",
-      0
-     ],
-     "destination": [
-      "obj-71",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-34",
-      0
-     ],
-     "destination": [
-      "obj-71",
+      "obj-68",
       2
      ]
     }
@@ -3768,8 +4604,56 @@
    {
     "patchline": {
      "source": [
-      "obj-70",
+      "obj-68",
+      0
+     ],
+     "destination": [
+      "obj-69",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-67",
       1
+     ],
+     "destination": [
+      "obj-70",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-70",
+      0
+     ],
+     "destination": [
+      "obj-71",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-55",
+      0
+     ],
+     "destination": [
+      "obj-71",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-71",
+      0
      ],
      "destination": [
       "obj-72",
@@ -3780,8 +4664,8 @@
    {
     "patchline": {
      "source": [
-      "obj-72",
-      0
+      "obj-70",
+      1
      ],
      "destination": [
       "obj-73",
@@ -3792,8 +4676,8 @@
    {
     "patchline": {
      "source": [
-      "obj-72",
-      1
+      "obj-73",
+      2
      ],
      "destination": [
       "obj-74",
@@ -3805,7 +4689,7 @@
     "patchline": {
      "source": [
       "obj-74",
-      1
+      0
      ],
      "destination": [
       "obj-75",
@@ -3816,7 +4700,19 @@
    {
     "patchline": {
      "source": [
-      "obj-75",
+      "obj-47",
+      0
+     ],
+     "destination": [
+      "obj-77",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-77",
       0
      ],
      "destination": [
@@ -3828,35 +4724,11 @@
    {
     "patchline": {
      "source": [
-      "obj-74",
-      0
+      "obj-73",
+      1
      ],
      "destination": [
-      "obj-77",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-71",
-      0
-     ],
-     "destination": [
-      "obj-78",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-77",
-      0
-     ],
-     "destination": [
-      "obj-78",
+      "obj-76",
       0
      ]
     }
@@ -3865,6 +4737,18 @@
     "patchline": {
      "source": [
       "obj-73",
+      0
+     ],
+     "destination": [
+      "obj-78",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-69",
       0
      ],
      "destination": [
@@ -3888,11 +4772,59 @@
    {
     "patchline": {
      "source": [
-      "obj-80",
+      "obj-78",
       0
      ],
      "destination": [
-      "obj-47",
+      "obj-79",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-72",
+      0
+     ],
+     "destination": [
+      "obj-80",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-75",
+      0
+     ],
+     "destination": [
+      "obj-80",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-79",
+      0
+     ],
+     "destination": [
+      "obj-81",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-81",
+      0
+     ],
+     "destination": [
+      "obj-64",
       0
      ]
     }
@@ -3904,7 +4836,7 @@
       0
      ],
      "destination": [
-      "obj-47",
+      "obj-81",
       1
      ]
     }
@@ -3912,11 +4844,587 @@
    {
     "patchline": {
      "source": [
-      "obj-46",
+      "obj-63",
+      1
+     ],
+     "destination": [
+      "obj-82",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-82",
+      0
+     ],
+     "destination": [
+      "obj-83",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-42",
+      0
+     ],
+     "destination": [
+      "obj-83",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-40",
+      0
+     ],
+     "destination": [
+      "obj-83",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-83",
+      0
+     ],
+     "destination": [
+      "obj-84",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-82",
+      1
+     ],
+     "destination": [
+      "obj-85",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-85",
+      0
+     ],
+     "destination": [
+      "obj-86",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-55",
+      0
+     ],
+     "destination": [
+      "obj-86",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-86",
+      0
+     ],
+     "destination": [
+      "obj-87",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-85",
+      1
+     ],
+     "destination": [
+      "obj-88",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-88",
+      2
+     ],
+     "destination": [
+      "obj-89",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-89",
+      0
+     ],
+     "destination": [
+      "obj-90",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-47",
+      0
+     ],
+     "destination": [
+      "obj-92",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-92",
+      0
+     ],
+     "destination": [
+      "obj-91",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-88",
+      1
+     ],
+     "destination": [
+      "obj-91",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-88",
+      0
+     ],
+     "destination": [
+      "obj-93",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-84",
+      0
+     ],
+     "destination": [
+      "obj-94",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-91",
+      0
+     ],
+     "destination": [
+      "obj-94",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-93",
+      0
+     ],
+     "destination": [
+      "obj-94",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-87",
+      0
+     ],
+     "destination": [
+      "obj-95",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-90",
+      0
+     ],
+     "destination": [
+      "obj-95",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-94",
+      0
+     ],
+     "destination": [
+      "obj-96",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-96",
+      0
+     ],
+     "destination": [
+      "obj-64",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-95",
+      0
+     ],
+     "destination": [
+      "obj-96",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-63",
+      2
+     ],
+     "destination": [
+      "obj-97",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-97",
+      0
+     ],
+     "destination": [
+      "obj-98",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-42",
+      0
+     ],
+     "destination": [
+      "obj-98",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-40",
+      0
+     ],
+     "destination": [
+      "obj-98",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-98",
+      0
+     ],
+     "destination": [
+      "obj-99",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-97",
+      1
+     ],
+     "destination": [
+      "obj-100",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-100",
+      0
+     ],
+     "destination": [
+      "obj-101",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-55",
+      0
+     ],
+     "destination": [
+      "obj-101",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-101",
+      0
+     ],
+     "destination": [
+      "obj-102",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-100",
+      1
+     ],
+     "destination": [
+      "obj-103",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-103",
+      2
+     ],
+     "destination": [
+      "obj-104",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-104",
+      0
+     ],
+     "destination": [
+      "obj-105",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-47",
+      0
+     ],
+     "destination": [
+      "obj-107",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-107",
+      0
+     ],
+     "destination": [
+      "obj-106",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-103",
+      1
+     ],
+     "destination": [
+      "obj-106",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-103",
+      0
+     ],
+     "destination": [
+      "obj-108",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-99",
+      0
+     ],
+     "destination": [
+      "obj-109",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-106",
+      0
+     ],
+     "destination": [
+      "obj-109",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-108",
+      0
+     ],
+     "destination": [
+      "obj-109",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-102",
+      0
+     ],
+     "destination": [
+      "obj-110",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-105",
+      0
+     ],
+     "destination": [
+      "obj-110",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-109",
+      0
+     ],
+     "destination": [
+      "obj-111",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-111",
+      0
+     ],
+     "destination": [
+      "obj-64",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-110",
+      0
+     ],
+     "destination": [
+      "obj-111",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-63",
       3
      ],
      "destination": [
-      "obj-81",
+      "obj-112",
       0
      ]
     }
@@ -3924,11 +5432,11 @@
    {
     "patchline": {
      "source": [
-      "obj-81",
+      "obj-112",
       0
      ],
      "destination": [
-      "obj-82",
+      "obj-113",
       0
      ]
     }
@@ -3936,11 +5444,11 @@
    {
     "patchline": {
      "source": [
-      "obj-36",
+      "obj-42",
       0
      ],
      "destination": [
-      "obj-82",
+      "obj-113",
       1
      ]
     }
@@ -3948,11 +5456,11 @@
    {
     "patchline": {
      "source": [
-      "obj-34",
+      "obj-40",
       0
      ],
      "destination": [
-      "obj-82",
+      "obj-113",
       2
      ]
     }
@@ -3960,11 +5468,23 @@
    {
     "patchline": {
      "source": [
-      "obj-81",
+      "obj-113",
+      0
+     ],
+     "destination": [
+      "obj-114",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-112",
       1
      ],
      "destination": [
-      "obj-83",
+      "obj-115",
       0
      ]
     }
@@ -3972,11 +5492,11 @@
    {
     "patchline": {
      "source": [
-      "obj-83",
+      "obj-115",
       0
      ],
      "destination": [
-      "obj-84",
+      "obj-116",
       0
      ]
     }
@@ -3984,11 +5504,35 @@
    {
     "patchline": {
      "source": [
-      "obj-83",
+      "obj-55",
+      0
+     ],
+     "destination": [
+      "obj-116",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-116",
+      0
+     ],
+     "destination": [
+      "obj-117",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-115",
       1
      ],
      "destination": [
-      "obj-85",
+      "obj-118",
       0
      ]
     }
@@ -3996,11 +5540,11 @@
    {
     "patchline": {
      "source": [
-      "obj-85",
-      1
+      "obj-118",
+      2
      ],
      "destination": [
-      "obj-86",
+      "obj-119",
       0
      ]
     }
@@ -4008,11 +5552,11 @@
    {
     "patchline": {
      "source": [
-      "obj-86",
+      "obj-119",
       0
      ],
      "destination": [
-      "obj-87",
+      "obj-120",
       0
      ]
     }
@@ -4020,83 +5564,143 @@
    {
     "patchline": {
      "source": [
-      "obj-85",
-      0
-     ],
-     "destination": [
-      "obj-88",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-82",
-      0
-     ],
-     "destination": [
-      "obj-89",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-88",
-      0
-     ],
-     "destination": [
-      "obj-89",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-84",
-      0
-     ],
-     "destination": [
-      "obj-90",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-87",
-      0
-     ],
-     "destination": [
-      "obj-90",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-91",
-      0
-     ],
-     "destination": [
       "obj-47",
       0
+     ],
+     "destination": [
+      "obj-122",
+      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-91",
+      "obj-122",
       0
      ],
      "destination": [
-      "obj-47",
+      "obj-121",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-118",
+      1
+     ],
+     "destination": [
+      "obj-121",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-118",
+      0
+     ],
+     "destination": [
+      "obj-123",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-114",
+      0
+     ],
+     "destination": [
+      "obj-124",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-121",
+      0
+     ],
+     "destination": [
+      "obj-124",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-123",
+      0
+     ],
+     "destination": [
+      "obj-124",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-117",
+      0
+     ],
+     "destination": [
+      "obj-125",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-120",
+      0
+     ],
+     "destination": [
+      "obj-125",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-124",
+      0
+     ],
+     "destination": [
+      "obj-126",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-126",
+      0
+     ],
+     "destination": [
+      "obj-64",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-125",
+      0
+     ],
+     "destination": [
+      "obj-126",
       1
      ]
     }
@@ -4104,11 +5708,11 @@
    {
     "patchline": {
      "source": [
-      "obj-46",
+      "obj-63",
       4
      ],
      "destination": [
-      "obj-92",
+      "obj-127",
       0
      ]
     }
@@ -4116,11 +5720,11 @@
    {
     "patchline": {
      "source": [
-      "obj-92",
+      "obj-127",
       0
      ],
      "destination": [
-      "obj-93",
+      "obj-128",
       0
      ]
     }
@@ -4128,11 +5732,11 @@
    {
     "patchline": {
      "source": [
-      "obj-36",
+      "obj-42",
       0
      ],
      "destination": [
-      "obj-93",
+      "obj-128",
       1
      ]
     }
@@ -4140,11 +5744,11 @@
    {
     "patchline": {
      "source": [
-      "obj-34",
+      "obj-40",
       0
      ],
      "destination": [
-      "obj-93",
+      "obj-128",
       2
      ]
     }
@@ -4152,11 +5756,23 @@
    {
     "patchline": {
      "source": [
-      "obj-92",
+      "obj-128",
+      0
+     ],
+     "destination": [
+      "obj-129",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-127",
       1
      ],
      "destination": [
-      "obj-94",
+      "obj-130",
       0
      ]
     }
@@ -4164,11 +5780,11 @@
    {
     "patchline": {
      "source": [
-      "obj-94",
+      "obj-130",
       0
      ],
      "destination": [
-      "obj-95",
+      "obj-131",
       0
      ]
     }
@@ -4176,11 +5792,35 @@
    {
     "patchline": {
      "source": [
-      "obj-94",
+      "obj-55",
+      0
+     ],
+     "destination": [
+      "obj-131",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-131",
+      0
+     ],
+     "destination": [
+      "obj-132",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-130",
       1
      ],
      "destination": [
-      "obj-96",
+      "obj-133",
       0
      ]
     }
@@ -4188,11 +5828,11 @@
    {
     "patchline": {
      "source": [
-      "obj-96",
-      1
+      "obj-133",
+      2
      ],
      "destination": [
-      "obj-97",
+      "obj-134",
       0
      ]
     }
@@ -4200,11 +5840,11 @@
    {
     "patchline": {
      "source": [
-      "obj-97",
+      "obj-134",
       0
      ],
      "destination": [
-      "obj-98",
+      "obj-135",
       0
      ]
     }
@@ -4212,83 +5852,143 @@
    {
     "patchline": {
      "source": [
-      "obj-96",
-      0
-     ],
-     "destination": [
-      "obj-99",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-93",
-      0
-     ],
-     "destination": [
-      "obj-100",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-99",
-      0
-     ],
-     "destination": [
-      "obj-100",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-95",
-      0
-     ],
-     "destination": [
-      "obj-101",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-98",
-      0
-     ],
-     "destination": [
-      "obj-101",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-102",
-      0
-     ],
-     "destination": [
       "obj-47",
       0
+     ],
+     "destination": [
+      "obj-137",
+      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-102",
+      "obj-137",
       0
      ],
      "destination": [
-      "obj-47",
+      "obj-136",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-133",
+      1
+     ],
+     "destination": [
+      "obj-136",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-133",
+      0
+     ],
+     "destination": [
+      "obj-138",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-129",
+      0
+     ],
+     "destination": [
+      "obj-139",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-136",
+      0
+     ],
+     "destination": [
+      "obj-139",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-138",
+      0
+     ],
+     "destination": [
+      "obj-139",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-132",
+      0
+     ],
+     "destination": [
+      "obj-140",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-135",
+      0
+     ],
+     "destination": [
+      "obj-140",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-139",
+      0
+     ],
+     "destination": [
+      "obj-141",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-141",
+      0
+     ],
+     "destination": [
+      "obj-64",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-140",
+      0
+     ],
+     "destination": [
+      "obj-141",
       1
      ]
     }
@@ -4296,11 +5996,11 @@
    {
     "patchline": {
      "source": [
-      "obj-46",
+      "obj-63",
       5
      ],
      "destination": [
-      "obj-103",
+      "obj-142",
       0
      ]
     }
@@ -4308,11 +6008,11 @@
    {
     "patchline": {
      "source": [
-      "obj-103",
+      "obj-142",
       0
      ],
      "destination": [
-      "obj-104",
+      "obj-143",
       0
      ]
     }
@@ -4320,11 +6020,11 @@
    {
     "patchline": {
      "source": [
-      "obj-36",
+      "obj-42",
       0
      ],
      "destination": [
-      "obj-104",
+      "obj-143",
       1
      ]
     }
@@ -4332,11 +6032,11 @@
    {
     "patchline": {
      "source": [
-      "obj-34",
+      "obj-40",
       0
      ],
      "destination": [
-      "obj-104",
+      "obj-143",
       2
      ]
     }
@@ -4344,11 +6044,23 @@
    {
     "patchline": {
      "source": [
-      "obj-103",
+      "obj-143",
+      0
+     ],
+     "destination": [
+      "obj-144",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-142",
       1
      ],
      "destination": [
-      "obj-105",
+      "obj-145",
       0
      ]
     }
@@ -4356,11 +6068,11 @@
    {
     "patchline": {
      "source": [
-      "obj-105",
+      "obj-145",
       0
      ],
      "destination": [
-      "obj-106",
+      "obj-146",
       0
      ]
     }
@@ -4368,11 +6080,35 @@
    {
     "patchline": {
      "source": [
-      "obj-105",
+      "obj-55",
+      0
+     ],
+     "destination": [
+      "obj-146",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-146",
+      0
+     ],
+     "destination": [
+      "obj-147",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-145",
       1
      ],
      "destination": [
-      "obj-107",
+      "obj-148",
       0
      ]
     }
@@ -4380,11 +6116,11 @@
    {
     "patchline": {
      "source": [
-      "obj-107",
-      1
+      "obj-148",
+      2
      ],
      "destination": [
-      "obj-108",
+      "obj-149",
       0
      ]
     }
@@ -4392,11 +6128,11 @@
    {
     "patchline": {
      "source": [
-      "obj-108",
+      "obj-149",
       0
      ],
      "destination": [
-      "obj-109",
+      "obj-150",
       0
      ]
     }
@@ -4404,83 +6140,143 @@
    {
     "patchline": {
      "source": [
-      "obj-107",
-      0
-     ],
-     "destination": [
-      "obj-110",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-104",
-      0
-     ],
-     "destination": [
-      "obj-111",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-110",
-      0
-     ],
-     "destination": [
-      "obj-111",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-106",
-      0
-     ],
-     "destination": [
-      "obj-112",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-109",
-      0
-     ],
-     "destination": [
-      "obj-112",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-113",
-      0
-     ],
-     "destination": [
       "obj-47",
       0
+     ],
+     "destination": [
+      "obj-152",
+      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-113",
+      "obj-152",
       0
      ],
      "destination": [
-      "obj-47",
+      "obj-151",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-148",
+      1
+     ],
+     "destination": [
+      "obj-151",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-148",
+      0
+     ],
+     "destination": [
+      "obj-153",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-144",
+      0
+     ],
+     "destination": [
+      "obj-154",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-151",
+      0
+     ],
+     "destination": [
+      "obj-154",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-153",
+      0
+     ],
+     "destination": [
+      "obj-154",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-147",
+      0
+     ],
+     "destination": [
+      "obj-155",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-150",
+      0
+     ],
+     "destination": [
+      "obj-155",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-154",
+      0
+     ],
+     "destination": [
+      "obj-156",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-156",
+      0
+     ],
+     "destination": [
+      "obj-64",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-155",
+      0
+     ],
+     "destination": [
+      "obj-156",
       1
      ]
     }
@@ -4488,11 +6284,11 @@
    {
     "patchline": {
      "source": [
-      "obj-46",
+      "obj-63",
       6
      ],
      "destination": [
-      "obj-114",
+      "obj-157",
       0
      ]
     }
@@ -4500,11 +6296,11 @@
    {
     "patchline": {
      "source": [
-      "obj-114",
+      "obj-157",
       0
      ],
      "destination": [
-      "obj-115",
+      "obj-158",
       0
      ]
     }
@@ -4512,11 +6308,11 @@
    {
     "patchline": {
      "source": [
-      "obj-36",
+      "obj-42",
       0
      ],
      "destination": [
-      "obj-115",
+      "obj-158",
       1
      ]
     }
@@ -4524,11 +6320,11 @@
    {
     "patchline": {
      "source": [
-      "obj-34",
+      "obj-40",
       0
      ],
      "destination": [
-      "obj-115",
+      "obj-158",
       2
      ]
     }
@@ -4536,11 +6332,23 @@
    {
     "patchline": {
      "source": [
-      "obj-114",
+      "obj-158",
+      0
+     ],
+     "destination": [
+      "obj-159",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-157",
       1
      ],
      "destination": [
-      "obj-116",
+      "obj-160",
       0
      ]
     }
@@ -4548,11 +6356,11 @@
    {
     "patchline": {
      "source": [
-      "obj-116",
+      "obj-160",
       0
      ],
      "destination": [
-      "obj-117",
+      "obj-161",
       0
      ]
     }
@@ -4560,11 +6368,35 @@
    {
     "patchline": {
      "source": [
-      "obj-116",
+      "obj-55",
+      0
+     ],
+     "destination": [
+      "obj-161",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-161",
+      0
+     ],
+     "destination": [
+      "obj-162",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-160",
       1
      ],
      "destination": [
-      "obj-118",
+      "obj-163",
       0
      ]
     }
@@ -4572,11 +6404,11 @@
    {
     "patchline": {
      "source": [
-      "obj-118",
-      1
+      "obj-163",
+      2
      ],
      "destination": [
-      "obj-119",
+      "obj-164",
       0
      ]
     }
@@ -4584,11 +6416,11 @@
    {
     "patchline": {
      "source": [
-      "obj-119",
+      "obj-164",
       0
      ],
      "destination": [
-      "obj-120",
+      "obj-165",
       0
      ]
     }
@@ -4596,83 +6428,143 @@
    {
     "patchline": {
      "source": [
-      "obj-118",
-      0
-     ],
-     "destination": [
-      "obj-121",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-115",
-      0
-     ],
-     "destination": [
-      "obj-122",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-121",
-      0
-     ],
-     "destination": [
-      "obj-122",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-117",
-      0
-     ],
-     "destination": [
-      "obj-123",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-120",
-      0
-     ],
-     "destination": [
-      "obj-123",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-124",
-      0
-     ],
-     "destination": [
       "obj-47",
       0
+     ],
+     "destination": [
+      "obj-167",
+      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-124",
+      "obj-167",
       0
      ],
      "destination": [
-      "obj-47",
+      "obj-166",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-163",
+      1
+     ],
+     "destination": [
+      "obj-166",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-163",
+      0
+     ],
+     "destination": [
+      "obj-168",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-159",
+      0
+     ],
+     "destination": [
+      "obj-169",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-166",
+      0
+     ],
+     "destination": [
+      "obj-169",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-168",
+      0
+     ],
+     "destination": [
+      "obj-169",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-162",
+      0
+     ],
+     "destination": [
+      "obj-170",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-165",
+      0
+     ],
+     "destination": [
+      "obj-170",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-169",
+      0
+     ],
+     "destination": [
+      "obj-171",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-171",
+      0
+     ],
+     "destination": [
+      "obj-64",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-170",
+      0
+     ],
+     "destination": [
+      "obj-171",
       1
      ]
     }
@@ -4680,11 +6572,11 @@
    {
     "patchline": {
      "source": [
-      "obj-46",
+      "obj-63",
       7
      ],
      "destination": [
-      "obj-125",
+      "obj-172",
       0
      ]
     }
@@ -4692,11 +6584,11 @@
    {
     "patchline": {
      "source": [
-      "obj-125",
+      "obj-172",
       0
      ],
      "destination": [
-      "obj-126",
+      "obj-173",
       0
      ]
     }
@@ -4704,11 +6596,11 @@
    {
     "patchline": {
      "source": [
-      "obj-36",
+      "obj-42",
       0
      ],
      "destination": [
-      "obj-126",
+      "obj-173",
       1
      ]
     }
@@ -4716,11 +6608,11 @@
    {
     "patchline": {
      "source": [
-      "obj-34",
+      "obj-40",
       0
      ],
      "destination": [
-      "obj-126",
+      "obj-173",
       2
      ]
     }
@@ -4728,11 +6620,11 @@
    {
     "patchline": {
      "source": [
-      "obj-125",
-      1
+      "obj-173",
+      0
      ],
      "destination": [
-      "obj-127",
+      "obj-174",
       0
      ]
     }
@@ -4740,143 +6632,287 @@
    {
     "patchline": {
      "source": [
-      "obj-127",
+      "obj-172",
+      1
+     ],
+     "destination": [
+      "obj-175",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-175",
+      0
+     ],
+     "destination": [
+      "obj-176",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-55",
+      0
+     ],
+     "destination": [
+      "obj-176",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-176",
+      0
+     ],
+     "destination": [
+      "obj-177",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-175",
+      1
+     ],
+     "destination": [
+      "obj-178",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-178",
+      2
+     ],
+     "destination": [
+      "obj-179",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-179",
+      0
+     ],
+     "destination": [
+      "obj-180",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-47",
+      0
+     ],
+     "destination": [
+      "obj-182",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-182",
+      0
+     ],
+     "destination": [
+      "obj-181",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-178",
+      1
+     ],
+     "destination": [
+      "obj-181",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-178",
+      0
+     ],
+     "destination": [
+      "obj-183",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-174",
+      0
+     ],
+     "destination": [
+      "obj-184",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-181",
+      0
+     ],
+     "destination": [
+      "obj-184",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-183",
+      0
+     ],
+     "destination": [
+      "obj-184",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-177",
+      0
+     ],
+     "destination": [
+      "obj-185",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-180",
+      0
+     ],
+     "destination": [
+      "obj-185",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-184",
+      0
+     ],
+     "destination": [
+      "obj-186",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-186",
+      0
+     ],
+     "destination": [
+      "obj-64",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-185",
+      0
+     ],
+     "destination": [
+      "obj-186",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-41",
+      0
+     ],
+     "destination": [
+      "obj-68",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-41",
+      0
+     ],
+     "destination": [
+      "obj-83",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-41",
+      0
+     ],
+     "destination": [
+      "obj-98",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-41",
+      0
+     ],
+     "destination": [
+      "obj-113",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-41",
       0
      ],
      "destination": [
       "obj-128",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-127",
-      1
-     ],
-     "destination": [
-      "obj-129",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-129",
-      1
-     ],
-     "destination": [
-      "obj-130",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-130",
-      0
-     ],
-     "destination": [
-      "obj-131",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-129",
-      0
-     ],
-     "destination": [
-      "obj-132",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-126",
-      0
-     ],
-     "destination": [
-      "obj-133",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-132",
-      0
-     ],
-     "destination": [
-      "obj-133",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-128",
-      0
-     ],
-     "destination": [
-      "obj-134",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-131",
-      0
-     ],
-     "destination": [
-      "obj-134",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-135",
-      0
-     ],
-     "destination": [
-      "obj-47",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-135",
-      0
-     ],
-     "destination": [
-      "obj-47",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-35",
-      0
-     ],
-     "destination": [
-      "obj-49",
       2
      ]
     }
@@ -4884,11 +6920,11 @@
    {
     "patchline": {
      "source": [
-      "obj-35",
+      "obj-41",
       0
      ],
      "destination": [
-      "obj-60",
+      "obj-143",
       2
      ]
     }
@@ -4896,11 +6932,11 @@
    {
     "patchline": {
      "source": [
-      "obj-35",
+      "obj-41",
       0
      ],
      "destination": [
-      "obj-71",
+      "obj-158",
       2
      ]
     }
@@ -4908,73 +6944,30 @@
    {
     "patchline": {
      "source": [
-      "obj-35",
+      "obj-41",
       0
      ],
      "destination": [
-      "obj-82",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-35",
-      0
-     ],
-     "destination": [
-      "obj-93",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-35",
-      0
-     ],
-     "destination": [
-      "obj-104",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-35",
-      0
-     ],
-     "destination": [
-      "obj-115",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-35",
-      0
-     ],
-     "destination": [
-      "obj-126",
+      "obj-173",
       2
      ]
     }
    }
   ],
   "parameters": {
-   "obj-3": [
+   "obj-2": [
     "Track",
     "Track",
     0
    ],
-   "obj-5": [
-    "Port",
-    "Port",
+   "obj-3": [
+    "Play",
+    "Play",
+    0
+   ],
+   "obj-4": [
+    "Volume",
+    "Volume",
     0
    ],
    "inherited_shortname": 1

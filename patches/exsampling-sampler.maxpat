@@ -1160,6 +1160,25 @@
      "id": "obj-57",
      "maxclass": "newobj",
      "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      480,
+      510,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      "int"
+     ],
+     "text": "t b i"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-58",
+     "maxclass": "newobj",
+     "numinlets": 1,
      "numoutlets": 3,
      "patching_rect": [
       600,
@@ -1177,7 +1196,7 @@
    },
    {
     "box": {
-     "id": "obj-58",
+     "id": "obj-59",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 3,
@@ -1197,7 +1216,7 @@
    },
    {
     "box": {
-     "id": "obj-59",
+     "id": "obj-60",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 3,
@@ -1217,7 +1236,7 @@
    },
    {
     "box": {
-     "id": "obj-60",
+     "id": "obj-61",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
@@ -1236,7 +1255,7 @@
    },
    {
     "box": {
-     "id": "obj-61",
+     "id": "obj-62",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1254,7 +1273,7 @@
    },
    {
     "box": {
-     "id": "obj-62",
+     "id": "obj-63",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -1272,7 +1291,7 @@
    },
    {
     "box": {
-     "id": "obj-63",
+     "id": "obj-64",
      "maxclass": "newobj",
      "numinlets": 9,
      "numoutlets": 9,
@@ -1298,7 +1317,7 @@
    },
    {
     "box": {
-     "id": "obj-64",
+     "id": "obj-65",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1316,7 +1335,7 @@
    },
    {
     "box": {
-     "id": "obj-65",
+     "id": "obj-66",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1334,7 +1353,7 @@
    },
    {
     "box": {
-     "id": "obj-66",
+     "id": "obj-67",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -1353,7 +1372,7 @@
    },
    {
     "box": {
-     "id": "obj-67",
+     "id": "obj-68",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -1372,7 +1391,7 @@
    },
    {
     "box": {
-     "id": "obj-68",
+     "id": "obj-69",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -1391,7 +1410,7 @@
    },
    {
     "box": {
-     "id": "obj-69",
+     "id": "obj-70",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1409,7 +1428,7 @@
    },
    {
     "box": {
-     "id": "obj-70",
+     "id": "obj-71",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -1428,7 +1447,7 @@
    },
    {
     "box": {
-     "id": "obj-71",
+     "id": "obj-72",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1446,7 +1465,7 @@
    },
    {
     "box": {
-     "id": "obj-72",
+     "id": "obj-73",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1464,7 +1483,7 @@
    },
    {
     "box": {
-     "id": "obj-73",
+     "id": "obj-74",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 3,
@@ -1484,7 +1503,7 @@
    },
    {
     "box": {
-     "id": "obj-74",
+     "id": "obj-75",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1502,7 +1521,7 @@
    },
    {
     "box": {
-     "id": "obj-75",
+     "id": "obj-76",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1520,7 +1539,7 @@
    },
    {
     "box": {
-     "id": "obj-76",
+     "id": "obj-77",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1538,7 +1557,7 @@
    },
    {
     "box": {
-     "id": "obj-77",
+     "id": "obj-78",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1556,7 +1575,7 @@
    },
    {
     "box": {
-     "id": "obj-78",
+     "id": "obj-79",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1574,7 +1593,7 @@
    },
    {
     "box": {
-     "id": "obj-79",
+     "id": "obj-80",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
@@ -1593,7 +1612,7 @@
    },
    {
     "box": {
-     "id": "obj-80",
+     "id": "obj-81",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -1612,7 +1631,7 @@
    },
    {
     "box": {
-     "id": "obj-81",
+     "id": "obj-82",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1630,7 +1649,7 @@
    },
    {
     "box": {
-     "id": "obj-82",
+     "id": "obj-83",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -1649,7 +1668,7 @@
    },
    {
     "box": {
-     "id": "obj-83",
+     "id": "obj-84",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -1668,7 +1687,7 @@
    },
    {
     "box": {
-     "id": "obj-84",
+     "id": "obj-85",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1686,7 +1705,7 @@
    },
    {
     "box": {
-     "id": "obj-85",
+     "id": "obj-86",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -1705,7 +1724,7 @@
    },
    {
     "box": {
-     "id": "obj-86",
+     "id": "obj-87",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1723,7 +1742,7 @@
    },
    {
     "box": {
-     "id": "obj-87",
+     "id": "obj-88",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1741,7 +1760,7 @@
    },
    {
     "box": {
-     "id": "obj-88",
+     "id": "obj-89",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 3,
@@ -1761,7 +1780,7 @@
    },
    {
     "box": {
-     "id": "obj-89",
+     "id": "obj-90",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1779,7 +1798,7 @@
    },
    {
     "box": {
-     "id": "obj-90",
+     "id": "obj-91",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1797,7 +1816,7 @@
    },
    {
     "box": {
-     "id": "obj-91",
+     "id": "obj-92",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1815,7 +1834,7 @@
    },
    {
     "box": {
-     "id": "obj-92",
+     "id": "obj-93",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1833,7 +1852,7 @@
    },
    {
     "box": {
-     "id": "obj-93",
+     "id": "obj-94",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1851,7 +1870,7 @@
    },
    {
     "box": {
-     "id": "obj-94",
+     "id": "obj-95",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
@@ -1870,7 +1889,7 @@
    },
    {
     "box": {
-     "id": "obj-95",
+     "id": "obj-96",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -1889,7 +1908,7 @@
    },
    {
     "box": {
-     "id": "obj-96",
+     "id": "obj-97",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1907,7 +1926,7 @@
    },
    {
     "box": {
-     "id": "obj-97",
+     "id": "obj-98",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -1926,7 +1945,7 @@
    },
    {
     "box": {
-     "id": "obj-98",
+     "id": "obj-99",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -1945,7 +1964,7 @@
    },
    {
     "box": {
-     "id": "obj-99",
+     "id": "obj-100",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1963,7 +1982,7 @@
    },
    {
     "box": {
-     "id": "obj-100",
+     "id": "obj-101",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -1982,7 +2001,7 @@
    },
    {
     "box": {
-     "id": "obj-101",
+     "id": "obj-102",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2000,7 +2019,7 @@
    },
    {
     "box": {
-     "id": "obj-102",
+     "id": "obj-103",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2018,7 +2037,7 @@
    },
    {
     "box": {
-     "id": "obj-103",
+     "id": "obj-104",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 3,
@@ -2038,7 +2057,7 @@
    },
    {
     "box": {
-     "id": "obj-104",
+     "id": "obj-105",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -2056,7 +2075,7 @@
    },
    {
     "box": {
-     "id": "obj-105",
+     "id": "obj-106",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2074,7 +2093,7 @@
    },
    {
     "box": {
-     "id": "obj-106",
+     "id": "obj-107",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2092,7 +2111,7 @@
    },
    {
     "box": {
-     "id": "obj-107",
+     "id": "obj-108",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -2110,7 +2129,7 @@
    },
    {
     "box": {
-     "id": "obj-108",
+     "id": "obj-109",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2128,7 +2147,7 @@
    },
    {
     "box": {
-     "id": "obj-109",
+     "id": "obj-110",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
@@ -2147,7 +2166,7 @@
    },
    {
     "box": {
-     "id": "obj-110",
+     "id": "obj-111",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -2166,7 +2185,7 @@
    },
    {
     "box": {
-     "id": "obj-111",
+     "id": "obj-112",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2184,7 +2203,7 @@
    },
    {
     "box": {
-     "id": "obj-112",
+     "id": "obj-113",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -2203,7 +2222,7 @@
    },
    {
     "box": {
-     "id": "obj-113",
+     "id": "obj-114",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -2222,7 +2241,7 @@
    },
    {
     "box": {
-     "id": "obj-114",
+     "id": "obj-115",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -2240,7 +2259,7 @@
    },
    {
     "box": {
-     "id": "obj-115",
+     "id": "obj-116",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -2259,7 +2278,7 @@
    },
    {
     "box": {
-     "id": "obj-116",
+     "id": "obj-117",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2277,7 +2296,7 @@
    },
    {
     "box": {
-     "id": "obj-117",
+     "id": "obj-118",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2295,7 +2314,7 @@
    },
    {
     "box": {
-     "id": "obj-118",
+     "id": "obj-119",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 3,
@@ -2315,7 +2334,7 @@
    },
    {
     "box": {
-     "id": "obj-119",
+     "id": "obj-120",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -2333,7 +2352,7 @@
    },
    {
     "box": {
-     "id": "obj-120",
+     "id": "obj-121",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2351,7 +2370,7 @@
    },
    {
     "box": {
-     "id": "obj-121",
+     "id": "obj-122",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2369,7 +2388,7 @@
    },
    {
     "box": {
-     "id": "obj-122",
+     "id": "obj-123",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -2387,7 +2406,7 @@
    },
    {
     "box": {
-     "id": "obj-123",
+     "id": "obj-124",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2405,7 +2424,7 @@
    },
    {
     "box": {
-     "id": "obj-124",
+     "id": "obj-125",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
@@ -2424,7 +2443,7 @@
    },
    {
     "box": {
-     "id": "obj-125",
+     "id": "obj-126",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -2443,7 +2462,7 @@
    },
    {
     "box": {
-     "id": "obj-126",
+     "id": "obj-127",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2461,7 +2480,7 @@
    },
    {
     "box": {
-     "id": "obj-127",
+     "id": "obj-128",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -2480,7 +2499,7 @@
    },
    {
     "box": {
-     "id": "obj-128",
+     "id": "obj-129",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -2499,7 +2518,7 @@
    },
    {
     "box": {
-     "id": "obj-129",
+     "id": "obj-130",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -2517,7 +2536,7 @@
    },
    {
     "box": {
-     "id": "obj-130",
+     "id": "obj-131",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -2536,7 +2555,7 @@
    },
    {
     "box": {
-     "id": "obj-131",
+     "id": "obj-132",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2554,7 +2573,7 @@
    },
    {
     "box": {
-     "id": "obj-132",
+     "id": "obj-133",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2572,7 +2591,7 @@
    },
    {
     "box": {
-     "id": "obj-133",
+     "id": "obj-134",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 3,
@@ -2592,7 +2611,7 @@
    },
    {
     "box": {
-     "id": "obj-134",
+     "id": "obj-135",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -2610,7 +2629,7 @@
    },
    {
     "box": {
-     "id": "obj-135",
+     "id": "obj-136",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2628,7 +2647,7 @@
    },
    {
     "box": {
-     "id": "obj-136",
+     "id": "obj-137",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2646,7 +2665,7 @@
    },
    {
     "box": {
-     "id": "obj-137",
+     "id": "obj-138",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -2664,7 +2683,7 @@
    },
    {
     "box": {
-     "id": "obj-138",
+     "id": "obj-139",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2682,7 +2701,7 @@
    },
    {
     "box": {
-     "id": "obj-139",
+     "id": "obj-140",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
@@ -2701,7 +2720,7 @@
    },
    {
     "box": {
-     "id": "obj-140",
+     "id": "obj-141",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -2720,7 +2739,7 @@
    },
    {
     "box": {
-     "id": "obj-141",
+     "id": "obj-142",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2738,7 +2757,7 @@
    },
    {
     "box": {
-     "id": "obj-142",
+     "id": "obj-143",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -2757,7 +2776,7 @@
    },
    {
     "box": {
-     "id": "obj-143",
+     "id": "obj-144",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -2776,7 +2795,7 @@
    },
    {
     "box": {
-     "id": "obj-144",
+     "id": "obj-145",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -2794,7 +2813,7 @@
    },
    {
     "box": {
-     "id": "obj-145",
+     "id": "obj-146",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -2813,7 +2832,7 @@
    },
    {
     "box": {
-     "id": "obj-146",
+     "id": "obj-147",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2831,7 +2850,7 @@
    },
    {
     "box": {
-     "id": "obj-147",
+     "id": "obj-148",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2849,7 +2868,7 @@
    },
    {
     "box": {
-     "id": "obj-148",
+     "id": "obj-149",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 3,
@@ -2869,7 +2888,7 @@
    },
    {
     "box": {
-     "id": "obj-149",
+     "id": "obj-150",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -2887,7 +2906,7 @@
    },
    {
     "box": {
-     "id": "obj-150",
+     "id": "obj-151",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2905,7 +2924,7 @@
    },
    {
     "box": {
-     "id": "obj-151",
+     "id": "obj-152",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2923,7 +2942,7 @@
    },
    {
     "box": {
-     "id": "obj-152",
+     "id": "obj-153",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -2941,7 +2960,7 @@
    },
    {
     "box": {
-     "id": "obj-153",
+     "id": "obj-154",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2959,7 +2978,7 @@
    },
    {
     "box": {
-     "id": "obj-154",
+     "id": "obj-155",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
@@ -2978,7 +2997,7 @@
    },
    {
     "box": {
-     "id": "obj-155",
+     "id": "obj-156",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -2997,7 +3016,7 @@
    },
    {
     "box": {
-     "id": "obj-156",
+     "id": "obj-157",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -3015,7 +3034,7 @@
    },
    {
     "box": {
-     "id": "obj-157",
+     "id": "obj-158",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -3034,7 +3053,7 @@
    },
    {
     "box": {
-     "id": "obj-158",
+     "id": "obj-159",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -3053,7 +3072,7 @@
    },
    {
     "box": {
-     "id": "obj-159",
+     "id": "obj-160",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -3071,7 +3090,7 @@
    },
    {
     "box": {
-     "id": "obj-160",
+     "id": "obj-161",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -3090,7 +3109,7 @@
    },
    {
     "box": {
-     "id": "obj-161",
+     "id": "obj-162",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -3108,7 +3127,7 @@
    },
    {
     "box": {
-     "id": "obj-162",
+     "id": "obj-163",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -3126,7 +3145,7 @@
    },
    {
     "box": {
-     "id": "obj-163",
+     "id": "obj-164",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 3,
@@ -3146,7 +3165,7 @@
    },
    {
     "box": {
-     "id": "obj-164",
+     "id": "obj-165",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -3164,7 +3183,7 @@
    },
    {
     "box": {
-     "id": "obj-165",
+     "id": "obj-166",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -3182,7 +3201,7 @@
    },
    {
     "box": {
-     "id": "obj-166",
+     "id": "obj-167",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -3200,7 +3219,7 @@
    },
    {
     "box": {
-     "id": "obj-167",
+     "id": "obj-168",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -3218,7 +3237,7 @@
    },
    {
     "box": {
-     "id": "obj-168",
+     "id": "obj-169",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -3236,7 +3255,7 @@
    },
    {
     "box": {
-     "id": "obj-169",
+     "id": "obj-170",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
@@ -3255,7 +3274,7 @@
    },
    {
     "box": {
-     "id": "obj-170",
+     "id": "obj-171",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -3274,7 +3293,7 @@
    },
    {
     "box": {
-     "id": "obj-171",
+     "id": "obj-172",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -3292,7 +3311,7 @@
    },
    {
     "box": {
-     "id": "obj-172",
+     "id": "obj-173",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -3311,7 +3330,7 @@
    },
    {
     "box": {
-     "id": "obj-173",
+     "id": "obj-174",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -3330,7 +3349,7 @@
    },
    {
     "box": {
-     "id": "obj-174",
+     "id": "obj-175",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -3348,7 +3367,7 @@
    },
    {
     "box": {
-     "id": "obj-175",
+     "id": "obj-176",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -3367,7 +3386,7 @@
    },
    {
     "box": {
-     "id": "obj-176",
+     "id": "obj-177",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -3385,7 +3404,7 @@
    },
    {
     "box": {
-     "id": "obj-177",
+     "id": "obj-178",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -3403,7 +3422,7 @@
    },
    {
     "box": {
-     "id": "obj-178",
+     "id": "obj-179",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 3,
@@ -3423,7 +3442,7 @@
    },
    {
     "box": {
-     "id": "obj-179",
+     "id": "obj-180",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -3441,7 +3460,7 @@
    },
    {
     "box": {
-     "id": "obj-180",
+     "id": "obj-181",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -3459,7 +3478,7 @@
    },
    {
     "box": {
-     "id": "obj-181",
+     "id": "obj-182",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -3477,7 +3496,7 @@
    },
    {
     "box": {
-     "id": "obj-182",
+     "id": "obj-183",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -3495,7 +3514,7 @@
    },
    {
     "box": {
-     "id": "obj-183",
+     "id": "obj-184",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -3513,7 +3532,7 @@
    },
    {
     "box": {
-     "id": "obj-184",
+     "id": "obj-185",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
@@ -3532,7 +3551,7 @@
    },
    {
     "box": {
-     "id": "obj-185",
+     "id": "obj-186",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -3551,7 +3570,7 @@
    },
    {
     "box": {
-     "id": "obj-186",
+     "id": "obj-187",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -4320,8 +4339,8 @@
       0
      ],
      "destination": [
-      "obj-55",
-      1
+      "obj-57",
+      0
      ]
     }
    },
@@ -4332,8 +4351,32 @@
       0
      ],
      "destination": [
+      "obj-57",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-57",
+      1
+     ],
+     "destination": [
       "obj-55",
       1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-57",
+      0
+     ],
+     "destination": [
+      "obj-55",
+      0
      ]
     }
    },
@@ -4352,11 +4395,11 @@
    {
     "patchline": {
      "source": [
-      "obj-57",
+      "obj-58",
       0
      ],
      "destination": [
-      "obj-58",
+      "obj-59",
       0
      ]
     }
@@ -4364,11 +4407,11 @@
    {
     "patchline": {
      "source": [
-      "obj-57",
+      "obj-58",
       1
      ],
      "destination": [
-      "obj-58",
+      "obj-59",
       1
      ]
     }
@@ -4380,7 +4423,7 @@
       0
      ],
      "destination": [
-      "obj-59",
+      "obj-60",
       0
      ]
     }
@@ -4388,8 +4431,44 @@
    {
     "patchline": {
      "source": [
-      "obj-59",
+      "obj-60",
       2
+     ],
+     "destination": [
+      "obj-62",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-62",
+      0
+     ],
+     "destination": [
+      "obj-61",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-60",
+      1
+     ],
+     "destination": [
+      "obj-61",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-60",
+      0
      ],
      "destination": [
       "obj-61",
@@ -4404,8 +4483,20 @@
       0
      ],
      "destination": [
-      "obj-60",
-      2
+      "obj-59",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-61",
+      1
+     ],
+     "destination": [
+      "obj-59",
+      1
      ]
     }
    },
@@ -4413,94 +4504,46 @@
     "patchline": {
      "source": [
       "obj-59",
-      1
-     ],
-     "destination": [
-      "obj-60",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-59",
-      0
-     ],
-     "destination": [
-      "obj-60",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-60",
-      0
-     ],
-     "destination": [
-      "obj-58",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-60",
-      1
-     ],
-     "destination": [
-      "obj-58",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-58",
-      0
-     ],
-     "destination": [
-      "obj-62",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-58",
-      1
-     ],
-     "destination": [
-      "obj-62",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-58",
-      2
-     ],
-     "destination": [
-      "obj-62",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-62",
       0
      ],
      "destination": [
       "obj-63",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-59",
+      1
+     ],
+     "destination": [
+      "obj-63",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-59",
+      2
+     ],
+     "destination": [
+      "obj-63",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-63",
+      0
+     ],
+     "destination": [
+      "obj-64",
       0
      ]
     }
@@ -4512,30 +4555,6 @@
       0
      ],
      "destination": [
-      "obj-65",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-65",
-      0
-     ],
-     "destination": [
-      "obj-64",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-64",
-      0
-     ],
-     "destination": [
       "obj-66",
       0
      ]
@@ -4544,11 +4563,11 @@
    {
     "patchline": {
      "source": [
-      "obj-64",
+      "obj-66",
       0
      ],
      "destination": [
-      "obj-66",
+      "obj-65",
       1
      ]
     }
@@ -4556,7 +4575,7 @@
    {
     "patchline": {
      "source": [
-      "obj-63",
+      "obj-65",
       0
      ],
      "destination": [
@@ -4568,23 +4587,11 @@
    {
     "patchline": {
      "source": [
+      "obj-65",
+      0
+     ],
+     "destination": [
       "obj-67",
-      0
-     ],
-     "destination": [
-      "obj-68",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-42",
-      0
-     ],
-     "destination": [
-      "obj-68",
       1
      ]
     }
@@ -4592,12 +4599,12 @@
    {
     "patchline": {
      "source": [
-      "obj-40",
+      "obj-64",
       0
      ],
      "destination": [
       "obj-68",
-      2
+      0
      ]
     }
    },
@@ -4616,132 +4623,24 @@
    {
     "patchline": {
      "source": [
-      "obj-67",
+      "obj-42",
+      0
+     ],
+     "destination": [
+      "obj-69",
       1
-     ],
-     "destination": [
-      "obj-70",
-      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-70",
+      "obj-40",
       0
      ],
      "destination": [
-      "obj-71",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-55",
-      0
-     ],
-     "destination": [
-      "obj-71",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-71",
-      0
-     ],
-     "destination": [
-      "obj-72",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-70",
-      1
-     ],
-     "destination": [
-      "obj-73",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-73",
+      "obj-69",
       2
-     ],
-     "destination": [
-      "obj-74",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-74",
-      0
-     ],
-     "destination": [
-      "obj-75",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-47",
-      0
-     ],
-     "destination": [
-      "obj-77",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-77",
-      0
-     ],
-     "destination": [
-      "obj-76",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-73",
-      1
-     ],
-     "destination": [
-      "obj-76",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-73",
-      0
-     ],
-     "destination": [
-      "obj-78",
-      0
      ]
     }
    },
@@ -4752,7 +4651,7 @@
       0
      ],
      "destination": [
-      "obj-79",
+      "obj-70",
       0
      ]
     }
@@ -4760,11 +4659,11 @@
    {
     "patchline": {
      "source": [
-      "obj-76",
-      0
+      "obj-68",
+      1
      ],
      "destination": [
-      "obj-79",
+      "obj-71",
       0
      ]
     }
@@ -4772,11 +4671,23 @@
    {
     "patchline": {
      "source": [
-      "obj-78",
+      "obj-71",
       0
      ],
      "destination": [
-      "obj-79",
+      "obj-72",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-55",
+      0
+     ],
+     "destination": [
+      "obj-72",
       0
      ]
     }
@@ -4788,7 +4699,31 @@
       0
      ],
      "destination": [
-      "obj-80",
+      "obj-73",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-71",
+      1
+     ],
+     "destination": [
+      "obj-74",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-74",
+      2
+     ],
+     "destination": [
+      "obj-75",
       0
      ]
     }
@@ -4797,6 +4732,78 @@
     "patchline": {
      "source": [
       "obj-75",
+      0
+     ],
+     "destination": [
+      "obj-76",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-47",
+      0
+     ],
+     "destination": [
+      "obj-78",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-78",
+      0
+     ],
+     "destination": [
+      "obj-77",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-74",
+      1
+     ],
+     "destination": [
+      "obj-77",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-74",
+      0
+     ],
+     "destination": [
+      "obj-79",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-70",
+      0
+     ],
+     "destination": [
+      "obj-80",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-77",
       0
      ],
      "destination": [
@@ -4812,6 +4819,18 @@
       0
      ],
      "destination": [
+      "obj-80",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-73",
+      0
+     ],
+     "destination": [
       "obj-81",
       0
      ]
@@ -4820,11 +4839,11 @@
    {
     "patchline": {
      "source": [
-      "obj-81",
+      "obj-76",
       0
      ],
      "destination": [
-      "obj-64",
+      "obj-81",
       0
      ]
     }
@@ -4836,43 +4855,31 @@
       0
      ],
      "destination": [
+      "obj-82",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-82",
+      0
+     ],
+     "destination": [
+      "obj-65",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-81",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-63",
-      1
+      0
      ],
      "destination": [
       "obj-82",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-82",
-      0
-     ],
-     "destination": [
-      "obj-83",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-42",
-      0
-     ],
-     "destination": [
-      "obj-83",
       1
      ]
     }
@@ -4880,12 +4887,12 @@
    {
     "patchline": {
      "source": [
-      "obj-40",
-      0
+      "obj-64",
+      1
      ],
      "destination": [
       "obj-83",
-      2
+      0
      ]
     }
    },
@@ -4904,263 +4911,11 @@
    {
     "patchline": {
      "source": [
-      "obj-82",
-      1
-     ],
-     "destination": [
-      "obj-85",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-85",
-      0
-     ],
-     "destination": [
-      "obj-86",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-55",
-      0
-     ],
-     "destination": [
-      "obj-86",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-86",
-      0
-     ],
-     "destination": [
-      "obj-87",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-85",
-      1
-     ],
-     "destination": [
-      "obj-88",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-88",
-      2
-     ],
-     "destination": [
-      "obj-89",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-89",
-      0
-     ],
-     "destination": [
-      "obj-90",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-47",
-      0
-     ],
-     "destination": [
-      "obj-92",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-92",
-      0
-     ],
-     "destination": [
-      "obj-91",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-88",
-      1
-     ],
-     "destination": [
-      "obj-91",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-88",
-      0
-     ],
-     "destination": [
-      "obj-93",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-84",
-      0
-     ],
-     "destination": [
-      "obj-94",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-91",
-      0
-     ],
-     "destination": [
-      "obj-94",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-93",
-      0
-     ],
-     "destination": [
-      "obj-94",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-87",
-      0
-     ],
-     "destination": [
-      "obj-95",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-90",
-      0
-     ],
-     "destination": [
-      "obj-95",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-94",
-      0
-     ],
-     "destination": [
-      "obj-96",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-96",
-      0
-     ],
-     "destination": [
-      "obj-64",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-95",
-      0
-     ],
-     "destination": [
-      "obj-96",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-63",
-      2
-     ],
-     "destination": [
-      "obj-97",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-97",
-      0
-     ],
-     "destination": [
-      "obj-98",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-42",
       0
      ],
      "destination": [
-      "obj-98",
+      "obj-84",
       1
      ]
     }
@@ -5172,7 +4927,7 @@
       0
      ],
      "destination": [
-      "obj-98",
+      "obj-84",
       2
      ]
     }
@@ -5180,11 +4935,11 @@
    {
     "patchline": {
      "source": [
-      "obj-98",
+      "obj-84",
       0
      ],
      "destination": [
-      "obj-99",
+      "obj-85",
       0
      ]
     }
@@ -5192,11 +4947,11 @@
    {
     "patchline": {
      "source": [
-      "obj-97",
+      "obj-83",
       1
      ],
      "destination": [
-      "obj-100",
+      "obj-86",
       0
      ]
     }
@@ -5204,12 +4959,12 @@
    {
     "patchline": {
      "source": [
-      "obj-100",
+      "obj-86",
       0
      ],
      "destination": [
-      "obj-101",
-      0
+      "obj-87",
+      1
      ]
     }
    },
@@ -5220,7 +4975,7 @@
       0
      ],
      "destination": [
-      "obj-101",
+      "obj-87",
       0
      ]
     }
@@ -5228,11 +4983,11 @@
    {
     "patchline": {
      "source": [
-      "obj-101",
+      "obj-87",
       0
      ],
      "destination": [
-      "obj-102",
+      "obj-88",
       0
      ]
     }
@@ -5240,11 +4995,11 @@
    {
     "patchline": {
      "source": [
-      "obj-100",
+      "obj-86",
       1
      ],
      "destination": [
-      "obj-103",
+      "obj-89",
       0
      ]
     }
@@ -5252,11 +5007,11 @@
    {
     "patchline": {
      "source": [
-      "obj-103",
+      "obj-89",
       2
      ],
      "destination": [
-      "obj-104",
+      "obj-90",
       0
      ]
     }
@@ -5264,11 +5019,11 @@
    {
     "patchline": {
      "source": [
-      "obj-104",
+      "obj-90",
       0
      ],
      "destination": [
-      "obj-105",
+      "obj-91",
       0
      ]
     }
@@ -5280,7 +5035,7 @@
       0
      ],
      "destination": [
-      "obj-107",
+      "obj-93",
       0
      ]
     }
@@ -5288,11 +5043,11 @@
    {
     "patchline": {
      "source": [
-      "obj-107",
+      "obj-93",
       0
      ],
      "destination": [
-      "obj-106",
+      "obj-92",
       0
      ]
     }
@@ -5300,11 +5055,11 @@
    {
     "patchline": {
      "source": [
-      "obj-103",
+      "obj-89",
       1
      ],
      "destination": [
-      "obj-106",
+      "obj-92",
       0
      ]
     }
@@ -5312,12 +5067,156 @@
    {
     "patchline": {
      "source": [
-      "obj-103",
+      "obj-89",
       0
      ],
      "destination": [
-      "obj-108",
+      "obj-94",
       0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-85",
+      0
+     ],
+     "destination": [
+      "obj-95",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-92",
+      0
+     ],
+     "destination": [
+      "obj-95",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-94",
+      0
+     ],
+     "destination": [
+      "obj-95",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-88",
+      0
+     ],
+     "destination": [
+      "obj-96",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-91",
+      0
+     ],
+     "destination": [
+      "obj-96",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-95",
+      0
+     ],
+     "destination": [
+      "obj-97",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-97",
+      0
+     ],
+     "destination": [
+      "obj-65",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-96",
+      0
+     ],
+     "destination": [
+      "obj-97",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-64",
+      2
+     ],
+     "destination": [
+      "obj-98",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-98",
+      0
+     ],
+     "destination": [
+      "obj-99",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-42",
+      0
+     ],
+     "destination": [
+      "obj-99",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-40",
+      0
+     ],
+     "destination": [
+      "obj-99",
+      2
      ]
     }
    },
@@ -5328,7 +5227,7 @@
       0
      ],
      "destination": [
-      "obj-109",
+      "obj-100",
       0
      ]
     }
@@ -5336,11 +5235,11 @@
    {
     "patchline": {
      "source": [
-      "obj-106",
-      0
+      "obj-98",
+      1
      ],
      "destination": [
-      "obj-109",
+      "obj-101",
       0
      ]
     }
@@ -5348,11 +5247,23 @@
    {
     "patchline": {
      "source": [
-      "obj-108",
+      "obj-101",
       0
      ],
      "destination": [
-      "obj-109",
+      "obj-102",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-55",
+      0
+     ],
+     "destination": [
+      "obj-102",
       0
      ]
     }
@@ -5364,7 +5275,31 @@
       0
      ],
      "destination": [
-      "obj-110",
+      "obj-103",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-101",
+      1
+     ],
+     "destination": [
+      "obj-104",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-104",
+      2
+     ],
+     "destination": [
+      "obj-105",
       0
      ]
     }
@@ -5373,6 +5308,78 @@
     "patchline": {
      "source": [
       "obj-105",
+      0
+     ],
+     "destination": [
+      "obj-106",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-47",
+      0
+     ],
+     "destination": [
+      "obj-108",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-108",
+      0
+     ],
+     "destination": [
+      "obj-107",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-104",
+      1
+     ],
+     "destination": [
+      "obj-107",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-104",
+      0
+     ],
+     "destination": [
+      "obj-109",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-100",
+      0
+     ],
+     "destination": [
+      "obj-110",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-107",
       0
      ],
      "destination": [
@@ -5388,6 +5395,18 @@
       0
      ],
      "destination": [
+      "obj-110",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-103",
+      0
+     ],
+     "destination": [
       "obj-111",
       0
      ]
@@ -5396,11 +5415,11 @@
    {
     "patchline": {
      "source": [
-      "obj-111",
+      "obj-106",
       0
      ],
      "destination": [
-      "obj-64",
+      "obj-111",
       0
      ]
     }
@@ -5412,7 +5431,31 @@
       0
      ],
      "destination": [
+      "obj-112",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-112",
+      0
+     ],
+     "destination": [
+      "obj-65",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-111",
+      0
+     ],
+     "destination": [
+      "obj-112",
       1
      ]
     }
@@ -5420,11 +5463,11 @@
    {
     "patchline": {
      "source": [
-      "obj-63",
+      "obj-64",
       3
      ],
      "destination": [
-      "obj-112",
+      "obj-113",
       0
      ]
     }
@@ -5432,11 +5475,11 @@
    {
     "patchline": {
      "source": [
-      "obj-112",
+      "obj-113",
       0
      ],
      "destination": [
-      "obj-113",
+      "obj-114",
       0
      ]
     }
@@ -5448,7 +5491,7 @@
       0
      ],
      "destination": [
-      "obj-113",
+      "obj-114",
       1
      ]
     }
@@ -5460,7 +5503,7 @@
       0
      ],
      "destination": [
-      "obj-113",
+      "obj-114",
       2
      ]
     }
@@ -5468,44 +5511,20 @@
    {
     "patchline": {
      "source": [
-      "obj-113",
-      0
-     ],
-     "destination": [
       "obj-114",
       0
+     ],
+     "destination": [
+      "obj-115",
+      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-112",
+      "obj-113",
       1
-     ],
-     "destination": [
-      "obj-115",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-115",
-      0
-     ],
-     "destination": [
-      "obj-116",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-55",
-      0
      ],
      "destination": [
       "obj-116",
@@ -5521,6 +5540,18 @@
      ],
      "destination": [
       "obj-117",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-55",
+      0
+     ],
+     "destination": [
+      "obj-117",
       0
      ]
     }
@@ -5528,11 +5559,23 @@
    {
     "patchline": {
      "source": [
-      "obj-115",
+      "obj-117",
+      0
+     ],
+     "destination": [
+      "obj-118",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-116",
       1
      ],
      "destination": [
-      "obj-118",
+      "obj-119",
       0
      ]
     }
@@ -5540,11 +5583,11 @@
    {
     "patchline": {
      "source": [
-      "obj-118",
+      "obj-119",
       2
      ],
      "destination": [
-      "obj-119",
+      "obj-120",
       0
      ]
     }
@@ -5552,11 +5595,11 @@
    {
     "patchline": {
      "source": [
-      "obj-119",
+      "obj-120",
       0
      ],
      "destination": [
-      "obj-120",
+      "obj-121",
       0
      ]
     }
@@ -5568,7 +5611,7 @@
       0
      ],
      "destination": [
-      "obj-122",
+      "obj-123",
       0
      ]
     }
@@ -5576,11 +5619,11 @@
    {
     "patchline": {
      "source": [
-      "obj-122",
+      "obj-123",
       0
      ],
      "destination": [
-      "obj-121",
+      "obj-122",
       0
      ]
     }
@@ -5588,11 +5631,59 @@
    {
     "patchline": {
      "source": [
-      "obj-118",
+      "obj-119",
       1
      ],
      "destination": [
-      "obj-121",
+      "obj-122",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-119",
+      0
+     ],
+     "destination": [
+      "obj-124",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-115",
+      0
+     ],
+     "destination": [
+      "obj-125",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-122",
+      0
+     ],
+     "destination": [
+      "obj-125",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-124",
+      0
+     ],
+     "destination": [
+      "obj-125",
       0
      ]
     }
@@ -5604,19 +5695,7 @@
       0
      ],
      "destination": [
-      "obj-123",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-114",
-      0
-     ],
-     "destination": [
-      "obj-124",
+      "obj-126",
       0
      ]
     }
@@ -5628,55 +5707,31 @@
       0
      ],
      "destination": [
-      "obj-124",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-123",
-      0
-     ],
-     "destination": [
-      "obj-124",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-117",
-      0
-     ],
-     "destination": [
-      "obj-125",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-120",
-      0
-     ],
-     "destination": [
-      "obj-125",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-124",
-      0
-     ],
-     "destination": [
       "obj-126",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-125",
+      0
+     ],
+     "destination": [
+      "obj-127",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-127",
+      0
+     ],
+     "destination": [
+      "obj-65",
       0
      ]
     }
@@ -5688,31 +5743,19 @@
       0
      ],
      "destination": [
+      "obj-127",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-64",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-125",
-      0
-     ],
-     "destination": [
-      "obj-126",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-63",
       4
      ],
      "destination": [
-      "obj-127",
+      "obj-128",
       0
      ]
     }
@@ -5720,11 +5763,11 @@
    {
     "patchline": {
      "source": [
-      "obj-127",
+      "obj-128",
       0
      ],
      "destination": [
-      "obj-128",
+      "obj-129",
       0
      ]
     }
@@ -5736,7 +5779,7 @@
       0
      ],
      "destination": [
-      "obj-128",
+      "obj-129",
       1
      ]
     }
@@ -5748,7 +5791,7 @@
       0
      ],
      "destination": [
-      "obj-128",
+      "obj-129",
       2
      ]
     }
@@ -5756,44 +5799,20 @@
    {
     "patchline": {
      "source": [
-      "obj-128",
-      0
-     ],
-     "destination": [
       "obj-129",
       0
+     ],
+     "destination": [
+      "obj-130",
+      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-127",
+      "obj-128",
       1
-     ],
-     "destination": [
-      "obj-130",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-130",
-      0
-     ],
-     "destination": [
-      "obj-131",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-55",
-      0
      ],
      "destination": [
       "obj-131",
@@ -5809,6 +5828,18 @@
      ],
      "destination": [
       "obj-132",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-55",
+      0
+     ],
+     "destination": [
+      "obj-132",
       0
      ]
     }
@@ -5816,11 +5847,23 @@
    {
     "patchline": {
      "source": [
-      "obj-130",
+      "obj-132",
+      0
+     ],
+     "destination": [
+      "obj-133",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-131",
       1
      ],
      "destination": [
-      "obj-133",
+      "obj-134",
       0
      ]
     }
@@ -5828,11 +5871,11 @@
    {
     "patchline": {
      "source": [
-      "obj-133",
+      "obj-134",
       2
      ],
      "destination": [
-      "obj-134",
+      "obj-135",
       0
      ]
     }
@@ -5840,11 +5883,11 @@
    {
     "patchline": {
      "source": [
-      "obj-134",
+      "obj-135",
       0
      ],
      "destination": [
-      "obj-135",
+      "obj-136",
       0
      ]
     }
@@ -5856,7 +5899,7 @@
       0
      ],
      "destination": [
-      "obj-137",
+      "obj-138",
       0
      ]
     }
@@ -5864,11 +5907,11 @@
    {
     "patchline": {
      "source": [
-      "obj-137",
+      "obj-138",
       0
      ],
      "destination": [
-      "obj-136",
+      "obj-137",
       0
      ]
     }
@@ -5876,11 +5919,59 @@
    {
     "patchline": {
      "source": [
-      "obj-133",
+      "obj-134",
       1
      ],
      "destination": [
-      "obj-136",
+      "obj-137",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-134",
+      0
+     ],
+     "destination": [
+      "obj-139",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-130",
+      0
+     ],
+     "destination": [
+      "obj-140",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-137",
+      0
+     ],
+     "destination": [
+      "obj-140",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-139",
+      0
+     ],
+     "destination": [
+      "obj-140",
       0
      ]
     }
@@ -5892,19 +5983,7 @@
       0
      ],
      "destination": [
-      "obj-138",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-129",
-      0
-     ],
-     "destination": [
-      "obj-139",
+      "obj-141",
       0
      ]
     }
@@ -5916,55 +5995,31 @@
       0
      ],
      "destination": [
-      "obj-139",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-138",
-      0
-     ],
-     "destination": [
-      "obj-139",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-132",
-      0
-     ],
-     "destination": [
-      "obj-140",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-135",
-      0
-     ],
-     "destination": [
-      "obj-140",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-139",
-      0
-     ],
-     "destination": [
       "obj-141",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-140",
+      0
+     ],
+     "destination": [
+      "obj-142",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-142",
+      0
+     ],
+     "destination": [
+      "obj-65",
       0
      ]
     }
@@ -5976,31 +6031,19 @@
       0
      ],
      "destination": [
+      "obj-142",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-64",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-140",
-      0
-     ],
-     "destination": [
-      "obj-141",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-63",
       5
      ],
      "destination": [
-      "obj-142",
+      "obj-143",
       0
      ]
     }
@@ -6008,11 +6051,11 @@
    {
     "patchline": {
      "source": [
-      "obj-142",
+      "obj-143",
       0
      ],
      "destination": [
-      "obj-143",
+      "obj-144",
       0
      ]
     }
@@ -6024,7 +6067,7 @@
       0
      ],
      "destination": [
-      "obj-143",
+      "obj-144",
       1
      ]
     }
@@ -6036,7 +6079,7 @@
       0
      ],
      "destination": [
-      "obj-143",
+      "obj-144",
       2
      ]
     }
@@ -6044,44 +6087,20 @@
    {
     "patchline": {
      "source": [
-      "obj-143",
-      0
-     ],
-     "destination": [
       "obj-144",
       0
+     ],
+     "destination": [
+      "obj-145",
+      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-142",
+      "obj-143",
       1
-     ],
-     "destination": [
-      "obj-145",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-145",
-      0
-     ],
-     "destination": [
-      "obj-146",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-55",
-      0
      ],
      "destination": [
       "obj-146",
@@ -6097,6 +6116,18 @@
      ],
      "destination": [
       "obj-147",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-55",
+      0
+     ],
+     "destination": [
+      "obj-147",
       0
      ]
     }
@@ -6104,11 +6135,23 @@
    {
     "patchline": {
      "source": [
-      "obj-145",
+      "obj-147",
+      0
+     ],
+     "destination": [
+      "obj-148",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-146",
       1
      ],
      "destination": [
-      "obj-148",
+      "obj-149",
       0
      ]
     }
@@ -6116,11 +6159,11 @@
    {
     "patchline": {
      "source": [
-      "obj-148",
+      "obj-149",
       2
      ],
      "destination": [
-      "obj-149",
+      "obj-150",
       0
      ]
     }
@@ -6128,11 +6171,11 @@
    {
     "patchline": {
      "source": [
-      "obj-149",
+      "obj-150",
       0
      ],
      "destination": [
-      "obj-150",
+      "obj-151",
       0
      ]
     }
@@ -6144,7 +6187,7 @@
       0
      ],
      "destination": [
-      "obj-152",
+      "obj-153",
       0
      ]
     }
@@ -6152,11 +6195,11 @@
    {
     "patchline": {
      "source": [
-      "obj-152",
+      "obj-153",
       0
      ],
      "destination": [
-      "obj-151",
+      "obj-152",
       0
      ]
     }
@@ -6164,11 +6207,59 @@
    {
     "patchline": {
      "source": [
-      "obj-148",
+      "obj-149",
       1
      ],
      "destination": [
-      "obj-151",
+      "obj-152",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-149",
+      0
+     ],
+     "destination": [
+      "obj-154",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-145",
+      0
+     ],
+     "destination": [
+      "obj-155",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-152",
+      0
+     ],
+     "destination": [
+      "obj-155",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-154",
+      0
+     ],
+     "destination": [
+      "obj-155",
       0
      ]
     }
@@ -6180,19 +6271,7 @@
       0
      ],
      "destination": [
-      "obj-153",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-144",
-      0
-     ],
-     "destination": [
-      "obj-154",
+      "obj-156",
       0
      ]
     }
@@ -6204,55 +6283,31 @@
       0
      ],
      "destination": [
-      "obj-154",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-153",
-      0
-     ],
-     "destination": [
-      "obj-154",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-147",
-      0
-     ],
-     "destination": [
-      "obj-155",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-150",
-      0
-     ],
-     "destination": [
-      "obj-155",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-154",
-      0
-     ],
-     "destination": [
       "obj-156",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-155",
+      0
+     ],
+     "destination": [
+      "obj-157",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-157",
+      0
+     ],
+     "destination": [
+      "obj-65",
       0
      ]
     }
@@ -6264,31 +6319,19 @@
       0
      ],
      "destination": [
+      "obj-157",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-64",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-155",
-      0
-     ],
-     "destination": [
-      "obj-156",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-63",
       6
      ],
      "destination": [
-      "obj-157",
+      "obj-158",
       0
      ]
     }
@@ -6296,11 +6339,11 @@
    {
     "patchline": {
      "source": [
-      "obj-157",
+      "obj-158",
       0
      ],
      "destination": [
-      "obj-158",
+      "obj-159",
       0
      ]
     }
@@ -6312,7 +6355,7 @@
       0
      ],
      "destination": [
-      "obj-158",
+      "obj-159",
       1
      ]
     }
@@ -6324,7 +6367,7 @@
       0
      ],
      "destination": [
-      "obj-158",
+      "obj-159",
       2
      ]
     }
@@ -6332,44 +6375,20 @@
    {
     "patchline": {
      "source": [
-      "obj-158",
-      0
-     ],
-     "destination": [
       "obj-159",
       0
+     ],
+     "destination": [
+      "obj-160",
+      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-157",
+      "obj-158",
       1
-     ],
-     "destination": [
-      "obj-160",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-160",
-      0
-     ],
-     "destination": [
-      "obj-161",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-55",
-      0
      ],
      "destination": [
       "obj-161",
@@ -6385,6 +6404,18 @@
      ],
      "destination": [
       "obj-162",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-55",
+      0
+     ],
+     "destination": [
+      "obj-162",
       0
      ]
     }
@@ -6392,11 +6423,23 @@
    {
     "patchline": {
      "source": [
-      "obj-160",
+      "obj-162",
+      0
+     ],
+     "destination": [
+      "obj-163",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-161",
       1
      ],
      "destination": [
-      "obj-163",
+      "obj-164",
       0
      ]
     }
@@ -6404,11 +6447,11 @@
    {
     "patchline": {
      "source": [
-      "obj-163",
+      "obj-164",
       2
      ],
      "destination": [
-      "obj-164",
+      "obj-165",
       0
      ]
     }
@@ -6416,11 +6459,11 @@
    {
     "patchline": {
      "source": [
-      "obj-164",
+      "obj-165",
       0
      ],
      "destination": [
-      "obj-165",
+      "obj-166",
       0
      ]
     }
@@ -6432,7 +6475,7 @@
       0
      ],
      "destination": [
-      "obj-167",
+      "obj-168",
       0
      ]
     }
@@ -6440,11 +6483,11 @@
    {
     "patchline": {
      "source": [
-      "obj-167",
+      "obj-168",
       0
      ],
      "destination": [
-      "obj-166",
+      "obj-167",
       0
      ]
     }
@@ -6452,11 +6495,59 @@
    {
     "patchline": {
      "source": [
-      "obj-163",
+      "obj-164",
       1
      ],
      "destination": [
-      "obj-166",
+      "obj-167",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-164",
+      0
+     ],
+     "destination": [
+      "obj-169",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-160",
+      0
+     ],
+     "destination": [
+      "obj-170",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-167",
+      0
+     ],
+     "destination": [
+      "obj-170",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-169",
+      0
+     ],
+     "destination": [
+      "obj-170",
       0
      ]
     }
@@ -6468,19 +6559,7 @@
       0
      ],
      "destination": [
-      "obj-168",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-159",
-      0
-     ],
-     "destination": [
-      "obj-169",
+      "obj-171",
       0
      ]
     }
@@ -6492,55 +6571,31 @@
       0
      ],
      "destination": [
-      "obj-169",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-168",
-      0
-     ],
-     "destination": [
-      "obj-169",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-162",
-      0
-     ],
-     "destination": [
-      "obj-170",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-165",
-      0
-     ],
-     "destination": [
-      "obj-170",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-169",
-      0
-     ],
-     "destination": [
       "obj-171",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-170",
+      0
+     ],
+     "destination": [
+      "obj-172",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-172",
+      0
+     ],
+     "destination": [
+      "obj-65",
       0
      ]
     }
@@ -6552,31 +6607,19 @@
       0
      ],
      "destination": [
+      "obj-172",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-64",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-170",
-      0
-     ],
-     "destination": [
-      "obj-171",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-63",
       7
      ],
      "destination": [
-      "obj-172",
+      "obj-173",
       0
      ]
     }
@@ -6584,11 +6627,11 @@
    {
     "patchline": {
      "source": [
-      "obj-172",
+      "obj-173",
       0
      ],
      "destination": [
-      "obj-173",
+      "obj-174",
       0
      ]
     }
@@ -6600,7 +6643,7 @@
       0
      ],
      "destination": [
-      "obj-173",
+      "obj-174",
       1
      ]
     }
@@ -6612,7 +6655,7 @@
       0
      ],
      "destination": [
-      "obj-173",
+      "obj-174",
       2
      ]
     }
@@ -6620,44 +6663,20 @@
    {
     "patchline": {
      "source": [
-      "obj-173",
-      0
-     ],
-     "destination": [
       "obj-174",
       0
+     ],
+     "destination": [
+      "obj-175",
+      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-172",
+      "obj-173",
       1
-     ],
-     "destination": [
-      "obj-175",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-175",
-      0
-     ],
-     "destination": [
-      "obj-176",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-55",
-      0
      ],
      "destination": [
       "obj-176",
@@ -6673,6 +6692,18 @@
      ],
      "destination": [
       "obj-177",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-55",
+      0
+     ],
+     "destination": [
+      "obj-177",
       0
      ]
     }
@@ -6680,11 +6711,23 @@
    {
     "patchline": {
      "source": [
-      "obj-175",
+      "obj-177",
+      0
+     ],
+     "destination": [
+      "obj-178",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-176",
       1
      ],
      "destination": [
-      "obj-178",
+      "obj-179",
       0
      ]
     }
@@ -6692,11 +6735,11 @@
    {
     "patchline": {
      "source": [
-      "obj-178",
+      "obj-179",
       2
      ],
      "destination": [
-      "obj-179",
+      "obj-180",
       0
      ]
     }
@@ -6704,11 +6747,11 @@
    {
     "patchline": {
      "source": [
-      "obj-179",
+      "obj-180",
       0
      ],
      "destination": [
-      "obj-180",
+      "obj-181",
       0
      ]
     }
@@ -6720,42 +6763,6 @@
       0
      ],
      "destination": [
-      "obj-182",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-182",
-      0
-     ],
-     "destination": [
-      "obj-181",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-178",
-      1
-     ],
-     "destination": [
-      "obj-181",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-178",
-      0
-     ],
-     "destination": [
       "obj-183",
       0
      ]
@@ -6764,191 +6771,227 @@
    {
     "patchline": {
      "source": [
+      "obj-183",
+      0
+     ],
+     "destination": [
+      "obj-182",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-179",
+      1
+     ],
+     "destination": [
+      "obj-182",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-179",
+      0
+     ],
+     "destination": [
+      "obj-184",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-175",
+      0
+     ],
+     "destination": [
+      "obj-185",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-182",
+      0
+     ],
+     "destination": [
+      "obj-185",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-184",
+      0
+     ],
+     "destination": [
+      "obj-185",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-178",
+      0
+     ],
+     "destination": [
+      "obj-186",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-181",
+      0
+     ],
+     "destination": [
+      "obj-186",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-185",
+      0
+     ],
+     "destination": [
+      "obj-187",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-187",
+      0
+     ],
+     "destination": [
+      "obj-65",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-186",
+      0
+     ],
+     "destination": [
+      "obj-187",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-41",
+      0
+     ],
+     "destination": [
+      "obj-69",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-41",
+      0
+     ],
+     "destination": [
+      "obj-84",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-41",
+      0
+     ],
+     "destination": [
+      "obj-99",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-41",
+      0
+     ],
+     "destination": [
+      "obj-114",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-41",
+      0
+     ],
+     "destination": [
+      "obj-129",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-41",
+      0
+     ],
+     "destination": [
+      "obj-144",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-41",
+      0
+     ],
+     "destination": [
+      "obj-159",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-41",
+      0
+     ],
+     "destination": [
       "obj-174",
-      0
-     ],
-     "destination": [
-      "obj-184",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-181",
-      0
-     ],
-     "destination": [
-      "obj-184",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-183",
-      0
-     ],
-     "destination": [
-      "obj-184",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-177",
-      0
-     ],
-     "destination": [
-      "obj-185",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-180",
-      0
-     ],
-     "destination": [
-      "obj-185",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-184",
-      0
-     ],
-     "destination": [
-      "obj-186",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-186",
-      0
-     ],
-     "destination": [
-      "obj-64",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-185",
-      0
-     ],
-     "destination": [
-      "obj-186",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-41",
-      0
-     ],
-     "destination": [
-      "obj-68",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-41",
-      0
-     ],
-     "destination": [
-      "obj-83",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-41",
-      0
-     ],
-     "destination": [
-      "obj-98",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-41",
-      0
-     ],
-     "destination": [
-      "obj-113",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-41",
-      0
-     ],
-     "destination": [
-      "obj-128",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-41",
-      0
-     ],
-     "destination": [
-      "obj-143",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-41",
-      0
-     ],
-     "destination": [
-      "obj-158",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-41",
-      0
-     ],
-     "destination": [
-      "obj-173",
       2
      ]
     }

@@ -192,7 +192,8 @@ def _voice(p: Patcher, k: int, router: str, cold: dict[str, str], mix: str) -> N
     speed = _via(p, rate, 0, p.obj("sig~", x, y + 60))
     off = _via(p, fields, 1, p.obj("sel 0", x + 90, y + 30))
     # note-off: a 50 ms release, unless the track plays one-shot (the gate is closed then)
-    release_gate = _via(p, off, 0, p.obj("gate 1 1", x + 90, y + 60))
+    release_gate = p.obj("gate 1 1", x + 90, y + 60)
+    p.connect(off, 0, release_gate, 1)
     p.connect(cold["gated"], 0, release_gate, 0)
     release = _via(p, release_gate, 0, p.msg(f"0 {RELEASE_MS}", x + 90, y + 90))
     # note-on, right to left: gain jumps to velocity/127, the voice takes the newest loaded buffer, position 0
@@ -307,8 +308,12 @@ def build_sampler() -> dict:
     # one-shot: "auto" plays percussive samples whole and gates melodic ones by the note length
     gated = p.obj("expr ($i1 == 1) + ($i1 == 0) * $i2", 400, 540)
     _via(p, play, 0, p.obj("t i", 400, 510), gated)
-    p.connect(melodic, 0, gated, 1)
-    p.connect(percussive, 0, gated, 1)
+    # a new sample's mode re-evaluates the rule (a bang in expr's left inlet recomputes with the last inputs)
+    mode_t = p.obj("t b i", 480, 510)
+    p.connect(melodic, 0, mode_t, 0)
+    p.connect(percussive, 0, mode_t, 0)
+    p.connect(mode_t, 1, gated, 1)
+    p.connect(mode_t, 0, gated, 0)
     p.connect(thisdevice, 0, play, 0)
 
     # notes: MIDI from Live, or /exsampling/note from the backend (composer preview)

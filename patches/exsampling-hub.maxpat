@@ -1057,39 +1057,123 @@
    {
     "box": {
      "id": "obj-53",
-     "maxclass": "newobj",
+     "maxclass": "live.text",
      "numinlets": 1,
-     "numoutlets": 1,
+     "numoutlets": 2,
      "patching_rect": [
-      560,
-      800,
-      181.0,
-      22.0
+      1000,
+      40,
+      80,
+      18
      ],
      "outlettype": [
+      "",
       ""
      ],
-     "text": "prepend /exsampling/sample"
+     "text": "Simpler",
+     "mode": 1,
+     "presentation": 1,
+     "presentation_rect": [
+      136,
+      150,
+      72,
+      16
+     ],
+     "parameter_enable": 1,
+     "varname": "Simpler mode",
+     "saved_attribute_attributes": {
+      "valueof": {
+       "parameter_longname": "Simpler mode",
+       "parameter_shortname": "Simpler mode",
+       "parameter_type": 2,
+       "parameter_enum": [
+        "off",
+        "on"
+       ],
+       "parameter_invisible": 2,
+       "parameter_initial_enable": 1,
+       "parameter_initial": [
+        0
+       ]
+      }
+     }
     }
    },
    {
     "box": {
      "id": "obj-54",
      "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 0,
+     "numinlets": 2,
+     "numoutlets": 1,
      "patching_rect": [
       560,
-      830,
-      116.0,
+      800,
+      64.0,
       22.0
      ],
-     "text": "print exsampling"
+     "outlettype": [
+      ""
+     ],
+     "text": "gate 1 0"
     }
    },
    {
     "box": {
      "id": "obj-55",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      560,
+      830,
+      103.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend sample"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-56",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      560,
+      860,
+      168.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "js exsampling-simpler.js"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-57",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      560,
+      890,
+      142.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set simpler:"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-58",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1108,7 +1192,7 @@
    },
    {
     "box": {
-     "id": "obj-56",
+     "id": "obj-59",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -1123,7 +1207,7 @@
    },
    {
     "box": {
-     "id": "obj-57",
+     "id": "obj-60",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -1138,7 +1222,7 @@
    },
    {
     "box": {
-     "id": "obj-58",
+     "id": "obj-61",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1156,7 +1240,7 @@
    },
    {
     "box": {
-     "id": "obj-59",
+     "id": "obj-62",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -1171,7 +1255,7 @@
    },
    {
     "box": {
-     "id": "obj-60",
+     "id": "obj-63",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1189,7 +1273,7 @@
    },
    {
     "box": {
-     "id": "obj-61",
+     "id": "obj-64",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -1204,7 +1288,7 @@
    },
    {
     "box": {
-     "id": "obj-62",
+     "id": "obj-65",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1222,7 +1306,7 @@
    },
    {
     "box": {
-     "id": "obj-63",
+     "id": "obj-66",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -1237,7 +1321,7 @@
    },
    {
     "box": {
-     "id": "obj-64",
+     "id": "obj-67",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1255,7 +1339,7 @@
    },
    {
     "box": {
-     "id": "obj-65",
+     "id": "obj-68",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -1270,7 +1354,7 @@
    },
    {
     "box": {
-     "id": "obj-66",
+     "id": "obj-69",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1288,7 +1372,7 @@
    },
    {
     "box": {
-     "id": "obj-67",
+     "id": "obj-70",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -1303,7 +1387,7 @@
    },
    {
     "box": {
-     "id": "obj-68",
+     "id": "obj-71",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 3,
@@ -1323,7 +1407,7 @@
    },
    {
     "box": {
-     "id": "obj-69",
+     "id": "obj-72",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -1342,7 +1426,7 @@
    },
    {
     "box": {
-     "id": "obj-70",
+     "id": "obj-73",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1360,7 +1444,7 @@
    },
    {
     "box": {
-     "id": "obj-71",
+     "id": "obj-74",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -1375,7 +1459,7 @@
    },
    {
     "box": {
-     "id": "obj-72",
+     "id": "obj-75",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1393,7 +1477,7 @@
    },
    {
     "box": {
-     "id": "obj-73",
+     "id": "obj-76",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -1408,7 +1492,7 @@
    },
    {
     "box": {
-     "id": "obj-74",
+     "id": "obj-77",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1427,7 +1511,7 @@
    },
    {
     "box": {
-     "id": "obj-75",
+     "id": "obj-78",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -2129,18 +2213,6 @@
    {
     "patchline": {
      "source": [
-      "obj-49",
-      1
-     ],
-     "destination": [
-      "obj-53",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-53",
       0
      ],
@@ -2154,7 +2226,19 @@
     "patchline": {
      "source": [
       "obj-49",
-      2
+      1
+     ],
+     "destination": [
+      "obj-54",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-54",
+      0
      ],
      "destination": [
       "obj-55",
@@ -2177,8 +2261,20 @@
    {
     "patchline": {
      "source": [
-      "obj-49",
-      3
+      "obj-56",
+      0
+     ],
+     "destination": [
+      "obj-57",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-57",
+      0
      ],
      "destination": [
       "obj-44",
@@ -2190,19 +2286,7 @@
     "patchline": {
      "source": [
       "obj-49",
-      3
-     ],
-     "destination": [
-      "obj-57",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-49",
-      4
+      2
      ],
      "destination": [
       "obj-58",
@@ -2226,7 +2310,19 @@
     "patchline": {
      "source": [
       "obj-49",
-      5
+      3
+     ],
+     "destination": [
+      "obj-44",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-49",
+      3
      ],
      "destination": [
       "obj-60",
@@ -2237,11 +2333,47 @@
    {
     "patchline": {
      "source": [
-      "obj-60",
-      0
+      "obj-49",
+      4
      ],
      "destination": [
       "obj-61",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-61",
+      0
+     ],
+     "destination": [
+      "obj-62",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-49",
+      5
+     ],
+     "destination": [
+      "obj-63",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-63",
+      0
+     ],
+     "destination": [
+      "obj-64",
       0
      ]
     }
@@ -2253,7 +2385,7 @@
       6
      ],
      "destination": [
-      "obj-62",
+      "obj-65",
       0
      ]
     }
@@ -2261,11 +2393,11 @@
    {
     "patchline": {
      "source": [
-      "obj-62",
+      "obj-65",
       0
      ],
      "destination": [
-      "obj-63",
+      "obj-66",
       0
      ]
     }
@@ -2277,7 +2409,7 @@
       7
      ],
      "destination": [
-      "obj-64",
+      "obj-67",
       0
      ]
     }
@@ -2285,11 +2417,11 @@
    {
     "patchline": {
      "source": [
-      "obj-64",
+      "obj-67",
       0
      ],
      "destination": [
-      "obj-65",
+      "obj-68",
       0
      ]
     }
@@ -2301,7 +2433,7 @@
       8
      ],
      "destination": [
-      "obj-66",
+      "obj-69",
       0
      ]
     }
@@ -2309,11 +2441,11 @@
    {
     "patchline": {
      "source": [
-      "obj-66",
+      "obj-69",
       0
      ],
      "destination": [
-      "obj-67",
+      "obj-70",
       0
      ]
     }
@@ -2325,7 +2457,7 @@
       9
      ],
      "destination": [
-      "obj-68",
+      "obj-71",
       0
      ]
     }
@@ -2333,11 +2465,11 @@
    {
     "patchline": {
      "source": [
-      "obj-68",
+      "obj-71",
       0
      ],
      "destination": [
-      "obj-69",
+      "obj-72",
       0
      ]
     }
@@ -2345,11 +2477,11 @@
    {
     "patchline": {
      "source": [
-      "obj-68",
+      "obj-71",
       1
      ],
      "destination": [
-      "obj-69",
+      "obj-72",
       1
      ]
     }
@@ -2357,11 +2489,11 @@
    {
     "patchline": {
      "source": [
-      "obj-68",
+      "obj-71",
       2
      ],
      "destination": [
-      "obj-69",
+      "obj-72",
       2
      ]
     }
@@ -2369,7 +2501,7 @@
    {
     "patchline": {
      "source": [
-      "obj-69",
+      "obj-72",
       0
      ],
      "destination": [
@@ -2385,7 +2517,7 @@
       10
      ],
      "destination": [
-      "obj-70",
+      "obj-73",
       0
      ]
     }
@@ -2393,11 +2525,11 @@
    {
     "patchline": {
      "source": [
-      "obj-70",
+      "obj-73",
       0
      ],
      "destination": [
-      "obj-71",
+      "obj-74",
       0
      ]
     }
@@ -2409,7 +2541,7 @@
       11
      ],
      "destination": [
-      "obj-72",
+      "obj-75",
       0
      ]
     }
@@ -2417,11 +2549,11 @@
    {
     "patchline": {
      "source": [
-      "obj-72",
+      "obj-75",
       0
      ],
      "destination": [
-      "obj-73",
+      "obj-76",
       0
      ]
     }
@@ -2433,7 +2565,7 @@
       12
      ],
      "destination": [
-      "obj-74",
+      "obj-77",
       0
      ]
     }
@@ -2441,11 +2573,11 @@
    {
     "patchline": {
      "source": [
-      "obj-74",
+      "obj-77",
       0
      ],
      "destination": [
-      "obj-75",
+      "obj-78",
       0
      ]
     }
@@ -2460,6 +2592,11 @@
    "obj-41": [
     "Reload console",
     "Reload console",
+    0
+   ],
+   "obj-53": [
+    "Simpler mode",
+    "Simpler mode",
     0
    ],
    "inherited_shortname": 1

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from exsampling_osc.devices import DeviceError, amxd
 from exsampling_osc.devices.graph import check_sound
-from exsampling_osc.devices.patches import DEVICES, NODE_SCRIPT
+from exsampling_osc.devices.patches import DEVICES, NODE_SCRIPT, SIMPLER_SCRIPT
 from exsampling_osc.devices.validate import check_osc, check_structure
 from exsampling_osc.resources import shipped
 
@@ -37,6 +37,21 @@ def user_library(platform: str | None = None, home: Path | None = None) -> Path:
         docs = Path(os.environ.get("USERPROFILE", str(home))) / "Documents"
         return docs / "Ableton" / "User Library"
     return home / "Music" / "Ableton" / "User Library"
+
+
+def find_live(platform: str | None = None, roots: list[Path] | None = None) -> list[Path]:
+    """Installed Ableton Live applications (macOS ``/Applications/Ableton Live*.app``, Windows
+    ``%ProgramData%\\Ableton\\Live*``); empty where none is found (Linux has no Live)."""
+    platform = platform or sys.platform
+    if roots is None:
+        if platform == "darwin":
+            roots = [Path("/Applications"), Path.home() / "Applications"]
+        elif platform.startswith("win"):
+            roots = [Path(os.environ.get("ProgramData", r"C:\ProgramData")) / "Ableton"]
+        else:
+            roots = []
+    pattern = "Ableton Live*.app" if platform == "darwin" else "Live*"
+    return sorted(p for root in roots if root.is_dir() for p in root.glob(pattern))
 
 
 def load_patches(folder: Path | None = None) -> dict[str, dict]:
@@ -115,6 +130,8 @@ def install(amxd_dir: Path, library: Path, python: str | None = None,
         written.append(dest_dir / src.name)
         if name == "exsampling-hub":
             shutil.copy2(script, dest_dir / NODE_SCRIPT)
+            shutil.copy2(patches_dir() / "js" / SIMPLER_SCRIPT, dest_dir / SIMPLER_SCRIPT)
+            written.append(dest_dir / SIMPLER_SCRIPT)
             config = {"python": str(Path(python or sys.executable).absolute()),
                       "args": [], "note": "written by `exsampling devices install`"}
             (dest_dir / CONFIG_NAME).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")

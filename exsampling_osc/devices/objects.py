@@ -57,6 +57,7 @@ FIXED: dict[str, tuple[int, int, list[str]]] = {
     "s": (1, 0, []),
     "deferlow": (1, 1, [""]),
     "sig~": (1, 1, ["signal"]),
+    "js": (1, 1, [""]),
     "dbtoa": (1, 1, [""]),
     "value": (1, 1, [""]),
     "v": (1, 1, [""]),

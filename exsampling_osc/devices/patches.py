@@ -27,6 +27,7 @@ HUB_WHO, HUB_HERE = "exsampling.hub.who", "exsampling.hub.here"  # one running h
 AUTO_TRACK = "auto"  # the Track menu's first item: follow the Live track's own name
 PLAY_MODES = ("auto", "gate", "one-shot")  # auto: percussive samples one-shot, melodic ones gated
 NODE_SCRIPT = "exsampling-hub.js"
+SIMPLER_SCRIPT = "exsampling-simpler.js"  # Max [js] (LiveAPI): Simpler mode
 FALLBACK_TRACKS = ["drums", "voices", "animals", "bells", "textures", "machines"]
 SAMPLE = protocol.PREFIX + "/sample"
 NOTE = protocol.PREFIX + "/note"
@@ -168,6 +169,17 @@ def build_hub() -> dict:
             for k in range(3):
                 p.connect(fields, k, fmt, k)
             p.connect(fmt, 0, status_set, 0)
+        elif address == SAMPLE:
+            # Simpler mode (off by default): the same samples also go into the performer's own Simplers
+            simpler = p.ui("live.text", 1000, 40, 80, 18, view=(136, 150, 72, 16), text="Simpler", mode=1)
+            p.parameter(simpler, "Simpler mode", 2, parameter_enum=["off", "on"], parameter_invisible=2,
+                        parameter_initial_enable=1, parameter_initial=[0])
+            to_simpler = p.obj("gate 1 0", x, y)
+            p.connect(simpler, 0, to_simpler, 0)
+            p.connect(router, i, to_simpler, 1)
+            js = _via(p, to_simpler, 0, p.obj("prepend sample", x, y + 30))
+            js_box = _via(p, js, 0, p.obj(f"js {SIMPLER_SCRIPT}", x, y + 60))
+            _via(p, js_box, 0, p.obj("prepend set simpler:", x, y + 90), status_set)
         elif address == protocol.PREFIX + "/error":
             p.connect(router, i, status_set, 0)
             p.connect(router, i, p.obj("print exsampling-error", x, y), 0)

@@ -37,7 +37,7 @@ OBJECTS: dict[str, type[c.Obj]] = {
     "buffer~": s.Buffer, "notein": s.NoteIn, "poly": s.Poly, "makenote": s.MakeNote, "delay": s.Delay,
     "live.thisdevice": s.ThisDevice, "live.menu": s.Parameter, "live.dial": s.Parameter,
     "live.path": s.LivePath, "live.object": s.LiveObject, "button": s.Button, "message": c.Message,
-    "udpsend": c.Recorder, "node.script": c.Recorder, "jweb": c.Recorder, "fpic": c.Recorder,
+    "udpsend": c.Recorder, "node.script": c.Recorder, "js": c.Recorder, "jweb": c.Recorder, "fpic": c.Recorder,
     "udpreceive": c.Inert, "live.text": c.Inert, "sprintf": c.Sprintf, "plugin~": s.PlugIn,
 }
 

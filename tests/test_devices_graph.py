@@ -73,3 +73,13 @@ def test_build_refuses_a_silent_patch(tmp_path):
     (folder / "exsampling-hub.maxpat").write_text(json.dumps(patches["exsampling-hub"]))
     with pytest.raises(DeviceError, match="would not play"):
         build(tmp_path / "out", folder)
+
+
+def test_a_control_outside_the_device_view_is_refused():
+    from exsampling_osc.devices.validate import check_structure
+
+    sampler = copy.deepcopy(load_patches()["exsampling-sampler"])
+    assert check_structure(sampler, "instrument") == []
+    dial = next(b["box"] for b in sampler["patcher"]["boxes"] if b["box"].get("varname") == "Volume")
+    dial["presentation_rect"][0] = sampler["patcher"]["devicewidth"] - 10
+    assert any("leaves the" in p for p in check_structure(sampler, "instrument"))

@@ -18,6 +18,9 @@ def _boxes(patch: dict) -> dict[str, dict]:
     return {b["box"]["id"]: b["box"] for b in patch["patcher"]["boxes"]}
 
 
+DEVICE_HEIGHT = 169.0  # the height of every Max for Live device view in Live's device chain
+
+
 def check_structure(patch: dict, device_type: str | None = None) -> list[str]:
     """Problems with the patch's shape, ids, object signatures and lines (empty when fine)."""
     problems: list[str] = []
@@ -46,6 +49,11 @@ def check_structure(patch: dict, device_type: str | None = None) -> list[str]:
         seen[box_id] = box
         sig = signature(box["maxclass"], box.get("text", ""))
         label = f"{box_id} [{box.get('text', box['maxclass'])}]"
+        if box.get("presentation"):  # Live shows a device strip DEVICE_HEIGHT high and devicewidth wide
+            x, y, w, h = box.get("presentation_rect", [0, 0, 0, 0])
+            if x < 0 or y < 0 or x + w > pat.get("devicewidth", 0) or y + h > DEVICE_HEIGHT:
+                problems.append(f"{label}: presentation rect {[x, y, w, h]} leaves the "
+                                f"{pat.get('devicewidth')}x{DEVICE_HEIGHT} device view")
         if sig is None:
             problems.append(f"{label}: object not in the signature table")
             continue

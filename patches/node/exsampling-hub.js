@@ -278,7 +278,8 @@ class Hub {
     this.startHeartbeat();
     maxApi.outlet("ports", b.osc_port, b.device_port, b.http_port);
     maxApi.outlet("url", b.http_url.replace(/\/$/, "") + "/console");
-    if (b.qr_path) maxApi.outlet("qr", b.qr_path);
+    // Max wants forward slashes in paths, also on Windows
+    if (b.qr_path) maxApi.outlet("qr", String(b.qr_path).replace(/\\/g, "/"));
     maxApi.outlet("status", `running · OSC ${b.osc_port} · HTTP ${b.http_port}`);
   }
 

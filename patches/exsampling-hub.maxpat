@@ -152,7 +152,21 @@
       150,
       60,
       16
-     ]
+     ],
+     "parameter_enable": 1,
+     "varname": "Restart backend",
+     "saved_attribute_attributes": {
+      "valueof": {
+       "parameter_longname": "Restart backend",
+       "parameter_shortname": "Restart backend",
+       "parameter_type": 2,
+       "parameter_enum": [
+        "off",
+        "on"
+       ],
+       "parameter_invisible": 2
+      }
+     }
     }
    },
    {
@@ -238,12 +252,119 @@
    {
     "box": {
      "id": "obj-11",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      60,
+      240,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      "bang"
+     ],
+     "text": "t b b"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-12",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      140,
+      270,
+      33.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "who"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-13",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      140,
+      300,
+      142.0,
+      22.0
+     ],
+     "text": "s exsampling.hub.who"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-14",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      60,
+      270,
+      70.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang"
+     ],
+     "text": "delay 500"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-15",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      60,
+      300,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "gate 1 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-16",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      60,
+      330,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      "bang"
+     ],
+     "text": "t b b"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-17",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
       60,
-      240,
+      360,
       47.0,
       22.0
      ],
@@ -255,7 +376,167 @@
    },
    {
     "box": {
-     "id": "obj-12",
+     "id": "obj-18",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      200,
+      390,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "gate 1 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-19",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      120,
+      360,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-20",
+     "maxclass": "newobj",
+     "numinlets": 0,
+     "numoutlets": 1,
+     "patching_rect": [
+      200,
+      360,
+      142.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "r exsampling.hub.who"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-21",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      200,
+      420,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "here"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-22",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      200,
+      450,
+      148.5,
+      22.0
+     ],
+     "text": "s exsampling.hub.here"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-23",
+     "maxclass": "newobj",
+     "numinlets": 0,
+     "numoutlets": 1,
+     "patching_rect": [
+      300,
+      240,
+      148.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "r exsampling.hub.here"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-24",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      300,
+      270,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      "bang"
+     ],
+     "text": "t b b"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-25",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      340,
+      300,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-26",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      300,
+      330,
+      432.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "set another ExSampling hub runs the backend in this Live set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-27",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -270,7 +551,7 @@
    },
    {
     "box": {
-     "id": "obj-13",
+     "id": "obj-28",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -288,7 +569,7 @@
    },
    {
     "box": {
-     "id": "obj-14",
+     "id": "obj-29",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 3,
@@ -308,7 +589,7 @@
    },
    {
     "box": {
-     "id": "obj-15",
+     "id": "obj-30",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -327,7 +608,7 @@
    },
    {
     "box": {
-     "id": "obj-16",
+     "id": "obj-31",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -345,40 +626,25 @@
    },
    {
     "box": {
-     "id": "obj-17",
+     "id": "obj-32",
      "maxclass": "newobj",
-     "numinlets": 1,
+     "numinlets": 0,
      "numoutlets": 1,
      "patching_rect": [
       120,
       320,
-      116.0,
+      129.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "prepend osc_port"
+     "text": "r exsampling.tohub"
     }
    },
    {
     "box": {
-     "id": "obj-18",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 0,
-     "patching_rect": [
-      120,
-      360,
-      142.0,
-      22.0
-     ],
-     "text": "s exsampling.backend"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-19",
+     "id": "obj-33",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -397,7 +663,7 @@
    },
    {
     "box": {
-     "id": "obj-20",
+     "id": "obj-34",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -415,7 +681,7 @@
    },
    {
     "box": {
-     "id": "obj-21",
+     "id": "obj-35",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -433,7 +699,7 @@
    },
    {
     "box": {
-     "id": "obj-22",
+     "id": "obj-36",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -451,7 +717,7 @@
    },
    {
     "box": {
-     "id": "obj-23",
+     "id": "obj-37",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -470,43 +736,43 @@
    },
    {
     "box": {
-     "id": "obj-24",
+     "id": "obj-38",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
       320,
       240,
-      116.0,
+      109.5,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "prepend set read"
+     "text": "prepend set url"
     }
    },
    {
     "box": {
-     "id": "obj-25",
+     "id": "obj-39",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
       320,
       280,
-      124.0,
+      117.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "read about:blank"
+     "text": "url about:blank"
     }
    },
    {
     "box": {
-     "id": "obj-26",
+     "id": "obj-40",
      "maxclass": "jweb",
      "numinlets": 1,
      "numoutlets": 1,
@@ -531,7 +797,7 @@
    },
    {
     "box": {
-     "id": "obj-27",
+     "id": "obj-41",
      "maxclass": "live.text",
      "numinlets": 1,
      "numoutlets": 2,
@@ -553,30 +819,44 @@
       150,
       60,
       16
-     ]
+     ],
+     "parameter_enable": 1,
+     "varname": "Reload console",
+     "saved_attribute_attributes": {
+      "valueof": {
+       "parameter_longname": "Reload console",
+       "parameter_shortname": "Reload console",
+       "parameter_type": 2,
+       "parameter_enum": [
+        "off",
+        "on"
+       ],
+       "parameter_invisible": 2
+      }
+     }
     }
    },
    {
     "box": {
-     "id": "obj-28",
+     "id": "obj-42",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
       480,
       200,
-      90.0,
+      83.5,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "prepend read"
+     "text": "prepend pic"
     }
    },
    {
     "box": {
-     "id": "obj-29",
+     "id": "obj-43",
      "maxclass": "fpic",
      "numinlets": 1,
      "numoutlets": 1,
@@ -602,7 +882,7 @@
    },
    {
     "box": {
-     "id": "obj-30",
+     "id": "obj-44",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -620,7 +900,7 @@
    },
    {
     "box": {
-     "id": "obj-31",
+     "id": "obj-45",
      "maxclass": "comment",
      "numinlets": 1,
      "numoutlets": 0,
@@ -643,7 +923,7 @@
    },
    {
     "box": {
-     "id": "obj-32",
+     "id": "obj-46",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -658,7 +938,7 @@
    },
    {
     "box": {
-     "id": "obj-33",
+     "id": "obj-47",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -673,7 +953,7 @@
    },
    {
     "box": {
-     "id": "obj-34",
+     "id": "obj-48",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -688,7 +968,7 @@
    },
    {
     "box": {
-     "id": "obj-35",
+     "id": "obj-49",
      "maxclass": "newobj",
      "numinlets": 14,
      "numoutlets": 14,
@@ -720,7 +1000,22 @@
    },
    {
     "box": {
-     "id": "obj-36",
+     "id": "obj-50",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      520,
+      500,
+      142.0,
+      22.0
+     ],
+     "text": "s exsampling.fromhub"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-51",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 6,
@@ -743,7 +1038,7 @@
    },
    {
     "box": {
-     "id": "obj-37",
+     "id": "obj-52",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -761,40 +1056,124 @@
    },
    {
     "box": {
-     "id": "obj-38",
-     "maxclass": "newobj",
+     "id": "obj-53",
+     "maxclass": "live.text",
      "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      1000,
+      40,
+      80,
+      18
+     ],
+     "outlettype": [
+      "",
+      ""
+     ],
+     "text": "Simpler",
+     "mode": 1,
+     "presentation": 1,
+     "presentation_rect": [
+      136,
+      150,
+      72,
+      16
+     ],
+     "parameter_enable": 1,
+     "varname": "Simpler mode",
+     "saved_attribute_attributes": {
+      "valueof": {
+       "parameter_longname": "Simpler mode",
+       "parameter_shortname": "Simpler mode",
+       "parameter_type": 2,
+       "parameter_enum": [
+        "off",
+        "on"
+       ],
+       "parameter_invisible": 2,
+       "parameter_initial_enable": 1,
+       "parameter_initial": [
+        0
+       ]
+      }
+     }
+    }
+   },
+   {
+    "box": {
+     "id": "obj-54",
+     "maxclass": "newobj",
+     "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
       560,
       800,
-      181.0,
+      64.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/sample"
+     "text": "gate 1 0"
     }
    },
    {
     "box": {
-     "id": "obj-39",
+     "id": "obj-55",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 0,
+     "numoutlets": 1,
      "patching_rect": [
       560,
       830,
-      116.0,
+      103.0,
       22.0
      ],
-     "text": "print exsampling"
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend sample"
     }
    },
    {
     "box": {
-     "id": "obj-40",
+     "id": "obj-56",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      560,
+      860,
+      168.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "js exsampling-simpler.js"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-57",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      560,
+      890,
+      142.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set simpler:"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-58",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -813,7 +1192,7 @@
    },
    {
     "box": {
-     "id": "obj-41",
+     "id": "obj-59",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -828,7 +1207,7 @@
    },
    {
     "box": {
-     "id": "obj-42",
+     "id": "obj-60",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -843,7 +1222,7 @@
    },
    {
     "box": {
-     "id": "obj-43",
+     "id": "obj-61",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -861,7 +1240,7 @@
    },
    {
     "box": {
-     "id": "obj-44",
+     "id": "obj-62",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -876,7 +1255,7 @@
    },
    {
     "box": {
-     "id": "obj-45",
+     "id": "obj-63",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -894,7 +1273,7 @@
    },
    {
     "box": {
-     "id": "obj-46",
+     "id": "obj-64",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -909,7 +1288,7 @@
    },
    {
     "box": {
-     "id": "obj-47",
+     "id": "obj-65",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -927,7 +1306,7 @@
    },
    {
     "box": {
-     "id": "obj-48",
+     "id": "obj-66",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -942,7 +1321,7 @@
    },
    {
     "box": {
-     "id": "obj-49",
+     "id": "obj-67",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -960,7 +1339,7 @@
    },
    {
     "box": {
-     "id": "obj-50",
+     "id": "obj-68",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -975,7 +1354,7 @@
    },
    {
     "box": {
-     "id": "obj-51",
+     "id": "obj-69",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -993,7 +1372,7 @@
    },
    {
     "box": {
-     "id": "obj-52",
+     "id": "obj-70",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -1008,7 +1387,7 @@
    },
    {
     "box": {
-     "id": "obj-53",
+     "id": "obj-71",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 3,
@@ -1028,7 +1407,7 @@
    },
    {
     "box": {
-     "id": "obj-54",
+     "id": "obj-72",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -1047,7 +1426,7 @@
    },
    {
     "box": {
-     "id": "obj-55",
+     "id": "obj-73",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1065,7 +1444,7 @@
    },
    {
     "box": {
-     "id": "obj-56",
+     "id": "obj-74",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -1080,7 +1459,7 @@
    },
    {
     "box": {
-     "id": "obj-57",
+     "id": "obj-75",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1098,7 +1477,7 @@
    },
    {
     "box": {
-     "id": "obj-58",
+     "id": "obj-76",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -1113,7 +1492,7 @@
    },
    {
     "box": {
-     "id": "obj-59",
+     "id": "obj-77",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1132,7 +1511,7 @@
    },
    {
     "box": {
-     "id": "obj-60",
+     "id": "obj-78",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -1271,6 +1650,78 @@
     "patchline": {
      "source": [
       "obj-11",
+      1
+     ],
+     "destination": [
+      "obj-12",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-12",
+      0
+     ],
+     "destination": [
+      "obj-13",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-11",
+      0
+     ],
+     "destination": [
+      "obj-14",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-14",
+      0
+     ],
+     "destination": [
+      "obj-15",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-15",
+      0
+     ],
+     "destination": [
+      "obj-16",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-16",
+      0
+     ],
+     "destination": [
+      "obj-17",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-17",
       0
      ],
      "destination": [
@@ -1282,11 +1733,11 @@
    {
     "patchline": {
      "source": [
-      "obj-8",
+      "obj-16",
       1
      ],
      "destination": [
-      "obj-14",
+      "obj-19",
       0
      ]
     }
@@ -1294,55 +1745,7 @@
    {
     "patchline": {
      "source": [
-      "obj-14",
-      0
-     ],
-     "destination": [
-      "obj-15",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-15",
-      1
-     ],
-     "destination": [
-      "obj-16",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-16",
-      0
-     ],
-     "destination": [
-      "obj-12",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-15",
-      0
-     ],
-     "destination": [
-      "obj-17",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-17",
+      "obj-19",
       0
      ],
      "destination": [
@@ -1354,43 +1757,19 @@
    {
     "patchline": {
      "source": [
-      "obj-14",
-      1
-     ],
-     "destination": [
-      "obj-19",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-19",
-      1
-     ],
-     "destination": [
-      "obj-20",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-20",
       0
      ],
      "destination": [
-      "obj-13",
-      0
+      "obj-18",
+      1
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-19",
+      "obj-18",
       0
      ],
      "destination": [
@@ -1414,11 +1793,11 @@
    {
     "patchline": {
      "source": [
-      "obj-22",
+      "obj-23",
       0
      ],
      "destination": [
-      "obj-12",
+      "obj-24",
       0
      ]
     }
@@ -1426,23 +1805,11 @@
    {
     "patchline": {
      "source": [
-      "obj-8",
-      2
-     ],
-     "destination": [
-      "obj-23",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-23",
+      "obj-24",
       1
      ],
      "destination": [
-      "obj-24",
+      "obj-25",
       0
      ]
     }
@@ -1450,11 +1817,11 @@
    {
     "patchline": {
      "source": [
-      "obj-24",
+      "obj-25",
       0
      ],
      "destination": [
-      "obj-25",
+      "obj-15",
       0
      ]
     }
@@ -1462,19 +1829,7 @@
    {
     "patchline": {
      "source": [
-      "obj-23",
-      0
-     ],
-     "destination": [
-      "obj-25",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-25",
+      "obj-24",
       0
      ],
      "destination": [
@@ -1486,32 +1841,8 @@
    {
     "patchline": {
      "source": [
-      "obj-27",
-      0
-     ],
-     "destination": [
-      "obj-25",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-8",
-      3
-     ],
-     "destination": [
-      "obj-28",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-28",
-      0
+      1
      ],
      "destination": [
       "obj-29",
@@ -1522,8 +1853,8 @@
    {
     "patchline": {
      "source": [
-      "obj-8",
-      4
+      "obj-29",
+      0
      ],
      "destination": [
       "obj-30",
@@ -1535,7 +1866,7 @@
     "patchline": {
      "source": [
       "obj-30",
-      0
+      1
      ],
      "destination": [
       "obj-31",
@@ -1546,11 +1877,11 @@
    {
     "patchline": {
      "source": [
-      "obj-8",
-      5
+      "obj-31",
+      0
      ],
      "destination": [
-      "obj-32",
+      "obj-27",
       0
      ]
     }
@@ -1558,8 +1889,20 @@
    {
     "patchline": {
      "source": [
-      "obj-8",
-      6
+      "obj-32",
+      0
+     ],
+     "destination": [
+      "obj-27",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-29",
+      1
      ],
      "destination": [
       "obj-33",
@@ -1570,7 +1913,7 @@
    {
     "patchline": {
      "source": [
-      "obj-4",
+      "obj-33",
       1
      ],
      "destination": [
@@ -1582,32 +1925,8 @@
    {
     "patchline": {
      "source": [
-      "obj-13",
+      "obj-34",
       0
-     ],
-     "destination": [
-      "obj-35",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-35",
-      0
-     ],
-     "destination": [
-      "obj-36",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-36",
-      3
      ],
      "destination": [
       "obj-28",
@@ -1618,23 +1937,11 @@
    {
     "patchline": {
      "source": [
-      "obj-36",
-      1
-     ],
-     "destination": [
-      "obj-37",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-37",
+      "obj-33",
       0
      ],
      "destination": [
-      "obj-23",
+      "obj-35",
       0
      ]
     }
@@ -1643,6 +1950,42 @@
     "patchline": {
      "source": [
       "obj-35",
+      0
+     ],
+     "destination": [
+      "obj-36",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-36",
+      0
+     ],
+     "destination": [
+      "obj-27",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-8",
+      2
+     ],
+     "destination": [
+      "obj-37",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-37",
       1
      ],
      "destination": [
@@ -1666,8 +2009,20 @@
    {
     "patchline": {
      "source": [
-      "obj-35",
-      2
+      "obj-37",
+      0
+     ],
+     "destination": [
+      "obj-39",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-39",
+      0
      ],
      "destination": [
       "obj-40",
@@ -1678,23 +2033,11 @@
    {
     "patchline": {
      "source": [
-      "obj-40",
-      0
-     ],
-     "destination": [
       "obj-41",
       0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-35",
-      3
      ],
      "destination": [
-      "obj-30",
+      "obj-39",
       0
      ]
     }
@@ -1702,7 +2045,7 @@
    {
     "patchline": {
      "source": [
-      "obj-35",
+      "obj-8",
       3
      ],
      "destination": [
@@ -1714,8 +2057,8 @@
    {
     "patchline": {
      "source": [
-      "obj-35",
-      4
+      "obj-42",
+      0
      ],
      "destination": [
       "obj-43",
@@ -1726,8 +2069,8 @@
    {
     "patchline": {
      "source": [
-      "obj-43",
-      0
+      "obj-8",
+      4
      ],
      "destination": [
       "obj-44",
@@ -1738,8 +2081,8 @@
    {
     "patchline": {
      "source": [
-      "obj-35",
-      5
+      "obj-44",
+      0
      ],
      "destination": [
       "obj-45",
@@ -1750,8 +2093,20 @@
    {
     "patchline": {
      "source": [
+      "obj-26",
+      0
+     ],
+     "destination": [
       "obj-45",
       0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-8",
+      5
      ],
      "destination": [
       "obj-46",
@@ -1762,7 +2117,7 @@
    {
     "patchline": {
      "source": [
-      "obj-35",
+      "obj-8",
       6
      ],
      "destination": [
@@ -1774,8 +2129,8 @@
    {
     "patchline": {
      "source": [
-      "obj-47",
-      0
+      "obj-4",
+      1
      ],
      "destination": [
       "obj-48",
@@ -1786,8 +2141,8 @@
    {
     "patchline": {
      "source": [
-      "obj-35",
-      7
+      "obj-28",
+      0
      ],
      "destination": [
       "obj-49",
@@ -1798,7 +2153,7 @@
    {
     "patchline": {
      "source": [
-      "obj-49",
+      "obj-28",
       0
      ],
      "destination": [
@@ -1810,8 +2165,8 @@
    {
     "patchline": {
      "source": [
-      "obj-35",
-      8
+      "obj-49",
+      0
      ],
      "destination": [
       "obj-51",
@@ -1823,7 +2178,19 @@
     "patchline": {
      "source": [
       "obj-51",
+      3
+     ],
+     "destination": [
+      "obj-42",
       0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-51",
+      1
      ],
      "destination": [
       "obj-52",
@@ -1834,11 +2201,11 @@
    {
     "patchline": {
      "source": [
-      "obj-35",
-      9
+      "obj-52",
+      0
      ],
      "destination": [
-      "obj-53",
+      "obj-37",
       0
      ]
     }
@@ -1858,7 +2225,7 @@
    {
     "patchline": {
      "source": [
-      "obj-53",
+      "obj-49",
       1
      ],
      "destination": [
@@ -1870,32 +2237,8 @@
    {
     "patchline": {
      "source": [
-      "obj-53",
-      2
-     ],
-     "destination": [
-      "obj-54",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-54",
       0
-     ],
-     "destination": [
-      "obj-30",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-35",
-      10
      ],
      "destination": [
       "obj-55",
@@ -1918,8 +2261,8 @@
    {
     "patchline": {
      "source": [
-      "obj-35",
-      11
+      "obj-56",
+      0
      ],
      "destination": [
       "obj-57",
@@ -1932,6 +2275,18 @@
      "source": [
       "obj-57",
       0
+     ],
+     "destination": [
+      "obj-44",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-49",
+      2
      ],
      "destination": [
       "obj-58",
@@ -1942,8 +2297,8 @@
    {
     "patchline": {
      "source": [
-      "obj-35",
-      12
+      "obj-58",
+      0
      ],
      "destination": [
       "obj-59",
@@ -1954,17 +2309,296 @@
    {
     "patchline": {
      "source": [
-      "obj-59",
+      "obj-49",
+      3
+     ],
+     "destination": [
+      "obj-44",
       0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-49",
+      3
      ],
      "destination": [
       "obj-60",
       0
      ]
     }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-49",
+      4
+     ],
+     "destination": [
+      "obj-61",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-61",
+      0
+     ],
+     "destination": [
+      "obj-62",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-49",
+      5
+     ],
+     "destination": [
+      "obj-63",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-63",
+      0
+     ],
+     "destination": [
+      "obj-64",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-49",
+      6
+     ],
+     "destination": [
+      "obj-65",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-65",
+      0
+     ],
+     "destination": [
+      "obj-66",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-49",
+      7
+     ],
+     "destination": [
+      "obj-67",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-67",
+      0
+     ],
+     "destination": [
+      "obj-68",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-49",
+      8
+     ],
+     "destination": [
+      "obj-69",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-69",
+      0
+     ],
+     "destination": [
+      "obj-70",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-49",
+      9
+     ],
+     "destination": [
+      "obj-71",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-71",
+      0
+     ],
+     "destination": [
+      "obj-72",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-71",
+      1
+     ],
+     "destination": [
+      "obj-72",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-71",
+      2
+     ],
+     "destination": [
+      "obj-72",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-72",
+      0
+     ],
+     "destination": [
+      "obj-44",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-49",
+      10
+     ],
+     "destination": [
+      "obj-73",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-73",
+      0
+     ],
+     "destination": [
+      "obj-74",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-49",
+      11
+     ],
+     "destination": [
+      "obj-75",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-75",
+      0
+     ],
+     "destination": [
+      "obj-76",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-49",
+      12
+     ],
+     "destination": [
+      "obj-77",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-77",
+      0
+     ],
+     "destination": [
+      "obj-78",
+      0
+     ]
+    }
    }
   ],
   "parameters": {
+   "obj-6": [
+    "Restart backend",
+    "Restart backend",
+    0
+   ],
+   "obj-41": [
+    "Reload console",
+    "Reload console",
+    0
+   ],
+   "obj-53": [
+    "Simpler mode",
+    "Simpler mode",
+    0
+   ],
    "inherited_shortname": 1
   },
   "dependency_cache": [],

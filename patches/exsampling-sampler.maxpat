@@ -50,61 +50,26 @@
    {
     "box": {
      "id": "obj-2",
-     "maxclass": "comment",
-     "numinlets": 1,
-     "numoutlets": 0,
-     "patching_rect": [
-      1010,
-      40,
-      40,
-      18
-     ],
-     "text": "Track",
-     "presentation": 1,
-     "presentation_rect": [
-      8,
-      28,
-      40,
-      18
-     ]
-    }
-   },
-   {
-    "box": {
-     "id": "obj-3",
-     "maxclass": "umenu",
+     "maxclass": "live.menu",
      "numinlets": 1,
      "numoutlets": 3,
      "patching_rect": [
       1060,
       40,
       120,
-      22
+      18
      ],
      "outlettype": [
-      "int",
       "",
-      ""
-     ],
-     "items": [
-      "drums",
-      ",",
-      "voices",
-      ",",
-      "animals",
-      ",",
-      "bells",
-      ",",
-      "textures",
-      ",",
-      "machines"
+      "",
+      "float"
      ],
      "presentation": 1,
      "presentation_rect": [
-      52,
-      28,
+      8,
+      26,
       120,
-      20
+      16
      ],
      "parameter_enable": 1,
      "varname": "Track",
@@ -114,6 +79,7 @@
        "parameter_shortname": "Track",
        "parameter_type": 2,
        "parameter_enum": [
+        "auto",
         "drums",
         "voices",
         "animals",
@@ -124,7 +90,53 @@
        "parameter_initial_enable": 1,
        "parameter_initial": [
         0
-       ]
+       ],
+       "parameter_invisible": 2
+      }
+     }
+    }
+   },
+   {
+    "box": {
+     "id": "obj-3",
+     "maxclass": "live.menu",
+     "numinlets": 1,
+     "numoutlets": 3,
+     "patching_rect": [
+      1060,
+      70,
+      80,
+      18
+     ],
+     "outlettype": [
+      "",
+      "",
+      "float"
+     ],
+     "presentation": 1,
+     "presentation_rect": [
+      134,
+      26,
+      80,
+      16
+     ],
+     "parameter_enable": 1,
+     "varname": "Play",
+     "saved_attribute_attributes": {
+      "valueof": {
+       "parameter_longname": "Play",
+       "parameter_shortname": "Play",
+       "parameter_type": 2,
+       "parameter_enum": [
+        "auto",
+        "gate",
+        "one-shot"
+       ],
+       "parameter_initial_enable": 1,
+       "parameter_initial": [
+        0
+       ],
+       "parameter_invisible": 2
       }
      }
     }
@@ -132,36 +144,14 @@
    {
     "box": {
      "id": "obj-4",
-     "maxclass": "comment",
-     "numinlets": 1,
-     "numoutlets": 0,
-     "patching_rect": [
-      1010,
-      70,
-      40,
-      18
-     ],
-     "text": "Port",
-     "presentation": 1,
-     "presentation_rect": [
-      8,
-      52,
-      40,
-      18
-     ]
-    }
-   },
-   {
-    "box": {
-     "id": "obj-5",
-     "maxclass": "live.numbox",
+     "maxclass": "live.dial",
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      1060,
-      70,
-      60,
-      18
+      1200,
+      40,
+      44,
+      48
      ],
      "outlettype": [
       "",
@@ -169,20 +159,21 @@
      ],
      "presentation": 1,
      "presentation_rect": [
-      52,
-      52,
-      60,
-      16
+      236,
+      24,
+      44,
+      48
      ],
      "parameter_enable": 1,
-     "varname": "Port",
+     "varname": "Volume",
      "saved_attribute_attributes": {
       "valueof": {
-       "parameter_longname": "Port",
-       "parameter_shortname": "Port",
-       "parameter_type": 1,
-       "parameter_mmin": 0.0,
-       "parameter_mmax": 65535.0,
+       "parameter_longname": "Volume",
+       "parameter_shortname": "Volume",
+       "parameter_type": 0,
+       "parameter_mmin": -70.0,
+       "parameter_mmax": 6.0,
+       "parameter_unitstyle": 4,
        "parameter_initial_enable": 1,
        "parameter_initial": [
         0.0
@@ -193,29 +184,7 @@
    },
    {
     "box": {
-     "id": "obj-6",
-     "maxclass": "comment",
-     "numinlets": 1,
-     "numoutlets": 0,
-     "patching_rect": [
-      1200,
-      70,
-      90,
-      18
-     ],
-     "text": "waiting for hub",
-     "presentation": 1,
-     "presentation_rect": [
-      120,
-      52,
-      170,
-      18
-     ]
-    }
-   },
-   {
-    "box": {
-     "id": "obj-7",
+     "id": "obj-5",
      "maxclass": "button",
      "numinlets": 1,
      "numoutlets": 1,
@@ -231,15 +200,15 @@
      "presentation": 1,
      "presentation_rect": [
       8,
-      76,
-      20,
-      20
+      50,
+      16,
+      16
      ]
     }
    },
    {
     "box": {
-     "id": "obj-8",
+     "id": "obj-6",
      "maxclass": "comment",
      "numinlets": 1,
      "numoutlets": 0,
@@ -249,19 +218,19 @@
       200,
       18
      ],
-     "text": "no sample yet",
+     "text": "waiting for the hub",
      "presentation": 1,
      "presentation_rect": [
-      32,
-      78,
-      260,
+      28,
+      50,
+      200,
       18
      ]
     }
    },
    {
     "box": {
-     "id": "obj-9",
+     "id": "obj-7",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 3,
@@ -281,109 +250,147 @@
    },
    {
     "box": {
-     "id": "obj-10",
+     "id": "obj-8",
      "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 0,
-     "patching_rect": [
-      400,
-      320,
-      155.0,
-      22.0
-     ],
-     "text": "udpsend 127.0.0.1 9000"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-11",
-     "maxclass": "newobj",
-     "numinlets": 1,
+     "numinlets": 0,
      "numoutlets": 1,
      "patching_rect": [
       20,
       340,
-      109.5,
+      142.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "udpreceive 9101"
+     "text": "r exsampling.fromhub"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-9",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      200,
+      320,
+      129.0,
+      22.0
+     ],
+     "text": "s exsampling.tohub"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-10",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      1060,
+      130,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      ""
+     ],
+     "text": "sel auto"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-11",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1060,
+      160,
+      243.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "path this_device canonical_parent"
     }
    },
    {
     "box": {
      "id": "obj-12",
      "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 1,
+     "numinlets": 1,
+     "numoutlets": 3,
      "patching_rect": [
-      200,
-      240,
-      64.0,
+      1060,
+      190,
+      70.5,
       22.0
      ],
      "outlettype": [
+      "",
+      "",
       ""
      ],
-     "text": "pack 0 s"
+     "text": "live.path"
     }
    },
    {
     "box": {
      "id": "obj-13",
-     "maxclass": "message",
+     "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      200,
-      280,
-      173.0,
+      1060,
+      250,
+      83.5,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "/exsampling/hello $1 $2"
+     "text": "live.object"
     }
    },
    {
     "box": {
      "id": "obj-14",
-     "maxclass": "newobj",
+     "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      60,
-      100,
-      180.0,
-      35.0
+      1160,
+      220,
+      68.0,
+      22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "expr $i1 + ($i1 == 0) * (9101 + $i2)",
-     "linecount": 2
+     "text": "get name"
     }
    },
    {
     "box": {
      "id": "obj-15",
      "maxclass": "newobj",
-     "numinlets": 1,
+     "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      140,
-      70,
-      44.5,
+      1060,
+      280,
+      77.0,
       22.0
      ],
      "outlettype": [
-      "bang",
-      "int"
+      "",
+      ""
      ],
-     "text": "t b i"
+     "text": "route name"
     }
    },
    {
@@ -393,17 +400,17 @@
      "numinlets": 1,
      "numoutlets": 3,
      "patching_rect": [
-      60,
-      130,
+      1060,
+      310,
       57.5,
       22.0
      ],
      "outlettype": [
-      "bang",
-      "int",
-      "int"
+      "",
+      "",
+      ""
      ],
-     "text": "t b i i"
+     "text": "t s s s"
     }
    },
    {
@@ -413,134 +420,41 @@
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      20,
-      300,
-      90.0,
+      200,
+      250,
+      70.5,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "prepend port"
+     "text": "prepend 0"
     }
    },
    {
     "box": {
      "id": "obj-18",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 2,
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
      "patching_rect": [
       200,
-      130,
-      44.5,
+      280,
+      229.0,
       22.0
      ],
      "outlettype": [
-      "bang",
       ""
      ],
-     "text": "t b s"
+     "text": "/exsampling/query/samples $1 $2"
     }
    },
    {
     "box": {
      "id": "obj-19",
      "maxclass": "newobj",
-     "numinlets": 0,
-     "numoutlets": 1,
-     "patching_rect": [
-      400,
-      180,
-      142.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "r exsampling.backend"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-20",
-     "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 2,
-     "patching_rect": [
-      400,
-      210,
-      103.0,
-      22.0
-     ],
-     "outlettype": [
-      "",
-      ""
-     ],
-     "text": "route osc_port"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-21",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 2,
-     "patching_rect": [
-      400,
-      240,
-      44.5,
-      22.0
-     ],
-     "outlettype": [
-      "bang",
-      "int"
-     ],
-     "text": "t b i"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-22",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 1,
-     "patching_rect": [
-      400,
-      280,
-      90.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "prepend port"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-23",
-     "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      400,
-      60,
-      77.0,
-      22.0
-     ],
-     "outlettype": [
-      "bang"
-     ],
-     "text": "metro 5000"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-24",
-     "maxclass": "newobj",
-     "numinlets": 4,
-     "numoutlets": 4,
+     "numinlets": 5,
+     "numoutlets": 5,
      "patching_rect": [
       20,
       380,
@@ -551,15 +465,16 @@
       "",
       "",
       "",
+      "",
       ""
      ],
-     "text": "route /exsampling/sample /exsampling/note /exsampling/ready",
+     "text": "route /exsampling/sample /exsampling/note /exsampling/ready /exsampling/done",
      "linecount": 3
     }
    },
    {
     "box": {
-     "id": "obj-25",
+     "id": "obj-20",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -578,7 +493,203 @@
    },
    {
     "box": {
+     "id": "obj-21",
+     "maxclass": "newobj",
+     "numinlets": 0,
+     "numoutlets": 1,
+     "patching_rect": [
+      500,
+      440,
+      96.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "r ---querying"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-22",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      300,
+      250,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-23",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      300,
+      280,
+      96.5,
+      22.0
+     ],
+     "text": "s ---querying"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-24",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      500,
+      410,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-25",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      560,
+      410,
+      96.5,
+      22.0
+     ],
+     "text": "s ---querying"
+    }
+   },
+   {
+    "box": {
      "id": "obj-26",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      20,
+      430,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "",
+      ""
+     ],
+     "text": "t l l"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-27",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      400,
+      460,
+      77.0,
+      22.0
+     ],
+     "outlettype": [
+      "int",
+      ""
+     ],
+     "text": "unpack 0 s"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-28",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      400,
+      490,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "int",
+      "int"
+     ],
+     "text": "t i i"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-29",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "patching_rect": [
+      400,
+      520,
+      180.0,
+      35.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr ($i2 == 0) + ($i1 > $i3) > 0",
+     "linecount": 2
+    }
+   },
+   {
+    "box": {
+     "id": "obj-30",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      480,
+      520,
+      57.5,
+      22.0
+     ],
+     "outlettype": [
+      "int"
+     ],
+     "text": "maximum"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-31",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      20,
+      555,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "gate 1 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-32",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -597,25 +708,25 @@
    },
    {
     "box": {
-     "id": "obj-27",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
+     "id": "obj-33",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
      "patching_rect": [
       420,
       410,
-      103.0,
+      40.0,
       22.0
      ],
      "outlettype": [
-      ""
+      "bang"
      ],
-     "text": "set connected"
+     "text": "t b"
     }
    },
    {
     "box": {
-     "id": "obj-28",
+     "id": "obj-34",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 11,
@@ -644,7 +755,7 @@
    },
    {
     "box": {
-     "id": "obj-29",
+     "id": "obj-35",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -663,7 +774,7 @@
    },
    {
     "box": {
-     "id": "obj-30",
+     "id": "obj-36",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -681,7 +792,7 @@
    },
    {
     "box": {
-     "id": "obj-31",
+     "id": "obj-37",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -699,7 +810,7 @@
    },
    {
     "box": {
-     "id": "obj-32",
+     "id": "obj-38",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -717,7 +828,7 @@
    },
    {
     "box": {
-     "id": "obj-33",
+     "id": "obj-39",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -736,7 +847,7 @@
    },
    {
     "box": {
-     "id": "obj-34",
+     "id": "obj-40",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -754,7 +865,7 @@
    },
    {
     "box": {
-     "id": "obj-35",
+     "id": "obj-41",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -772,7 +883,7 @@
    },
    {
     "box": {
-     "id": "obj-36",
+     "id": "obj-42",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -790,13 +901,72 @@
    },
    {
     "box": {
-     "id": "obj-37",
+     "id": "obj-43",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      20,
+      570,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "",
+      "bang"
+     ],
+     "text": "t l b"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-44",
+     "maxclass": "newobj",
+     "numinlets": 5,
+     "numoutlets": 4,
+     "patching_rect": [
+      100,
+      600,
+      83.5,
+      22.0
+     ],
+     "outlettype": [
+      "int",
+      "",
+      "",
+      "int"
+     ],
+     "text": "counter 1 2"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-45",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      20,
+      630,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      "",
+      ""
+     ],
+     "text": "gate 2 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-46",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
       20,
-      570,
+      600,
       109.5,
       22.0
      ],
@@ -808,26 +978,131 @@
    },
    {
     "box": {
-     "id": "obj-38",
+     "id": "obj-47",
+     "maxclass": "newobj",
+     "numinlets": 0,
+     "numoutlets": 1,
+     "patching_rect": [
+      600,
+      660,
+      90.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "r ---current"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-48",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
       20,
-      600,
-      103.0,
+      660,
+      109.5,
       22.0
      ],
      "outlettype": [
       "float",
       "bang"
      ],
-     "text": "buffer~ ---smp"
+     "text": "buffer~ ---smpA"
     }
    },
    {
     "box": {
-     "id": "obj-39",
+     "id": "obj-49",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      20,
+      690,
+      83.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      ""
+     ],
+     "text": "t b ---smpA"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-50",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      20,
+      720,
+      90.0,
+      22.0
+     ],
+     "text": "s ---current"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-51",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      170,
+      660,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      "float",
+      "bang"
+     ],
+     "text": "buffer~ ---smpB"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-52",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      170,
+      690,
+      83.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      ""
+     ],
+     "text": "t b ---smpB"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-53",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      170,
+      720,
+      90.0,
+      22.0
+     ],
+     "text": "s ---current"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-54",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -845,7 +1120,63 @@
    },
    {
     "box": {
-     "id": "obj-40",
+     "id": "obj-55",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      400,
+      540,
+      180.0,
+      35.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr ($i1 == 1) + ($i1 == 0) * $i2",
+     "linecount": 2
+    }
+   },
+   {
+    "box": {
+     "id": "obj-56",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      400,
+      510,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "int"
+     ],
+     "text": "t i"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-57",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      480,
+      510,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      "int"
+     ],
+     "text": "t b i"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-58",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 3,
@@ -865,7 +1196,7 @@
    },
    {
     "box": {
-     "id": "obj-41",
+     "id": "obj-59",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 3,
@@ -885,7 +1216,7 @@
    },
    {
     "box": {
-     "id": "obj-42",
+     "id": "obj-60",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 3,
@@ -905,7 +1236,7 @@
    },
    {
     "box": {
-     "id": "obj-43",
+     "id": "obj-61",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
@@ -924,7 +1255,7 @@
    },
    {
     "box": {
-     "id": "obj-44",
+     "id": "obj-62",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -942,7 +1273,7 @@
    },
    {
     "box": {
-     "id": "obj-45",
+     "id": "obj-63",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -960,7 +1291,7 @@
    },
    {
     "box": {
-     "id": "obj-46",
+     "id": "obj-64",
      "maxclass": "newobj",
      "numinlets": 9,
      "numoutlets": 9,
@@ -986,13 +1317,49 @@
    },
    {
     "box": {
-     "id": "obj-47",
+     "id": "obj-65",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      700,
+      960,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "signal"
+     ],
+     "text": "*~ 1."
+    }
+   },
+   {
+    "box": {
+     "id": "obj-66",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1200,
+      100,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "dbtoa"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-67",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
       700,
-      980,
+      1000,
       64.0,
       22.0
      ],
@@ -1005,410 +1372,40 @@
    },
    {
     "box": {
-     "id": "obj-48",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 2,
-     "patching_rect": [
-      20,
-      660,
-      77.0,
-      22.0
-     ],
-     "outlettype": [
-      "int",
-      "int"
-     ],
-     "text": "unpack 0 0"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-49",
-     "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 1,
-     "patching_rect": [
-      20,
-      690,
-      180.0,
-      35.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3",
-     "linecount": 2
-    }
-   },
-   {
-    "box": {
-     "id": "obj-50",
-     "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 2,
-     "patching_rect": [
-      110,
-      740,
-      44.5,
-      22.0
-     ],
-     "outlettype": [
-      "bang",
-      ""
-     ],
-     "text": "sel 0"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-51",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      110,
-      770,
-      40.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "0 50"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-52",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 2,
-     "patching_rect": [
-      160,
-      770,
-      44.5,
-      22.0
-     ],
-     "outlettype": [
-      "bang",
-      "float"
-     ],
-     "text": "t b f"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-53",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 1,
-     "patching_rect": [
-      160,
-      800,
-      109.5,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "expr $f1 / 127."
-    }
-   },
-   {
-    "box": {
-     "id": "obj-54",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      160,
-      830,
-      30.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "$1"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-55",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      40,
-      800,
-      75.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "startloop"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-56",
-     "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 2,
-     "patching_rect": [
-      20,
-      870,
-      116.0,
-      22.0
-     ],
-     "outlettype": [
-      "signal",
-      "signal"
-     ],
-     "text": "groove~ ---smp 1"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-57",
-     "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 2,
-     "patching_rect": [
-      140,
-      870,
-      44.5,
-      22.0
-     ],
-     "outlettype": [
-      "signal",
-      "bang"
-     ],
-     "text": "line~"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-58",
-     "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      20,
-      910,
-      40.0,
-      22.0
-     ],
-     "outlettype": [
-      "signal"
-     ],
-     "text": "*~"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-59",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 2,
-     "patching_rect": [
-      230,
-      660,
-      77.0,
-      22.0
-     ],
-     "outlettype": [
-      "int",
-      "int"
-     ],
-     "text": "unpack 0 0"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-60",
-     "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 1,
-     "patching_rect": [
-      230,
-      690,
-      180.0,
-      35.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3",
-     "linecount": 2
-    }
-   },
-   {
-    "box": {
-     "id": "obj-61",
-     "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 2,
-     "patching_rect": [
-      320,
-      740,
-      44.5,
-      22.0
-     ],
-     "outlettype": [
-      "bang",
-      ""
-     ],
-     "text": "sel 0"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-62",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      320,
-      770,
-      40.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "0 50"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-63",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 2,
-     "patching_rect": [
-      370,
-      770,
-      44.5,
-      22.0
-     ],
-     "outlettype": [
-      "bang",
-      "float"
-     ],
-     "text": "t b f"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-64",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 1,
-     "patching_rect": [
-      370,
-      800,
-      109.5,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "expr $f1 / 127."
-    }
-   },
-   {
-    "box": {
-     "id": "obj-65",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      370,
-      830,
-      30.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "$1"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-66",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      250,
-      800,
-      75.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "startloop"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-67",
-     "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 2,
-     "patching_rect": [
-      230,
-      870,
-      116.0,
-      22.0
-     ],
-     "outlettype": [
-      "signal",
-      "signal"
-     ],
-     "text": "groove~ ---smp 1"
-    }
-   },
-   {
-    "box": {
      "id": "obj-68",
      "maxclass": "newobj",
-     "numinlets": 2,
+     "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      350,
-      870,
-      44.5,
+      20,
+      700,
+      77.0,
       22.0
      ],
      "outlettype": [
-      "signal",
-      "bang"
+      "int",
+      "int"
      ],
-     "text": "line~"
+     "text": "unpack 0 0"
     }
    },
    {
     "box": {
      "id": "obj-69",
      "maxclass": "newobj",
-     "numinlets": 2,
+     "numinlets": 3,
      "numoutlets": 1,
      "patching_rect": [
-      230,
-      910,
-      40.0,
-      22.0
+      20,
+      730,
+      180.0,
+      35.0
      ],
      "outlettype": [
-      "signal"
+      ""
      ],
-     "text": "*~"
+     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3",
+     "linecount": 2
     }
    },
    {
@@ -1416,48 +1413,28 @@
      "id": "obj-70",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 2,
+     "numoutlets": 1,
      "patching_rect": [
-      440,
-      660,
-      77.0,
+      20,
+      760,
+      40.0,
       22.0
      ],
      "outlettype": [
-      "int",
-      "int"
+      "signal"
      ],
-     "text": "unpack 0 0"
+     "text": "sig~"
     }
    },
    {
     "box": {
      "id": "obj-71",
      "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 1,
-     "patching_rect": [
-      440,
-      690,
-      180.0,
-      35.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3",
-     "linecount": 2
-    }
-   },
-   {
-    "box": {
-     "id": "obj-72",
-     "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      530,
-      740,
+      110,
+      730,
       44.5,
       22.0
      ],
@@ -1466,6 +1443,24 @@
       ""
      ],
      "text": "sel 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-72",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      110,
+      760,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "gate 1 1"
     }
    },
    {
@@ -1475,8 +1470,8 @@
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      530,
-      770,
+      110,
+      790,
       40.0,
       22.0
      ],
@@ -1491,18 +1486,19 @@
      "id": "obj-74",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 2,
+     "numoutlets": 3,
      "patching_rect": [
-      580,
-      770,
-      44.5,
+      160,
+      760,
+      57.5,
       22.0
      ],
      "outlettype": [
       "bang",
+      "bang",
       "float"
      ],
-     "text": "t b f"
+     "text": "t b b f"
     }
    },
    {
@@ -1512,8 +1508,8 @@
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      580,
-      800,
+      180,
+      790,
       109.5,
       22.0
      ],
@@ -1530,8 +1526,8 @@
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      580,
-      830,
+      180,
+      820,
       30.0,
       22.0
      ],
@@ -1548,45 +1544,81 @@
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      460,
-      800,
-      75.0,
+      80,
+      850,
+      89.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "startloop"
+     "text": "set ---smpA"
     }
    },
    {
     "box": {
      "id": "obj-78",
      "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      80,
+      820,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-79",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      40,
+      850,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-80",
+     "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
      "patching_rect": [
-      440,
-      870,
-      116.0,
+      20,
+      910,
+      122.5,
       22.0
      ],
      "outlettype": [
       "signal",
       "signal"
      ],
-     "text": "groove~ ---smp 1"
+     "text": "groove~ ---smpA 1"
     }
    },
    {
     "box": {
-     "id": "obj-79",
+     "id": "obj-81",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      560,
-      870,
+      140,
+      910,
       44.5,
       22.0
      ],
@@ -1599,13 +1631,13 @@
    },
    {
     "box": {
-     "id": "obj-80",
+     "id": "obj-82",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      440,
-      910,
+      20,
+      950,
       40.0,
       22.0
      ],
@@ -1617,13 +1649,13 @@
    },
    {
     "box": {
-     "id": "obj-81",
+     "id": "obj-83",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      650,
-      660,
+      230,
+      700,
       77.0,
       22.0
      ],
@@ -1636,13 +1668,13 @@
    },
    {
     "box": {
-     "id": "obj-82",
+     "id": "obj-84",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
      "patching_rect": [
-      650,
-      690,
+      230,
+      730,
       180.0,
       35.0
      ],
@@ -1655,13 +1687,31 @@
    },
    {
     "box": {
-     "id": "obj-83",
+     "id": "obj-85",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      230,
+      760,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal"
+     ],
+     "text": "sig~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-86",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      740,
-      740,
+      320,
+      730,
       44.5,
       22.0
      ],
@@ -1674,75 +1724,20 @@
    },
    {
     "box": {
-     "id": "obj-84",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      740,
-      770,
-      40.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "0 50"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-85",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 2,
-     "patching_rect": [
-      790,
-      770,
-      44.5,
-      22.0
-     ],
-     "outlettype": [
-      "bang",
-      "float"
-     ],
-     "text": "t b f"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-86",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 1,
-     "patching_rect": [
-      790,
-      800,
-      109.5,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "expr $f1 / 127."
-    }
-   },
-   {
-    "box": {
      "id": "obj-87",
-     "maxclass": "message",
+     "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      790,
-      830,
-      30.0,
+      320,
+      760,
+      64.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "$1"
+     "text": "gate 1 1"
     }
    },
    {
@@ -1752,45 +1747,155 @@
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      670,
-      800,
-      75.0,
+      320,
+      790,
+      40.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "startloop"
+     "text": "0 50"
     }
    },
    {
     "box": {
      "id": "obj-89",
      "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 2,
+     "numinlets": 1,
+     "numoutlets": 3,
      "patching_rect": [
-      650,
-      870,
-      116.0,
+      370,
+      760,
+      57.5,
       22.0
      ],
      "outlettype": [
-      "signal",
-      "signal"
+      "bang",
+      "bang",
+      "float"
      ],
-     "text": "groove~ ---smp 1"
+     "text": "t b b f"
     }
    },
    {
     "box": {
      "id": "obj-90",
      "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      390,
+      790,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr $f1 / 127."
+    }
+   },
+   {
+    "box": {
+     "id": "obj-91",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      390,
+      820,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "$1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-92",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      290,
+      850,
+      89.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "set ---smpA"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-93",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      290,
+      820,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-94",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      250,
+      850,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-95",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 2,
+     "patching_rect": [
+      230,
+      910,
+      122.5,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "signal"
+     ],
+     "text": "groove~ ---smpA 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-96",
+     "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      770,
-      870,
+      350,
+      910,
       44.5,
       22.0
      ],
@@ -1803,13 +1908,13 @@
    },
    {
     "box": {
-     "id": "obj-91",
+     "id": "obj-97",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      650,
-      910,
+      230,
+      950,
       40.0,
       22.0
      ],
@@ -1821,13 +1926,13 @@
    },
    {
     "box": {
-     "id": "obj-92",
+     "id": "obj-98",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      860,
-      660,
+      440,
+      700,
       77.0,
       22.0
      ],
@@ -1840,13 +1945,13 @@
    },
    {
     "box": {
-     "id": "obj-93",
+     "id": "obj-99",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
      "patching_rect": [
-      860,
-      690,
+      440,
+      730,
       180.0,
       35.0
      ],
@@ -1859,131 +1964,20 @@
    },
    {
     "box": {
-     "id": "obj-94",
+     "id": "obj-100",
      "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 2,
-     "patching_rect": [
-      950,
-      740,
-      44.5,
-      22.0
-     ],
-     "outlettype": [
-      "bang",
-      ""
-     ],
-     "text": "sel 0"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-95",
-     "maxclass": "message",
-     "numinlets": 2,
+     "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      950,
-      770,
+      440,
+      760,
       40.0,
       22.0
      ],
      "outlettype": [
-      ""
-     ],
-     "text": "0 50"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-96",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 2,
-     "patching_rect": [
-      1000,
-      770,
-      44.5,
-      22.0
-     ],
-     "outlettype": [
-      "bang",
-      "float"
-     ],
-     "text": "t b f"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-97",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 1,
-     "patching_rect": [
-      1000,
-      800,
-      109.5,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "expr $f1 / 127."
-    }
-   },
-   {
-    "box": {
-     "id": "obj-98",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      1000,
-      830,
-      30.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "$1"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-99",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      880,
-      800,
-      75.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "startloop"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-100",
-     "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 2,
-     "patching_rect": [
-      860,
-      870,
-      116.0,
-      22.0
-     ],
-     "outlettype": [
-      "signal",
       "signal"
      ],
-     "text": "groove~ ---smp 1"
+     "text": "sig~"
     }
    },
    {
@@ -1993,83 +1987,8 @@
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      980,
-      870,
-      44.5,
-      22.0
-     ],
-     "outlettype": [
-      "signal",
-      "bang"
-     ],
-     "text": "line~"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-102",
-     "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      860,
-      910,
-      40.0,
-      22.0
-     ],
-     "outlettype": [
-      "signal"
-     ],
-     "text": "*~"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-103",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 2,
-     "patching_rect": [
-      1070,
-      660,
-      77.0,
-      22.0
-     ],
-     "outlettype": [
-      "int",
-      "int"
-     ],
-     "text": "unpack 0 0"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-104",
-     "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 1,
-     "patching_rect": [
-      1070,
-      690,
-      180.0,
-      35.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3",
-     "linecount": 2
-    }
-   },
-   {
-    "box": {
-     "id": "obj-105",
-     "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 2,
-     "patching_rect": [
-      1160,
-      740,
+      530,
+      730,
       44.5,
       22.0
      ],
@@ -2082,13 +2001,31 @@
    },
    {
     "box": {
-     "id": "obj-106",
+     "id": "obj-102",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      530,
+      760,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "gate 1 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-103",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1160,
-      770,
+      530,
+      790,
       40.0,
       22.0
      ],
@@ -2100,32 +2037,33 @@
    },
    {
     "box": {
-     "id": "obj-107",
+     "id": "obj-104",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 2,
+     "numoutlets": 3,
      "patching_rect": [
-      1210,
-      770,
-      44.5,
+      580,
+      760,
+      57.5,
       22.0
      ],
      "outlettype": [
       "bang",
+      "bang",
       "float"
      ],
-     "text": "t b f"
+     "text": "t b b f"
     }
    },
    {
     "box": {
-     "id": "obj-108",
+     "id": "obj-105",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      1210,
-      800,
+      600,
+      790,
       109.5,
       22.0
      ],
@@ -2137,13 +2075,13 @@
    },
    {
     "box": {
-     "id": "obj-109",
+     "id": "obj-106",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1210,
-      830,
+      600,
+      820,
       30.0,
       22.0
      ],
@@ -2155,50 +2093,86 @@
    },
    {
     "box": {
-     "id": "obj-110",
+     "id": "obj-107",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1090,
-      800,
-      75.0,
+      500,
+      850,
+      89.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "startloop"
+     "text": "set ---smpA"
     }
    },
    {
     "box": {
-     "id": "obj-111",
+     "id": "obj-108",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      500,
+      820,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-109",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      460,
+      850,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-110",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
      "patching_rect": [
-      1070,
-      870,
-      116.0,
+      440,
+      910,
+      122.5,
       22.0
      ],
      "outlettype": [
       "signal",
       "signal"
      ],
-     "text": "groove~ ---smp 1"
+     "text": "groove~ ---smpA 1"
     }
    },
    {
     "box": {
-     "id": "obj-112",
+     "id": "obj-111",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      1190,
-      870,
+      560,
+      910,
       44.5,
       22.0
      ],
@@ -2211,13 +2185,13 @@
    },
    {
     "box": {
-     "id": "obj-113",
+     "id": "obj-112",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1070,
-      910,
+      440,
+      950,
       40.0,
       22.0
      ],
@@ -2229,13 +2203,13 @@
    },
    {
     "box": {
-     "id": "obj-114",
+     "id": "obj-113",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      1280,
-      660,
+      650,
+      700,
       77.0,
       22.0
      ],
@@ -2248,13 +2222,13 @@
    },
    {
     "box": {
-     "id": "obj-115",
+     "id": "obj-114",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
      "patching_rect": [
-      1280,
-      690,
+      650,
+      730,
       180.0,
       35.0
      ],
@@ -2267,13 +2241,31 @@
    },
    {
     "box": {
+     "id": "obj-115",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      650,
+      760,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal"
+     ],
+     "text": "sig~"
+    }
+   },
+   {
+    "box": {
      "id": "obj-116",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      1370,
       740,
+      730,
       44.5,
       22.0
      ],
@@ -2287,12 +2279,30 @@
    {
     "box": {
      "id": "obj-117",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      740,
+      760,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "gate 1 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-118",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1370,
-      770,
+      740,
+      790,
       40.0,
       22.0
      ],
@@ -2304,32 +2314,33 @@
    },
    {
     "box": {
-     "id": "obj-118",
+     "id": "obj-119",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 2,
+     "numoutlets": 3,
      "patching_rect": [
-      1420,
-      770,
-      44.5,
+      790,
+      760,
+      57.5,
       22.0
      ],
      "outlettype": [
       "bang",
+      "bang",
       "float"
      ],
-     "text": "t b f"
+     "text": "t b b f"
     }
    },
    {
     "box": {
-     "id": "obj-119",
+     "id": "obj-120",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      1420,
-      800,
+      810,
+      790,
       109.5,
       22.0
      ],
@@ -2341,13 +2352,13 @@
    },
    {
     "box": {
-     "id": "obj-120",
+     "id": "obj-121",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1420,
-      830,
+      810,
+      820,
       30.0,
       22.0
      ],
@@ -2359,50 +2370,86 @@
    },
    {
     "box": {
-     "id": "obj-121",
+     "id": "obj-122",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1300,
-      800,
-      75.0,
+      710,
+      850,
+      89.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "startloop"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-122",
-     "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 2,
-     "patching_rect": [
-      1280,
-      870,
-      116.0,
-      22.0
-     ],
-     "outlettype": [
-      "signal",
-      "signal"
-     ],
-     "text": "groove~ ---smp 1"
+     "text": "set ---smpA"
     }
    },
    {
     "box": {
      "id": "obj-123",
      "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      710,
+      820,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-124",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      670,
+      850,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-125",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 2,
+     "patching_rect": [
+      650,
+      910,
+      122.5,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "signal"
+     ],
+     "text": "groove~ ---smpA 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-126",
+     "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      1400,
-      870,
+      770,
+      910,
       44.5,
       22.0
      ],
@@ -2415,13 +2462,13 @@
    },
    {
     "box": {
-     "id": "obj-124",
+     "id": "obj-127",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1280,
-      910,
+      650,
+      950,
       40.0,
       22.0
      ],
@@ -2433,13 +2480,13 @@
    },
    {
     "box": {
-     "id": "obj-125",
+     "id": "obj-128",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      1490,
-      660,
+      860,
+      700,
       77.0,
       22.0
      ],
@@ -2452,13 +2499,13 @@
    },
    {
     "box": {
-     "id": "obj-126",
+     "id": "obj-129",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
      "patching_rect": [
-      1490,
-      690,
+      860,
+      730,
       180.0,
       35.0
      ],
@@ -2471,13 +2518,31 @@
    },
    {
     "box": {
-     "id": "obj-127",
+     "id": "obj-130",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      860,
+      760,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal"
+     ],
+     "text": "sig~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-131",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      1580,
-      740,
+      950,
+      730,
       44.5,
       22.0
      ],
@@ -2490,13 +2555,31 @@
    },
    {
     "box": {
-     "id": "obj-128",
+     "id": "obj-132",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      950,
+      760,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "gate 1 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-133",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1580,
-      770,
+      950,
+      790,
       40.0,
       22.0
      ],
@@ -2508,32 +2591,33 @@
    },
    {
     "box": {
-     "id": "obj-129",
+     "id": "obj-134",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 2,
+     "numoutlets": 3,
      "patching_rect": [
-      1630,
-      770,
-      44.5,
+      1000,
+      760,
+      57.5,
       22.0
      ],
      "outlettype": [
       "bang",
+      "bang",
       "float"
      ],
-     "text": "t b f"
+     "text": "t b b f"
     }
    },
    {
     "box": {
-     "id": "obj-130",
+     "id": "obj-135",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      1630,
-      800,
+      1020,
+      790,
       109.5,
       22.0
      ],
@@ -2545,13 +2629,13 @@
    },
    {
     "box": {
-     "id": "obj-131",
+     "id": "obj-136",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1630,
-      830,
+      1020,
+      820,
       30.0,
       22.0
      ],
@@ -2563,50 +2647,86 @@
    },
    {
     "box": {
-     "id": "obj-132",
+     "id": "obj-137",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1510,
-      800,
-      75.0,
+      920,
+      850,
+      89.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "startloop"
+     "text": "set ---smpA"
     }
    },
    {
     "box": {
-     "id": "obj-133",
+     "id": "obj-138",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      920,
+      820,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-139",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      880,
+      850,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-140",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
      "patching_rect": [
-      1490,
-      870,
-      116.0,
+      860,
+      910,
+      122.5,
       22.0
      ],
      "outlettype": [
       "signal",
       "signal"
      ],
-     "text": "groove~ ---smp 1"
+     "text": "groove~ ---smpA 1"
     }
    },
    {
     "box": {
-     "id": "obj-134",
+     "id": "obj-141",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      1610,
-      870,
+      980,
+      910,
       44.5,
       22.0
      ],
@@ -2619,13 +2739,844 @@
    },
    {
     "box": {
-     "id": "obj-135",
+     "id": "obj-142",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      860,
+      950,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal"
+     ],
+     "text": "*~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-143",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      1070,
+      700,
+      77.0,
+      22.0
+     ],
+     "outlettype": [
+      "int",
+      "int"
+     ],
+     "text": "unpack 0 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-144",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "patching_rect": [
+      1070,
+      730,
+      180.0,
+      35.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3",
+     "linecount": 2
+    }
+   },
+   {
+    "box": {
+     "id": "obj-145",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1070,
+      760,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal"
+     ],
+     "text": "sig~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-146",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      1160,
+      730,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      ""
+     ],
+     "text": "sel 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-147",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1160,
+      760,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "gate 1 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-148",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1160,
+      790,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0 50"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-149",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 3,
+     "patching_rect": [
+      1210,
+      760,
+      57.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      "bang",
+      "float"
+     ],
+     "text": "t b b f"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-150",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1230,
+      790,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr $f1 / 127."
+    }
+   },
+   {
+    "box": {
+     "id": "obj-151",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1230,
+      820,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "$1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-152",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1130,
+      850,
+      89.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "set ---smpA"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-153",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1130,
+      820,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-154",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1090,
+      850,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-155",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 2,
+     "patching_rect": [
+      1070,
+      910,
+      122.5,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "signal"
+     ],
+     "text": "groove~ ---smpA 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-156",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      1190,
+      910,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "bang"
+     ],
+     "text": "line~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-157",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1070,
+      950,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal"
+     ],
+     "text": "*~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-158",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      1280,
+      700,
+      77.0,
+      22.0
+     ],
+     "outlettype": [
+      "int",
+      "int"
+     ],
+     "text": "unpack 0 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-159",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "patching_rect": [
+      1280,
+      730,
+      180.0,
+      35.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3",
+     "linecount": 2
+    }
+   },
+   {
+    "box": {
+     "id": "obj-160",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1280,
+      760,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal"
+     ],
+     "text": "sig~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-161",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      1370,
+      730,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      ""
+     ],
+     "text": "sel 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-162",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1370,
+      760,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "gate 1 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-163",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1370,
+      790,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0 50"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-164",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 3,
+     "patching_rect": [
+      1420,
+      760,
+      57.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      "bang",
+      "float"
+     ],
+     "text": "t b b f"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-165",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1440,
+      790,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr $f1 / 127."
+    }
+   },
+   {
+    "box": {
+     "id": "obj-166",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1440,
+      820,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "$1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-167",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1340,
+      850,
+      89.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "set ---smpA"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-168",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1340,
+      820,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-169",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1300,
+      850,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-170",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 2,
+     "patching_rect": [
+      1280,
+      910,
+      122.5,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "signal"
+     ],
+     "text": "groove~ ---smpA 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-171",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      1400,
+      910,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "bang"
+     ],
+     "text": "line~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-172",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1280,
+      950,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal"
+     ],
+     "text": "*~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-173",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      1490,
+      700,
+      77.0,
+      22.0
+     ],
+     "outlettype": [
+      "int",
+      "int"
+     ],
+     "text": "unpack 0 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-174",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "patching_rect": [
+      1490,
+      730,
+      180.0,
+      35.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3",
+     "linecount": 2
+    }
+   },
+   {
+    "box": {
+     "id": "obj-175",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1490,
+      760,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal"
+     ],
+     "text": "sig~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-176",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      1580,
+      730,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      ""
+     ],
+     "text": "sel 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-177",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1580,
+      760,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "gate 1 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-178",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1580,
+      790,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0 50"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-179",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 3,
+     "patching_rect": [
+      1630,
+      760,
+      57.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      "bang",
+      "float"
+     ],
+     "text": "t b b f"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-180",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1650,
+      790,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr $f1 / 127."
+    }
+   },
+   {
+    "box": {
+     "id": "obj-181",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1650,
+      820,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "$1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-182",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1550,
+      850,
+      89.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "set ---smpA"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-183",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1550,
+      820,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-184",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1510,
+      850,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-185",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 2,
+     "patching_rect": [
+      1490,
+      910,
+      122.5,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "signal"
+     ],
+     "text": "groove~ ---smpA 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-186",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      1610,
+      910,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "bang"
+     ],
+     "text": "line~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-187",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
       1490,
-      910,
+      950,
       40.0,
       22.0
      ],
@@ -2640,20 +3591,8 @@
    {
     "patchline": {
      "source": [
-      "obj-12",
-      0
-     ],
-     "destination": [
-      "obj-13",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-13",
-      0
+      "obj-2",
+      1
      ],
      "destination": [
       "obj-10",
@@ -2664,7 +3603,43 @@
    {
     "patchline": {
      "source": [
-      "obj-5",
+      "obj-10",
+      0
+     ],
+     "destination": [
+      "obj-11",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-11",
+      0
+     ],
+     "destination": [
+      "obj-12",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-12",
+      0
+     ],
+     "destination": [
+      "obj-13",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-12",
       0
      ],
      "destination": [
@@ -2676,7 +3651,19 @@
    {
     "patchline": {
      "source": [
-      "obj-3",
+      "obj-14",
+      0
+     ],
+     "destination": [
+      "obj-13",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-13",
       0
      ],
      "destination": [
@@ -2688,12 +3675,12 @@
    {
     "patchline": {
      "source": [
-      "obj-15",
+      "obj-10",
       1
      ],
      "destination": [
-      "obj-14",
-      1
+      "obj-16",
+      0
      ]
     }
    },
@@ -2701,22 +3688,22 @@
     "patchline": {
      "source": [
       "obj-15",
-      0
-     ],
-     "destination": [
-      "obj-14",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-14",
       0
      ],
      "destination": [
       "obj-16",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-7",
+      0
+     ],
+     "destination": [
+      "obj-2",
       0
      ]
     }
@@ -2740,30 +3727,6 @@
       0
      ],
      "destination": [
-      "obj-11",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-16",
-      1
-     ],
-     "destination": [
-      "obj-12",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-3",
-      1
-     ],
-     "destination": [
       "obj-18",
       0
      ]
@@ -2773,22 +3736,22 @@
     "patchline": {
      "source": [
       "obj-18",
-      1
+      0
      ],
      "destination": [
-      "obj-12",
-      1
+      "obj-9",
+      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-18",
+      "obj-8",
       0
      ],
      "destination": [
-      "obj-12",
+      "obj-19",
       0
      ]
     }
@@ -2808,11 +3771,59 @@
    {
     "patchline": {
      "source": [
+      "obj-17",
+      0
+     ],
+     "destination": [
+      "obj-22",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-22",
+      0
+     ],
+     "destination": [
+      "obj-23",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-19",
+      3
+     ],
+     "destination": [
+      "obj-24",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-24",
+      0
+     ],
+     "destination": [
+      "obj-25",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-20",
       0
      ],
      "destination": [
-      "obj-21",
+      "obj-26",
       0
      ]
     }
@@ -2820,11 +3831,11 @@
    {
     "patchline": {
      "source": [
-      "obj-21",
+      "obj-26",
       1
      ],
      "destination": [
-      "obj-22",
+      "obj-27",
       0
      ]
     }
@@ -2832,11 +3843,23 @@
    {
     "patchline": {
      "source": [
-      "obj-22",
+      "obj-27",
       0
      ],
      "destination": [
-      "obj-10",
+      "obj-28",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-28",
+      1
+     ],
+     "destination": [
+      "obj-29",
       0
      ]
     }
@@ -2848,19 +3871,19 @@
       0
      ],
      "destination": [
-      "obj-12",
-      0
+      "obj-29",
+      1
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-9",
+      "obj-28",
       0
      ],
      "destination": [
-      "obj-23",
+      "obj-30",
       0
      ]
     }
@@ -2868,11 +3891,35 @@
    {
     "patchline": {
      "source": [
-      "obj-23",
+      "obj-30",
       0
      ],
      "destination": [
-      "obj-12",
+      "obj-30",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-30",
+      0
+     ],
+     "destination": [
+      "obj-29",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-29",
+      0
+     ],
+     "destination": [
+      "obj-31",
       0
      ]
     }
@@ -2880,7 +3927,307 @@
    {
     "patchline": {
      "source": [
-      "obj-9",
+      "obj-19",
+      1
+     ],
+     "destination": [
+      "obj-32",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-16",
+      1
+     ],
+     "destination": [
+      "obj-20",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-16",
+      0
+     ],
+     "destination": [
+      "obj-32",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-19",
+      2
+     ],
+     "destination": [
+      "obj-33",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-33",
+      0
+     ],
+     "destination": [
+      "obj-2",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-26",
+      0
+     ],
+     "destination": [
+      "obj-34",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-34",
+      10
+     ],
+     "destination": [
+      "obj-35",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-35",
+      0
+     ],
+     "destination": [
+      "obj-37",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-37",
+      0
+     ],
+     "destination": [
+      "obj-36",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-35",
+      1
+     ],
+     "destination": [
+      "obj-38",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-38",
+      0
+     ],
+     "destination": [
+      "obj-36",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-34",
+      5
+     ],
+     "destination": [
+      "obj-39",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-39",
+      0
+     ],
+     "destination": [
+      "obj-40",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-39",
+      1
+     ],
+     "destination": [
+      "obj-41",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-34",
+      4
+     ],
+     "destination": [
+      "obj-42",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-34",
+      3
+     ],
+     "destination": [
+      "obj-36",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-36",
+      0
+     ],
+     "destination": [
+      "obj-31",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-31",
+      0
+     ],
+     "destination": [
+      "obj-43",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-43",
+      1
+     ],
+     "destination": [
+      "obj-44",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-44",
+      0
+     ],
+     "destination": [
+      "obj-45",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-43",
+      0
+     ],
+     "destination": [
+      "obj-46",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-46",
+      0
+     ],
+     "destination": [
+      "obj-45",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-45",
+      0
+     ],
+     "destination": [
+      "obj-48",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-48",
+      1
+     ],
+     "destination": [
+      "obj-49",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-49",
+      1
+     ],
+     "destination": [
+      "obj-50",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-49",
       0
      ],
      "destination": [
@@ -2892,47 +4239,11 @@
    {
     "patchline": {
      "source": [
-      "obj-9",
-      0
-     ],
-     "destination": [
-      "obj-3",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-11",
-      0
-     ],
-     "destination": [
-      "obj-24",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-24",
-      0
-     ],
-     "destination": [
-      "obj-25",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-24",
+      "obj-45",
       1
      ],
      "destination": [
-      "obj-26",
+      "obj-51",
       0
      ]
     }
@@ -2940,35 +4251,11 @@
    {
     "patchline": {
      "source": [
-      "obj-18",
+      "obj-51",
       1
      ],
      "destination": [
-      "obj-25",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-18",
-      1
-     ],
-     "destination": [
-      "obj-26",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-24",
-      2
-     ],
-     "destination": [
-      "obj-27",
+      "obj-52",
       0
      ]
     }
@@ -2976,7 +4263,43 @@
    {
     "patchline": {
      "source": [
-      "obj-27",
+      "obj-52",
+      1
+     ],
+     "destination": [
+      "obj-53",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-52",
+      0
+     ],
+     "destination": [
+      "obj-5",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-34",
+      1
+     ],
+     "destination": [
+      "obj-54",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-54",
       0
      ],
      "destination": [
@@ -2988,11 +4311,11 @@
    {
     "patchline": {
      "source": [
-      "obj-25",
+      "obj-3",
       0
      ],
      "destination": [
-      "obj-28",
+      "obj-56",
       0
      ]
     }
@@ -3000,11 +4323,11 @@
    {
     "patchline": {
      "source": [
-      "obj-28",
-      10
+      "obj-56",
+      0
      ],
      "destination": [
-      "obj-29",
+      "obj-55",
       0
      ]
     }
@@ -3012,11 +4335,11 @@
    {
     "patchline": {
      "source": [
-      "obj-29",
+      "obj-40",
       0
      ],
      "destination": [
-      "obj-31",
+      "obj-57",
       0
      ]
     }
@@ -3024,11 +4347,11 @@
    {
     "patchline": {
      "source": [
-      "obj-31",
+      "obj-41",
       0
      ],
      "destination": [
-      "obj-30",
+      "obj-57",
       0
      ]
     }
@@ -3036,83 +4359,11 @@
    {
     "patchline": {
      "source": [
-      "obj-29",
+      "obj-57",
       1
      ],
      "destination": [
-      "obj-32",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-32",
-      0
-     ],
-     "destination": [
-      "obj-30",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-28",
-      5
-     ],
-     "destination": [
-      "obj-33",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-33",
-      0
-     ],
-     "destination": [
-      "obj-34",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-33",
-      1
-     ],
-     "destination": [
-      "obj-35",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-28",
-      4
-     ],
-     "destination": [
-      "obj-36",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-28",
-      3
-     ],
-     "destination": [
-      "obj-30",
+      "obj-55",
       1
      ]
     }
@@ -3120,11 +4371,11 @@
    {
     "patchline": {
      "source": [
-      "obj-30",
+      "obj-57",
       0
      ],
      "destination": [
-      "obj-37",
+      "obj-55",
       0
      ]
     }
@@ -3132,371 +4383,11 @@
    {
     "patchline": {
      "source": [
-      "obj-37",
-      0
-     ],
-     "destination": [
-      "obj-38",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-38",
-      1
-     ],
-     "destination": [
       "obj-7",
       0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-28",
-      1
      ],
      "destination": [
-      "obj-39",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-39",
-      0
-     ],
-     "destination": [
-      "obj-8",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-40",
-      0
-     ],
-     "destination": [
-      "obj-41",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-40",
-      1
-     ],
-     "destination": [
-      "obj-41",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-26",
-      0
-     ],
-     "destination": [
-      "obj-42",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-42",
-      2
-     ],
-     "destination": [
-      "obj-44",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-44",
-      0
-     ],
-     "destination": [
-      "obj-43",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-42",
-      1
-     ],
-     "destination": [
-      "obj-43",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-42",
-      0
-     ],
-     "destination": [
-      "obj-43",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-43",
-      0
-     ],
-     "destination": [
-      "obj-41",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-43",
-      1
-     ],
-     "destination": [
-      "obj-41",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-41",
-      0
-     ],
-     "destination": [
-      "obj-45",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-41",
-      1
-     ],
-     "destination": [
-      "obj-45",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-41",
-      2
-     ],
-     "destination": [
-      "obj-45",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-45",
-      0
-     ],
-     "destination": [
-      "obj-46",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-46",
-      0
-     ],
-     "destination": [
-      "obj-48",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-48",
-      0
-     ],
-     "destination": [
-      "obj-49",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-36",
-      0
-     ],
-     "destination": [
-      "obj-49",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-34",
-      0
-     ],
-     "destination": [
-      "obj-49",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-48",
-      1
-     ],
-     "destination": [
-      "obj-50",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-50",
-      0
-     ],
-     "destination": [
-      "obj-51",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-50",
-      1
-     ],
-     "destination": [
-      "obj-52",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-52",
-      1
-     ],
-     "destination": [
-      "obj-53",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-53",
-      0
-     ],
-     "destination": [
-      "obj-54",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-52",
-      0
-     ],
-     "destination": [
-      "obj-55",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-49",
-      0
-     ],
-     "destination": [
-      "obj-56",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-55",
-      0
-     ],
-     "destination": [
-      "obj-56",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-51",
-      0
-     ],
-     "destination": [
-      "obj-57",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-54",
-      0
-     ],
-     "destination": [
-      "obj-57",
+      "obj-3",
       0
      ]
     }
@@ -3508,7 +4399,7 @@
       0
      ],
      "destination": [
-      "obj-47",
+      "obj-59",
       0
      ]
     }
@@ -3517,10 +4408,10 @@
     "patchline": {
      "source": [
       "obj-58",
-      0
+      1
      ],
      "destination": [
-      "obj-47",
+      "obj-59",
       1
      ]
     }
@@ -3528,19 +4419,7 @@
    {
     "patchline": {
      "source": [
-      "obj-46",
-      1
-     ],
-     "destination": [
-      "obj-59",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-59",
+      "obj-32",
       0
      ],
      "destination": [
@@ -3552,119 +4431,11 @@
    {
     "patchline": {
      "source": [
-      "obj-36",
-      0
-     ],
-     "destination": [
-      "obj-60",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-34",
-      0
-     ],
-     "destination": [
       "obj-60",
       2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-59",
-      1
-     ],
-     "destination": [
-      "obj-61",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-61",
-      0
      ],
      "destination": [
       "obj-62",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-61",
-      1
-     ],
-     "destination": [
-      "obj-63",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-63",
-      1
-     ],
-     "destination": [
-      "obj-64",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-64",
-      0
-     ],
-     "destination": [
-      "obj-65",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-63",
-      0
-     ],
-     "destination": [
-      "obj-66",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-60",
-      0
-     ],
-     "destination": [
-      "obj-67",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-66",
-      0
-     ],
-     "destination": [
-      "obj-67",
       0
      ]
     }
@@ -3676,7 +4447,139 @@
       0
      ],
      "destination": [
-      "obj-68",
+      "obj-61",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-60",
+      1
+     ],
+     "destination": [
+      "obj-61",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-60",
+      0
+     ],
+     "destination": [
+      "obj-61",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-61",
+      0
+     ],
+     "destination": [
+      "obj-59",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-61",
+      1
+     ],
+     "destination": [
+      "obj-59",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-59",
+      0
+     ],
+     "destination": [
+      "obj-63",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-59",
+      1
+     ],
+     "destination": [
+      "obj-63",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-59",
+      2
+     ],
+     "destination": [
+      "obj-63",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-63",
+      0
+     ],
+     "destination": [
+      "obj-64",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-4",
+      0
+     ],
+     "destination": [
+      "obj-66",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-66",
+      0
+     ],
+     "destination": [
+      "obj-65",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-65",
+      0
+     ],
+     "destination": [
+      "obj-67",
       0
      ]
     }
@@ -3688,6 +4591,18 @@
       0
      ],
      "destination": [
+      "obj-67",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-64",
+      0
+     ],
+     "destination": [
       "obj-68",
       0
      ]
@@ -3696,11 +4611,11 @@
    {
     "patchline": {
      "source": [
-      "obj-69",
+      "obj-68",
       0
      ],
      "destination": [
-      "obj-47",
+      "obj-69",
       0
      ]
     }
@@ -3708,11 +4623,11 @@
    {
     "patchline": {
      "source": [
-      "obj-69",
+      "obj-42",
       0
      ],
      "destination": [
-      "obj-47",
+      "obj-69",
       1
      ]
     }
@@ -3720,47 +4635,11 @@
    {
     "patchline": {
      "source": [
-      "obj-46",
-      2
-     ],
-     "destination": [
-      "obj-70",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-70",
+      "obj-40",
       0
      ],
      "destination": [
-      "obj-71",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-36",
-      0
-     ],
-     "destination": [
-      "obj-71",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-34",
-      0
-     ],
-     "destination": [
-      "obj-71",
+      "obj-69",
       2
      ]
     }
@@ -3768,8 +4647,44 @@
    {
     "patchline": {
      "source": [
+      "obj-69",
+      0
+     ],
+     "destination": [
       "obj-70",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-68",
       1
+     ],
+     "destination": [
+      "obj-71",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-71",
+      0
+     ],
+     "destination": [
+      "obj-72",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-55",
+      0
      ],
      "destination": [
       "obj-72",
@@ -3792,7 +4707,7 @@
    {
     "patchline": {
      "source": [
-      "obj-72",
+      "obj-71",
       1
      ],
      "destination": [
@@ -3805,7 +4720,7 @@
     "patchline": {
      "source": [
       "obj-74",
-      1
+      2
      ],
      "destination": [
       "obj-75",
@@ -3828,11 +4743,47 @@
    {
     "patchline": {
      "source": [
+      "obj-47",
+      0
+     ],
+     "destination": [
+      "obj-78",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-78",
+      0
+     ],
+     "destination": [
+      "obj-77",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-74",
+      1
+     ],
+     "destination": [
+      "obj-77",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-74",
       0
      ],
      "destination": [
-      "obj-77",
+      "obj-79",
       0
      ]
     }
@@ -3840,11 +4791,11 @@
    {
     "patchline": {
      "source": [
-      "obj-71",
+      "obj-70",
       0
      ],
      "destination": [
-      "obj-78",
+      "obj-80",
       0
      ]
     }
@@ -3856,7 +4807,19 @@
       0
      ],
      "destination": [
-      "obj-78",
+      "obj-80",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-79",
+      0
+     ],
+     "destination": [
+      "obj-80",
       0
      ]
     }
@@ -3868,7 +4831,7 @@
       0
      ],
      "destination": [
-      "obj-79",
+      "obj-81",
       0
      ]
     }
@@ -3880,7 +4843,7 @@
       0
      ],
      "destination": [
-      "obj-79",
+      "obj-81",
       0
      ]
     }
@@ -3892,7 +4855,7 @@
       0
      ],
      "destination": [
-      "obj-47",
+      "obj-82",
       0
      ]
     }
@@ -3900,11 +4863,23 @@
    {
     "patchline": {
      "source": [
-      "obj-80",
+      "obj-82",
       0
      ],
      "destination": [
-      "obj-47",
+      "obj-65",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-81",
+      0
+     ],
+     "destination": [
+      "obj-82",
       1
      ]
     }
@@ -3912,11 +4887,587 @@
    {
     "patchline": {
      "source": [
-      "obj-46",
+      "obj-64",
+      1
+     ],
+     "destination": [
+      "obj-83",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-83",
+      0
+     ],
+     "destination": [
+      "obj-84",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-42",
+      0
+     ],
+     "destination": [
+      "obj-84",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-40",
+      0
+     ],
+     "destination": [
+      "obj-84",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-84",
+      0
+     ],
+     "destination": [
+      "obj-85",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-83",
+      1
+     ],
+     "destination": [
+      "obj-86",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-86",
+      0
+     ],
+     "destination": [
+      "obj-87",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-55",
+      0
+     ],
+     "destination": [
+      "obj-87",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-87",
+      0
+     ],
+     "destination": [
+      "obj-88",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-86",
+      1
+     ],
+     "destination": [
+      "obj-89",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-89",
+      2
+     ],
+     "destination": [
+      "obj-90",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-90",
+      0
+     ],
+     "destination": [
+      "obj-91",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-47",
+      0
+     ],
+     "destination": [
+      "obj-93",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-93",
+      0
+     ],
+     "destination": [
+      "obj-92",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-89",
+      1
+     ],
+     "destination": [
+      "obj-92",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-89",
+      0
+     ],
+     "destination": [
+      "obj-94",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-85",
+      0
+     ],
+     "destination": [
+      "obj-95",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-92",
+      0
+     ],
+     "destination": [
+      "obj-95",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-94",
+      0
+     ],
+     "destination": [
+      "obj-95",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-88",
+      0
+     ],
+     "destination": [
+      "obj-96",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-91",
+      0
+     ],
+     "destination": [
+      "obj-96",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-95",
+      0
+     ],
+     "destination": [
+      "obj-97",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-97",
+      0
+     ],
+     "destination": [
+      "obj-65",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-96",
+      0
+     ],
+     "destination": [
+      "obj-97",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-64",
+      2
+     ],
+     "destination": [
+      "obj-98",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-98",
+      0
+     ],
+     "destination": [
+      "obj-99",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-42",
+      0
+     ],
+     "destination": [
+      "obj-99",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-40",
+      0
+     ],
+     "destination": [
+      "obj-99",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-99",
+      0
+     ],
+     "destination": [
+      "obj-100",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-98",
+      1
+     ],
+     "destination": [
+      "obj-101",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-101",
+      0
+     ],
+     "destination": [
+      "obj-102",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-55",
+      0
+     ],
+     "destination": [
+      "obj-102",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-102",
+      0
+     ],
+     "destination": [
+      "obj-103",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-101",
+      1
+     ],
+     "destination": [
+      "obj-104",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-104",
+      2
+     ],
+     "destination": [
+      "obj-105",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-105",
+      0
+     ],
+     "destination": [
+      "obj-106",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-47",
+      0
+     ],
+     "destination": [
+      "obj-108",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-108",
+      0
+     ],
+     "destination": [
+      "obj-107",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-104",
+      1
+     ],
+     "destination": [
+      "obj-107",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-104",
+      0
+     ],
+     "destination": [
+      "obj-109",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-100",
+      0
+     ],
+     "destination": [
+      "obj-110",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-107",
+      0
+     ],
+     "destination": [
+      "obj-110",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-109",
+      0
+     ],
+     "destination": [
+      "obj-110",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-103",
+      0
+     ],
+     "destination": [
+      "obj-111",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-106",
+      0
+     ],
+     "destination": [
+      "obj-111",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-110",
+      0
+     ],
+     "destination": [
+      "obj-112",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-112",
+      0
+     ],
+     "destination": [
+      "obj-65",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-111",
+      0
+     ],
+     "destination": [
+      "obj-112",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-64",
       3
      ],
      "destination": [
-      "obj-81",
+      "obj-113",
       0
      ]
     }
@@ -3924,11 +5475,11 @@
    {
     "patchline": {
      "source": [
-      "obj-81",
+      "obj-113",
       0
      ],
      "destination": [
-      "obj-82",
+      "obj-114",
       0
      ]
     }
@@ -3936,11 +5487,11 @@
    {
     "patchline": {
      "source": [
-      "obj-36",
+      "obj-42",
       0
      ],
      "destination": [
-      "obj-82",
+      "obj-114",
       1
      ]
     }
@@ -3948,11 +5499,11 @@
    {
     "patchline": {
      "source": [
-      "obj-34",
+      "obj-40",
       0
      ],
      "destination": [
-      "obj-82",
+      "obj-114",
       2
      ]
     }
@@ -3960,11 +5511,23 @@
    {
     "patchline": {
      "source": [
-      "obj-81",
+      "obj-114",
+      0
+     ],
+     "destination": [
+      "obj-115",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-113",
       1
      ],
      "destination": [
-      "obj-83",
+      "obj-116",
       0
      ]
     }
@@ -3972,11 +5535,23 @@
    {
     "patchline": {
      "source": [
-      "obj-83",
+      "obj-116",
       0
      ],
      "destination": [
-      "obj-84",
+      "obj-117",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-55",
+      0
+     ],
+     "destination": [
+      "obj-117",
       0
      ]
     }
@@ -3984,11 +5559,23 @@
    {
     "patchline": {
      "source": [
-      "obj-83",
+      "obj-117",
+      0
+     ],
+     "destination": [
+      "obj-118",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-116",
       1
      ],
      "destination": [
-      "obj-85",
+      "obj-119",
       0
      ]
     }
@@ -3996,11 +5583,11 @@
    {
     "patchline": {
      "source": [
-      "obj-85",
-      1
+      "obj-119",
+      2
      ],
      "destination": [
-      "obj-86",
+      "obj-120",
       0
      ]
     }
@@ -4008,11 +5595,11 @@
    {
     "patchline": {
      "source": [
-      "obj-86",
+      "obj-120",
       0
      ],
      "destination": [
-      "obj-87",
+      "obj-121",
       0
      ]
     }
@@ -4020,83 +5607,143 @@
    {
     "patchline": {
      "source": [
-      "obj-85",
-      0
-     ],
-     "destination": [
-      "obj-88",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-82",
-      0
-     ],
-     "destination": [
-      "obj-89",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-88",
-      0
-     ],
-     "destination": [
-      "obj-89",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-84",
-      0
-     ],
-     "destination": [
-      "obj-90",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-87",
-      0
-     ],
-     "destination": [
-      "obj-90",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-91",
-      0
-     ],
-     "destination": [
       "obj-47",
       0
+     ],
+     "destination": [
+      "obj-123",
+      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-91",
+      "obj-123",
       0
      ],
      "destination": [
-      "obj-47",
+      "obj-122",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-119",
+      1
+     ],
+     "destination": [
+      "obj-122",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-119",
+      0
+     ],
+     "destination": [
+      "obj-124",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-115",
+      0
+     ],
+     "destination": [
+      "obj-125",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-122",
+      0
+     ],
+     "destination": [
+      "obj-125",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-124",
+      0
+     ],
+     "destination": [
+      "obj-125",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-118",
+      0
+     ],
+     "destination": [
+      "obj-126",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-121",
+      0
+     ],
+     "destination": [
+      "obj-126",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-125",
+      0
+     ],
+     "destination": [
+      "obj-127",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-127",
+      0
+     ],
+     "destination": [
+      "obj-65",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-126",
+      0
+     ],
+     "destination": [
+      "obj-127",
       1
      ]
     }
@@ -4104,11 +5751,11 @@
    {
     "patchline": {
      "source": [
-      "obj-46",
+      "obj-64",
       4
      ],
      "destination": [
-      "obj-92",
+      "obj-128",
       0
      ]
     }
@@ -4116,11 +5763,11 @@
    {
     "patchline": {
      "source": [
-      "obj-92",
+      "obj-128",
       0
      ],
      "destination": [
-      "obj-93",
+      "obj-129",
       0
      ]
     }
@@ -4128,11 +5775,11 @@
    {
     "patchline": {
      "source": [
-      "obj-36",
+      "obj-42",
       0
      ],
      "destination": [
-      "obj-93",
+      "obj-129",
       1
      ]
     }
@@ -4140,11 +5787,11 @@
    {
     "patchline": {
      "source": [
-      "obj-34",
+      "obj-40",
       0
      ],
      "destination": [
-      "obj-93",
+      "obj-129",
       2
      ]
     }
@@ -4152,11 +5799,23 @@
    {
     "patchline": {
      "source": [
-      "obj-92",
+      "obj-129",
+      0
+     ],
+     "destination": [
+      "obj-130",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-128",
       1
      ],
      "destination": [
-      "obj-94",
+      "obj-131",
       0
      ]
     }
@@ -4164,11 +5823,23 @@
    {
     "patchline": {
      "source": [
-      "obj-94",
+      "obj-131",
       0
      ],
      "destination": [
-      "obj-95",
+      "obj-132",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-55",
+      0
+     ],
+     "destination": [
+      "obj-132",
       0
      ]
     }
@@ -4176,11 +5847,23 @@
    {
     "patchline": {
      "source": [
-      "obj-94",
+      "obj-132",
+      0
+     ],
+     "destination": [
+      "obj-133",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-131",
       1
      ],
      "destination": [
-      "obj-96",
+      "obj-134",
       0
      ]
     }
@@ -4188,11 +5871,11 @@
    {
     "patchline": {
      "source": [
-      "obj-96",
-      1
+      "obj-134",
+      2
      ],
      "destination": [
-      "obj-97",
+      "obj-135",
       0
      ]
     }
@@ -4200,11 +5883,11 @@
    {
     "patchline": {
      "source": [
-      "obj-97",
+      "obj-135",
       0
      ],
      "destination": [
-      "obj-98",
+      "obj-136",
       0
      ]
     }
@@ -4212,83 +5895,143 @@
    {
     "patchline": {
      "source": [
-      "obj-96",
-      0
-     ],
-     "destination": [
-      "obj-99",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-93",
-      0
-     ],
-     "destination": [
-      "obj-100",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-99",
-      0
-     ],
-     "destination": [
-      "obj-100",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-95",
-      0
-     ],
-     "destination": [
-      "obj-101",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-98",
-      0
-     ],
-     "destination": [
-      "obj-101",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-102",
-      0
-     ],
-     "destination": [
       "obj-47",
       0
+     ],
+     "destination": [
+      "obj-138",
+      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-102",
+      "obj-138",
       0
      ],
      "destination": [
-      "obj-47",
+      "obj-137",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-134",
+      1
+     ],
+     "destination": [
+      "obj-137",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-134",
+      0
+     ],
+     "destination": [
+      "obj-139",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-130",
+      0
+     ],
+     "destination": [
+      "obj-140",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-137",
+      0
+     ],
+     "destination": [
+      "obj-140",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-139",
+      0
+     ],
+     "destination": [
+      "obj-140",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-133",
+      0
+     ],
+     "destination": [
+      "obj-141",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-136",
+      0
+     ],
+     "destination": [
+      "obj-141",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-140",
+      0
+     ],
+     "destination": [
+      "obj-142",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-142",
+      0
+     ],
+     "destination": [
+      "obj-65",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-141",
+      0
+     ],
+     "destination": [
+      "obj-142",
       1
      ]
     }
@@ -4296,11 +6039,11 @@
    {
     "patchline": {
      "source": [
-      "obj-46",
+      "obj-64",
       5
      ],
      "destination": [
-      "obj-103",
+      "obj-143",
       0
      ]
     }
@@ -4308,11 +6051,11 @@
    {
     "patchline": {
      "source": [
-      "obj-103",
+      "obj-143",
       0
      ],
      "destination": [
-      "obj-104",
+      "obj-144",
       0
      ]
     }
@@ -4320,11 +6063,11 @@
    {
     "patchline": {
      "source": [
-      "obj-36",
+      "obj-42",
       0
      ],
      "destination": [
-      "obj-104",
+      "obj-144",
       1
      ]
     }
@@ -4332,11 +6075,11 @@
    {
     "patchline": {
      "source": [
-      "obj-34",
+      "obj-40",
       0
      ],
      "destination": [
-      "obj-104",
+      "obj-144",
       2
      ]
     }
@@ -4344,11 +6087,23 @@
    {
     "patchline": {
      "source": [
-      "obj-103",
+      "obj-144",
+      0
+     ],
+     "destination": [
+      "obj-145",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-143",
       1
      ],
      "destination": [
-      "obj-105",
+      "obj-146",
       0
      ]
     }
@@ -4356,11 +6111,23 @@
    {
     "patchline": {
      "source": [
-      "obj-105",
+      "obj-146",
       0
      ],
      "destination": [
-      "obj-106",
+      "obj-147",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-55",
+      0
+     ],
+     "destination": [
+      "obj-147",
       0
      ]
     }
@@ -4368,11 +6135,23 @@
    {
     "patchline": {
      "source": [
-      "obj-105",
+      "obj-147",
+      0
+     ],
+     "destination": [
+      "obj-148",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-146",
       1
      ],
      "destination": [
-      "obj-107",
+      "obj-149",
       0
      ]
     }
@@ -4380,11 +6159,11 @@
    {
     "patchline": {
      "source": [
-      "obj-107",
-      1
+      "obj-149",
+      2
      ],
      "destination": [
-      "obj-108",
+      "obj-150",
       0
      ]
     }
@@ -4392,11 +6171,11 @@
    {
     "patchline": {
      "source": [
-      "obj-108",
+      "obj-150",
       0
      ],
      "destination": [
-      "obj-109",
+      "obj-151",
       0
      ]
     }
@@ -4404,83 +6183,143 @@
    {
     "patchline": {
      "source": [
-      "obj-107",
-      0
-     ],
-     "destination": [
-      "obj-110",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-104",
-      0
-     ],
-     "destination": [
-      "obj-111",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-110",
-      0
-     ],
-     "destination": [
-      "obj-111",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-106",
-      0
-     ],
-     "destination": [
-      "obj-112",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-109",
-      0
-     ],
-     "destination": [
-      "obj-112",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-113",
-      0
-     ],
-     "destination": [
       "obj-47",
       0
+     ],
+     "destination": [
+      "obj-153",
+      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-113",
+      "obj-153",
       0
      ],
      "destination": [
-      "obj-47",
+      "obj-152",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-149",
+      1
+     ],
+     "destination": [
+      "obj-152",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-149",
+      0
+     ],
+     "destination": [
+      "obj-154",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-145",
+      0
+     ],
+     "destination": [
+      "obj-155",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-152",
+      0
+     ],
+     "destination": [
+      "obj-155",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-154",
+      0
+     ],
+     "destination": [
+      "obj-155",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-148",
+      0
+     ],
+     "destination": [
+      "obj-156",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-151",
+      0
+     ],
+     "destination": [
+      "obj-156",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-155",
+      0
+     ],
+     "destination": [
+      "obj-157",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-157",
+      0
+     ],
+     "destination": [
+      "obj-65",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-156",
+      0
+     ],
+     "destination": [
+      "obj-157",
       1
      ]
     }
@@ -4488,11 +6327,11 @@
    {
     "patchline": {
      "source": [
-      "obj-46",
+      "obj-64",
       6
      ],
      "destination": [
-      "obj-114",
+      "obj-158",
       0
      ]
     }
@@ -4500,11 +6339,11 @@
    {
     "patchline": {
      "source": [
-      "obj-114",
+      "obj-158",
       0
      ],
      "destination": [
-      "obj-115",
+      "obj-159",
       0
      ]
     }
@@ -4512,11 +6351,11 @@
    {
     "patchline": {
      "source": [
-      "obj-36",
+      "obj-42",
       0
      ],
      "destination": [
-      "obj-115",
+      "obj-159",
       1
      ]
     }
@@ -4524,11 +6363,11 @@
    {
     "patchline": {
      "source": [
-      "obj-34",
+      "obj-40",
       0
      ],
      "destination": [
-      "obj-115",
+      "obj-159",
       2
      ]
     }
@@ -4536,11 +6375,23 @@
    {
     "patchline": {
      "source": [
-      "obj-114",
+      "obj-159",
+      0
+     ],
+     "destination": [
+      "obj-160",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-158",
       1
      ],
      "destination": [
-      "obj-116",
+      "obj-161",
       0
      ]
     }
@@ -4548,11 +6399,23 @@
    {
     "patchline": {
      "source": [
-      "obj-116",
+      "obj-161",
       0
      ],
      "destination": [
-      "obj-117",
+      "obj-162",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-55",
+      0
+     ],
+     "destination": [
+      "obj-162",
       0
      ]
     }
@@ -4560,11 +6423,23 @@
    {
     "patchline": {
      "source": [
-      "obj-116",
+      "obj-162",
+      0
+     ],
+     "destination": [
+      "obj-163",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-161",
       1
      ],
      "destination": [
-      "obj-118",
+      "obj-164",
       0
      ]
     }
@@ -4572,11 +6447,11 @@
    {
     "patchline": {
      "source": [
-      "obj-118",
-      1
+      "obj-164",
+      2
      ],
      "destination": [
-      "obj-119",
+      "obj-165",
       0
      ]
     }
@@ -4584,11 +6459,11 @@
    {
     "patchline": {
      "source": [
-      "obj-119",
+      "obj-165",
       0
      ],
      "destination": [
-      "obj-120",
+      "obj-166",
       0
      ]
     }
@@ -4596,83 +6471,143 @@
    {
     "patchline": {
      "source": [
-      "obj-118",
-      0
-     ],
-     "destination": [
-      "obj-121",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-115",
-      0
-     ],
-     "destination": [
-      "obj-122",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-121",
-      0
-     ],
-     "destination": [
-      "obj-122",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-117",
-      0
-     ],
-     "destination": [
-      "obj-123",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-120",
-      0
-     ],
-     "destination": [
-      "obj-123",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-124",
-      0
-     ],
-     "destination": [
       "obj-47",
       0
+     ],
+     "destination": [
+      "obj-168",
+      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-124",
+      "obj-168",
       0
      ],
      "destination": [
-      "obj-47",
+      "obj-167",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-164",
+      1
+     ],
+     "destination": [
+      "obj-167",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-164",
+      0
+     ],
+     "destination": [
+      "obj-169",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-160",
+      0
+     ],
+     "destination": [
+      "obj-170",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-167",
+      0
+     ],
+     "destination": [
+      "obj-170",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-169",
+      0
+     ],
+     "destination": [
+      "obj-170",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-163",
+      0
+     ],
+     "destination": [
+      "obj-171",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-166",
+      0
+     ],
+     "destination": [
+      "obj-171",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-170",
+      0
+     ],
+     "destination": [
+      "obj-172",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-172",
+      0
+     ],
+     "destination": [
+      "obj-65",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-171",
+      0
+     ],
+     "destination": [
+      "obj-172",
       1
      ]
     }
@@ -4680,11 +6615,11 @@
    {
     "patchline": {
      "source": [
-      "obj-46",
+      "obj-64",
       7
      ],
      "destination": [
-      "obj-125",
+      "obj-173",
       0
      ]
     }
@@ -4692,11 +6627,11 @@
    {
     "patchline": {
      "source": [
-      "obj-125",
+      "obj-173",
       0
      ],
      "destination": [
-      "obj-126",
+      "obj-174",
       0
      ]
     }
@@ -4704,11 +6639,11 @@
    {
     "patchline": {
      "source": [
-      "obj-36",
+      "obj-42",
       0
      ],
      "destination": [
-      "obj-126",
+      "obj-174",
       1
      ]
     }
@@ -4716,11 +6651,11 @@
    {
     "patchline": {
      "source": [
-      "obj-34",
+      "obj-40",
       0
      ],
      "destination": [
-      "obj-126",
+      "obj-174",
       2
      ]
     }
@@ -4728,11 +6663,23 @@
    {
     "patchline": {
      "source": [
-      "obj-125",
+      "obj-174",
+      0
+     ],
+     "destination": [
+      "obj-175",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-173",
       1
      ],
      "destination": [
-      "obj-127",
+      "obj-176",
       0
      ]
     }
@@ -4740,11 +6687,23 @@
    {
     "patchline": {
      "source": [
-      "obj-127",
+      "obj-176",
       0
      ],
      "destination": [
-      "obj-128",
+      "obj-177",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-55",
+      0
+     ],
+     "destination": [
+      "obj-177",
       0
      ]
     }
@@ -4752,11 +6711,23 @@
    {
     "patchline": {
      "source": [
-      "obj-127",
+      "obj-177",
+      0
+     ],
+     "destination": [
+      "obj-178",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-176",
       1
      ],
      "destination": [
-      "obj-129",
+      "obj-179",
       0
      ]
     }
@@ -4764,11 +6735,11 @@
    {
     "patchline": {
      "source": [
-      "obj-129",
-      1
+      "obj-179",
+      2
      ],
      "destination": [
-      "obj-130",
+      "obj-180",
       0
      ]
     }
@@ -4776,11 +6747,11 @@
    {
     "patchline": {
      "source": [
-      "obj-130",
+      "obj-180",
       0
      ],
      "destination": [
-      "obj-131",
+      "obj-181",
       0
      ]
     }
@@ -4788,83 +6759,143 @@
    {
     "patchline": {
      "source": [
-      "obj-129",
-      0
-     ],
-     "destination": [
-      "obj-132",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-126",
-      0
-     ],
-     "destination": [
-      "obj-133",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-132",
-      0
-     ],
-     "destination": [
-      "obj-133",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-128",
-      0
-     ],
-     "destination": [
-      "obj-134",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-131",
-      0
-     ],
-     "destination": [
-      "obj-134",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-135",
-      0
-     ],
-     "destination": [
       "obj-47",
       0
+     ],
+     "destination": [
+      "obj-183",
+      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-135",
+      "obj-183",
       0
      ],
      "destination": [
-      "obj-47",
+      "obj-182",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-179",
+      1
+     ],
+     "destination": [
+      "obj-182",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-179",
+      0
+     ],
+     "destination": [
+      "obj-184",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-175",
+      0
+     ],
+     "destination": [
+      "obj-185",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-182",
+      0
+     ],
+     "destination": [
+      "obj-185",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-184",
+      0
+     ],
+     "destination": [
+      "obj-185",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-178",
+      0
+     ],
+     "destination": [
+      "obj-186",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-181",
+      0
+     ],
+     "destination": [
+      "obj-186",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-185",
+      0
+     ],
+     "destination": [
+      "obj-187",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-187",
+      0
+     ],
+     "destination": [
+      "obj-65",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-186",
+      0
+     ],
+     "destination": [
+      "obj-187",
       1
      ]
     }
@@ -4872,11 +6903,11 @@
    {
     "patchline": {
      "source": [
-      "obj-35",
+      "obj-41",
       0
      ],
      "destination": [
-      "obj-49",
+      "obj-69",
       2
      ]
     }
@@ -4884,11 +6915,11 @@
    {
     "patchline": {
      "source": [
-      "obj-35",
+      "obj-41",
       0
      ],
      "destination": [
-      "obj-60",
+      "obj-84",
       2
      ]
     }
@@ -4896,11 +6927,11 @@
    {
     "patchline": {
      "source": [
-      "obj-35",
+      "obj-41",
       0
      ],
      "destination": [
-      "obj-71",
+      "obj-99",
       2
      ]
     }
@@ -4908,11 +6939,11 @@
    {
     "patchline": {
      "source": [
-      "obj-35",
+      "obj-41",
       0
      ],
      "destination": [
-      "obj-82",
+      "obj-114",
       2
      ]
     }
@@ -4920,11 +6951,11 @@
    {
     "patchline": {
      "source": [
-      "obj-35",
+      "obj-41",
       0
      ],
      "destination": [
-      "obj-93",
+      "obj-129",
       2
      ]
     }
@@ -4932,11 +6963,11 @@
    {
     "patchline": {
      "source": [
-      "obj-35",
+      "obj-41",
       0
      ],
      "destination": [
-      "obj-104",
+      "obj-144",
       2
      ]
     }
@@ -4944,11 +6975,11 @@
    {
     "patchline": {
      "source": [
-      "obj-35",
+      "obj-41",
       0
      ],
      "destination": [
-      "obj-115",
+      "obj-159",
       2
      ]
     }
@@ -4956,25 +6987,30 @@
    {
     "patchline": {
      "source": [
-      "obj-35",
+      "obj-41",
       0
      ],
      "destination": [
-      "obj-126",
+      "obj-174",
       2
      ]
     }
    }
   ],
   "parameters": {
-   "obj-3": [
+   "obj-2": [
     "Track",
     "Track",
     0
    ],
-   "obj-5": [
-    "Port",
-    "Port",
+   "obj-3": [
+    "Play",
+    "Play",
+    0
+   ],
+   "obj-4": [
+    "Volume",
+    "Volume",
     0
    ],
    "inherited_shortname": 1

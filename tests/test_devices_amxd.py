@@ -59,7 +59,7 @@ def test_install_places_devices_script_and_python(tmp_path):
     assert (hub_dir / "exsampling-hub.js").is_file()
     config = json.loads((hub_dir / "exsampling-hub.json").read_text())
     assert config["python"] == str(Path(sys.executable).absolute())
-    assert len(written) == 4
+    assert len(written) == 5  # two devices, the node script, the Simpler-mode js, the Python record
     with pytest.raises(DeviceError, match="missing"):
         install(tmp_path / "nothing", tmp_path / "lib2")
 
@@ -78,3 +78,20 @@ def test_cli_install_builds_and_records_this_python(tmp_path):
     assert json.loads((hub / "exsampling-hub.json").read_text())["python"] == "/opt/py/bin/python3"
     kind, patch = amxd.parse((hub / "exsampling-hub.amxd").read_bytes())
     assert kind == "audio_effect" and patch == load_patches()["exsampling-hub"]
+
+
+def test_install_says_whether_live_was_found_and_where_it_installed(tmp_path, capsys):
+    from exsampling_osc.cli import main
+    from exsampling_osc.devices.install import find_live
+
+    library = tmp_path / "no-library-yet"
+    assert main(["devices", "install", "--user-library", str(library)]) == 0
+    out = capsys.readouterr().out
+    assert "Ableton Live was not found" in out  # this Linux machine has no Live
+    assert f"No User Library at {library} yet" in out and f"Installed into {library}:" in out
+    apps = tmp_path / "Applications"
+    (apps / "Ableton Live 12 Suite.app").mkdir(parents=True)
+    assert find_live("darwin", [apps]) == [apps / "Ableton Live 12 Suite.app"]
+    (tmp_path / "Ableton" / "Live 12 Suite").mkdir(parents=True)
+    assert find_live("win32", [tmp_path / "Ableton"]) == [tmp_path / "Ableton" / "Live 12 Suite"]
+    assert find_live("linux") == []

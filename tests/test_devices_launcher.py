@@ -105,3 +105,11 @@ def test_backend_goes_when_node_is_killed(hub_script):
         assert backend_pids(str(data)) == []
     finally:
         stop_process(proc, 0, signal.SIGKILL)
+
+
+def test_hub_simpler_mode_script_against_a_simulated_live_object_model():
+    script = HERE.parent / "patches" / "js" / "exsampling-simpler.js"
+    proc = subprocess.run(["node", str(HERE / "node" / "test_simpler.js"), str(script)],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert "simpler mode ok" in proc.stdout

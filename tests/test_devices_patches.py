@@ -106,7 +106,9 @@ def test_sampler_playback_semantics(saved):
     t = texts(sampler)
     rates = [x for x in t if x.startswith("expr $i3")]
     assert len(rates) == gen.VOICES == len([x for x in t if x.startswith("groove~ ---smp")])
-    assert f"poly {gen.VOICES} 1" in t and "buffer~ ---smp" in t and "prepend replace" in t
+    assert f"poly {gen.VOICES} 1" in t and "prepend replace" in t
+    assert "buffer~ ---smpA" in t and "buffer~ ---smpB" in t  # double buffering
+    assert t.count("sig~") == gen.VOICES  # speed as a signal
     for note, root in [(81, 69.0), (60, 60.0), (48, 62.5)]:
         assert _rate(rates[0], note, root, 1) == pytest.approx(2 ** ((note - root) / 12), rel=1e-6)
         assert _rate(rates[0], note, root, 0) == 1.0
@@ -114,11 +116,16 @@ def test_sampler_playback_semantics(saved):
 
     assert gen.RELEASE_MS == RELEASE_S * 1000  # the reference renderer's release
     assert t.count(f"0 {gen.RELEASE_MS}") == gen.VOICES and t.count("expr $f1 / 127.") == gen.VOICES
-    port = next(x for x in t if x.startswith("expr $i1 + ($i1 == 0)"))
-    assert _expr(port, i1=0, i2=0) == 9101 and _expr(port, i1=0, i2=3) == 9104  # auto: one port per track
-    assert _expr(port, i1=9200, i2=3) == 9200  # a port set by hand wins
-    menu = next(b for b in boxes(sampler) if b["maxclass"] == "umenu")
-    assert menu["parameter_enable"] == 1 and menu["saved_attribute_attributes"]["valueof"]["parameter_enum"]
+    gated = next(x for x in t if x.startswith("expr ($i1 == 1)"))
+    assert _expr(gated, i1=0, i2=1) == 1 and _expr(gated, i1=0, i2=0) == 0  # auto: percussive plays one-shot
+    assert _expr(gated, i1=1, i2=0) == 1 and _expr(gated, i1=2, i2=1) == 0  # gate / one-shot by hand
+    params = {b["varname"]: b for b in boxes(sampler) if b.get("parameter_enable")}
+    assert set(params) == {"Track", "Play", "Volume"}
+    assert params["Track"]["maxclass"] == "live.menu"  # saved with the Live set
+    enum = params["Track"]["saved_attribute_attributes"]["valueof"]["parameter_enum"]
+    assert enum[0] == gen.AUTO_TRACK and set(gen.default_tracks()) <= set(enum)
+    assert params["Volume"]["maxclass"] == "live.dial"
+    assert not [x for x in t if x.split()[:1] in (["udpreceive"], ["udpsend"])]  # samplers bind nothing
 
 
 def test_hub_launches_the_node_script(saved):

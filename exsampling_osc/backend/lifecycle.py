@@ -14,6 +14,8 @@ import threading
 import time
 from collections.abc import Callable
 
+from exsampling_osc.liveness import parent_alive
+
 log = logging.getLogger(__name__)
 
 
@@ -66,17 +68,6 @@ class ParentWatch:
                 self._gone(f"parent process {self.parent} exited")
             elif self.heartbeat_timeout and self.seconds_since_beat() > self.heartbeat_timeout:
                 self._gone(f"no heartbeat for {self.heartbeat_timeout:g} s")
-
-
-def parent_alive(pid: int) -> bool:
-    """True while ``pid`` is still our parent (on POSIX a dead parent re-parents us to init or a reaper)."""
-    if os.name == "nt":
-        try:
-            os.kill(pid, 0)
-        except OSError:
-            return False
-        return True
-    return os.getppid() == pid
 
 
 def install_signals(stop: Callable[[str], None]) -> None:

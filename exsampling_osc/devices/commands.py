@@ -48,15 +48,25 @@ def run_build(args) -> int:
 def run_install(args) -> int:
     import tempfile
 
-    from exsampling_osc.devices.install import build, install, user_library
+    from exsampling_osc.devices.install import build, find_live, install, user_library
 
     library = args.user_library or user_library()
+    lives = find_live()
+    if lives:
+        print("Ableton Live found: " + ", ".join(str(p) for p in lives))
+    else:
+        print("Ableton Live was not found on this computer (looked in the usual application folders); "
+              "installing anyway.")
+    if not library.is_dir():
+        print(f"No User Library at {library} yet: creating it. If Live uses another folder "
+              "(Live > Settings > Library), run again with --user-library PATH.")
     if args.amxd is not None:
         written = install(args.amxd, library, args.python)
     else:  # a fresh, validated build (the package folder may be read-only)
         with tempfile.TemporaryDirectory() as tmp:
             build(Path(tmp))
             written = install(Path(tmp), library, args.python)
+    print(f"Installed into {library}:")
     for path in written:
-        print(path)
+        print(f"  {path}")
     return 0

@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 from exsampling_osc.devices import DeviceError, amxd
-from exsampling_osc.devices.patches import DEVICES, NODE_SCRIPT
+from exsampling_osc.devices.graph import check_sound
+from exsampling_osc.devices.patches import DEVICES, NODE_SCRIPT, SIMPLER_SCRIPT
 from exsampling_osc.devices.validate import check_osc, check_structure
 from exsampling_osc.resources import shipped
 
@@ -36,6 +37,21 @@ def user_library(platform: str | None = None, home: Path | None = None) -> Path:
         docs = Path(os.environ.get("USERPROFILE", str(home))) / "Documents"
         return docs / "Ableton" / "User Library"
     return home / "Music" / "Ableton" / "User Library"
+
+
+def find_live(platform: str | None = None, roots: list[Path] | None = None) -> list[Path]:
+    """Installed Ableton Live applications (macOS ``/Applications/Ableton Live*.app``, Windows
+    ``%ProgramData%\\Ableton\\Live*``); empty where none is found (Linux has no Live)."""
+    platform = platform or sys.platform
+    if roots is None:
+        if platform == "darwin":
+            roots = [Path("/Applications"), Path.home() / "Applications"]
+        elif platform.startswith("win"):
+            roots = [Path(os.environ.get("ProgramData", r"C:\ProgramData")) / "Ableton"]
+        else:
+            roots = []
+    pattern = "Ableton Live*.app" if platform == "darwin" else "Live*"
+    return sorted(p for root in roots if root.is_dir() for p in root.glob(pattern))
 
 
 def load_patches(folder: Path | None = None) -> dict[str, dict]:
@@ -77,10 +93,20 @@ def build(out_dir: Path, folder: Path | None = None) -> list[Path]:
     for name, patch in patches.items():
         path = out_dir / f"{name}.amxd"
         tmp = path.with_suffix(".amxd.tmp")
-        tmp.write_bytes(amxd.pack(patch, DEVICES[name][0]))
+        data = amxd.pack(patch, DEVICES[name][0])
+        sound = check_built(name, data)  # as Max reads it: from the packed bytes, not the source dict
+        if sound:
+            raise DeviceError(f"{name}: the built device would not play:\n  " + "\n  ".join(sound))
+        tmp.write_bytes(data)
         tmp.replace(path)
         written.append(path)
     return written
+
+
+def check_built(name: str, data: bytes) -> list[str]:
+    """Graph-check a built ``.amxd`` (its bytes): can sound flow, and who binds UDP."""
+    _, patch = amxd.parse(data)
+    return check_sound(patch, "hub" if "hub" in name else "sampler")
 
 
 def install(amxd_dir: Path, library: Path, python: str | None = None,
@@ -95,13 +121,17 @@ def install(amxd_dir: Path, library: Path, python: str | None = None,
         src = amxd_dir / f"{name}.amxd"
         if not src.is_file():
             raise DeviceError(f"{src} is missing: run `exsampling devices build` first")
-        amxd.parse(src.read_bytes())  # refuse to install a broken file
+        problems = check_built(name, src.read_bytes())  # refuse to install a broken or silent file
+        if problems:
+            raise DeviceError(f"{src} would not play: " + "; ".join(problems))
         dest_dir = library.joinpath("Presets", *SUBFOLDER[device_type], "ExSampling OSC")
         dest_dir.mkdir(parents=True, exist_ok=True)
         shutil.copy2(src, dest_dir / src.name)
         written.append(dest_dir / src.name)
         if name == "exsampling-hub":
             shutil.copy2(script, dest_dir / NODE_SCRIPT)
+            shutil.copy2(patches_dir() / "js" / SIMPLER_SCRIPT, dest_dir / SIMPLER_SCRIPT)
+            written.append(dest_dir / SIMPLER_SCRIPT)
             config = {"python": str(Path(python or sys.executable).absolute()),
                       "args": [], "note": "written by `exsampling devices install`"}
             (dest_dir / CONFIG_NAME).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")

@@ -22,6 +22,8 @@ UI_CLASSES: dict[str, tuple[int, int, list[str]]] = {
     "live.numbox": (1, 2, ["", "float"]),
     "live.text": (1, 2, ["", ""]),
     "live.menu": (1, 3, ["", "", "float"]),
+    "live.dial": (1, 2, ["", "float"]),
+    "live.tab": (1, 3, ["", "", "float"]),
     "jweb": (1, 1, [""]),
     "fpic": (1, 1, ["jit_matrix"]),
     "panel": (1, 0, []),
@@ -54,6 +56,20 @@ FIXED: dict[str, tuple[int, int, list[str]]] = {
     "send": (1, 0, []),
     "s": (1, 0, []),
     "deferlow": (1, 1, [""]),
+    "sig~": (1, 1, ["signal"]),
+    "js": (1, 1, [""]),
+    "dbtoa": (1, 1, [""]),
+    "value": (1, 1, [""]),
+    "v": (1, 1, [""]),
+    "random": (2, 1, ["int"]),
+    "freebang": (0, 1, ["bang"]),
+    "live.path": (1, 3, ["", "", ""]),
+    "live.object": (2, 1, [""]),
+    "+": (2, 1, ["int"]),
+    "==": (2, 1, ["int"]),
+    "maximum": (2, 1, ["int"]),
+    "delay": (2, 1, ["bang"]),
+    "!=": (2, 1, ["int"]),
 }
 
 _DOLLAR = re.compile(r"\$[ifs](\d+)")
@@ -89,6 +105,9 @@ def signature(maxclass: str, text: str = "") -> tuple[int, int, list[str]] | Non
     if name in ("sel", "select"):
         n = len(args) or 1
         return (2 if n == 1 else 1), n + 1, ["bang"] * n + [""]
+    if name == "gate":
+        n = int(args[0]) if args and args[0].isdigit() else 1
+        return 2, n, [""] * n
     if name == "expr":
         body = " ".join(args)
         numbers = [int(m) for m in _DOLLAR.findall(body)]

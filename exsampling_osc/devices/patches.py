@@ -21,13 +21,20 @@ from exsampling_osc.osc import protocol
 VOICES = 8
 RELEASE_MS = 50
 BACKEND_SEND = "exsampling.backend"
-AUTO_PORT = 9101
+FROM_HUB = "exsampling.fromhub"  # global receive: every message the backend sends, forwarded by the hub
+TO_HUB = "exsampling.tohub"  # global send: messages for the backend, relayed by the hub's udpsend
+HUB_WHO, HUB_HERE = "exsampling.hub.who", "exsampling.hub.here"  # one running hub per Live set
+AUTO_TRACK = "auto"  # the Track menu's first item: follow the Live track's own name
+PLAY_MODES = ("auto", "gate", "one-shot")  # auto: percussive samples one-shot, melodic ones gated
 NODE_SCRIPT = "exsampling-hub.js"
+SIMPLER_SCRIPT = "exsampling-simpler.js"  # Max [js] (LiveAPI): Simpler mode
 FALLBACK_TRACKS = ["drums", "voices", "animals", "bells", "textures", "machines"]
 SAMPLE = protocol.PREFIX + "/sample"
 NOTE = protocol.PREFIX + "/note"
 READY = protocol.PREFIX + "/ready"
 HELLO = protocol.PREFIX + "/hello"
+QUERY_SAMPLES = protocol.PREFIX + "/query/samples"
+DONE = protocol.PREFIX + "/done"
 # one unpack letter per OSC type: route strips the address, unpack restores the types
 _UNPACK = {"i": "0", "f": "0.", "s": "s"}
 
@@ -78,13 +85,29 @@ def build_hub() -> dict:
     gate = p.obj("gate 1 0", 20, 80)
     p.connect(gate, 0, node, 0)
     restart = p.ui("live.text", 240, 40, 60, 18, view=(8, 150, 60, 16), text="restart", mode=0)
+    p.parameter(restart, "Restart backend", 2, parameter_enum=["off", "on"], parameter_invisible=2)
     _via(p, restart, 0, p.msg("restart", 240, 62), gate, 1)
     out = _via(p, node, 0, p.obj("route ready ports url qr status osc", 20, 160))
     ready_t = _via(p, out, 0, p.obj("t b b", 20, 200))
     one = _via(p, ready_t, 1, p.msg("1", 20, 240))
     p.connect(one, 0, gate, 0)
-    start = _via(p, ready_t, 0, p.msg("start", 60, 240))
+    # one backend per Live set (all devices share one Max): a hub about to start asks on the global HUB_WHO;
+    # a hub already running answers on HUB_HERE, and the newcomer stays idle and says so
+    ask = _via(p, ready_t, 0, p.obj("t b b", 60, 240))
+    _via(p, ask, 1, p.msg("who", 140, 270), p.obj(f"s {HUB_WHO}", 140, 300))
+    wait = _via(p, ask, 0, p.obj("delay 500", 60, 270))
+    may_start = p.obj("gate 1 1", 60, 300)
+    p.connect(wait, 0, may_start, 1)
+    started = _via(p, may_start, 0, p.obj("t b b", 60, 330))
+    start = _via(p, started, 0, p.msg("start", 60, 360))
     p.connect(start, 0, gate, 1)
+    running = p.obj("gate 1 0", 200, 390)
+    _via(p, started, 1, p.msg("1", 120, 360), running)
+    p.connect(p.obj(f"r {HUB_WHO}", 200, 360), 0, running, 1)
+    _via(p, running, 0, p.msg("here", 200, 420), p.obj(f"s {HUB_HERE}", 200, 450))
+    other = _via(p, p.obj(f"r {HUB_HERE}", 300, 240), 0, p.obj("t b b", 300, 270))
+    _via(p, other, 1, p.msg("0", 340, 300), may_start)
+    taken = _via(p, other, 0, p.msg("set another ExSampling hub runs the backend in this Live set", 300, 330))
 
     udpsend = p.obj("udpsend 127.0.0.1 9000", 420, 420)
     udprecv = p.obj("udpreceive 9001", 420, 480)
@@ -92,8 +115,9 @@ def build_hub() -> dict:
     osc_t = _via(p, ports, 0, p.obj("t i i", 120, 240))
     set_port = _via(p, osc_t, 1, p.obj("prepend port", 120, 280))
     p.connect(set_port, 0, udpsend, 0)
-    to_samplers = _via(p, osc_t, 0, p.obj("prepend osc_port", 120, 320))
-    p.connect(to_samplers, 0, p.obj(f"s {BACKEND_SEND}", 120, 360), 0)
+    # samplers bind nothing: what they send for the backend comes through the global TO_HUB receive
+    _via(p, p.obj(f"r {TO_HUB}", 120, 320), 0, udpsend)
+    del osc_t
     dev_t = _via(p, ports, 1, p.obj("t i i", 220, 240))
     recv_port = _via(p, dev_t, 1, p.obj("prepend port", 220, 280))
     p.connect(recv_port, 0, udprecv, 0)
@@ -103,21 +127,25 @@ def build_hub() -> dict:
 
     # console in jweb; the stored "read URL" message reloads it (reload on show: the Reload button)
     url_t = _via(p, out, 2, p.obj("t b l", 320, 200))
-    url_set = _via(p, url_t, 1, p.obj("prepend set read", 320, 240))
-    url_msg = _via(p, url_set, 0, p.msg("read about:blank", 320, 280))
+    # jweb loads a page with "url" (https://docs.cycling74.com/reference/jweb)
+    url_set = _via(p, url_t, 1, p.obj("prepend set url", 320, 240))
+    url_msg = _via(p, url_set, 0, p.msg("url about:blank", 320, 280))
     p.connect(url_t, 0, url_msg, 0)
     web = p.ui("jweb", 320, 560, 320, 160, view=(212, 4, 340, 160), rendermode=1)
     p.connect(url_msg, 0, web, 0)
     reload_btn = p.ui("live.text", 320, 40, 60, 18, view=(72, 150, 60, 16), text="reload", mode=0)
+    p.parameter(reload_btn, "Reload console", 2, parameter_enum=["off", "on"], parameter_invisible=2)
     p.connect(reload_btn, 0, url_msg, 0)
 
     # QR picture for projection, and status lines
-    qr_read = _via(p, out, 3, p.obj("prepend read", 480, 200))
+    # fpic shows a picture with "pic" (https://docs.cycling74.com/reference/fpic); paths use forward slashes
+    qr_read = _via(p, out, 3, p.obj("prepend pic", 480, 200))
     qr = p.ui("fpic", 480, 560, 120, 120, view=(8, 24, 120, 120), autofit=1, forceaspect=1)
     p.connect(qr_read, 0, qr, 0)
     status_set = _via(p, out, 4, p.obj("prepend set", 600, 200))
     status = p.ui("comment", 600, 560, 200, 20, text="starting…", view=(136, 24, 72, 60), linecount=4)
     p.connect(status_set, 0, status, 0)
+    p.connect(taken, 0, status, 0)
     p.connect(out, 5, p.obj("print exsampling-relay", 700, 200), 0)
     p.connect(out, 6, p.obj("print exsampling", 760, 240), 0)
     p.connect(node, 1, p.obj("print exsampling-node", 120, 120), 0)
@@ -125,6 +153,8 @@ def build_hub() -> dict:
     # every to-device address is routed: the useful ones drive the view, the rest go to the Max console
     addresses = [m.address for m in protocol.to_device()]
     router = _via(p, udprecv, 0, p.obj("route " + " ".join(addresses), 420, 520))
+    # every message from the backend also goes to all samplers of the set (one Max: global names)
+    p.connect(udprecv, 0, p.obj(f"s {FROM_HUB}", 520, 500), 0)
     for i, address in enumerate(addresses):
         x, y = 420 + 140 * (i % 6), 600 + 60 * (i // 6) + 200
         if address == READY:
@@ -139,6 +169,17 @@ def build_hub() -> dict:
             for k in range(3):
                 p.connect(fields, k, fmt, k)
             p.connect(fmt, 0, status_set, 0)
+        elif address == SAMPLE:
+            # Simpler mode (off by default): the same samples also go into the performer's own Simplers
+            simpler = p.ui("live.text", 1000, 40, 80, 18, view=(136, 150, 72, 16), text="Simpler", mode=1)
+            p.parameter(simpler, "Simpler mode", 2, parameter_enum=["off", "on"], parameter_invisible=2,
+                        parameter_initial_enable=1, parameter_initial=[0])
+            to_simpler = p.obj("gate 1 0", x, y)
+            p.connect(simpler, 0, to_simpler, 0)
+            p.connect(router, i, to_simpler, 1)
+            js = _via(p, to_simpler, 0, p.obj("prepend sample", x, y + 30))
+            js_box = _via(p, js, 0, p.obj(f"js {SIMPLER_SCRIPT}", x, y + 60))
+            _via(p, js_box, 0, p.obj("prepend set simpler:", x, y + 90), status_set)
         elif address == protocol.PREFIX + "/error":
             p.connect(router, i, status_set, 0)
             p.connect(router, i, p.obj("print exsampling-error", x, y), 0)
@@ -147,85 +188,109 @@ def build_hub() -> dict:
     return p.to_dict()
 
 
-def _voice(p: Patcher, k: int, router: str, groove_in: tuple[str, str], out: tuple[str, str]) -> None:
-    """One voice: rate from note and root, gain from velocity, 50 ms release on note-off."""
-    root_src, melodic_src = groove_in
-    x = 20 + 210 * k
-    y = 660
+def _voice(p: Patcher, k: int, router: str, cold: dict[str, str], mix: str) -> None:
+    """One voice: buffer chosen at note-on, speed as a signal, velocity gain, release or one-shot.
+
+    ``cold`` holds the boxes that feed every voice: ``root`` (float), ``melodic`` (1/0), ``gated`` (1: note-off
+    releases; 0: one-shot) and ``current`` (a ``receive`` of the loaded buffer's name).
+    """
+    x, y = 20 + 210 * k, 700
     fields = _via(p, router, k, p.obj("unpack 0 0", x, y))
-    # rate = melodic ? 2^((note-root)/12) : 1, written with exp so no comma is needed in the box
+    # speed = melodic ? 2^((note-root)/12) : 1, as a signal: groove~'s left inlet takes speed only as a
+    # signal (a float there sets the position in ms): https://docs.cycling74.com/reference/groove~
     rate = _via(p, fields, 0, p.obj("expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3", x, y + 30))
-    p.connect(root_src, 0, rate, 1)
-    p.connect(melodic_src, 0, rate, 2)
-    off = _via(p, fields, 1, p.obj("sel 0", x + 90, y + 80))
-    release = _via(p, off, 0, p.msg(f"0 {RELEASE_MS}", x + 90, y + 110))
-    on = _via(p, off, 1, p.obj("t b f", x + 140, y + 110))
-    gain = _via(p, on, 1, p.obj("expr $f1 / 127.", x + 140, y + 140))
-    attack = p.msg("$1", x + 140, y + 170)  # gain jumps to velocity/127, as in exsampling_osc.sampler
-    p.connect(gain, 0, attack, 0)
-    restart = _via(p, on, 0, p.msg("startloop", x + 20, y + 140))
-    groove = _via(p, rate, 0, p.obj("groove~ ---smp 1", x, y + 210))
-    p.connect(restart, 0, groove, 0)
+    p.connect(cold["root"], 0, rate, 1)
+    p.connect(cold["melodic"], 0, rate, 2)
+    speed = _via(p, rate, 0, p.obj("sig~", x, y + 60))
+    off = _via(p, fields, 1, p.obj("sel 0", x + 90, y + 30))
+    # note-off: a 50 ms release, unless the track plays one-shot (the gate is closed then)
+    release_gate = p.obj("gate 1 1", x + 90, y + 60)
+    p.connect(off, 0, release_gate, 1)
+    p.connect(cold["gated"], 0, release_gate, 0)
+    release = _via(p, release_gate, 0, p.msg(f"0 {RELEASE_MS}", x + 90, y + 90))
+    # note-on, right to left: gain jumps to velocity/127, the voice takes the newest loaded buffer, position 0
+    on = _via(p, off, 1, p.obj("t b b f", x + 140, y + 60))
+    gain = _via(p, on, 2, p.obj("expr $f1 / 127.", x + 160, y + 90))
+    attack = _via(p, gain, 0, p.msg("$1", x + 160, y + 120))
+    choose = p.msg("set ---smpA", x + 60, y + 150)  # replaced by "set <buffer>" when a buffer has loaded
+    _via(p, cold["current"], 0, p.obj("prepend set set", x + 60, y + 120), choose)
+    p.connect(on, 1, choose, 0)
+    start = _via(p, on, 0, p.msg("0", x + 20, y + 150))
+    groove = p.obj("groove~ ---smpA 1", x, y + 210)
+    p.connect(speed, 0, groove, 0)
+    p.connect(choose, 0, groove, 0)
+    p.connect(start, 0, groove, 0)
     env = _via(p, release, 0, p.obj("line~", x + 120, y + 210))
     p.connect(attack, 0, env, 0)
-    amp = p.obj("*~", x, y + 250)
-    p.connect(amp, 0, out[0], 0)
-    p.connect(amp, 0, out[1], 1)
+    amp = _via(p, groove, 0, p.obj("*~", x, y + 250), mix, 0)
+    p.connect(env, 0, amp, 1)
 
 
 def build_sampler() -> dict:
-    """The sampler device patch (instrument)."""
+    """The sampler device patch (instrument). It binds no port: the hub forwards the backend's messages
+    through the global ``exsampling.fromhub`` receive and relays ours through ``exsampling.tohub``."""
     p = Patcher("instrument", width=300.0)
     tracks = default_tracks()
     p.ui("comment", 1010, 10, 200, 20, text="ExSampling sampler", view=(8, 4, 200, 18), fontsize=13.0)
-    p.ui("comment", 1010, 40, 40, 18, text="Track", view=(8, 28, 40, 18))
-    menu = p.ui("umenu", 1060, 40, 120, 22, view=(52, 28, 120, 20), items=" , ".join(tracks).split(" "))
-    p.parameter(menu, "Track", 2, parameter_enum=tracks, parameter_initial_enable=1, parameter_initial=[0])
-    p.ui("comment", 1010, 70, 40, 18, text="Port", view=(8, 52, 40, 18))
-    port = p.ui("live.numbox", 1060, 70, 60, 18, view=(52, 52, 60, 16))
-    # 0 (the default) picks AUTO_PORT + the track's index, so samplers on different tracks never clash
-    p.parameter(port, "Port", 1, parameter_mmin=0.0, parameter_mmax=65535.0,
+    # Track: a live.menu is saved with the Live set (a umenu is not); "auto" follows the Live track's name
+    menu = p.ui("live.menu", 1060, 40, 120, 18, view=(8, 26, 120, 16))
+    p.parameter(menu, "Track", 2, parameter_enum=[AUTO_TRACK, *tracks], parameter_initial_enable=1,
+                parameter_initial=[0], parameter_invisible=2)
+    play = p.ui("live.menu", 1060, 70, 80, 18, view=(134, 26, 80, 16))
+    p.parameter(play, "Play", 2, parameter_enum=list(PLAY_MODES), parameter_initial_enable=1,
+                parameter_initial=[0], parameter_invisible=2)
+    volume = p.ui("live.dial", 1200, 40, 44, 48, view=(236, 24, 44, 48))
+    p.parameter(volume, "Volume", 0, parameter_mmin=-70.0, parameter_mmax=6.0, parameter_unitstyle=4,
                 parameter_initial_enable=1, parameter_initial=[0.0])
-    status = p.ui("comment", 1200, 70, 90, 18, text="waiting for hub", view=(120, 52, 170, 18))
-    flash = p.ui("button", 1200, 100, 20, 20, view=(8, 76, 20, 20))
-    last = p.ui("comment", 1230, 100, 200, 18, text="no sample yet", view=(32, 78, 260, 18))
+    flash = p.ui("button", 1200, 100, 20, 20, view=(8, 50, 16, 16))
+    last = p.ui("comment", 1230, 100, 200, 18, text="waiting for the hub", view=(28, 50, 200, 18))
 
     thisdevice = p.obj("live.thisdevice", 400, 20)
-    udpsend = p.obj("udpsend 127.0.0.1 9000", 400, 320)
-    udprecv = p.obj("udpreceive 9101", 20, 340)
-    # hello: reply port + track name, on load, on change, when the hub reports the backend, every 5 s
-    hello = p.obj("pack 0 s", 200, 240)
-    hello_msg = _via(p, hello, 0, p.msg(send_text(HELLO), 200, 280))
-    p.connect(hello_msg, 0, udpsend, 0)
-    port_expr = _via(p, port, 0, p.obj(f"expr $i1 + ($i1 == 0) * ({AUTO_PORT} + $i2)", 60, 100))
-    index_t = _via(p, menu, 0, p.obj("t b i", 140, 70))
-    p.connect(index_t, 1, port_expr, 1)
-    p.connect(index_t, 0, port_expr, 0)
-    port_t = _via(p, port_expr, 0, p.obj("t b i i", 60, 130))
-    _via(p, port_t, 2, p.obj("prepend port", 20, 300), udprecv)
-    p.connect(port_t, 1, hello, 0)
-    menu_t = _via(p, menu, 1, p.obj("t b s", 200, 130))
-    p.connect(menu_t, 1, hello, 1)
-    p.connect(menu_t, 0, hello, 0)
-    backend = p.obj(f"r {BACKEND_SEND}", 400, 180)
-    osc_port = _via(p, backend, 0, p.obj("route osc_port", 400, 210))
-    backend_t = _via(p, osc_port, 0, p.obj("t b i", 400, 240))
-    _via(p, backend_t, 1, p.obj("prepend port", 400, 280), udpsend)
-    p.connect(backend_t, 0, hello, 0)
-    metro = _via(p, thisdevice, 0, p.obj("metro 5000", 400, 60))
-    p.connect(metro, 0, hello, 0)
-    p.connect(thisdevice, 0, port, 0)
-    p.connect(thisdevice, 0, menu, 0)
+    fromhub = p.obj(f"r {FROM_HUB}", 20, 340)
+    tohub = p.obj(f"s {TO_HUB}", 200, 320)
+    # the track this sampler serves: the menu's item, or with "auto" the Live track's own name
+    items = _via(p, menu, 1, p.obj(f"sel {AUTO_TRACK}", 1060, 130))
+    track_path = _via(p, items, 0, p.msg("path this_device canonical_parent", 1060, 160))
+    lpath = _via(p, track_path, 0, p.obj("live.path", 1060, 190))
+    lobj = p.obj("live.object", 1060, 250)
+    p.connect(lpath, 0, lobj, 1)
+    get_name = _via(p, lpath, 0, p.msg("get name", 1160, 220), lobj)
+    del get_name
+    name = _via(p, lobj, 0, p.obj("route name", 1060, 280))
+    track = p.obj("t s s s", 1060, 310)
+    p.connect(items, 1, track, 0)
+    p.connect(name, 0, track, 0)
+    p.connect(thisdevice, 0, menu, 0)  # a bang makes live.menu output its (restored) item
+    # ask the backend (through the hub) for this track's newest sample: on load, on change, on ready
+    query = _via(p, track, 2, p.obj("prepend 0", 200, 250))
+    query_msg = _via(p, query, 0, p.msg(f"{QUERY_SAMPLES} $1 $2", 200, 280), tohub)
+    del query_msg
 
-    router = _via(p, udprecv, 0, p.obj(f"route {SAMPLE} {NOTE} {READY}", 20, 380))
+    router = _via(p, fromhub, 0, p.obj(f"route {SAMPLE} {NOTE} {READY} {DONE}", 20, 380))
     mine = _via(p, router, 0, p.obj("route drums", 20, 410))
+    # while the answer to our query comes in (newest first), only a newer sample id replaces the loaded one
+    querying = p.obj("r ---querying", 500, 440)
+    _via(p, query, 0, p.msg("1", 300, 250), p.obj("s ---querying", 300, 280))
+    _via(p, router, 3, p.msg("0", 500, 410), p.obj("s ---querying", 560, 410))
+    both = _via(p, mine, 0, p.obj("t l l", 20, 430))
+    ident = _via(p, both, 1, p.obj("unpack 0 s", 400, 460))
+    id_t = _via(p, ident, 0, p.obj("t i i", 400, 490))
+    accept = _via(p, id_t, 1, p.obj("expr ($i2 == 0) + ($i1 > $i3) > 0", 400, 520))
+    p.connect(querying, 0, accept, 1)
+    newest = _via(p, id_t, 0, p.obj("maximum", 480, 520))
+    p.connect(newest, 0, newest, 1)
+    p.connect(newest, 0, accept, 2)
+    id_gate = p.obj("gate 1 1", 20, 555)
+    p.connect(accept, 0, id_gate, 0)
     mine_note = _via(p, router, 1, p.obj("route drums", 220, 410))
-    p.connect(menu_t, 1, mine, 1)
-    p.connect(menu_t, 1, mine_note, 1)
-    _via(p, router, 2, p.msg("set connected", 420, 410), status)
+    p.connect(track, 1, mine, 1)
+    p.connect(track, 0, mine_note, 1)
+    requery = p.obj("t b", 420, 410)
+    p.connect(router, 2, requery, 0)
+    p.connect(requery, 0, menu, 0)
 
     # a sample for this track: state first (unpack fires right to left) gates rejected ones out
-    fields = _via(p, mine, 0, p.obj(unpack_text(SAMPLE, skip=1), 20, 450))
+    fields = _via(p, both, 0, p.obj(unpack_text(SAMPLE, skip=1), 20, 450))
     names = [a.name for a in protocol.get(SAMPLE).args[1:]]
     state = _via(p, fields, names.index("state"), p.obj("sel rejected", 300, 480))
     gate = p.obj("gate 1 1", 20, 540)
@@ -237,11 +302,31 @@ def build_sampler() -> dict:
     p.connect(mode, 1, percussive, 0)
     root = _via(p, fields, names.index("root_midi"), p.obj("t f", 140, 510))
     p.connect(fields, names.index("path"), gate, 1)
-    load = _via(p, gate, 0, p.obj("prepend replace", 20, 570))
-    buffer = _via(p, load, 0, p.obj("buffer~ ---smp", 20, 600))
-    p.connect(buffer, 1, flash, 0)
+    # double buffering: load into the buffer no voice will start from next; voices switch at note-on
+    p.connect(gate, 0, id_gate, 1)
+    flip = _via(p, id_gate, 0, p.obj("t l b", 20, 570))
+    which = _via(p, flip, 1, p.obj("counter 1 2", 100, 600))
+    slot = p.obj("gate 2 1", 20, 630)
+    p.connect(which, 0, slot, 0)
+    _via(p, flip, 0, p.obj("prepend replace", 20, 600), slot, 1)
+    current = p.obj("r ---current", 600, 660)
+    for i, name_ in enumerate(("A", "B")):
+        buf = _via(p, slot, i, p.obj(f"buffer~ ---smp{name_}", 20 + 150 * i, 660))
+        loaded = _via(p, buf, 1, p.obj(f"t b ---smp{name_}", 20 + 150 * i, 690))
+        p.connect(loaded, 1, p.obj("s ---current", 20 + 150 * i, 720), 0)
+        p.connect(loaded, 0, flash, 0)
     label = _via(p, fields, names.index("label"), p.obj("prepend set new:", 100, 570))
     p.connect(label, 0, last, 0)
+    # one-shot: "auto" plays percussive samples whole and gates melodic ones by the note length
+    gated = p.obj("expr ($i1 == 1) + ($i1 == 0) * $i2", 400, 540)
+    _via(p, play, 0, p.obj("t i", 400, 510), gated)
+    # a new sample's mode re-evaluates the rule (a bang in expr's left inlet recomputes with the last inputs)
+    mode_t = p.obj("t b i", 480, 510)
+    p.connect(melodic, 0, mode_t, 0)
+    p.connect(percussive, 0, mode_t, 0)
+    p.connect(mode_t, 1, gated, 1)
+    p.connect(mode_t, 0, gated, 0)
+    p.connect(thisdevice, 0, play, 0)
 
     # notes: MIDI from Live, or /exsampling/note from the backend (composer preview)
     notein = p.obj("notein", 600, 380)
@@ -259,12 +344,17 @@ def build_sampler() -> dict:
     for k in range(3):
         p.connect(poly, k, voices, k)
     vrouter = _via(p, voices, 0, p.obj("route " + " ".join(str(k + 1) for k in range(VOICES)), 600, 600))
-    plugout = p.obj("plugout~", 700, 980)
+    # all voices sum into one volume stage (signals into one inlet add up), then out to Live
+    mix = p.obj("*~ 1.", 700, 960)
+    _via(p, volume, 0, p.obj("dbtoa", 1200, 100), mix, 1)
+    plugout = p.obj("plugout~", 700, 1000)
+    p.connect(mix, 0, plugout, 0)
+    p.connect(mix, 0, plugout, 1)
+    cold = {"root": root, "melodic": melodic, "gated": gated, "current": current}
     for k in range(VOICES):
-        _voice(p, k, vrouter, (root, melodic), (plugout, plugout))
+        _voice(p, k, vrouter, cold, mix)
     # the percussive flag feeds the same cold inlet of every voice as the melodic one
-    rates = [b["box"]["id"] for b in p.boxes if b["box"].get("text", "").startswith("expr $i3")]
-    for rate_id in rates:
+    for rate_id in [b["box"]["id"] for b in p.boxes if b["box"].get("text", "").startswith("expr $i3")]:
         p.connect(percussive, 0, rate_id, 2)
     return p.to_dict()
 

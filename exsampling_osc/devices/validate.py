@@ -18,6 +18,9 @@ def _boxes(patch: dict) -> dict[str, dict]:
     return {b["box"]["id"]: b["box"] for b in patch["patcher"]["boxes"]}
 
 
+DEVICE_HEIGHT = 169.0  # the height of every Max for Live device view in Live's device chain
+
+
 def check_structure(patch: dict, device_type: str | None = None) -> list[str]:
     """Problems with the patch's shape, ids, object signatures and lines (empty when fine)."""
     problems: list[str] = []
@@ -46,6 +49,11 @@ def check_structure(patch: dict, device_type: str | None = None) -> list[str]:
         seen[box_id] = box
         sig = signature(box["maxclass"], box.get("text", ""))
         label = f"{box_id} [{box.get('text', box['maxclass'])}]"
+        if box.get("presentation"):  # Live shows a device strip DEVICE_HEIGHT high and devicewidth wide
+            x, y, w, h = box.get("presentation_rect", [0, 0, 0, 0])
+            if x < 0 or y < 0 or x + w > pat.get("devicewidth", 0) or y + h > DEVICE_HEIGHT:
+                problems.append(f"{label}: presentation rect {[x, y, w, h]} leaves the "
+                                f"{pat.get('devicewidth')}x{DEVICE_HEIGHT} device view")
         if sig is None:
             problems.append(f"{label}: object not in the signature table")
             continue
@@ -85,6 +93,20 @@ def _unpack_count(box: dict) -> int | None:
     return len(words) - 1 if words and words[0] == "unpack" else None
 
 
+def _unpacks_after(boxes: dict[str, dict], down: dict, box_id: str) -> list[int]:
+    """Counts of the ``unpack`` boxes fed by ``box_id``'s left outlet, also through ``t l l`` (left outlet)."""
+    counts: list[int] = []
+    for dst, _ in down.get((box_id, 0), []):
+        words = boxes[dst].get("text", "").split()
+        n = _unpack_count(boxes[dst])
+        if n is not None:
+            counts.append(n)
+        elif words[:1] in (["t"], ["trigger"]) and set(words[1:]) == {"l"}:
+            # the left outlet fires last and carries the whole message to the fields' unpack
+            counts += [c for d, _ in down.get((dst, 0), []) if (c := _unpack_count(boxes[d])) is not None]
+    return counts
+
+
 def osc_usage(patch: dict) -> tuple[dict[str, int], dict[str, list[int]]]:
     """(sent: address → argument count, routed: address → argument counts seen downstream).
 
@@ -100,7 +122,10 @@ def osc_usage(patch: dict) -> tuple[dict[str, int], dict[str, list[int]]]:
         words = box.get("text", "").split()
         if box["maxclass"] == "message" and words and words[0].startswith(protocol.PREFIX):
             sent[words[0]] = len(words) - 1
-    receivers = [i for i, b in boxes.items() if b.get("text", "").split()[:1] == ["udpreceive"]]
+    # the backend's messages arrive at the hub's udpreceive, and at samplers through the hub's global send
+    receivers = [i for i, b in boxes.items()
+                 if b.get("text", "").split()[:1] == ["udpreceive"] or b.get("text", "").split() in (
+                     ["r", "exsampling.fromhub"], ["receive", "exsampling.fromhub"])]
     for rid in receivers:
         for dst, _ in down.get((rid, 0), []):
             words = boxes[dst].get("text", "").split()
@@ -113,8 +138,7 @@ def osc_usage(patch: dict) -> tuple[dict[str, int], dict[str, list[int]]]:
                     if n is not None:
                         counts.append(n)
                     elif boxes[nxt].get("text", "").split()[:1] == ["route"]:
-                        counts += [c + 1 for c in (_unpack_count(boxes[d]) for d, _ in down.get((nxt, 0), []))
-                                   if c is not None]
+                        counts += [c + 1 for c in _unpacks_after(boxes, down, nxt)]
     return sent, routed
 
 

@@ -23,6 +23,9 @@ const HEARTBEAT_MS = 2000;
 const BACKOFF_MS = [1000, 2000, 5000, 10000, 30000];
 const STABLE_MS = 60000;
 const KILL_GRACE_MS = 3000;
+// a clean stop closes the backend's stdin (it finishes its job and exits); only then SIGTERM, and only on
+// macOS/Linux: on Windows Node's child.kill("SIGTERM") is TerminateProcess, a hard kill
+const STDIN_GRACE_MS = 1500;
 
 // ---------------------------------------------------------------- OSC (just what the protocol uses)
 
@@ -160,6 +163,9 @@ class Hub {
     this.seq = 0;
     this.socket = null;
     this.pythonOverride = null;
+    this.starting = null;
+    this.lastStop = null; // {code, signal} of the last stop: a clean one exits 0 with no signal
+    this.platform = process.platform;
   }
 
   post(...args) {
@@ -206,8 +212,18 @@ class Hub {
     return true;
   }
 
-  async start() {
-    if (this.child) return;
+  // one backend at a time: a start while one is starting (restart pressed twice, a restart timer firing
+  // during a manual start) joins the start in flight instead of spawning a second process
+  start() {
+    if (this.child) return Promise.resolve();
+    if (!this.starting) {
+      clearTimeout(this.restartTimer);
+      this.starting = this.spawnBackend().finally(() => { this.starting = null; });
+    }
+    return this.starting;
+  }
+
+  async spawnBackend() {
     this.stopping = false;
     const python = this.pythonOverride
       ? { source: "python message", path: this.pythonOverride }
@@ -262,7 +278,8 @@ class Hub {
     this.startHeartbeat();
     maxApi.outlet("ports", b.osc_port, b.device_port, b.http_port);
     maxApi.outlet("url", b.http_url.replace(/\/$/, "") + "/console");
-    if (b.qr_path) maxApi.outlet("qr", b.qr_path);
+    // Max wants forward slashes in paths, also on Windows
+    if (b.qr_path) maxApi.outlet("qr", String(b.qr_path).replace(/\\/g, "/"));
     maxApi.outlet("status", `running · OSC ${b.osc_port} · HTTP ${b.http_port}`);
   }
 
@@ -297,13 +314,17 @@ class Hub {
     const child = this.child;
     if (!child) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS);
-      child.once("exit", () => {
-        clearTimeout(timer);
+      const term = setTimeout(() => {
+        if (this.platform !== "win32") child.kill("SIGTERM");
+      }, STDIN_GRACE_MS);
+      const kill = setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS);
+      child.once("exit", (code, signal) => {
+        clearTimeout(term);
+        clearTimeout(kill);
+        this.lastStop = { code, signal };
         resolve();
       });
       try { child.stdin.end(); } catch (err) { /* already closed */ }
-      child.kill("SIGTERM");
     });
   }
 

@@ -67,9 +67,20 @@ async function main() {
 
   await maxApi._call("stop");
   assert.strictEqual(hub.child, null);
+  // closing stdin was enough: the backend exited by itself (0), not by a signal
+  assert.deepStrictEqual(hub.lastStop, { code: 0, signal: null }, JSON.stringify(hub.lastStop));
   assert.ok(!alive(secondPid), "backend still alive after stop");
   await waitOutlet((a) => a[0] === "status" && a[1] === "stopped", 5000, "stopped status");
   console.log(JSON.stringify({ event: "stopped", pids: [firstPid, secondPid] }));
+
+  // two starts at once (restart pressed twice, a timer during a manual start) spawn one backend
+  const before = outlets.filter((o) => o.args[0] === "status" && o.args[1] === "starting backend").length;
+  await Promise.all([hub.start(), hub.start()]);
+  const spawned = outlets.filter((o) => o.args[0] === "status" && o.args[1] === "starting backend").length;
+  assert.strictEqual(spawned - before, 1, "a second start spawned another backend");
+  const thirdPid = hub.child.pid;
+  await hub.stop();
+  assert.ok(!alive(thirdPid));
   hub.close();
 }
 

@@ -196,7 +196,7 @@ def combine(
     names = list(base_labels) + [lab for lab in taught.labels if lab not in base_labels]
     scores = np.zeros(len(names))
     scores[: len(base_labels)] = (1.0 - g) * base_probs
-    for lab, w in zip(taught.labels, share):
+    for lab, w in zip(taught.labels, share, strict=True):
         scores[names.index(lab)] += g * w
     return decide(scores, names, threshold, top_k)
 
@@ -225,3 +225,75 @@ class TaughtClassifier:
     def predict(self, images: np.ndarray) -> Prediction:
         probs, emb = self.probabilities_and_embedding(images)
         return combine(self.taught, emb, probs, self.base.labels, self.base.threshold, self.base.top_k)
+
+
+class _Capture(TaughtClassifier):
+    """Records each piece's (probabilities, embedding) while predicting as the base classifier does."""
+
+    def __init__(self, base):
+        super().__init__(base)
+        self.rows: list[tuple[np.ndarray, np.ndarray]] = []
+
+    def predict(self, images: np.ndarray) -> Prediction:
+        probs, emb = self.probabilities_and_embedding(images)
+        self.rows.append((probs, emb))
+        return decide(probs, self.base.labels, self.base.threshold, self.base.top_k)
+
+
+def embed_signal(analyzer, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Base probabilities (n_pieces, n_classes) and embeddings (n_pieces, D) of a signal's pieces.
+
+    Runs the analyzer's own trim and cut (so examples are seen exactly as recordings are) on a shallow copy
+    of it: the analyzer itself is untouched and may serve other threads meanwhile.
+    """
+    import copy
+
+    capture = _Capture(getattr(analyzer.classifier, "base", analyzer.classifier))
+    worker = copy.copy(analyzer)
+    worker.classifier = capture
+    worker.analyse_signal(y)
+    return np.stack([p for p, _ in capture.rows]), np.stack([e for _, e in capture.rows])
+
+
+def embed_file(analyzer, path: str | Path) -> np.ndarray:
+    """One example's embedding from an audio file: its pieces' embeddings averaged (:func:`example_embedding`)."""
+    from exsampling_osc.analysis.audio import load_audio
+
+    y = load_audio(path, analyzer.sample_rate, analyzer.config.max_seconds)
+    return example_embedding(embed_signal(analyzer, y)[1])
+
+
+def teach_from_folder(analyzer, folder: str | Path, min_similarity: float = MIN_SIMILARITY) -> TaughtLabels:
+    """Taught labels from ``folder/LABEL/*.wav`` (one sub-folder of example recordings per label).
+
+    Raises :class:`TeachingError` for a folder without label sub-folders, a label without usable audio, or
+    an example that cannot be read (its name and the reason are in the message).
+    """
+    from exsampling_osc.training.dataset import AUDIO_SUFFIXES
+
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise TeachingError(f"{folder}: not a folder of example sub-folders")
+    examples: dict[str, list[np.ndarray]] = {}
+    for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        files = sorted(f for f in sub.rglob("*") if f.is_file() and f.suffix.lower() in AUDIO_SUFFIXES)
+        if not files:
+            raise TeachingError(f"{sub}: no audio files to learn '{sub.name}' from")
+        try:
+            examples[sub.name] = [embed_file(analyzer, f) for f in files]
+        except ExSamplingError as exc:
+            raise TeachingError(f"example for '{sub.name}': {exc}") from None
+    if not examples:
+        raise TeachingError(f"{folder}: no label sub-folders (expected {folder}/LABEL/example.wav)")
+    return TaughtLabels.fit(examples, min_similarity)
+
+
+def teach_analyzer(analyzer, folder: str | Path) -> TaughtLabels:
+    """Teach ``analyzer`` the labels of ``folder`` (see :func:`teach_from_folder`): its next pieces know them."""
+    taught = teach_from_folder(analyzer, folder)
+    current = analyzer.classifier
+    if isinstance(current, TaughtClassifier):
+        current.taught = taught
+    else:
+        analyzer.classifier = TaughtClassifier(current, taught)
+    return taught

@@ -22,7 +22,7 @@ from exsampling_osc.errors import ExSamplingError
 __all__ = ["MIN_SIMILARITY", "TaughtClassifier", "TaughtLabels", "combine", "embedding_of", "unit"]
 
 #: Cosine similarity to a taught prototype at which a piece counts as that label (bench/bench_fewshot.py).
-MIN_SIMILARITY = 0.80
+MIN_SIMILARITY = 0.82
 #: Width of the soft step around :data:`MIN_SIMILARITY` (how fast "taught" takes over from the base classes).
 STEP_WIDTH = 0.02
 #: Temperature of the softmax that shares the taught weight among taught labels.

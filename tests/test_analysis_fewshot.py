@@ -78,6 +78,7 @@ def test_untaught_save_load_and_damage(tmp_path):
     taught.save(path)
     back = TaughtLabels.load(path)
     assert back.labels == ["a", "b"] and back.counts() == {"a": 1, "b": 2}
+    assert back.model == "" and TaughtLabels.from_dict({**taught.to_dict(), "model": "m1"}).model == "m1"
     assert np.allclose(back.prototypes(), taught.prototypes(), atol=1e-5)
     assert back.untaught("a").labels == ["b"]
     with pytest.raises(TeachingError, match="not a taught label"):
@@ -121,6 +122,10 @@ def test_taught_sounds_come_back_and_base_labels_stay():
     for kind in kinds:
         for seed in (10, 11):
             assert [p.prediction.label for p in analyzer.analyse_signal(sound(kind, seed))] == [kind]
+    with pytest.raises(TeachingError, match="another model"):
+        analyzer.classifier.taught = TaughtLabels.fit(examples, model="0123456789ab")
+    with pytest.raises(TeachingError, match="another model"):
+        analyzer.classifier.taught = TaughtLabels.empty(8)
     analyzer.classifier.taught = TaughtLabels.empty(taught.dim)  # applies at once, back to the base classes
     assert [p.prediction.label for k in kinds for p in analyzer.analyse_signal(sound(k, 50))] == plain
 

@@ -28,14 +28,19 @@ class EmbeddingReader:
     """
 
     def __init__(self, tflite: str | Path, n_labels: int, threads: int = 1):
+        import hashlib
+
         Interpreter = load_interpreter_class()
         path = str(tflite)
+        #: Fingerprint of the model file: embeddings of one model mean nothing to another.
+        self.model_id = hashlib.sha1(Path(path).read_bytes()).hexdigest()[:12]
         probe = Interpreter(model_path=path, num_threads=threads)
         outputs = probe.get_output_details()
-        self._probs = next((o for o in outputs if int(o["shape"][-1]) == n_labels), None)
-        if self._probs is None:
+        probs = next((o for o in outputs if int(o["shape"][-1]) == n_labels), None)
+        if probs is None:
             raise ModelError(f"{tflite}: no output of {n_labels} classes")
-        extra = [o for o in outputs if o is not self._probs and len(o["shape"]) == 2]
+        self._probs: dict = probs
+        extra = [o for o in outputs if o is not probs and len(o["shape"]) == 2]
         if extra:  # an exported embedding output: no need to keep intermediate tensors
             self._interp, self._emb = probe, extra[0]
         else:

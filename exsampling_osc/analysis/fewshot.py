@@ -10,7 +10,7 @@ neither stays ``unknown``. Teaching is an average, so it takes microseconds, not
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -68,20 +68,22 @@ class TaughtLabels:
     examples: np.ndarray = field(repr=False)  # (n, dim) unit rows
     example_labels: tuple[str, ...] = ()
     min_similarity: float = MIN_SIMILARITY
+    model: str = ""  # the model the embeddings come from (EmbeddingReader.model_id); "" = not recorded
 
     @classmethod
-    def empty(cls, dim: int, min_similarity: float = MIN_SIMILARITY) -> TaughtLabels:
-        return cls(dim, np.zeros((0, dim), np.float32), (), float(min_similarity))
+    def empty(cls, dim: int, min_similarity: float = MIN_SIMILARITY, model: str = "") -> TaughtLabels:
+        return cls(dim, np.zeros((0, dim), np.float32), (), float(min_similarity), model)
 
     @classmethod
-    def fit(cls, examples: dict[str, list[np.ndarray]], min_similarity: float = MIN_SIMILARITY) -> TaughtLabels:
+    def fit(cls, examples: dict[str, list[np.ndarray]], min_similarity: float = MIN_SIMILARITY,
+            model: str = "") -> TaughtLabels:
         """Taught labels from ``{label: [example embedding, ...]}`` (each example (D,) or its pieces (n, D))."""
         dims = {np.atleast_2d(e).shape[-1] for es in examples.values() for e in es}
         if not dims:
             raise TeachingError("no examples to teach")
         if len(dims) > 1:
             raise TeachingError(f"examples of different embedding sizes: {sorted(dims)}")
-        taught = cls.empty(dims.pop(), min_similarity)
+        taught = cls.empty(dims.pop(), min_similarity, model)
         for label, es in examples.items():
             taught = taught.teach(label, es)
         return taught
@@ -105,16 +107,16 @@ class TaughtLabels:
         rows = np.stack([example_embedding(e) for e in examples])
         if rows.shape[1] != self.dim:
             raise TeachingError(f"{label}: embeddings of size {rows.shape[1]}, taught labels hold {self.dim}")
-        return TaughtLabels(self.dim, np.concatenate([self.examples, rows]),
-                            self.example_labels + (label,) * len(rows), self.min_similarity)
+        return replace(self, examples=np.concatenate([self.examples, rows]),
+                       example_labels=self.example_labels + (label,) * len(rows))
 
     def untaught(self, label: str) -> TaughtLabels:
         """Without ``label`` (and all its examples); unknown labels raise :class:`TeachingError`."""
         if label not in self.example_labels:
             raise TeachingError(f"{label}: not a taught label")
         keep = np.array([lab != label for lab in self.example_labels], dtype=bool)
-        return TaughtLabels(self.dim, self.examples[keep],
-                            tuple(lab for lab in self.example_labels if lab != label), self.min_similarity)
+        return replace(self, examples=self.examples[keep],
+                       example_labels=tuple(lab for lab in self.example_labels if lab != label))
 
     def prototypes(self) -> np.ndarray:
         """(n_labels, dim) unit prototypes, one per label of :attr:`labels`."""
@@ -129,7 +131,7 @@ class TaughtLabels:
 
     # serialisation: JSON, so the library can keep it as text
     def to_dict(self) -> dict:
-        return {"format": FORMAT, "dim": self.dim, "min_similarity": self.min_similarity,
+        return {"format": FORMAT, "dim": self.dim, "min_similarity": self.min_similarity, "model": self.model,
                 "labels": list(self.example_labels), "examples": np.round(self.examples, 6).tolist()}
 
     @classmethod
@@ -142,7 +144,8 @@ class TaughtLabels:
             labels = tuple(str(s) for s in data["labels"])
             if len(labels) != rows.shape[0]:
                 raise TeachingError(f"{len(labels)} labels for {rows.shape[0]} examples")
-            return cls(dim, unit(rows), labels, float(data.get("min_similarity", MIN_SIMILARITY)))
+            return cls(dim, unit(rows), labels, float(data.get("min_similarity", MIN_SIMILARITY)),
+                       str(data.get("model", "")))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise TeachingError(f"taught labels are damaged ({exc})") from None
 
@@ -210,9 +213,25 @@ class TaughtClassifier:
 
     def __init__(self, base, taught: TaughtLabels | None = None):
         self.base = base
-        self.taught = taught or TaughtLabels.empty(reader_for(base).dim)
+        reader = reader_for(base)
+        self.taught = taught or TaughtLabels.empty(reader.dim, model=reader.model_id)
+
+    @property
+    def taught(self) -> TaughtLabels:
+        return self._taught
+
+    @taught.setter
+    def taught(self, taught: TaughtLabels) -> None:
+        """Raises :class:`TeachingError` for labels taught on another model (re-teach from their recordings)."""
+        reader = reader_for(self.base)
+        if taught.dim != reader.dim or (taught.model and taught.model != reader.model_id):
+            raise TeachingError(f"these labels were taught on another model ({taught.model or taught.dim}, this one "
+                                f"is {reader.model_id}): teach them again from their recordings")
+        self._taught = taught
 
     def __getattr__(self, name: str):
+        if name in ("base", "_taught"):
+            raise AttributeError(name)
         return getattr(self.base, name)
 
     def probabilities_and_embedding(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -285,7 +304,8 @@ def teach_from_folder(analyzer, folder: str | Path, min_similarity: float = MIN_
             raise TeachingError(f"example for '{sub.name}': {exc}") from None
     if not examples:
         raise TeachingError(f"{folder}: no label sub-folders (expected {folder}/LABEL/example.wav)")
-    return TaughtLabels.fit(examples, min_similarity)
+    base = getattr(analyzer.classifier, "base", analyzer.classifier)
+    return TaughtLabels.fit(examples, min_similarity, reader_for(base).model_id)
 
 
 def teach_analyzer(analyzer, folder: str | Path) -> TaughtLabels:

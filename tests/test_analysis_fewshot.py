@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from exsampling_osc.analysis.classify import UNKNOWN, Classifier
-from exsampling_osc.analysis.embedding import find_pool_tensor, reader_for
+from exsampling_osc.analysis.embedding import EmbeddingReader, find_pool_tensor, reader_for
 from exsampling_osc.analysis.fewshot import (
     TaughtClassifier,
     TaughtLabels,
@@ -168,3 +168,22 @@ def test_classify_with_a_bad_examples_folder(write_audio, tmp_path):
 def test_teach_from_folder_refuses_a_folder_without_labels(tmp_path):
     with pytest.raises(TeachingError, match="no label sub-folders"):
         teach_from_folder(Analyzer(), tmp_path)
+
+
+def test_a_model_with_an_embedding_output_is_read_through_it(tmp_path):
+    """The retrained model will export its embedding as a second output: the reader must take it from there."""
+    tf = pytest.importorskip("tensorflow")
+    info = json.loads((default_model_dir() / "model.json").read_text())
+    features = Classifier(default_model_dir()).info.features
+    inp = tf.keras.Input((*features.shape, 1))
+    emb = tf.keras.layers.GlobalAveragePooling2D(name="embedding")(tf.keras.layers.Conv2D(8, 3, activation="relu")(inp))
+    probs = tf.keras.layers.Dense(len(info["labels"]), activation="softmax")(emb)
+    model = tf.keras.Model(inp, [probs, emb])
+    (tmp_path / "model.tflite").write_bytes(tf.lite.TFLiteConverter.from_keras_model(model).convert())
+    # (the converter may put the embedding first: the reader goes by shape, not position)
+    reader = EmbeddingReader(tmp_path / "model.tflite", n_labels=len(info["labels"]))
+    assert reader.from_output and reader.dim == 8
+    image = prepare_window(sound("knock", 3), features)[0]
+    p, e = reader.read(image)
+    want_p, want_e = model(image[None, :, :, None])
+    assert np.allclose(p, want_p.numpy()[0], atol=1e-5) and np.allclose(e, want_e.numpy()[0], atol=1e-5)

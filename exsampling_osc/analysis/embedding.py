@@ -41,6 +41,8 @@ class EmbeddingReader:
             raise ModelError(f"{tflite}: no output of {n_labels} classes")
         self._probs: dict = probs
         extra = [o for o in outputs if o is not probs and len(o["shape"]) == 2]
+        #: True when the embedding is a model output; False when it is read from the pool tensor.
+        self.from_output = bool(extra)
         if extra:  # an exported embedding output: no need to keep intermediate tensors
             self._interp, self._emb = probe, extra[0]
         else:
@@ -49,7 +51,6 @@ class EmbeddingReader:
             self._probs = next(o for o in self._interp.get_output_details() if o["index"] == self._probs["index"])
         self._interp.allocate_tensors()
         self._in = self._interp.get_input_details()[0]
-        self.from_output = bool(extra)
         self.dim = int(self._emb["shape"][-1])
         self._lock = threading.Lock()
 

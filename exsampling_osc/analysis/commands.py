@@ -16,6 +16,8 @@ def register(sub) -> None:
     p.add_argument("--model", type=Path, default=None, help="model folder (default: the shipped model)")
     p.add_argument("--threshold", type=float, default=0.25, help="below this confidence the label is unknown")
     p.add_argument("--trim-db", type=float, default=20.0, help="silence threshold in dB below the peak")
+    p.add_argument("--examples", type=Path, default=None, metavar="DIR",
+                   help="teach labels first: DIR holds one sub-folder of example recordings per label")
     p.set_defaults(func=run)
 
 
@@ -35,6 +37,14 @@ def run(args) -> int:
     from exsampling_osc.errors import ExSamplingError
 
     analyzer = Analyzer(args.model, AnalysisConfig(confidence_threshold=args.threshold, trim_db=args.trim_db))
+    if args.examples is not None:
+        from exsampling_osc.analysis.fewshot import teach_analyzer
+
+        try:
+            teach_analyzer(analyzer, args.examples)
+        except ExSamplingError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
     files = expand(args.paths)
     show_progress = sys.stderr.isatty() and len(files) > 1
     failed = 0

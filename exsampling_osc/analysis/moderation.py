@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
+from exsampling_osc.errors import ModelError
+
 #: One default per flag, in one place.
 THRESHOLDS = {
     "clip_level": 0.999,  # |sample| at or above this counts as full scale
@@ -122,7 +124,11 @@ def voiced_share(y: np.ndarray, sr: int, vad: str = THRESHOLDS["vad"], mode: int
         frames = len(pcm) // TEN_HOP
         if frames == 0:
             return 0.0
-        detector = TenVad(TEN_HOP, ten_threshold)
+        try:
+            detector = TenVad(TEN_HOP, ten_threshold)
+        except OSError as exc:  # its native library did not load
+            raise ModelError(f"the TEN voice-activity detector could not load ({exc}); on Linux install "
+                             "libc++1 (apt-get install libc++1)") from None
         return sum(detector.process(pcm[i * TEN_HOP:(i + 1) * TEN_HOP])[1] for i in range(frames)) / frames
     if vad != "webrtc":
         raise ValueError(f"unknown voice-activity detector {vad!r} (ten or webrtc)")

@@ -27,6 +27,8 @@ PAGE = """<!doctype html><html><head><meta charset="utf-8"></head><body>
 <script type="module">
 import { setupI18n, t } from "./recorder/i18n.js";
 import { resizePhoto } from "./recorder/photo.js";
+import { blurPosition } from "./recorder/location.js";
+window.blur = (c, km) => blurPosition(c, km);
 const lang = await setupI18n();
 window.result = { lang, htmlLang: document.documentElement.lang, scan: t("scan_again"),
   sent: t("sent", { id: 7 }), missing: t("no_such_key"), consent: t("consent"), photo: t("photo_add"),
@@ -114,3 +116,20 @@ def test_photo_resized_in_the_page_without_exif(browser, site, tmp_path):
     img = Image.open(io.BytesIO(data))
     assert img.size == (533, 800) and not img.getexif()
     assert b"Shibuya" not in data and b"GPSLatitude" not in data and b"Exif\x00\x00" not in data
+
+
+def test_location_blurred_to_the_configured_grid(browser, site):
+    import math
+
+    ctx, page = open_page(browser, site, "en-US")
+    shibuya = {"latitude": 35.65914, "longitude": 139.70063, "accuracy": 12}
+    near = {"latitude": 35.6602, "longitude": 139.7021, "accuracy": 30}  # about 170 m away
+    a, b = (page.evaluate("([c, km]) => window.blur(c, km)", [p, 1.0]) for p in (shibuya, near))
+    exact = page.evaluate("([c, km]) => window.blur(c, km)", [shibuya, 0])
+    ctx.close()
+    assert exact == shibuya
+    assert (a["latitude"], a["longitude"]) == (b["latitude"], b["longitude"])  # one cell, one point
+    moved_km = math.hypot((a["latitude"] - shibuya["latitude"]) * 111.32,
+                          (a["longitude"] - shibuya["longitude"]) * 111.32 * math.cos(math.radians(35.66)))
+    assert 0 < moved_km <= 1.0 / math.sqrt(2) + 1e-6
+    assert a["accuracy"] >= 700

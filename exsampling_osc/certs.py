@@ -105,8 +105,16 @@ def participant_certificate(data_dir: Path, lan_addresses: list[str],
             .sign(key, hashes.SHA256()))
     key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                                 serialization.NoEncryption())
-    atomic_write(key_path, lambda tmp: (tmp.write_bytes(key_pem), tmp.chmod(0o600)))
-    atomic_write(cert_path, lambda tmp: tmp.write_bytes(cert.public_bytes(serialization.Encoding.PEM)))
+
+    def write_key(tmp: Path) -> None:
+        tmp.write_bytes(key_pem)
+        tmp.chmod(0o600)
+
+    def write_cert(tmp: Path) -> None:
+        tmp.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+
+    atomic_write(key_path, write_key)
+    atomic_write(cert_path, write_cert)
     return cert_path, key_path
 
 

@@ -25,7 +25,7 @@ def _open(data: bytes):
     from PIL import Image, UnidentifiedImageError
 
     try:  # HEIC from iPhones, when the optional plugin is there
-        from pillow_heif import register_heif_opener
+        from pillow_heif import register_heif_opener  # type: ignore[import-not-found]
 
         register_heif_opener()
     except ImportError:

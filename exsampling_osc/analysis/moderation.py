@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import enum
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 
 from exsampling_osc.errors import ModelError
 
 #: One default per flag, in one place.
-THRESHOLDS = {
+THRESHOLDS: dict[str, Any] = {
     "clip_level": 0.999,  # |sample| at or above this counts as full scale
     "clip_share": 0.001,  # clipped when more than 0.1 % of samples sit at full scale
     "silent_rms_db": -50.0,  # near-silent when the RMS is below -50 dBFS
@@ -138,8 +139,8 @@ def voiced_share(y: np.ndarray, sr: int, vad: str = THRESHOLDS["vad"], mode: int
     frames = len(pcm) // n
     if frames == 0:
         return 0.0
-    vad = webrtcvad.Vad(int(mode))
-    voiced = sum(vad.is_speech(pcm[i * n:(i + 1) * n].tobytes(), VAD_RATE) for i in range(frames))
+    webrtc = webrtcvad.Vad(int(mode))
+    voiced = sum(webrtc.is_speech(pcm[i * n:(i + 1) * n].tobytes(), VAD_RATE) for i in range(frames))
     return voiced / frames
 
 

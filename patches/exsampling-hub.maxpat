@@ -970,8 +970,8 @@
     "box": {
      "id": "obj-49",
      "maxclass": "newobj",
-     "numinlets": 14,
-     "numoutlets": 14,
+     "numinlets": 15,
+     "numoutlets": 15,
      "patching_rect": [
       420,
       520,
@@ -992,9 +992,10 @@
       "",
       "",
       "",
+      "",
       ""
      ],
-     "text": "route /exsampling/ready /exsampling/sample /exsampling/recording /exsampling/error /exsampling/mapping /exsampling/classes /exsampling/tracks /exsampling/done /exsampling/pong /exsampling/status /exsampling/note /exsampling/phrase /exsampling/phrase/note",
+     "text": "route /exsampling/ready /exsampling/sample /exsampling/recording /exsampling/error /exsampling/mapping /exsampling/classes /exsampling/tracks /exsampling/done /exsampling/taught /exsampling/pong /exsampling/status /exsampling/note /exsampling/phrase /exsampling/phrase/note",
      "linecount": 10
     }
    },
@@ -1361,13 +1362,13 @@
      "patching_rect": [
       700,
       860,
-      168.0,
+      181.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/pong"
+     "text": "prepend /exsampling/taught"
     }
    },
    {
@@ -1390,9 +1391,42 @@
      "id": "obj-71",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 3,
+     "numoutlets": 1,
      "patching_rect": [
       840,
+      860,
+      168.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend /exsampling/pong"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-72",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      840,
+      890,
+      116.0,
+      22.0
+     ],
+     "text": "print exsampling"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-73",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 3,
+     "patching_rect": [
+      980,
       860,
       90.0,
       22.0
@@ -1407,12 +1441,12 @@
    },
    {
     "box": {
-     "id": "obj-72",
+     "id": "obj-74",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
      "patching_rect": [
-      840,
+      980,
       890,
       180.0,
       35.0
@@ -1426,12 +1460,12 @@
    },
    {
     "box": {
-     "id": "obj-73",
+     "id": "obj-75",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      980,
+      1120,
       860,
       168.0,
       22.0
@@ -1440,39 +1474,6 @@
       ""
      ],
      "text": "prepend /exsampling/note"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-74",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 0,
-     "patching_rect": [
-      980,
-      890,
-      116.0,
-      22.0
-     ],
-     "text": "print exsampling"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-75",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 1,
-     "patching_rect": [
-      1120,
-      860,
-      181.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "prepend /exsampling/phrase"
     }
    },
    {
@@ -1499,6 +1500,39 @@
      "patching_rect": [
       420,
       920,
+      181.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend /exsampling/phrase"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-78",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      420,
+      950,
+      116.0,
+      22.0
+     ],
+     "text": "print exsampling"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-79",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      560,
+      920,
       180.0,
       35.0
      ],
@@ -1511,12 +1545,12 @@
    },
    {
     "box": {
-     "id": "obj-78",
+     "id": "obj-80",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
      "patching_rect": [
-      420,
+      560,
       950,
       116.0,
       22.0
@@ -2477,42 +2511,6 @@
    {
     "patchline": {
      "source": [
-      "obj-71",
-      1
-     ],
-     "destination": [
-      "obj-72",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-71",
-      2
-     ],
-     "destination": [
-      "obj-72",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-72",
-      0
-     ],
-     "destination": [
-      "obj-44",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-49",
       10
      ],
@@ -2530,6 +2528,42 @@
      ],
      "destination": [
       "obj-74",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-73",
+      1
+     ],
+     "destination": [
+      "obj-74",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-73",
+      2
+     ],
+     "destination": [
+      "obj-74",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-74",
+      0
+     ],
+     "destination": [
+      "obj-44",
       0
      ]
     }
@@ -2578,6 +2612,30 @@
      ],
      "destination": [
       "obj-78",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-49",
+      13
+     ],
+     "destination": [
+      "obj-79",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-79",
+      0
+     ],
+     "destination": [
+      "obj-80",
       0
      ]
     }

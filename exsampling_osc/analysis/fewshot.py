@@ -288,7 +288,7 @@ def teach_from_folder(analyzer, folder: str | Path, min_similarity: float = MIN_
     Raises :class:`TeachingError` for a folder without label sub-folders, a label without usable audio, or
     an example that cannot be read (its name and the reason are in the message).
     """
-    from exsampling_osc.training.dataset import AUDIO_SUFFIXES
+    from exsampling_osc.audio_suffixes import AUDIO_SUFFIXES
 
     folder = Path(folder)
     if not folder.is_dir():

@@ -21,7 +21,7 @@ from exsampling_osc.backend.ingest import (
 )
 from exsampling_osc.backend.sample_view import sample_view
 from exsampling_osc.backend.state import ServiceState
-from exsampling_osc.errors import AudioError, ExSamplingError, StorageFull
+from exsampling_osc.errors import AudioError, ExSamplingError, NotFound, StorageFull
 from exsampling_osc.library.store import STORAGE_FULL_PREFIX
 from exsampling_osc.osc.protocol import osc_number as _num
 
@@ -197,20 +197,52 @@ class ServiceOperations(ServiceState):
         return change
 
     def override(self, sample_id: int, label: str) -> dict | None:
-        """Correct a sample's label (kept across restarts); it is re-sent to its track."""
+        """Correct a sample's label (kept across restarts); it is re-sent to its track. A sample re-labelled as
+        a taught label becomes one more example of it."""
         if label not in self._mapping.labels and label != "unknown":
             raise ValueError(f"unknown label {label!r}")
         self._require(sample_id)
         self.library.store.update_sample(int(sample_id), overridden_label=label)
+        if label in self.teaching.labels:
+            self.teach(label, [int(sample_id)])
         return self._announce(int(sample_id))
 
     def set_state(self, sample_id: int, state: str) -> dict | None:
-        """Mark a sample ``accepted`` or ``rejected`` (or back to ``ready``)."""
+        """Mark a sample ``accepted`` or ``rejected`` (or back to ``ready``). Accepting a sample whose label is
+        a taught label makes it one more example of it."""
         if state not in ("accepted", "rejected", "ready"):
             raise ValueError(f"state must be accepted, rejected or ready, not {state!r}")
         self._require(sample_id)
         self.library.store.update_sample(int(sample_id), state=state)
+        sample = self.get_sample(int(sample_id))
+        if state == "accepted" and sample and sample["label"] in self.teaching.labels:
+            self.teach(sample["label"], [int(sample_id)])
         return self._announce(int(sample_id))
+
+    # ------------------------------------------------------------------ teaching
+    def teach(self, label: str, sample_ids: list[int]) -> dict:
+        """Teach ``label`` from library samples (each one example); it applies to new pieces at once and gets
+        a track like any label (the unlisted track until re-mapped). Returns ``{label, examples, labels}``."""
+        samples = []
+        for sid in sample_ids:
+            row = self.library.store.sample(int(sid))
+            if row is None:
+                raise NotFound(f"no sample {sid}")
+            samples.append((int(sid), Path(row["path"])))
+        result = self.teaching.teach(label, samples)
+        self._taught_changed(result)
+        return result
+
+    def untaught(self, label: str) -> dict:
+        """Forget a taught label; samples keep the label they were given until re-analysed."""
+        result = self.teaching.untaught(label)
+        self._taught_changed(result)
+        return result
+
+    def _taught_changed(self, result: dict) -> None:
+        self._mapping.set_extra_labels(self.teaching.labels)
+        self.send("/exsampling/taught", [result["label"], int(result["examples"]), " ".join(result["labels"])])
+        self._emit("taught", result)
 
     def reanalyse(self, sample_id: int) -> None:
         """Queue the sample for analysis again; a sample event follows when done."""

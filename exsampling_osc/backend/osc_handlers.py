@@ -83,6 +83,8 @@ def install_handlers(service) -> None:
         "/reject": lambda a, s: service.set_state(a[0], "rejected"),
         "/reanalyse": lambda a, s: service.reanalyse(a[0]),
         "/compose": compose,
+        "/teach": lambda a, s: service.teach(a[0], [int(i) for i in str(a[1]).split()]),
+        "/untaught": lambda a, s: service.untaught(a[0]),
     }
     for address, handler in core.items():
         osc.map(protocol.PREFIX + address, handler)

@@ -17,6 +17,7 @@ from exsampling_osc.backend.events import ServiceEvents, osc_sample_args
 from exsampling_osc.backend.ingest import IngestQueue, sweep_upload_temporaries, timed_warm_up
 from exsampling_osc.backend.operations import ServiceOperations
 from exsampling_osc.backend.state import Settings
+from exsampling_osc.backend.teaching import Teaching
 from exsampling_osc.errors import ExSamplingError
 from exsampling_osc.library import Library, default_data_dir
 from exsampling_osc.mapping import Mapping, load_config
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 STATES = ("pending", "ready", "accepted", "rejected")
-EVENT_KINDS = ("recording", "sample", "mapping", "error", "status")
+EVENT_KINDS = ("recording", "sample", "mapping", "taught", "error", "status")
 
 
 class Service(ServiceOperations, ServiceEvents):
@@ -60,6 +61,8 @@ class Service(ServiceOperations, ServiceEvents):
                         s.model_dir or "MODEL_DIR")
         self.library = Library(s.data_dir)
         self._mapping = Mapping(self.config, self.analyzer.classifier.labels, self.library.store.remaps())
+        self.teaching = Teaching(self.analyzer, self.library.store)
+        self._mapping.set_extra_labels(self.teaching.labels)
         self.max_upload_bytes = int(self.config.max_upload_mb * 1e6)
         from exsampling_osc.web.tokens import Tokens
 

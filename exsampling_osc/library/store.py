@@ -40,6 +40,14 @@ CREATE TABLE IF NOT EXISTS samples (
     UNIQUE (recording_id, piece_index)
 );
 CREATE TABLE IF NOT EXISTS remaps (label TEXT PRIMARY KEY, track TEXT NOT NULL, changed REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS taught_examples (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    label TEXT NOT NULL,
+    sample_id INTEGER,
+    embedding BLOB NOT NULL,
+    model TEXT NOT NULL,
+    created REAL NOT NULL
+);
 """
 
 #: How a recording's error starts when its analysis failed for lack of disk space (it is retried).
@@ -191,3 +199,22 @@ class Store:
         self._tx("INSERT INTO remaps (label, track, changed) VALUES (?,?,?) "
                  "ON CONFLICT(label) DO UPDATE SET track = excluded.track, changed = excluded.changed",
                  (label, track, time.time()))
+
+    # taught labels: one row per example (a sample's embedding, float32 bytes)
+    def add_taught(self, label: str, examples: list[tuple[int | None, bytes]], model: str) -> None:
+        now = time.time()
+        with self._lock:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany("INSERT INTO taught_examples (label, sample_id, embedding, model, created) "
+                                     "VALUES (?,?,?,?,?)", [(label, sid, emb, model, now) for sid, emb in examples])
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+
+    def taught_examples(self) -> list[dict]:
+        return self._all("SELECT label, sample_id, embedding, model FROM taught_examples ORDER BY id")
+
+    def remove_taught(self, label: str) -> int:
+        return self._tx("DELETE FROM taught_examples WHERE label = ?", (label,)).rowcount

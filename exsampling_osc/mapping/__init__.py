@@ -15,11 +15,17 @@ class Mapping:
     def __init__(self, config: Config, labels: list[str], remaps: dict[str, str] | None = None):
         self.config = config
         self.labels = list(labels)
+        self._model_labels = list(labels)
         self._lock = threading.Lock()
         self._track_of = {c: t.name for t in config.tracks for c in t.classes}
         for label, track in (remaps or {}).items():
             if config.track(track) is not None:
                 self._track_of[label] = track
+
+    def set_extra_labels(self, labels: list[str]) -> None:
+        """The model's labels plus these (taught labels); a re-map made for one of them stays."""
+        with self._lock:
+            self.labels = list(dict.fromkeys([*self._model_labels, *labels]))
 
     def track_of(self, label: str) -> str:
         """The track a label plays on: `unknown` goes to the config's unknown track, labels no track lists to its

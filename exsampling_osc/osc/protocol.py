@@ -86,6 +86,9 @@ CORE: tuple[Message, ...] = (
        "The configured tracks (answer to query/tracks)."),
     _m("/done", TO_DEVICE, [("count", "i", "messages sent before this one"), ("query", "s", "what was asked")],
        "Ends the answer to a query."),
+    _m("/taught", TO_DEVICE, [("label", "s", "the taught label"), ("examples", "i", "its examples now (0: untaught)"),
+                              ("labels", "s", "every taught label, joined by spaces")],
+       "A label was taught (or more examples added) or untaught; it applies to new recordings at once."),
     _m("/pong", TO_DEVICE, [("seq", "i", "the ping's number")], "Answer to ping."),
     _m("/status", TO_DEVICE, [
         ("queue", "i", "recordings waiting for analysis"), ("samples", "i", "samples in the library"),
@@ -129,6 +132,12 @@ CORE: tuple[Message, ...] = (
     _m("/accept", TO_BACKEND, [("sample_id", "i", "sample")], "Mark a sample accepted.", ("/sample",)),
     _m("/reject", TO_BACKEND, [("sample_id", "i", "sample")], "Mark a sample rejected (not played).", ("/sample",)),
     _m("/reanalyse", TO_BACKEND, [("sample_id", "i", "sample")], "Run the analysis again.", ("/sample",)),
+    _m("/teach", TO_BACKEND, [("label", "s", "a new name or an existing class name"),
+                              ("sample_ids", "s", "library samples to learn it from, joined by spaces")],
+       "Teach a label from examples in the library (each sample is one example); answered with taught "
+       "(or error).", ("/taught", "/error")),
+    _m("/untaught", TO_BACKEND, [("label", "s", "a taught label")],
+       "Forget a taught label and its examples; answered with taught (0 examples).", ("/taught", "/error")),
     _m("/compose", TO_BACKEND, [("reply_port", "i", "0: the announced port"), ("x", "f", "latent x"),
                                 ("y", "f", "latent y"),
                                 ("seed", "i", "variation seed; -1: the most likely phrase at (x, y)")],

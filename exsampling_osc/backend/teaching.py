@@ -1,0 +1,81 @@
+"""Teaching the running backend a sound: taught labels kept in the library, applied to new pieces at once.
+
+One part of the service (not a mixin): :class:`Teaching` owns the taught labels. Examples are library
+samples (each sample one example: its pieces' embeddings averaged, see
+:func:`exsampling_osc.analysis.fewshot.embed_file`); their embeddings are stored, so a restart rebuilds the
+head in milliseconds without reading audio. Labels taught on another model are set aside with a warning
+(their embeddings mean nothing to this one): teach them again from their samples.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from exsampling_osc.analysis.fewshot import TaughtClassifier, TaughtLabels, TeachingError, embed_file
+from exsampling_osc.library.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class Teaching:
+    """Taught labels of one analyzer and one library store."""
+
+    def __init__(self, analyzer, store: Store) -> None:
+        self.analyzer, self.store = analyzer, store
+        self._lock = threading.Lock()
+        self.classifier: TaughtClassifier | None = None  # made on first use: nothing taught costs nothing
+        if store.taught_examples():
+            self._rebuild()
+
+    @property
+    def labels(self) -> list[str]:
+        return self.classifier.taught.labels if self.classifier else []
+
+    def counts(self) -> dict[str, int]:
+        return self.classifier.taught.counts() if self.classifier else {}
+
+    def _rebuild(self) -> None:
+        if self.classifier is None:
+            self.classifier = TaughtClassifier(getattr(self.analyzer.classifier, "base", self.analyzer.classifier))
+            self.model = self.classifier.taught.model
+        taught = TaughtLabels.empty(self.classifier.taught.dim, model=self.model)
+        stale: set[str] = set()
+        for row in self.store.taught_examples():
+            if row["model"] != self.model:
+                stale.add(row["label"])
+                continue
+            taught = taught.teach(row["label"], [np.frombuffer(row["embedding"], dtype=np.float32)])
+        if stale:
+            log.warning("taught label(s) %s were taught on another model: teach them again from their samples",
+                        ", ".join(sorted(stale)))
+        self.classifier.taught = taught
+        # the base classifier alone is cheaper: only wrap it while something is taught
+        self.analyzer.classifier = self.classifier if taught.labels else self.classifier.base
+
+    def teach(self, label: str, samples: list[tuple[int, Path]]) -> dict:
+        """Learn ``label`` from ``(sample_id, audio path)`` examples; returns ``{label, examples, labels}``."""
+        label = label.strip()
+        if not label or label == "unknown" or " " in label:
+            raise TeachingError(f"{label!r} cannot be taught: a label is one word, not 'unknown'")
+        if not samples:
+            raise TeachingError(f"{label}: no examples")
+        if self.classifier is None:
+            self._rebuild()
+        rows = [(sid, np.asarray(embed_file(self.analyzer, path), dtype=np.float32).tobytes())
+                for sid, path in samples]
+        with self._lock:
+            self.store.add_taught(label, rows, self.model)
+            self._rebuild()
+        return {"label": label, "examples": self.counts().get(label, 0), "labels": self.labels}
+
+    def untaught(self, label: str) -> dict:
+        """Forget ``label``; TeachingError when it was not taught."""
+        with self._lock:
+            if not self.store.remove_taught(label):
+                raise TeachingError(f"{label}: not a taught label")
+            self._rebuild()
+        return {"label": label, "examples": 0, "labels": self.labels}

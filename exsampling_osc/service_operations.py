@@ -20,7 +20,7 @@ class ServiceOperations:
     def ingest_upload(self, tmp_path: str | Path, original_name: str, *, source: str = "upload",
                       latitude: float | None = None, longitude: float | None = None,
                       accuracy: float | None = None, uploader: str | None = None,
-                      drop_key: str | None = None) -> int:
+                      drop_key: str | None = None, client_id: str | None = None) -> int:
         """Check, store durably and queue a recording; returns its id once it is safe on disk.
 
         ``tmp_path`` is copied (the caller removes it). Raises :class:`AudioError` for unusable audio or a
@@ -35,7 +35,8 @@ class ServiceOperations:
                              f"the limit is {size_text(self.max_upload_bytes)})")
         y = check_audio(self, path, name)
         rid = self.library.keep_recording(path, name, source=source, latitude=latitude, longitude=longitude,
-                                          accuracy=accuracy, uploader=uploader, drop_key=drop_key)
+                                          accuracy=accuracy, uploader=uploader, drop_key=drop_key,
+                                          client_id=client_id)
         # hand the decoded signal to the worker while the queue is short; a long queue re-reads the file
         self._signals[rid] = (y if len(self._signals) < 16 else None, received)
         self.queue.put(("recording", rid))

@@ -12,7 +12,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from exsampling_osc.web.api import Refused
+from exsampling_osc.web.answers import Refused
 
 WINDOW_S = 60.0
 

@@ -52,10 +52,15 @@ def host_name(host_header: str | None) -> str:
 
 
 def is_loopback_address(address: str | None) -> bool:
+    """True for 127.0.0.0/8, ::1 and ::ffff:127.x (a zone index such as ``%lo`` is ignored)."""
+    if not address:
+        return False
     try:
-        return bool(address) and ipaddress.ip_address(address.split("%")[0]).is_loopback
+        ip = ipaddress.ip_address(address.split("%")[0])
     except ValueError:
         return False
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return bool(ip.is_loopback or (mapped is not None and mapped.is_loopback))
 
 
 def from_this_computer(environ: dict) -> bool:

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 THREADS = 128
 HEADER_TIMEOUT_S = 10.0  # the request line and all headers
 BODY_TIMEOUT_S = 120.0  # the body and the answer (the recorder page gives an upload 120 s too)
-IDLE_TIMEOUT_S = 10.0  # a connection that sends nothing (cheroot's own timeout)
+IDLE_TIMEOUT_S = 10  # a connection that sends nothing (cheroot's own timeout)
 
 
 class Deadlines:
@@ -104,7 +104,7 @@ class WebServer:
             server = wsgi.Server((host, candidate), guarded, numthreads=threads, server_name="exsampling",
                                  request_queue_size=256, accepted_queue_timeout=30, timeout=IDLE_TIMEOUT_S)
             server.ConnectionClass = _Connection
-            server.deadlines = self.deadlines
+            server.deadlines = self.deadlines  # type: ignore[attr-defined]  # read by _Connection
             server.ssl_adapter = ssl_adapter
             try:
                 server.prepare()

@@ -2,7 +2,7 @@
 
 import { Capture, micErrorText, unsupportedReason } from "./capture.js";
 import { MySounds } from "./status.js";
-import { sendRecording } from "./upload.js";
+import { newUploadId, sendRecording } from "./upload.js";
 import { peakDb, toWavBlob } from "./wav.js";
 
 const $ = (id) => document.getElementById(id);
@@ -45,7 +45,7 @@ const fmt = (s) => {
 };
 
 let state = "idle"; // idle | starting | recording | stopping | review | sending
-let take = null; // {blob, seconds, sampleRate, name}
+let take = null; // {blob, seconds, sampleRate, name, uploadId}
 let previewUrl = "";
 let levelDb = -Infinity;
 let position = null;
@@ -166,7 +166,7 @@ function discardTake() {
 
 function useTake(t) {
   discardTake();
-  take = t;
+  take = { ...t, uploadId: newUploadId() }; // one id per take: every retry of it is stored once
   previewUrl = URL.createObjectURL(t.blob);
   ui.playback.src = previewUrl;
   const kb = Math.round(t.blob.size / 1024);
@@ -253,7 +253,10 @@ ui.send.addEventListener("click", async () => {
   setState("sending");
   say("Sending…");
   if (ui.geo.checked) position = (await locate(60000)) || position;
-  const fields = { audio: new File([take.blob], take.name, { type: take.blob.type || "audio/wav" }) };
+  const fields = {
+    upload_id: take.uploadId,
+    audio: new File([take.blob], take.name, { type: take.blob.type || "audio/wav" }),
+  };
   if (ui.geo.checked && position) {
     fields.latitude = position.latitude;
     fields.longitude = position.longitude;

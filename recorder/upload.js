@@ -48,6 +48,13 @@ function once(xhrFactory, url, form, onProgress) {
   });
 }
 
+/** A client-generated upload id (32 hex digits): the server stores an upload once however often it is sent. */
+export function newUploadId() {
+  const bytes = new Uint8Array(16);
+  crypto.getRandomValues(bytes);
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
 function sleep(ms) {
   return new Promise((r) => setTimeout(r, ms));
 }
@@ -58,7 +65,8 @@ function waitOnline() {
 }
 
 /**
- * POST `fields` (a plain object; Blob values become files) to `url`.
+ * POST `fields` (a plain object; Blob values become files) to `url`; a `upload_id` field (see
+ * newUploadId) makes the retries safe: the server answers a retry with the recording it stored first.
  * Resolves {ok: true, body} or {ok: false, status, message}; network failures and gateway errors are
  * retried with growing waits, refusals (4xx) are not. `hooks.onProgress(fraction)`,
  * `hooks.onRetry(attempt, delayMs, why)`.

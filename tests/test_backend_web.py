@@ -30,7 +30,8 @@ def test_https_qr_and_token_rotation(tmp_path):
         assert png[:8] == b"\x89PNG\r\n\x1a\n" and png == (data / "qr.png").read_bytes()
 
         old = serve.token
-        req = urllib.request.Request(r["http_url"] + "/api/token/rotate", data=b"", method="POST")
+        req = urllib.request.Request(r["http_url"] + "/api/token/rotate", data=b"{}", method="POST",
+                                     headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(req, timeout=10) as resp:
             new_url = json.loads(resp.read())["participant_url"]
         new = new_url.split("token=", 1)[1]
@@ -63,11 +64,37 @@ def test_token_rotation_is_refused_from_another_address(tmp_path):
     serve = Serve(tmp_path / "data", "--host", "0.0.0.0")
     try:
         port = serve.ready["http_port"]
-        req = urllib.request.Request(f"http://{lan}:{port}/api/token/rotate", data=b"", method="POST")
+        req = urllib.request.Request(f"http://{lan}:{port}/api/token/rotate", data=b"{}", method="POST",
+                                     headers={"Content-Type": "application/json"})
         with pytest.raises(urllib.error.HTTPError) as err:
             urllib.request.urlopen(req, timeout=10)
         assert err.value.code == 403 and "this computer" in json.loads(err.value.read())["error"]
         assert serve.ready["participant_url"].startswith(f"http://{lan}:{port}/?token=")
         assert (tmp_path / "data" / "token").read_text().strip() == serve.token
+    finally:
+        serve.stop()
+
+
+def test_a_tunnel_or_another_site_cannot_rotate_the_token(tmp_path):
+    """Over real HTTP: a tunnel on this computer (loopback peer + proxy header), a page of another site, a
+    rebinding Host name and a form post are all refused, and the token stays."""
+    from serve_support import fetch_json
+
+    serve = Serve(tmp_path / "data")
+    try:
+        url = serve.url + "/api/token/rotate"
+        json_type = {"Content-Type": "application/json"}
+        for headers, status in (({**json_type, "X-Forwarded-For": "203.0.113.9"}, 403),
+                                ({**json_type, "Cf-Connecting-Ip": "203.0.113.9"}, 403),
+                                ({**json_type, "Origin": "https://evil.example"}, 403),
+                                ({**json_type, "Host": "evil.example"}, 403),
+                                ({"Content-Type": "application/x-www-form-urlencoded"}, 415)):
+            code, body = fetch_json(url, b"{}", headers)
+            assert code == status and body["error"], headers
+        assert (tmp_path / "data" / "token").read_text().strip() == serve.token
+        code, _ = fetch_json(serve.url + "/api/recordings", headers={"X-Forwarded-For": "203.0.113.9"})
+        assert code == 403
+        code, body = fetch_json(url, b"{}", json_type)
+        assert code == 200 and serve.token not in body["participant_url"]
     finally:
         serve.stop()

@@ -24,6 +24,16 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debia
 POINTS = [(48.858844, 2.294351), (48.853, 2.3499), (48.8606, 2.3376)]
 
 
+def until(page, expression: str, timeout: float = 30000) -> None:
+    """Poll ``expression`` until it is true. The console's Content-Security-Policy forbids eval, which
+    Playwright's wait_for_function uses in the page; page.evaluate goes through DevTools instead."""
+    end = time.monotonic() + timeout / 1000
+    while not page.evaluate(expression):
+        if time.monotonic() > end:
+            raise AssertionError(f"not true after {timeout / 1000:.0f} s: {expression}")
+        time.sleep(0.05)
+
+
 @pytest.fixture(scope="module")
 def backend(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("console")
@@ -99,7 +109,7 @@ def page(backend):
 
 
 def test_map_shows_the_recordings_points(page):
-    page.wait_for_function(f"window.exsConsole && window.exsConsole.points().length === {len(POINTS)}")
+    until(page, f"window.exsConsole && window.exsConsole.points().length === {len(POINTS)}")
     points = page.evaluate("window.exsConsole.points()")
     got = sorted((round(p[0], 5), round(p[1], 5)) for p in points)
     assert got == sorted((round(a, 5), round(b, 5)) for a, b in POINTS)
@@ -127,21 +137,21 @@ def test_remap_click_sends_the_osc_mapping_message(page, backend):
     assert resp.value.status == 200, resp.value.text()
     args = listener.next("/exsampling/mapping", lambda a: a[0] == label and a[1] == target)
     assert args[2] in ("melodic", "percussive")
-    page.wait_for_function(
+    until(page,
         f"document.querySelector('#mapping tr[data-label=\"{label}\"] select').value === '{target}'")
 
 
 def test_preview_plays_the_sample_audio(page):
     first = page.locator("li.sample").first
     first.locator("button.listen").click()
-    page.wait_for_function("(() => { const a = document.querySelector('#player');"
-                           " return a.readyState >= 2 && a.currentTime > 0.05; })()", timeout=10000)
+    until(page, "document.querySelector('#player').readyState >= 2"
+                " && document.querySelector('#player').currentTime > 0.05", timeout=10000)
     duration = page.evaluate("document.querySelector('#player').duration")
     sample_id = page.evaluate("document.querySelector('#player').dataset.sample")
     assert 0.5 < duration < 6.0
     assert first.get_attribute("data-id") == sample_id
     # the waveform thumbnail was drawn from the sample's peaks
-    page.wait_for_function("document.querySelector('li.sample canvas').dataset.drawn === '1'")
+    until(page, "document.querySelector('li.sample canvas').dataset.drawn === '1'")
     shot = os.environ.get("EXSAMPLING_CONSOLE_SCREENSHOT")
     if shot:
         page.evaluate("document.querySelector('#player').pause()")
@@ -179,7 +189,7 @@ def test_console_refuses_other_computers(backend):
 def test_live_update_status_qr_blur_and_reanalyse(page, backend, tmp_path):
     base, listener = backend["base"], backend["listener"]
     # status: the fixture's heartbeats show as a fresh heartbeat
-    page.wait_for_function("document.querySelector('#heartbeat-status').classList.contains('ok')")
+    until(page, "document.querySelector('#heartbeat-status').classList.contains('ok')")
     assert "OSC" in page.locator("#osc-status").inner_text()
     # a new recording appears without reloading the page
     before = page.locator("li.sample").count()
@@ -191,8 +201,8 @@ def test_live_update_status_qr_blur_and_reanalyse(page, backend, tmp_path):
         r = requests.post(f"{base}/api/recordings?token={token}", files={"audio": (wav.name, f, "audio/wav")},
                           data={"latitude": "48.87", "longitude": "2.30"}, timeout=30)
     assert r.status_code < 300, r.text
-    page.wait_for_function(f"document.querySelectorAll('li.sample').length > {before}", timeout=30000)
-    page.wait_for_function("window.exsConsole.points().length === 4")
+    until(page, f"document.querySelectorAll('li.sample').length > {before}", timeout=30000)
+    until(page, "window.exsConsole.points().length === 4")
     # the QR code, large, for projection
     page.click("#project-qr")
     overlay = page.locator("#qr-overlay img")
@@ -206,7 +216,7 @@ def test_live_update_status_qr_blur_and_reanalyse(page, backend, tmp_path):
     assert sorted((p["latitude"], p["longitude"]) for p in blurred["recordings"]) == sorted(
         (round(a, 2), round(b, 2)) for a, b in [*POINTS, (48.87, 2.30)])
     page.check("#blur")
-    page.wait_for_function(
+    until(page,
         "window.exsConsole.points().every(p => Math.abs(p[0] * 100 - Math.round(p[0] * 100)) < 1e-6)")
     page.uncheck("#blur")
     # re-analyse: the sample is analysed again and re-sent to the devices
@@ -246,7 +256,7 @@ def test_xy_pad_composes_a_phrase_and_sends_it_to_the_devices(page, backend):
     notes = [listener.next("/exsampling/phrase/note", lambda a: a[0] == result["phrase_id"])
              for _ in result["notes"]]
     assert [n[2] for n in notes] == [n["note"] for n in result["notes"]]
-    page.wait_for_function(f"document.querySelector('#phrase').dataset.phrase === '{result['phrase_id']}'")
+    until(page, f"document.querySelector('#phrase').dataset.phrase === '{result['phrase_id']}'")
     assert "sent to the devices" in page.locator("#phrase").inner_text()
     href = page.locator("#phrase a").get_attribute("href")
     midi = requests.get(backend["base"] + href, timeout=10)
@@ -258,4 +268,54 @@ def test_xy_pad_composes_a_phrase_and_sends_it_to_the_devices(page, backend):
     assert [n["note"] for n in again["result"]["notes"]] == [n["note"] for n in result["notes"]]
     bad = requests.post(backend["base"] + "/console/api/compose", json={"x": "left"}, timeout=10)
     assert bad.status_code == 400 and "x and y" in bad.json()["error"]
+    assert page.errors == []
+
+
+XSS_NAME = "<img src=x onerror=window.__xss=1>.wav"
+
+
+def test_a_participants_file_name_is_shown_as_text_and_runs_nothing(page, backend, tmp_path):
+    """Stored XSS (issue 12): a recording named like an HTML element, with a location, so the map shows it.
+    Its tooltip shows the name as text; no element is made from it and no script runs; the page's
+    Content-Security-Policy forbids inline script as a second wall."""
+    base = backend["base"]
+    violations: list[str] = []
+    page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
+    before = page.evaluate("window.exsConsole.points().length")
+    sr = 22050
+    wav = tmp_path / "named.wav"
+    sf.write(wav, (0.4 * np.sin(2 * np.pi * 660 * np.arange(sr) / sr)).astype(np.float32), sr)
+    token = backend["ready"]["participant_url"].split("token=", 1)[1]
+    with wav.open("rb") as f:
+        r = requests.post(f"{base}/api/recordings?token={token}", files={"audio": (XSS_NAME, f, "audio/wav")},
+                          data={"latitude": "48.857", "longitude": "2.32"}, timeout=30)
+    assert r.status_code == 201, r.text
+    rid = r.json()["id"]
+    until(page, f"window.exsConsole.points().length === {before + 1}")
+    shown = None
+    markers = page.locator("#map path.leaflet-interactive")
+    for i in range(markers.count()):
+        box = markers.nth(i).bounding_box()
+        if not box:
+            continue
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        tip = page.locator(".leaflet-tooltip", has_text=f"#{rid} ")
+        try:
+            tip.wait_for(timeout=1000)
+        except Exception:  # noqa: BLE001 - another marker's tooltip: try the next one
+            continue
+        shown = tip
+        break
+    assert shown is not None, "no tooltip shows the new recording"
+    assert XSS_NAME in shown.inner_text()
+    assert shown.locator("img").count() == 0 and page.locator("img[src='x']").count() == 0
+    assert page.evaluate("window.__xss") is None
+    headers = requests.get(base + "/console", timeout=10).headers
+    assert "script-src 'self'" in headers["Content-Security-Policy"]
+    # the CSP holds too: an inline handler injected on purpose does not run
+    page.evaluate("document.body.insertAdjacentHTML('beforeend', '<img id=probe src=x onerror=\"window.__xss=2\">')")
+    time.sleep(0.5)
+    assert page.evaluate("window.__xss") is None
+    assert violations, "the page's Content-Security-Policy did not block the injected handler"
+    page.evaluate("document.getElementById('probe').remove()")
     assert page.errors == []

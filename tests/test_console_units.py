@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from exsampling_osc.web.console_routes import blur, is_local, peaks, sample_view
+from exsampling_osc.web.console_routes import blur, peaks, sample_view
+from exsampling_osc.web.doors import from_this_computer
 
 
 def test_peaks_follow_the_signal():
@@ -43,4 +44,6 @@ def test_blur_rounds_to_about_a_kilometre():
     ("not-an-ip", "127.0.0.1", {}, False),
 ])
 def test_only_this_computer_is_served(remote, host, headers, ok):
-    assert is_local(remote, host, headers) is ok
+    environ = {"REMOTE_ADDR": remote, "HTTP_HOST": host,
+               **{"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()}}
+    assert from_this_computer(environ) is ok

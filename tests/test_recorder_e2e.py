@@ -20,7 +20,7 @@ from exsampling_osc.resources import default_model_dir
 pytest.importorskip("playwright")
 from playwright.sync_api import sync_playwright  # noqa: E402
 from recorder_support import launch, new_phone_page, record, write_tone  # noqa: E402
-from serve_support import OscDump, Serve  # noqa: E402
+from serve_support import OscDump, Serve, fetch_json  # noqa: E402
 
 LABELS = set(json.loads((default_model_dir() / "model.json").read_text())["labels"]) | {"unknown"}
 LABEL_LINE = re.compile(r"analysed as (.+?) \((\d+) %\)")
@@ -178,6 +178,33 @@ def test_dropped_connection_is_retried(env):
     page.context.close()
 
 
+def test_an_answer_lost_after_storing_is_not_stored_twice(env):
+    """The backend stores the first attempt but its answer never reaches the phone (a timeout, a dropped
+    connection on the way back); the page sends again with the same upload id and gets the same recording."""
+    serve = env["serve"]
+    page = new_phone_page(env["browser"])
+    answers = []
+
+    def lose_first_answer(route):
+        response = route.fetch()  # reaches the backend for real
+        answers.append(response.json())
+        if len(answers) == 1:
+            route.abort("connectionreset")
+        else:
+            route.fulfill(response=response)
+
+    page.route("**/api/recordings?*", lose_first_answer)
+    before = len(serve.get("/api/recordings")["recordings"])
+    page.goto(serve.ready["participant_url"])
+    record(page, 1.0)
+    page.click("#send")
+    page.wait_for_selector("#message:has-text('trying again')")
+    rid = _sent_id(page)
+    assert [a["id"] for a in answers] == [rid, rid]
+    assert len(serve.get("/api/recordings")["recordings"]) == before + 1
+    page.context.close()
+
+
 def test_location_is_sent_only_when_opted_in(env):
     serve = env["serve"]
     page = new_phone_page(env["browser"], geolocation={"latitude": 52.52, "longitude": 13.405, "accuracy": 25},
@@ -207,7 +234,9 @@ def test_rotated_token_refuses_the_old_page_in_words(env):
     page = new_phone_page(env["browser"])
     page.goto(serve.ready["participant_url"])
     record(page, 0.8)
-    fresh = serve.post("/api/token/rotate", public=True)["participant_url"]
+    code, answer = fetch_json(serve.url + "/api/token/rotate", b"{}", {"Content-Type": "application/json"})
+    assert code == 200, answer
+    fresh = answer["participant_url"]
     assert fresh != serve.ready["participant_url"]
     page.click("#send")
     page.wait_for_selector("#error:not(:empty)")

@@ -59,7 +59,8 @@ class ServiceOperations(ServiceState):
         y = check_audio(self, path, name)
         try:
             rid = self.library.keep_recording(path, name, source=source, latitude=latitude, longitude=longitude,
-                                              accuracy=accuracy, uploader=uploader, drop_key=key)
+                                              accuracy=accuracy, uploader=uploader, drop_key=key,
+                                              client_id=client_id)
         except sqlite3.IntegrityError:
             existing = self.library.store.recording_with_key(key) if key else None
             if existing is None:

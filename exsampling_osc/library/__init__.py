@@ -9,13 +9,25 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
+import sqlite3
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
+from exsampling_osc.errors import StorageFull
 from exsampling_osc.library.files import copy_durable, remove_temporaries, write_wav
 from exsampling_osc.library.store import Store
 
-__all__ = ["Library", "Store", "default_data_dir"]
+__all__ = ["Library", "Store", "default_data_dir", "free_bytes"]
+
+#: Space always left free on the library's disk (the index, the analysis' pieces, the system's own needs).
+RESERVE_BYTES = 64 * 1024 * 1024
+
+
+def free_bytes(path: Path) -> int:
+    """Free bytes on the disk holding ``path``."""
+    return shutil.disk_usage(path).free
 
 
 def default_data_dir() -> Path:
@@ -33,8 +45,9 @@ def default_data_dir() -> Path:
 class Library:
     """Files plus index under ``data_dir``."""
 
-    def __init__(self, data_dir: Path):
+    def __init__(self, data_dir: Path, free_space: Callable[[Path], int] = free_bytes):
         self.data_dir = Path(data_dir)
+        self.free_space = free_space  # replaceable (tests simulate a full disk)
         self.recordings_dir = self.data_dir / "recordings"
         self.samples_dir = self.data_dir / "samples"
         for d in (self.recordings_dir, self.samples_dir):
@@ -51,14 +64,38 @@ class Library:
             if p.is_file() and p.name not in known:
                 p.unlink(missing_ok=True)
 
-    def keep_recording(self, src: Path, original_name: str, **fields) -> int:
-        """Copy ``src`` into the library durably, then commit its row; returns the recording id."""
+    def check_space(self, incoming: int) -> None:
+        """Raise :class:`StorageFull` unless ``incoming`` bytes can be kept twice (the upload's temporary
+        file and its copy in the library) with :data:`RESERVE_BYTES` to spare."""
+        free = self.free_space(self.data_dir)
+        needed = 2 * max(0, int(incoming)) + RESERVE_BYTES
+        if free < needed:
+            raise StorageFull(f"the performers' computer is out of disk space ({free / 1e6:.0f} MB free, "
+                              f"{needed / 1e6:.0f} MB needed): nothing was stored, try again later")
+
+    def keep_recording(self, src: Path, original_name: str, client_id: str | None = None, **fields) -> int:
+        """Copy ``src`` into the library durably, then commit its row; returns the recording id.
+
+        ``client_id`` is the upload's own id: when a recording with it is stored already (a retry), its id
+        is returned and nothing is copied.
+        """
+        if client_id is not None:
+            known = self.store.recording_by_client_id(client_id)
+            if known is not None:
+                return known
         suffix = Path(original_name).suffix.lower()
         suffix = suffix if re.fullmatch(r"\.[a-z0-9]{1,5}", suffix) else ".bin"
         target = self.recordings_dir / f"{uuid.uuid4().hex}{suffix}"
         copy_durable(Path(src), target)
         try:
-            return self.store.add_recording(original_name=original_name, path=str(target), **fields)
+            return self.store.add_recording(original_name=original_name, path=str(target), client_id=client_id,
+                                            **fields)
+        except sqlite3.IntegrityError:
+            target.unlink(missing_ok=True)
+            known = self.store.recording_by_client_id(client_id) if client_id is not None else None
+            if known is None:
+                raise
+            return known  # the same upload, retried while the first one was being stored
         except BaseException:
             target.unlink(missing_ok=True)
             raise

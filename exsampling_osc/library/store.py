@@ -18,6 +18,7 @@ CREATE TABLE IF NOT EXISTS recordings (
     latitude REAL, longitude REAL, accuracy REAL,
     uploader TEXT,
     drop_key TEXT UNIQUE,
+    client_id TEXT,
     status TEXT NOT NULL DEFAULT 'received',
     error TEXT
 );
@@ -72,6 +73,10 @@ class Store:
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._db.executescript(SCHEMA)
+        columns = {r[1] for r in self._db.execute("PRAGMA table_info(recordings)")}
+        if "client_id" not in columns:  # a library made before uploads carried their own id
+            self._db.execute("ALTER TABLE recordings ADD COLUMN client_id TEXT")
+        self._db.execute("CREATE UNIQUE INDEX IF NOT EXISTS recordings_client_id ON recordings(client_id)")
 
     def close(self) -> None:
         with self._lock:
@@ -95,12 +100,21 @@ class Store:
     # recordings
     def add_recording(self, *, source: str, original_name: str, path: str, latitude: float | None = None,
                       longitude: float | None = None, accuracy: float | None = None,
-                      uploader: str | None = None, drop_key: str | None = None) -> int:
+                      uploader: str | None = None, drop_key: str | None = None,
+                      client_id: str | None = None) -> int:
+        """Insert a recording's row; its id. ``client_id`` (an upload's own id) is unique: inserting one
+        that exists raises ``sqlite3.IntegrityError``."""
         cur = self._tx(
             "INSERT INTO recordings (created, source, original_name, path, latitude, longitude, accuracy, "
-            "uploader, drop_key) VALUES (?,?,?,?,?,?,?,?,?)",
-            (time.time(), source, original_name, path, latitude, longitude, accuracy, uploader, drop_key))
+            "uploader, drop_key, client_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (time.time(), source, original_name, path, latitude, longitude, accuracy, uploader, drop_key,
+             client_id))
         return int(cur.lastrowid or 0)
+
+    def recording_by_client_id(self, client_id: str) -> int | None:
+        """The id of the recording stored for an upload's own id, or None."""
+        rows = self._all("SELECT id FROM recordings WHERE client_id = ?", (client_id,))
+        return int(rows[0]["id"]) if rows else None
 
     def recording(self, recording_id: int) -> dict | None:
         rows = self._all("SELECT * FROM recordings WHERE id = ?", (recording_id,))

@@ -1,134 +1,143 @@
 """The JSON API: uploads, recordings, samples, status, token rotation, the QR picture.
 
-Refusals answer ``{"error": message}`` with a 4xx status. Upload guards (``service.upload_guards``) are
-callables ``guard(request)`` that raise :class:`Refused` (or a Bottle ``HTTPError``) to refuse an upload.
+Each route names its door (see :mod:`exsampling_osc.web.doors`); errors answer ``{"error": message}`` with
+a status chosen by the error's type (:mod:`exsampling_osc.web.answers`). Upload guards
+(``service.upload_guards``) are callables ``guard(request)`` that raise :class:`Refused` to refuse an upload.
+
+An upload may carry its own id (form field ``upload_id`` or header ``X-Upload-Id``: 8-64 letters, digits,
+``-`` or ``_``, made by the page): a retry with the same id answers the recording stored the first time
+and stores no second copy.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from pathlib import Path
 
 import bottle
 
-from exsampling_osc.errors import AudioError, ExSamplingError
+from exsampling_osc.errors import InvalidRequest
 from exsampling_osc.units import size_text
+from exsampling_osc.web.answers import Refused, json_error, refusal
+from exsampling_osc.web.doors import PARTICIPANT, THIS_COMPUTER, json_body, token_of
 
+__all__ = ["Refused", "install", "json_error", "parse_number", "refuse_upload"]
 
-class Refused(ExSamplingError):
-    """An upload or request refused with an HTTP status (429 by default) and a message."""
-
-    def __init__(self, message: str, status: int = 429):
-        super().__init__(message)
-        self.status = status
-
-
-LOOPBACK = {"127.0.0.1", "::1", "::ffff:127.0.0.1"}
-
-
-#: An early refusal still reads a request body up to this size, so the client gets to read the answer.
-DRAIN_LIMIT = 64 * 1024 * 1024
+NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+UPLOAD_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
+UPLOAD_ID_HEADER = "X-Upload-Id"
 
 
 def refuse_upload(status: int, message: str) -> bottle.HTTPResponse:
-    """A refusal sent before the body was read: drain a body of reasonable size first (a client still
-    sending gets a broken pipe instead of the message otherwise); a larger one closes the connection."""
-    req = bottle.request
-    length = req.content_length
-    if 0 < length <= DRAIN_LIMIT and "bottle.request.body" not in req.environ:
-        stream, left = req.environ["wsgi.input"], length
-        while left > 0:
-            chunk = stream.read(min(left, 1 << 16))
-            if not chunk:
-                break
-            left -= len(chunk)
-    resp = json_error(status, message)
-    if length > DRAIN_LIMIT:
-        resp.set_header("Connection", "close")
-    return resp
+    """A refusal sent before the body was read (the body is drained first, or the connection closed)."""
+    return refusal(status, message)
 
 
-def json_error(status: int, message: str) -> bottle.HTTPResponse:
-    return bottle.HTTPResponse(json.dumps({"error": message, "status": status}), status=status,
-                               headers={"Content-Type": "application/json"})
-
-
-def _float(name: str) -> float | None:
-    raw = bottle.request.forms.get(name)
+def parse_number(name: str, raw: str | None) -> float | None:
+    """A form field as a finite number, strictly (``1_0``, ``nan``, ``inf``, `` 1`` are refused); None when
+    absent or empty."""
     if raw in (None, ""):
         return None
-    try:
-        value = float(raw)
-    except ValueError:
-        raise json_error(400, f"{name} must be a number, got {raw!r}") from None
-    if value != value or value in (float("inf"), float("-inf")):
-        raise json_error(400, f"{name} must be a finite number")
+    if not NUMBER.fullmatch(raw):
+        raise InvalidRequest(f"{name} must be a number, got {raw[:40]!r}")
+    value = float(raw)
+    if value in (float("inf"), float("-inf")):
+        raise InvalidRequest(f"{name} must be a finite number")
     return value
+
+
+def upload_name(upload) -> str:
+    """The uploaded file's base name; InvalidRequest for an empty one or one holding control characters."""
+    raw = upload.raw_filename or ""
+    if not raw or any(ord(c) < 32 or ord(c) == 127 for c in raw):
+        raise InvalidRequest("the file part needs a file name (without control characters)")
+    name = Path(raw.replace("\\", "/")).name
+    if not name or name in (".", ".."):
+        raise InvalidRequest("the file part needs a file name")
+    return name
+
+
+def _limit() -> int | None:
+    limit = bottle.request.query.get("limit")
+    return int(limit) if limit and limit.isdigit() else None
 
 
 def install(app: bottle.Bottle, service) -> None:
     """Add the API routes for ``service`` to ``app``."""
 
-    @app.post("/api/recordings")
+    def audio_part():
+        """The ``audio`` file part (bottle keeps a part with ``filename=""`` among the plain fields)."""
+        req = bottle.request
+        try:
+            post = req.POST
+        except UnicodeDecodeError:  # bottle reads a part with filename="" as text
+            raise InvalidRequest("the file part needs a file name") from None
+        except ValueError as exc:  # bottle refuses control characters (a NUL) in a part's headers
+            raise InvalidRequest(f"a part of the upload is malformed: {str(exc)[:120]}") from None
+        upload = req.files.get("audio")
+        if upload is None:
+            if "audio" in post:
+                raise InvalidRequest("the file part needs a file name")
+            raise InvalidRequest("no audio file in the upload (multipart field `audio`)")
+        return upload
+
+    @app.post("/api/recordings", door=PARTICIPANT)
     def post_recording():
         req = bottle.request
-        token = req.query.get("token") or req.headers.get("X-Exsampling-Token") or ""
-        if not service.tokens.check(token):
-            return refuse_upload(403, "this link is not valid any more: scan the QR code again")
         limit = service.max_upload_bytes
         if req.content_length > limit:
             return refuse_upload(413, f"the file is too large (limit {size_text(limit)})")
-        for guard in list(service.upload_guards):
-            try:
-                guard(req)
-            except Refused as exc:
-                return refuse_upload(exc.status, str(exc))
-            except bottle.HTTPError as exc:
-                return refuse_upload(exc.status_code, str(exc.body or exc.status_line))
-        upload = req.files.get("audio")
-        if upload is None:
-            return json_error(400, "no audio file in the upload (multipart field `audio`)")
-        lat, lon, acc = _float("latitude"), _float("longitude"), _float("accuracy")
+        service.library.check_space(max(req.content_length, 0))
+        upload = audio_part()
+        name = upload_name(upload)
+        lat, lon, acc = (parse_number(k, req.forms.get(k)) for k in ("latitude", "longitude", "accuracy"))
         if lat is not None and not -90 <= lat <= 90 or lon is not None and not -180 <= lon <= 180:
-            return json_error(400, "latitude/longitude out of range")
-        name = Path(upload.raw_filename or "recording").name or "recording"
-        tmp_dir = service.library.data_dir / "incoming"
-        tmp_dir.mkdir(exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=tmp_dir, prefix=".upload-", suffix=".tmp")
-        try:
-            with open(fd, "wb") as fh:
-                upload.save(fh)
+            raise InvalidRequest("latitude/longitude out of range")
+        uploader = service.tokens.uploader_id(token_of(req))
+        upload_id = req.forms.get("upload_id") or req.get_header(UPLOAD_ID_HEADER) or None
+        if upload_id is not None and not UPLOAD_ID.fullmatch(upload_id):
+            raise InvalidRequest("upload_id must be 8-64 letters, digits, - or _")
+        client_id = f"{uploader}:{upload_id}" if upload_id else None  # one phone cannot reach another's
+        known = service.library.store.recording_by_client_id(client_id) if client_id else None
+        if known is None:  # a retry of a stored upload is answered without counting again
+            for guard in list(service.upload_guards):
+                try:
+                    guard(req)
+                except bottle.HTTPError as exc:
+                    return refuse_upload(exc.status_code, str(exc.body or exc.status_line))
+            tmp_dir = service.library.data_dir / "incoming"
+            tmp_dir.mkdir(exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=tmp_dir, prefix=".upload-", suffix=".tmp")
             try:
+                with open(fd, "wb") as fh:
+                    upload.save(fh)
                 rid = service.ingest_upload(Path(tmp), name, source="upload", latitude=lat, longitude=lon,
-                                            accuracy=acc, uploader=service.tokens.uploader_id(token))
-            except AudioError as exc:
-                status = 413 if "too large" in str(exc) or "too long" in str(exc) else 422
-                return json_error(status, str(exc))
-        finally:
-            Path(tmp).unlink(missing_ok=True)
-        bottle.response.status = 201
+                                            accuracy=acc, uploader=uploader, client_id=client_id)
+            finally:
+                Path(tmp).unlink(missing_ok=True)
+            bottle.response.status = 201
+        else:
+            rid = known
+            bottle.response.status = 200
         bottle.response.content_type = "application/json"
         return json.dumps(service.get_recording(rid) or {"id": rid})
 
-    @app.get("/api/recordings")
+    @app.get("/api/recordings", door=THIS_COMPUTER)
     def list_recordings():
-        limit = bottle.request.query.get("limit")
-        return {"recordings": service.list_recordings(int(limit) if limit and limit.isdigit() else None)}
+        return {"recordings": service.list_recordings(_limit())}
 
-    @app.get("/api/recordings/<rid:int>")
+    @app.get("/api/recordings/<rid:int>", door=THIS_COMPUTER)
     def get_recording(rid: int):
         rec = service.get_recording(rid)
         return rec if rec is not None else json_error(404, f"no recording {rid}")
 
-    @app.get("/api/samples")
+    @app.get("/api/samples", door=THIS_COMPUTER)
     def list_samples():
-        q = bottle.request.query
-        limit = q.get("limit")
-        return {"samples": service.list_samples(q.get("what") or "all",
-                                                int(limit) if limit and limit.isdigit() else None)}
+        return {"samples": service.list_samples(bottle.request.query.get("what") or "all", _limit())}
 
-    @app.get("/api/samples/<sid:int>/audio")
+    @app.get("/api/samples/<sid:int>/audio", door=THIS_COMPUTER)
     def sample_audio(sid: int):
         sample = service.get_sample(sid)
         if sample is None:
@@ -136,22 +145,21 @@ def install(app: bottle.Bottle, service) -> None:
         path = Path(sample["path"])
         return bottle.static_file(path.name, root=str(path.parent), mimetype="audio/wav")
 
-    @app.get("/api/status")
+    @app.get("/api/status", door=THIS_COMPUTER)
     def status():
         return service.status()
 
-    @app.get("/api/mapping")
+    @app.get("/api/mapping", door=THIS_COMPUTER)
     def mapping():
         return {"mapping": service.mapping(), "tracks": service.tracks(), "classes": service.classes()}
 
-    @app.post("/api/token/rotate")
+    @app.post("/api/token/rotate", door=THIS_COMPUTER)
     def rotate_token():
-        if bottle.request.environ.get("REMOTE_ADDR") not in LOOPBACK:
-            return json_error(403, "the token can only be rotated from this computer")
+        json_body()
         service.rotate_token()
         return {"participant_url": service.settings.participant_url, "qr_path": service.settings.qr_path}
 
-    @app.get("/qr.png")
+    @app.get("/qr.png", door=THIS_COMPUTER)
     def qr_png():
         path = Path(service.settings.qr_path)
         resp = bottle.static_file(path.name, root=str(path.parent), mimetype="image/png")

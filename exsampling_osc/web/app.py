@@ -1,13 +1,18 @@
-"""The Bottle app: every route module present installs its routes with ``install(app, service)``."""
+"""The Bottle app: every route module present installs its routes with ``install(app, service)``.
+
+The app applies two plugins to every route: :class:`~exsampling_osc.web.answers.JsonErrors` (our exceptions
+answer JSON, the status by type) and :class:`~exsampling_osc.web.doors.Doors` (each route's ``door``).
+"""
 
 from __future__ import annotations
 
-import json
 import logging
 
 import bottle
 
 from exsampling_osc.optional import present_modules
+from exsampling_osc.web.answers import JsonErrors, error_page
+from exsampling_osc.web.doors import Doors
 
 log = logging.getLogger(__name__)
 
@@ -19,22 +24,13 @@ ROUTE_MODULES = (
 
 
 def make_app(service) -> bottle.Bottle:
-    """A Bottle app with the routes of every installed module; /api errors answer JSON."""
+    """A Bottle app with the routes of every installed module, behind the door policy; errors answer JSON."""
     app = bottle.Bottle()
     app.config["exsampling.service"] = service
+    app.install(JsonErrors())  # outermost: also answers the doors' refusals
+    app.install(Doors(service.tokens.check))
     for module in present_modules(ROUTE_MODULES):
         module.install(app, service)
-    for code in (400, 403, 404, 405, 413, 429, 500):
-        app.error_handler[code] = _error_page
+    for code in (400, 403, 404, 405, 413, 415, 429, 500):
+        app.error_handler[code] = error_page
     return app
-
-
-def _error_page(error: bottle.HTTPError) -> str:
-    """JSON ``{"error": message}`` for /api paths, Bottle's page elsewhere."""
-    if bottle.request.path.startswith("/api"):
-        bottle.response.content_type = "application/json"
-        message = error.body if isinstance(error.body, str) and error.body else error.status_line
-        if error.status_code == 404 and message.startswith("Not found: '"):
-            message = f"no such address: {bottle.request.path}"
-        return json.dumps({"error": message, "status": error.status_code})
-    return bottle.Bottle.default_error_handler(bottle.default_app(), error)

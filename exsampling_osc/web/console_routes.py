@@ -1,19 +1,17 @@
 """The performer console: ``/console`` (static page) and ``/console/api/...`` (JSON), on loopback only.
 
-Every action calls the same :class:`~exsampling_osc.service.Service` operation as its OSC message (one code
+Every action calls the same :class:`~exsampling_osc.backend.service.Service` operation as its OSC message (one code
 path, two doors): accept/reject → ``set_state``, override → ``override``, re-map → ``remap``,
 re-analyse → ``reanalyse``. The page polls ``/console/api/state?since=N``; the version number moves with
 every service event, so an idle poll answers with the status only.
 
-Only clients on this machine are served: the peer must be a loopback address, the request must not carry
-proxy headers (a tunnel on this machine would otherwise make the whole internet look local), and the
-Host header must name a loopback host (against DNS rebinding).
+Every route is behind the ``THIS_COMPUTER`` door (:mod:`exsampling_osc.web.doors`): loopback peer, loopback
+Host name, no proxy header; changes need a JSON body and a same-origin (or no) ``Origin``. The page is sent
+with a strict Content-Security-Policy (its own files only) and renders every participant string as text.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import json
 import math
 import threading
 from pathlib import Path
@@ -21,12 +19,21 @@ from pathlib import Path
 import bottle
 import numpy as np
 
-from exsampling_osc.errors import ExSamplingError
+from exsampling_osc.errors import InvalidRequest, NotFound
 from exsampling_osc.resources import PACKAGE_DIR
+from exsampling_osc.web.doors import THIS_COMPUTER, json_body
 
 CONSOLE_DIR = PACKAGE_DIR / "web" / "console"
-PROXY_HEADERS = ("X-Forwarded-For", "X-Real-Ip", "Forwarded", "Cf-Connecting-Ip", "X-Forwarded-Host")
-LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "[::1]", "::1"}
+#: The console runs only its own files (Leaflet is vendored); map tiles, when switched on, are pictures.
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
+                               "img-src 'self' data: https://tile.openstreetmap.org; media-src 'self'; "
+                               "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+                               "form-action 'none'",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Cache-Control": "no-cache",
+}
 MAX_SAMPLES = 200
 BLUR_DECIMALS = 2  # about 1 km
 
@@ -50,20 +57,6 @@ def peaks(signal: np.ndarray, n: int) -> np.ndarray:
 def blur(value: float | None, decimals: int = BLUR_DECIMALS) -> float | None:
     """A coordinate rounded to ``decimals`` places (2: about 1 km), or None."""
     return None if value is None else round(float(value), decimals)
-
-
-def is_local(remote: str | None, host_header: str | None, headers) -> bool:
-    """True when a request comes from this machine, directly, for a loopback host name."""
-    try:
-        if not remote or not ipaddress.ip_address(remote.split("%")[0]).is_loopback:
-            return False
-    except ValueError:
-        return False
-    if any(headers.get(h) for h in PROXY_HEADERS):
-        return False
-    host = (host_header or "").rsplit(":", 1)[0] if not (host_header or "").startswith("[") else (
-        host_header.split("]")[0] + "]")
-    return host in LOOPBACK_HOSTS
 
 
 class Changes:
@@ -102,56 +95,36 @@ def sample_view(s: dict, blurred: bool) -> dict:
     }
 
 
-def fail(status: int, message: str):
-    """Stop the request with a JSON ``{"error": message}`` answer (the console reads JSON errors)."""
-    raise bottle.HTTPResponse(json.dumps({"error": message, "status": status}), status=status,
-                              headers={"Content-Type": "application/json"})
-
-
 def install(app: bottle.Bottle, service) -> None:
     """Add the console page and its API to ``app``."""
     changes = Changes()
     service.subscribe(changes)
 
-    def guard() -> None:
-        req = bottle.request
-        if not is_local(req.remote_addr, req.get_header("Host"), req.headers):
-            fail(403, "the console is served to this computer only")
-
-    def body() -> dict:
-        try:
-            data = bottle.request.json
-        except (ValueError, json.JSONDecodeError):
-            data = None
-        if data is None:
-            data = dict(bottle.request.forms)
-        if not isinstance(data, dict):
-            fail(400, "send a JSON object")
-        return data
-
     def act(fn, *args) -> dict:
         try:
             result = fn(*args)
-        except (ExSamplingError, KeyError, ValueError) as exc:
-            bottle.response.status = 404 if isinstance(exc, KeyError) else 400
-            return {"error": str(exc).strip("'\"")}
+        except KeyError as exc:  # the service's "no such sample/label"
+            raise NotFound(str(exc).strip("'\"")) from None
+        except ValueError as exc:  # the service's "not a valid argument"
+            raise InvalidRequest(str(exc)) from None
         return {"ok": True, "result": result if isinstance(result, dict | list | str | int | float) else None}
 
     def find_sample(sample_id: int) -> dict:
         s = service.get_sample(sample_id)
         if not s:
-            fail(404, f"no sample {sample_id}")
+            raise NotFound(f"no sample {sample_id}")
         return s
 
-    @app.get("/console")
-    @app.get("/console/")
+    @app.get("/console", door=THIS_COMPUTER)
+    @app.get("/console/", door=THIS_COMPUTER)
     def console_page():
-        guard()
-        return bottle.static_file("index.html", root=str(CONSOLE_DIR))
+        resp = bottle.static_file("index.html", root=str(CONSOLE_DIR))
+        for name, value in PAGE_HEADERS.items():
+            resp.set_header(name, value)
+        return resp
 
-    @app.get("/console/api/state")
+    @app.get("/console/api/state", door=THIS_COMPUTER)
     def console_state():
-        guard()
         blurred = bottle.request.query.get("blur") == "1"
         since = bottle.request.query.get("since", "")
         status = service.status()
@@ -180,72 +153,63 @@ def install(app: bottle.Bottle, service) -> None:
                    blurred=blurred)
         return out
 
-    @app.get("/console/api/samples/<sample_id:int>/audio")
+    @app.get("/console/api/samples/<sample_id:int>/audio", door=THIS_COMPUTER)
     def console_audio(sample_id: int):
-        guard()
         path = Path(find_sample(sample_id)["path"])
         return bottle.static_file(path.name, root=str(path.parent), mimetype="audio/wav")
 
-    @app.get("/console/api/samples/<sample_id:int>/peaks")
+    @app.get("/console/api/samples/<sample_id:int>/peaks", door=THIS_COMPUTER)
     def console_peaks(sample_id: int):
-        guard()
         import soundfile as sf
 
         n = min(max(int(bottle.request.query.get("n", "96") or 96), 8), 1024)
         try:
             data, _ = sf.read(find_sample(sample_id)["path"], dtype="float32", always_2d=True)
         except (OSError, RuntimeError) as exc:
-            bottle.response.status = 404
-            return {"error": f"cannot read the sample's audio: {exc}"}
+            raise NotFound(f"cannot read the sample's audio: {exc}") from None
         return {"id": sample_id, "peaks": peaks(data.mean(axis=1), n).round(4).tolist()}
 
-    @app.post("/console/api/samples/<sample_id:int>/<action:re:accept|reject>")
+    @app.post("/console/api/samples/<sample_id:int>/<action:re:accept|reject>", door=THIS_COMPUTER)
     def console_state_change(sample_id: int, action: str):
-        guard()
         return act(service.set_state, sample_id, "accepted" if action == "accept" else "rejected")
 
-    @app.post("/console/api/samples/<sample_id:int>/override")
+    @app.post("/console/api/samples/<sample_id:int>/override", door=THIS_COMPUTER)
     def console_override(sample_id: int):
-        guard()
-        label = str(body().get("label", "")).strip()
+        label = str(json_body().get("label", "")).strip()
         if not label:
-            fail(400, "give the label")
+            raise InvalidRequest("give the label")
         return act(service.override, sample_id, label)
 
-    @app.post("/console/api/samples/<sample_id:int>/reanalyse")
+    @app.post("/console/api/samples/<sample_id:int>/reanalyse", door=THIS_COMPUTER)
     def console_reanalyse(sample_id: int):
-        guard()
         return act(service.reanalyse, sample_id)
 
-    @app.post("/console/api/remap")
+    @app.post("/console/api/remap", door=THIS_COMPUTER)
     def console_remap():
-        guard()
-        data = body()
+        data = json_body()
         label, track = str(data.get("label", "")).strip(), str(data.get("track", "")).strip()
         if not label or not track:
-            fail(400, "give label and track")
+            raise InvalidRequest("give label and track")
         return act(service.remap, label, track)
 
-    @app.post("/console/api/compose")
+    @app.post("/console/api/compose", door=THIS_COMPUTER)
     def console_compose():
-        guard()
-        data = body()
+        data = json_body()
         try:
             x, y = float(data.get("x")), float(data.get("y"))
             seed = int(data.get("seed", -1))
         except (TypeError, ValueError):
-            fail(400, "give x and y as numbers (and seed as a whole number, -1 for the most likely phrase)")
+            raise InvalidRequest("give x and y as numbers (and seed as a whole number, -1 for the most "
+                                 "likely phrase)") from None
         if not (math.isfinite(x) and math.isfinite(y)):
-            fail(400, "x and y must be finite")
+            raise InvalidRequest("x and y must be finite")
         return act(service.compose, x, y, None if seed < 0 else seed)
 
-    @app.get("/console/api/phrases/<name:re:[A-Za-z0-9_.+-]+[.]mid>")
+    @app.get("/console/api/phrases/<name:re:[A-Za-z0-9_.+-]+[.]mid>", door=THIS_COMPUTER)
     def console_phrase(name: str):
-        guard()
         return bottle.static_file(name, root=str(Path(service.settings.data_dir) / "phrases"),
                                   mimetype="audio/midi", download=name)
 
-    @app.get("/console/<path:path>")
+    @app.get("/console/<path:path>", door=THIS_COMPUTER)
     def console_file(path: str):
-        guard()
         return bottle.static_file(path, root=str(CONSOLE_DIR))

@@ -6,13 +6,13 @@ request comes from. The recorder routes register a guard built on both into ``se
 
 from __future__ import annotations
 
-import ipaddress
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 
-from exsampling_osc.web.api import Refused
+from exsampling_osc.web.answers import Refused
+from exsampling_osc.web.doors import is_loopback_address
 
 WINDOW_S = 60.0
 
@@ -75,11 +75,7 @@ def client_key(environ: dict) -> str:
     cloudflared or ngrok running here), the last address in ``X-Forwarded-For``, which the tunnel
     appends. Entries a client writes itself come earlier in that header and are ignored."""
     peer = environ.get("REMOTE_ADDR", "") or "?"
-    try:
-        loopback = ipaddress.ip_address(peer).is_loopback
-    except ValueError:
-        loopback = False
-    if loopback:
+    if is_loopback_address(peer):
         forwarded = environ.get("HTTP_X_FORWARDED_FOR", "")
         last = forwarded.split(",")[-1].strip() if forwarded else ""
         if last:

@@ -25,9 +25,10 @@ import bottle
 import soundfile as sf
 import yaml
 
-from exsampling_osc.errors import ConfigError
+from exsampling_osc.errors import ConfigError, InvalidRequest
 from exsampling_osc.resources import shipped
-from exsampling_osc.web.api import Refused
+from exsampling_osc.web.answers import Refused
+from exsampling_osc.web.doors import ANYONE, PARTICIPANT
 from exsampling_osc.web.limits import RateLimiter, client_key
 
 CONFIG_ELEMENT = '<script id="exsampling-config" type="application/json">{}</script>'
@@ -181,12 +182,6 @@ def check_length(upload, max_seconds: float, slack: float = 1.0) -> None:
                       "Send a shorter one.")
 
 
-def _json_error(status: int, message: str) -> str:
-    bottle.response.status = status
-    bottle.response.content_type = "application/json"
-    return json.dumps({"error": message})
-
-
 def install(app: bottle.Bottle, service) -> None:
     """Add the participant page and its status route to ``app``; register the per-client upload limit."""
     root: Path = shipped("recorder")
@@ -209,30 +204,25 @@ def install(app: bottle.Bottle, service) -> None:
             bottle.response.set_header(name, value)
         return render_index((root / "index.html").read_text(encoding="utf-8"), settings)
 
-    @app.get("/")
+    @app.get("/", door=ANYONE)
     def index():
         return page()
 
-    @app.get("/recorder")
-    @app.get("/recorder/")
-    @app.get("/recorder/index.html")
-    def recorder_index():
-        return page()
+    for path in ("/recorder", "/recorder/", "/recorder/index.html"):
+        app.get(path, door=ANYONE, callback=page)
 
-    @app.get("/recorder/status")
+    @app.get("/recorder/status", door=PARTICIPANT)
     def recorder_status():
-        if not service.tokens.check(bottle.request.query.get("token")):
-            return _json_error(403, "this link's token is not valid any more: scan the QR code again")
-        try:
-            ids = [int(x) for x in bottle.request.query.get("ids", "").split(",") if x.strip()]
-        except ValueError:
-            return _json_error(400, "ids must be recording numbers separated by commas")
+        raw = [x.strip() for x in bottle.request.query.get("ids", "").split(",") if x.strip()]
+        if not all(x.isdigit() for x in raw):
+            raise InvalidRequest("ids must be recording numbers separated by commas")
+        ids = [int(x) for x in raw]
         out = [status_of(i, service.get_recording(i)) for i in ids[:MAX_STATUS_IDS]]
         bottle.response.content_type = "application/json"
         bottle.response.set_header("Cache-Control", "no-store")
         return json.dumps({"recordings": out})
 
-    @app.get("/recorder/<path:path>")
+    @app.get("/recorder/<path:path>", door=ANYONE)
     def recorder_file(path: str):
         response = bottle.static_file(path, root=str(root))
         if isinstance(response, bottle.HTTPResponse) and response.status_code < 400:

@@ -219,7 +219,8 @@ function showMap() {
     const marker = prefs.blur
       ? L.circle([p.latitude, p.longitude], { radius: 700, color: "#f2a93b", fillOpacity: 0.3 })
       : L.circleMarker([p.latitude, p.longitude], { radius: 7, color: "#f2a93b", fillOpacity: 0.8 });
-    marker.bindTooltip(`#${p.id} ${p.name || ""} · ${timeText(p.created)}`);
+    // a DOM node, never an HTML string: a participant's file name is text (Leaflet writes strings as HTML)
+    marker.bindTooltip(el("span", { class: "point-label" }, `#${p.id} ${p.name || ""} · ${timeText(p.created)}`));
     marker.addTo(markers);
   }
   if (points.length && !map._fitted) {

@@ -17,6 +17,7 @@ from exsampling_osc import __version__
 if TYPE_CHECKING:
     from exsampling_osc.analysis.pipeline import Analyzer
     from exsampling_osc.backend.ingest import IngestQueue
+    from exsampling_osc.backend.teaching import Teaching
     from exsampling_osc.library import Library
     from exsampling_osc.mapping import Config, Mapping
     from exsampling_osc.osc.sender import Sender
@@ -68,6 +69,7 @@ class ServiceState:
     analyzer: Analyzer
     library: Library
     _mapping: Mapping
+    teaching: Teaching
     max_upload_bytes: int
     tokens: Any
     upload_guards: list[Callable]

@@ -6,6 +6,7 @@ import json
 import sqlite3
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 SCHEMA = """
@@ -215,7 +216,7 @@ class Store:
                  (label, track, time.time()))
 
     # taught labels: one row per example (a sample's embedding, float32 bytes)
-    def add_taught(self, label: str, examples: list[tuple[int | None, bytes]], model: str) -> None:
+    def add_taught(self, label: str, examples: Sequence[tuple[int | None, bytes]], model: str) -> None:
         now = time.time()
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import random as _random
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -201,7 +202,7 @@ class Arith(Obj):
     """+ * == maximum: https://docs.cycling74.com/reference/plus (and times, equals, maximum) - right inlet
     sets the operand, left computes."""
 
-    OPS = {"+": lambda a, b: a + b, "*": lambda a, b: a * b, "==": lambda a, b: int(a == b),
+    OPS: dict[str, Callable[[Any, Any], Any]] = {"+": lambda a, b: a + b, "*": lambda a, b: a * b, "==": lambda a, b: int(a == b),
            "!=": lambda a, b: int(a != b), "maximum": max}
 
     def __init__(self, box: Box, args: list[Any]) -> None:

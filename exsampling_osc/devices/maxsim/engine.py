@@ -179,6 +179,7 @@ class MaxSim:
                 sig = outs[src][outlet]
                 cur = inputs[inlet]
                 inputs[inlet] = sig if cur is None else cur + sig
+            assert isinstance(b.obj, s.SignalObj)
             outs[b.id] = b.obj.tick(inputs, n)
 
     def render(self, seconds: float) -> np.ndarray:

@@ -219,7 +219,11 @@ class MakeNote(Obj):
             pitch = msg[0]
             self.out(1, [self.velocity])
             self.out(0, [pitch])
-            self.box.engine.after(self.duration, lambda: (self.out(1, [0]), self.out(0, [pitch])))
+            def note_off() -> None:
+                self.out(1, [0])
+                self.out(0, [pitch])
+
+            self.box.engine.after(self.duration, note_off)
 
 
 class Delay(Obj):

@@ -124,8 +124,10 @@ def main() -> None:
             print(f"  {name:12s} {ms:7.2f} ms")
         if not args.no_baseline:
             base = baseline(path, args.baseline_runs)
-            print(f"paper pipeline (librosa.load + pyin + Keras float predict), median of "
-                  f"{args.baseline_runs}: {base['total']:.1f} ms")
+            print(
+                f"paper pipeline (librosa.load + pyin + Keras float predict), median of "
+                f"{args.baseline_runs}: {base['total']:.1f} ms"
+            )
             print(f"speed-up: {base['total'] / res['total']:.1f}x (target ≥ 40x)")
         print(f"cold start, `exsampling classify one.wav` (warm install): {cold_start(path):.2f} s")
 

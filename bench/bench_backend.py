@@ -51,8 +51,11 @@ def bench_start(tmp: Path, runs: int) -> None:
         subprocess.run([sys.executable, "-c", "pass"], check=True)
         bare.append(time.perf_counter() - t)
     t = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "from exsampling_osc.analysis.pipeline import Analyzer; Analyzer()"],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-c", "from exsampling_osc.analysis.pipeline import Analyzer; Analyzer()"],
+        check=True,
+        capture_output=True,
+    )
     model_only = time.perf_counter() - t
     ready, answering = [], []
     for i in range(runs):
@@ -68,8 +71,10 @@ def bench_start(tmp: Path, runs: int) -> None:
     print("## start → ready")
     print(f"bare python start           {statistics.median(bare) * 1000:7.0f} ms (baseline)")
     print(f"python + Analyzer() loaded  {model_only * 1000:7.0f} ms")
-    print(f"serve → READY line          {statistics.median(ready) * 1000:7.0f} ms median of {runs} "
-          f"(max {max(ready) * 1000:.0f}; {statistics.median(ready) / statistics.median(bare):.1f}× bare python)")
+    print(
+        f"serve → READY line          {statistics.median(ready) * 1000:7.0f} ms median of {runs} "
+        f"(max {max(ready) * 1000:.0f}; {statistics.median(ready) / statistics.median(bare):.1f}× bare python)"
+    )
     print(f"serve → HTTP + OSC answered {statistics.median(answering) * 1000:7.0f} ms median (target ≤ 2000)")
 
 
@@ -98,8 +103,10 @@ def bench_idle(serve: Serve, dev: Listener, tmp: Path, n: int) -> None:
             base.append(time.perf_counter() - t)
         lat = [_upload_and_wait(serve, dev, wav)[1] for _ in range(n)]
         b = statistics.median(base)
-        print(f"{seconds:.0f} s clip: client p50 {pct(lat, .5) * 1000:6.1f} ms  p95 {pct(lat, .95) * 1000:6.1f} ms  "
-              f"(analysis alone in-process {b * 1000:.1f} ms; p50 = {pct(lat, .5) / b:.2f}× analysis)")
+        print(
+            f"{seconds:.0f} s clip: client p50 {pct(lat, 0.5) * 1000:6.1f} ms  p95 {pct(lat, 0.95) * 1000:6.1f} ms  "
+            f"(analysis alone in-process {b * 1000:.1f} ms; p50 = {pct(lat, 0.5) / b:.2f}× analysis)"
+        )
         del y
     st = serve.get("/api/status")["ingest_latency"]
     print(f"server side, all idle uploads: p50 {st['p50_ms']} ms  p95 {st['p95_ms']} ms  (n={st['n']})")
@@ -127,20 +134,25 @@ def bench_concurrent(serve: Serve, dev: Listener, tmp: Path, n: int) -> None:
     lost = n - sum(1 for a in analysed if a["status"] == "analysed" and a["samples"])
     lat = [r[1] for r in results]
     print(f"## {n} concurrent uploads of 5 s clips")
-    print(f"acknowledged {len(results)}/{n}, errors {len(failed)}, lost {lost}; "
-          f"samples added {after['samples'] - before['samples']}")
+    print(
+        f"acknowledged {len(results)}/{n}, errors {len(failed)}, lost {lost}; "
+        f"samples added {after['samples'] - before['samples']}"
+    )
     if lat:
-        print(f"latency upload → sample: p50 {pct(lat, .5) * 1000:.0f} ms  p95 {pct(lat, .95) * 1000:.0f} ms  "
-              f"max {max(lat) * 1000:.0f} ms")
-    print(f"throughput {n / total:.1f} recordings/s ({n * 5 / total:.1f} s of audio per second); "
-          f"total {total:.1f} s")
+        print(
+            f"latency upload → sample: p50 {pct(lat, 0.5) * 1000:.0f} ms  p95 {pct(lat, 0.95) * 1000:.0f} ms  "
+            f"max {max(lat) * 1000:.0f} ms"
+        )
+    print(f"throughput {n / total:.1f} recordings/s ({n * 5 / total:.1f} s of audio per second); total {total:.1f} s")
     print(f"peak memory of serve (VmHWM) {peak_rss_mb(serve.proc.pid):.0f} MB")
     for e in failed[:3]:
         print("error:", e)
 
 
-WARM = ("from exsampling_osc.analysis.pipeline import Analyzer; from exsampling_osc.backend.ingest import "
-        "timed_warm_up; print(timed_warm_up(Analyzer()))")
+WARM = (
+    "from exsampling_osc.analysis.pipeline import Analyzer; from exsampling_osc.backend.ingest import "
+    "timed_warm_up; print(timed_warm_up(Analyzer()))"
+)
 
 
 def bench_warm_up(tmp: Path) -> None:
@@ -149,8 +161,14 @@ def bench_warm_up(tmp: Path) -> None:
     import os
 
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp / "numba-cache")}
-    cold, warm = (float(subprocess.run([sys.executable, "-c", WARM], check=True, capture_output=True, text=True,
-                                       env=env).stdout.split()[-1]) for _ in range(2))
+    cold, warm = (
+        float(
+            subprocess.run(
+                [sys.executable, "-c", WARM], check=True, capture_output=True, text=True, env=env
+            ).stdout.split()[-1]
+        )
+        for _ in range(2)
+    )
     print(f"warm-up before ready: cold (empty numba cache) {cold:.2f} s, warm (cache filled) {warm:.2f} s")
 
 

@@ -57,12 +57,30 @@ def main() -> None:
     dec = Decoder.load(model)
     out = Path(tempfile.mkdtemp())
 
-    cold_np = [timed([sys.executable, "-m", "exsampling_osc", "compose", "generate", "--x", "0", "--y", "0",
-                      "--out-dir", str(out)]) for _ in range(args.cold_runs)]
+    cold_np = [
+        timed(
+            [
+                sys.executable,
+                "-m",
+                "exsampling_osc",
+                "compose",
+                "generate",
+                "--x",
+                "0",
+                "--y",
+                "0",
+                "--out-dir",
+                str(out),
+            ]
+        )
+        for _ in range(args.cold_runs)
+    ]
     cold_tf = [timed([sys.executable, "-c", KERAS_COLD, str(model)]) for _ in range(args.cold_runs)]
-    print(f"cold start, median of {args.cold_runs}: numpy generate {statistics.median(cold_np):.2f} s; "
-          f"TensorFlow/Keras decode {statistics.median(cold_tf):.2f} s "
-          f"(x{statistics.median(cold_tf) / statistics.median(cold_np):.1f})")
+    print(
+        f"cold start, median of {args.cold_runs}: numpy generate {statistics.median(cold_np):.2f} s; "
+        f"TensorFlow/Keras decode {statistics.median(cold_tf):.2f} s "
+        f"(x{statistics.median(cold_tf) / statistics.median(cold_np):.1f})"
+    )
 
     rng = np.random.default_rng(0)
     points = rng.uniform(-1, 1, (args.runs, 2))
@@ -91,15 +109,18 @@ def main() -> None:
     for _ in range(n_keras):
         [np.asarray(a) for a in kdec(z)]
     keras_call = (time.perf_counter() - t0) / n_keras
-    print(f"warm, per phrase: phrase_at (decode + .mid) {ours * 1000:.2f} ms, numpy decode only "
-          f"{decode_only * 1000:.3f} ms; Keras decoder call {keras_call * 1000:.2f} ms "
-          f"(x{keras_call / decode_only:.1f} the numpy decode)")
+    print(
+        f"warm, per phrase: phrase_at (decode + .mid) {ours * 1000:.2f} ms, numpy decode only "
+        f"{decode_only * 1000:.3f} ms; Keras decoder call {keras_call * 1000:.2f} ms "
+        f"(x{keras_call / decode_only:.1f} the numpy decode)"
+    )
 
     sr = 44100
     t = np.arange(sr) / sr
     mel = SampleVoice((0.4 * np.sin(2 * np.pi * 440 * t) * np.exp(-3 * t)).astype(np.float32), sr, 69.0)
-    perc = SampleVoice((rng.uniform(-1, 1, 4000) * np.exp(-np.arange(4000) / 400)).astype(np.float32), sr, 60.0,
-                       "percussive")
+    perc = SampleVoice(
+        (rng.uniform(-1, 1, 4000) * np.exp(-np.arange(4000) / 400)).astype(np.float32), sr, 60.0, "percussive"
+    )
     amb = SampleVoice(rng.normal(0, 0.05, 3 * sr).astype(np.float32), sr, 60.0, "percussive")
     phrase = phrase_at(0.3, 0.3, None, out)
     runs = 5
@@ -108,8 +129,10 @@ def main() -> None:
         wav = render_soundscape(phrase.notes, 120.0, out / "s.wav", mel, [perc], [amb], phrase.length_beats, sr)
     render = (time.perf_counter() - t0) / runs
     seconds = phrase.length_beats * 0.5
-    print(f"render: {len(phrase.notes)} notes, {seconds:.1f} s of audio at {sr} Hz in {render * 1000:.0f} ms "
-          f"({seconds / render:.0f}x real time); {wav}")
+    print(
+        f"render: {len(phrase.notes)} notes, {seconds:.1f} s of audio at {sr} Hz in {render * 1000:.0f} ms "
+        f"({seconds / render:.0f}x real time); {wav}"
+    )
 
 
 if __name__ == "__main__":

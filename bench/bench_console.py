@@ -77,10 +77,28 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-console-"))
     (tmp / "drop").mkdir()
     exe = Path(sys.executable).with_name("exsampling")
-    proc = subprocess.Popen([str(exe), "serve", "--data-dir", str(tmp / "data"), "--host", "127.0.0.1",
-                             "--http-port", "0", "--osc-port", "0", "--device-port", str(device_port),
-                             "--probe-ports", "--drop-folder", str(tmp / "drop")],
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [
+            str(exe),
+            "serve",
+            "--data-dir",
+            str(tmp / "data"),
+            "--host",
+            "127.0.0.1",
+            "--http-port",
+            "0",
+            "--osc-port",
+            "0",
+            "--device-port",
+            str(device_port),
+            "--probe-ports",
+            "--drop-folder",
+            str(tmp / "drop"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         while True:
             line = proc.stdout.readline()
@@ -99,8 +117,12 @@ def main() -> int:
             sf.write(wav, (0.3 * np.sin(2 * np.pi * (200 + 10 * i) * t)).astype(np.float32), sr)
             if i < 5:
                 with wav.open("rb") as f:
-                    requests.post(f"{base}/api/recordings?token={token}", files={"audio": (wav.name, f)},
-                                  data={"latitude": 48.85 + i * 1e-3, "longitude": 2.29}, timeout=30)
+                    requests.post(
+                        f"{base}/api/recordings?token={token}",
+                        files={"audio": (wav.name, f)},
+                        data={"latitude": 48.85 + i * 1e-3, "longitude": 2.29},
+                        timeout=30,
+                    )
             else:  # the rest through the drop folder
                 wav.rename(tmp / "drop" / wav.name)
         deadline = time.monotonic() + 120
@@ -112,13 +134,14 @@ def main() -> int:
             time.sleep(0.5)
         version = state["version"]
         full = timed(lambda: session.get(f"{base}/console/api/state", timeout=10).json(), args.polls)
-        idle = timed(lambda: session.get(f"{base}/console/api/state?since={version}", timeout=10).json(),
-                     args.polls)
+        idle = timed(lambda: session.get(f"{base}/console/api/state?since={version}", timeout=10).json(), args.polls)
         size = len(session.get(f"{base}/console/api/state", timeout=10).content)
-        print(f"state with {len(state['samples'])} samples ({size / 1024:.1f} KiB): "
-              f"full p50 {pct(full, 50):.2f} ms p95 {pct(full, 95):.2f} ms; "
-              f"idle poll (baseline) p50 {pct(idle, 50):.2f} ms p95 {pct(idle, 95):.2f} ms; "
-              f"ratio full/idle {statistics.median(full) / statistics.median(idle):.1f}x")
+        print(
+            f"state with {len(state['samples'])} samples ({size / 1024:.1f} KiB): "
+            f"full p50 {pct(full, 50):.2f} ms p95 {pct(full, 95):.2f} ms; "
+            f"idle poll (baseline) p50 {pct(idle, 50):.2f} ms p95 {pct(idle, 95):.2f} ms; "
+            f"ratio full/idle {statistics.median(full) / statistics.median(idle):.1f}x"
+        )
         labels = list(state["mapping"])[:10]
         tracks = state["tracks"]
         lat = []
@@ -133,8 +156,10 @@ def main() -> int:
                 if address == "/exsampling/mapping" and a[0] == m["label"]:
                     lat.append((at - t0) * 1000)
                     break
-        print(f"console re-map POST → /exsampling/mapping at the device port: p50 {pct(lat, 50):.2f} ms, "
-              f"max {max(lat):.2f} ms ({len(lat)} re-maps)")
+        print(
+            f"console re-map POST → /exsampling/mapping at the device port: p50 {pct(lat, 50):.2f} ms, "
+            f"max {max(lat):.2f} ms ({len(lat)} re-maps)"
+        )
     finally:
         proc.terminate()
         proc.wait(20)

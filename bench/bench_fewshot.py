@@ -38,9 +38,13 @@ from exsampling_osc.resources import configure_numba_cache  # noqa: E402
 
 configure_numba_cache()
 REPO = Path(__file__).resolve().parents[1]
-ESC50 = Path(os.environ.get("EXSAMPLING_ESC50") or next(
-    (p / "shared" / "datasets" / "esc50" for p in REPO.parents if (p / "shared" / "datasets" / "esc50").is_dir()),
-    REPO.parent / "shared" / "datasets" / "esc50"))
+ESC50 = Path(
+    os.environ.get("EXSAMPLING_ESC50")
+    or next(
+        (p / "shared" / "datasets" / "esc50" for p in REPO.parents if (p / "shared" / "datasets" / "esc50").is_dir()),
+        REPO.parent / "shared" / "datasets" / "esc50",
+    )
+)
 KS = (1, 2, 5, 10)
 
 
@@ -66,8 +70,12 @@ def esc50_set(analyzer: Analyzer, scratch: Path, tag: str) -> dict:
         p, e = embed(analyzer, y)
         probs.append(p)
         embs.append(e)
-    out = {"probs": np.stack(probs), "emb": np.stack(embs), "fold": np.array([int(r["fold"]) for r in rows]),
-           "label": np.array([r["category"] for r in rows])}
+    out = {
+        "probs": np.stack(probs),
+        "emb": np.stack(embs),
+        "fold": np.array([int(r["fold"]) for r in rows]),
+        "label": np.array([r["category"] for r in rows]),
+    }
     np.savez(path, **out)
     return out
 
@@ -88,8 +96,13 @@ def made_set(analyzer: Analyzer, scratch: Path, takes: int) -> dict:
                 labels.append(label)
                 rooms.append(room)
                 take_ids.append(take)
-    out = {"probs": np.stack(probs), "emb": np.stack(embs), "label": np.array(labels), "room": np.array(rooms),
-           "take": np.array(take_ids)}
+    out = {
+        "probs": np.stack(probs),
+        "emb": np.stack(embs),
+        "label": np.array(labels),
+        "room": np.array(rooms),
+        "take": np.array(take_ids),
+    }
     np.savez(path, **out)
     return out
 
@@ -184,12 +197,14 @@ def esc_curves(esc, base_labels, reps, centre, taus):
             rename = {lab: "new " + lab for lab in new}
             back = {v: k_ for k_, v in rename.items()}
             taught = teach(esc, tr, rename)
-            acc["system: taught right"] = float(np.mean(system_labels(taught, esc, test, base_labels, back)
-                                                        == esc["label"][test]))
+            acc["system: taught right"] = float(
+                np.mean(system_labels(taught, esc, test, base_labels, back) == esc["label"][test])
+            )
             base_before = system_labels(TaughtLabels.empty(taught.dim), esc, others, base_labels)
             base_after = system_labels(taught, esc, others, base_labels)
-            acc["system: base cost (points)"] = 100 * float(np.mean(base_before == esc["label"][others])
-                                                             - np.mean(base_after == esc["label"][others]))
+            acc["system: base cost (points)"] = 100 * float(
+                np.mean(base_before == esc["label"][others]) - np.mean(base_after == esc["label"][others])
+            )
             res[k].append(acc)
             if k == 5:
                 for t in taus:
@@ -210,14 +225,21 @@ def made_curves(made, base_labels, centre, labels, teach_room="A", test_room="B"
             tr, te = [], []
             for lab in labels:
                 takes = rng.permutation(np.unique(made["take"][made["label"] == lab]))
-                tr += [i for i in np.flatnonzero((made["label"] == lab) & (made["room"] == teach_room))
-                       if made["take"][i] in takes[:k]]
-                te += [i for i in np.flatnonzero((made["label"] == lab) & (made["room"] == test_room))
-                       if made["take"][i] not in takes[:k]]
+                tr += [
+                    i
+                    for i in np.flatnonzero((made["label"] == lab) & (made["room"] == teach_room))
+                    if made["take"][i] in takes[:k]
+                ]
+                te += [
+                    i
+                    for i in np.flatnonzero((made["label"] == lab) & (made["room"] == test_room))
+                    if made["take"][i] not in takes[:k]
+                ]
             acc = closed_accuracy(made, tr, te, labels, centre)
             taught = teach(made, tr)
-            acc["system: taught right"] = float(np.mean(system_labels(taught, made, te, base_labels)
-                                                        == made["label"][te]))
+            acc["system: taught right"] = float(
+                np.mean(system_labels(taught, made, te, base_labels) == made["label"][te])
+            )
             runs.append(acc)
         res[k] = mean_of({0: runs})[0]
     return res
@@ -231,10 +253,16 @@ def made_goal(made, base_labels, labels, k, tests, tau):
         tr, te = [], []
         for lab in labels:
             takes = rng.permutation(np.unique(made["take"]))
-            tr += [i for i in np.flatnonzero((made["label"] == lab) & (made["room"] == "A"))
-                   if made["take"][i] in takes[:k]]
-            te += [i for i in np.flatnonzero((made["label"] == lab) & (made["room"] != "A"))
-                   if made["take"][i] in takes[k:k + tests]]
+            tr += [
+                i
+                for i in np.flatnonzero((made["label"] == lab) & (made["room"] == "A"))
+                if made["take"][i] in takes[:k]
+            ]
+            te += [
+                i
+                for i in np.flatnonzero((made["label"] == lab) & (made["room"] != "A"))
+                if made["take"][i] in takes[k : k + tests]
+            ]
         rights.append(np.mean(system_labels(teach(made, tr, tau=tau), made, te, base_labels) == made["label"][te]))
     return float(np.mean(rights))
 
@@ -245,9 +273,11 @@ def sweep(esc_sets, made, base_labels, taus) -> dict:
     out = {}
     for tau in taus:
         cost = base_cost(esc_sets, made, base_labels, tau)
-        out[tau] = {"made_5_labels_k5": made_goal(made, base_labels, five, 5, 3, tau),
-                    "made_21_labels_k2": made_goal(made, base_labels, material.LABELS, 2, 3, tau),
-                    **{f"base_cost_{tag}": cost[tag]["cost_points"] for tag in esc_sets}}
+        out[tau] = {
+            "made_5_labels_k5": made_goal(made, base_labels, five, 5, 3, tau),
+            "made_21_labels_k2": made_goal(made, base_labels, material.LABELS, 2, 3, tau),
+            **{f"base_cost_{tag}": cost[tag]["cost_points"] for tag in esc_sets},
+        }
     return out
 
 
@@ -287,9 +317,13 @@ def timing(analyzer: Analyzer, made, runs: int) -> dict:
     taught_analyzer = Analyzer(analyzer.classifier.model_dir, analyzer.config)
     taught_analyzer.classifier = TaughtClassifier(taught_analyzer.classifier, taught)
     with_taught = timed(lambda: taught_analyzer.analyse_signal(y), runs)
-    return {"fit_50_examples_ms": fit_ms, "teach_50_from_audio_s": audio_s,
-            "analysis_5s_ms_plain": plain, "analysis_5s_ms_taught": with_taught,
-            "ratio": with_taught / plain}
+    return {
+        "fit_50_examples_ms": fit_ms,
+        "teach_50_from_audio_s": audio_s,
+        "analysis_5s_ms_plain": plain,
+        "analysis_5s_ms_taught": with_taught,
+        "ratio": with_taught / plain,
+    }
 
 
 def timed(fn, runs: int) -> float:
@@ -332,8 +366,9 @@ def main() -> int:
     centre = esc["dry"]["emb"].mean(0)
     taus = [0.7, 0.75, 0.8, 0.82, 0.85, 0.88, 0.9]
     report: dict = {"model": digest, "min_similarity": fewshot.MIN_SIMILARITY}
-    report["esc50_new_classes"], report["esc50_tau_sweep"] = esc_curves(esc["dry"], base_labels, args.reps,
-                                                                        centre, taus)
+    report["esc50_new_classes"], report["esc50_tau_sweep"] = esc_curves(
+        esc["dry"], base_labels, args.reps, centre, taus
+    )
     table("ESC-50, 10 classes taught as new names (two folds teach, two test), % right", report["esc50_new_classes"])
     report["made_21_room_A_to_B"] = made_curves(made, base_labels, centre, material.LABELS)
     table("21 made sounds, taught in room A, tested in room B, % right", report["made_21_room_A_to_B"])
@@ -351,8 +386,10 @@ def main() -> int:
     print("classes' cost in points (5 made labels taught; ESC-50 as given, through room A, through room B):")
     print("  tau   5 labels k=5  21 labels k=2  cost dry  cost A  cost B")
     for t, r in report["made_tau_sweep"].items():
-        print(f"  {t:.2f}  {100 * r['made_5_labels_k5']:11.1f}  {100 * r['made_21_labels_k2']:13.1f}"
-              f"  {r['base_cost_dry']:8.1f}  {r['base_cost_A']:6.1f}  {r['base_cost_B']:6.1f}")
+        print(
+            f"  {t:.2f}  {100 * r['made_5_labels_k5']:11.1f}  {100 * r['made_21_labels_k2']:13.1f}"
+            f"  {r['base_cost_dry']:8.1f}  {r['base_cost_A']:6.1f}  {r['base_cost_B']:6.1f}"
+        )
     report["base_cost_5_labels"] = base_cost(esc, made, base_labels, fewshot.MIN_SIMILARITY)
     print("\nbase classes before/after teaching 5 made labels:", json.dumps(report["base_cost_5_labels"]))
     report["timing"] = timing(analyzer, made, args.runs)

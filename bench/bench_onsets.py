@@ -62,8 +62,10 @@ def main() -> None:
     for split, seqs in (("tuning", tune), ("held-out", held)):
         ours = score(seqs, lambda s: detect_onsets(s.audio, s.sr) / s.sr)
         ref = score(seqs, librosa_default)
-        print(f"{split:8s} ({len(seqs)} sequences): ours F={ours[0]:.3f} P={ours[1]:.3f} R={ours[2]:.3f} | "
-              f"librosa default F={ref[0]:.3f} P={ref[1]:.3f} R={ref[2]:.3f}")
+        print(
+            f"{split:8s} ({len(seqs)} sequences): ours F={ours[0]:.3f} P={ours[1]:.3f} R={ours[2]:.3f} | "
+            f"librosa default F={ref[0]:.3f} P={ref[1]:.3f} R={ref[2]:.3f}"
+        )
     print(f"held-out onsets: {n}; window 25 ms; scratch folder {work}")
 
 

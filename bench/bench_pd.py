@@ -58,23 +58,30 @@ def main() -> None:
                 pd.control("track bench")
                 n = pd.count(r"exsampling: loaded")
                 t0 = time.perf_counter()
-                pd.osc("/exsampling/sample", "bench", i + 1, "x", 1.0, str(wav), 69.0, "melodic", 0.0, 0.0, 1,
-                       5.0, "ready")
+                pd.osc(
+                    "/exsampling/sample", "bench", i + 1, "x", 1.0, str(wav), 69.0, "melodic", 0.0, 0.0, 1, 5.0, "ready"
+                )
                 while pd.count(r"exsampling: loaded") == n:
                     time.sleep(0.0005)
                 loads.append(time.perf_counter() - t0)
             ms = [1000 * x for x in loads]
             base = [1000 * x for x in trips]
-            print(f"load 5 s sample (22.05 kHz WAV): median {statistics.median(ms):.2f} ms "
-                  f"(min {min(ms):.2f}, max {max(ms):.2f}) over {args.runs} runs")
-            print(f"baseline OSC round trip ready→query: median {statistics.median(base):.2f} ms; "
-                  f"ratio {statistics.median(ms) / statistics.median(base):.1f}×")
+            print(
+                f"load 5 s sample (22.05 kHz WAV): median {statistics.median(ms):.2f} ms "
+                f"(min {min(ms):.2f}, max {max(ms):.2f}) over {args.runs} runs"
+            )
+            print(
+                f"baseline OSC round trip ready→query: median {statistics.median(base):.2f} ms; "
+                f"ratio {statistics.median(ms) / statistics.median(base):.1f}×"
+            )
             idle = cpu_use(pd, args.seconds)
             for k in range(8):
                 pd.osc("/exsampling/note", "bench", 48 + 3 * k, 100, args.seconds + 1.0)
             busy = cpu_use(pd, args.seconds)
-            print(f"Pd CPU idle (DSP on): {100 * idle:.2f} % of a core; 8 voices: {100 * busy:.2f} %; "
-                  f"ratio {busy / max(idle, 1e-6):.1f}×")
+            print(
+                f"Pd CPU idle (DSP on): {100 * idle:.2f} % of a core; 8 voices: {100 * busy:.2f} %; "
+                f"ratio {busy / max(idle, 1e-6):.1f}×"
+            )
         finally:
             pd.close()
             backend.close()

@@ -61,8 +61,12 @@ def pct(values: list[float], q: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--screenshot", type=Path, default=REPO / "docs" / "img" / "recorder-phone.png",
-                        help="where to save the phone-sized page after the last send")
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        default=REPO / "docs" / "img" / "recorder-phone.png",
+        help="where to save the phone-sized page after the last send",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmpdir, sync_playwright() as p:
         tmp = Path(tmpdir)
@@ -72,7 +76,8 @@ def main() -> None:
             "project_name: Night Market Sounds\nstream_url: https://stream.example.org/live\n"
             "stream_label: Listen to the performance live\nuploads_per_minute: 0\n"
             "consent: Your sound goes to the performers' laptop, is recognised by a classifier and may be "
-            "played live tonight. It is kept in tonight's sound library; nothing else is stored.\n")
+            "played live tonight. It is kept in tonight's sound library; nothing else is stored.\n"
+        )
         serve = Serve(tmp / "data", "--https", device_port=osc.port)
         browser = launch(p, write_tone(tmp / "mic.wav", seconds=3.0))
         try:
@@ -111,9 +116,11 @@ def main() -> None:
                 nojs.goto(url, wait_until="load")
                 base.append(nojs.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd"))
                 ctx.close()
-            print(f"time to interactive: p50 {statistics.median(tti):.0f} ms, max {max(tti):.0f} ms; "
-                  f"baseline (same HTML, JS off, load event) p50 {statistics.median(base):.0f} ms; "
-                  f"ratio {statistics.median(tti) / statistics.median(base):.2f}")
+            print(
+                f"time to interactive: p50 {statistics.median(tti):.0f} ms, max {max(tti):.0f} ms; "
+                f"baseline (same HTML, JS off, load event) p50 {statistics.median(base):.0f} ms; "
+                f"ratio {statistics.median(tti) / statistics.median(base):.2f}"
+            )
 
             # upload size for 10 s
             page = new_phone_page(browser)
@@ -122,14 +129,17 @@ def main() -> None:
             got = page.evaluate("""() => {
                 const info = document.getElementById('review-info').textContent;
                 return info; }""")
-            size = page.evaluate("async () => (await (await fetch(document.getElementById('playback').src))"
-                                 ".blob()).size")
+            size = page.evaluate(
+                "async () => (await (await fetch(document.getElementById('playback').src)).blob()).size"
+            )
             rate = page.evaluate("new (window.AudioContext)().sampleRate")
             seconds = (size - 44) / 2 / 22050
             native = 44 + round(seconds * rate) * 2
-            print(f"upload for {seconds:.2f} s recorded ({got.split(',')[0]}): {size / 1024:.0f} KiB as sent "
-                  f"(22050 Hz, 16-bit mono); at the capture rate {rate} Hz it would be "
-                  f"{native / 1024:.0f} KiB; ratio {native / size:.2f}x smaller")
+            print(
+                f"upload for {seconds:.2f} s recorded ({got.split(',')[0]}): {size / 1024:.0f} KiB as sent "
+                f"(22050 Hz, 16-bit mono); at the capture rate {rate} Hz it would be "
+                f"{native / 1024:.0f} KiB; ratio {native / size:.2f}x smaller"
+            )
 
             # send → label on screen
             acks, labels = [], []
@@ -143,9 +153,11 @@ def main() -> None:
             page.evaluate("window.scrollTo(0, 0)")
             page.screenshot(path=str(args.screenshot), full_page=True)
             lab, ack = statistics.median(labels), statistics.median(acks)
-            print(f"send → label on screen ({args.runs} runs, 2 s recordings): p50 {lab:.0f} ms, "
-                  f"p95 {pct(labels, 0.95):.0f} ms; baseline send → upload acknowledged p50 {ack:.0f} ms; "
-                  f"ratio {lab / ack:.1f}")
+            print(
+                f"send → label on screen ({args.runs} runs, 2 s recordings): p50 {lab:.0f} ms, "
+                f"p95 {pct(labels, 0.95):.0f} ms; baseline send → upload acknowledged p50 {ack:.0f} ms; "
+                f"ratio {lab / ack:.1f}"
+            )
             page.context.close()
         finally:
             browser.close()

@@ -44,12 +44,20 @@ def run(label: str, slow: int, wait: float, **server_args) -> None:
         base = f"http://127.0.0.1:{server.port}"
         wav = wav_bytes(2.0)
         try:
-            idle_up = timed(lambda w: requests.post(f"{base}/api/recordings?token={show.tokens.current}",
-                                                    files={"audio": ("a.wav", wav)}, timeout=w), wait)
+            idle_up = timed(
+                lambda w: requests.post(
+                    f"{base}/api/recordings?token={show.tokens.current}", files={"audio": ("a.wav", wav)}, timeout=w
+                ),
+                wait,
+            )
             trickle = Trickle(server.port, slow, every=0.3, limit_s=wait * 4)
             time.sleep(1.0)
-            up = timed(lambda w: requests.post(f"{base}/api/recordings?token={show.tokens.current}",
-                                               files={"audio": ("a.wav", wav)}, timeout=w), wait)
+            up = timed(
+                lambda w: requests.post(
+                    f"{base}/api/recordings?token={show.tokens.current}", files={"audio": ("a.wav", wav)}, timeout=w
+                ),
+                wait,
+            )
             console = timed(lambda w: requests.get(f"{base}/console", timeout=w), wait)
             trickle.close()
         finally:

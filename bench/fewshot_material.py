@@ -26,8 +26,12 @@ SYNTHS = ["knock", "click", "ping", "whistle", "buzzer", "shaker", "bubbles"]
 LABELS = WORDS + list(INSTRUMENTS) + SYNTHS
 VOICES = ["en", "en-us", "en+f3", "en+m3", "en-gb-scotland", "en+f2", "en+m7", "en-029", "en+f4", "en+m1"]
 #: Rooms: (size in m, RT60 in s). Room A and B are the "teach here, play there" pair.
-ROOMS = {"A": ([4.0, 3.5, 2.7], 0.35), "B": ([9.0, 6.0, 3.2], 0.7), "C": ([3.0, 2.5, 2.4], 0.2),
-         "D": ([6.0, 5.0, 3.0], 0.5)}
+ROOMS = {
+    "A": ([4.0, 3.5, 2.7], 0.35),
+    "B": ([9.0, 6.0, 3.2], 0.7),
+    "C": ([3.0, 2.5, 2.4], 0.2),
+    "D": ([6.0, 5.0, 3.0], 0.5),
+}
 
 
 def speech(word: str, take: int, rng: np.random.Generator) -> np.ndarray:
@@ -36,8 +40,21 @@ def speech(word: str, take: int, rng: np.random.Generator) -> np.ndarray:
     text = " ... ".join([word] * int(rng.integers(1, 4)))
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "w.wav"
-        subprocess.run(["espeak-ng", "-v", voice, "-s", str(int(rng.integers(120, 200))),
-                        "-p", str(int(rng.integers(25, 75))), "-w", str(out), text], check=True)
+        subprocess.run(
+            [
+                "espeak-ng",
+                "-v",
+                voice,
+                "-s",
+                str(int(rng.integers(120, 200))),
+                "-p",
+                str(int(rng.integers(25, 75))),
+                "-w",
+                str(out),
+                text,
+            ],
+            check=True,
+        )
         return _read(out)
 
 
@@ -58,8 +75,11 @@ def instrument(program: int, take: int, rng: np.random.Generator) -> np.ndarray:
     with tempfile.TemporaryDirectory() as tmp:
         mid_path, wav = Path(tmp) / "n.mid", Path(tmp) / "n.wav"
         mid.save(str(mid_path))
-        subprocess.run(["fluidsynth", "-ni", "-q", "-g", "0.8", "-r", str(SR), "-F", str(wav), SOUNDFONT,
-                        str(mid_path)], check=True, capture_output=True)
+        subprocess.run(
+            ["fluidsynth", "-ni", "-q", "-g", "0.8", "-r", str(SR), "-F", str(wav), SOUNDFONT, str(mid_path)],
+            check=True,
+            capture_output=True,
+        )
         return _read(wav)
 
 
@@ -70,22 +90,26 @@ def synth(kind: str, take: int, rng: np.random.Generator) -> np.ndarray:
     t = np.arange(n) / SR
     y = np.zeros(n)
     if kind in ("knock", "click", "ping"):
-        spec = {"knock": (rng.uniform(150, 300), 3, 0.04), "click": (rng.uniform(2000, 4000), 2, 0.004),
-                "ping": (rng.uniform(900, 1600), 4, 0.6)}[kind]
+        spec = {
+            "knock": (rng.uniform(150, 300), 3, 0.04),
+            "click": (rng.uniform(2000, 4000), 2, 0.004),
+            "ping": (rng.uniform(900, 1600), 4, 0.6),
+        }[kind]
         f0, modes, decay = spec
         count = int(rng.integers(2, 6))
         for onset in np.sort(rng.uniform(0, seconds - 0.7, count)):
             tt = t[t >= onset] - onset
             ratios = [1.0, 2.32, 4.25, 6.63] if kind == "ping" else [1.0, 1.6, 2.7]
-            hit = sum(np.sin(2 * np.pi * f0 * r * tt) * np.exp(-tt / (decay / (1 + i)))
-                      for i, r in enumerate(ratios[:modes]))
+            hit = sum(
+                np.sin(2 * np.pi * f0 * r * tt) * np.exp(-tt / (decay / (1 + i))) for i, r in enumerate(ratios[:modes])
+            )
             burst = rng.standard_normal(tt.size) * np.exp(-tt / 0.003) * (0.5 if kind == "knock" else 0.2)
             y[t >= onset] += hit + burst
     elif kind == "whistle":
         f = rng.uniform(1000, 2200) * (1 + 0.02 * np.sin(2 * np.pi * rng.uniform(4, 7) * t))
         y = np.sin(2 * np.pi * np.cumsum(f) / SR) * np.minimum(1, np.minimum(t, seconds - t) * 8)
     elif kind == "buzzer":
-        on = (np.floor(t * rng.uniform(1.5, 3.0)) % 2 == 0)
+        on = np.floor(t * rng.uniform(1.5, 3.0)) % 2 == 0
         y = signal.square(2 * np.pi * rng.uniform(180, 320) * t) * on * 0.5
     elif kind == "shaker":
         rate = rng.uniform(4, 9)

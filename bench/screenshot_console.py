@@ -1,6 +1,6 @@
 """Take docs/img/console.png: a real backend fed ESC-50 clips at a few places, its console in Chromium.
 
-    python bench/screenshot_console.py [--out docs/img/console.png] [--esc50 ../shared/datasets/esc50]
+python bench/screenshot_console.py [--out docs/img/console.png] [--esc50 ../shared/datasets/esc50]
 """
 
 from __future__ import annotations
@@ -36,13 +36,17 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         serve = Serve(Path(tmp))
         try:
-            ids = [serve.upload(args.esc50 / "audio" / name, latitude=lat, longitude=lon, accuracy=15)[1]["id"]
-                   for name, lat, lon in CLIPS]
+            ids = [
+                serve.upload(args.esc50 / "audio" / name, latitude=lat, longitude=lon, accuracy=15)[1]["id"]
+                for name, lat, lon in CLIPS
+            ]
             for rid in ids:
                 serve.wait_analysed(rid)
             with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=[
-                    "--no-sandbox", "--disable-background-networking", "--disable-component-update"])
+                browser = pw.chromium.launch(
+                    executable_path="/usr/bin/chromium",
+                    args=["--no-sandbox", "--disable-background-networking", "--disable-component-update"],
+                )
                 page = browser.new_page(viewport={"width": 1400, "height": 900})
                 page.goto(serve.url + "/console")
                 page.wait_for_timeout(2500)

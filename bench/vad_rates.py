@@ -34,8 +34,9 @@ VOICES = ["en", "en-us", "en+f3", "ja", "fr", "de"]
 
 def espeak(text: str, voice: str, speed: int) -> tuple[np.ndarray, int]:
     with tempfile.NamedTemporaryFile(suffix=".wav") as f:
-        subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-w", f.name, text], check=True,
-                       capture_output=True)
+        subprocess.run(
+            ["espeak-ng", "-v", voice, "-s", str(speed), "-w", f.name, text], check=True, capture_output=True
+        )
         y, sr = sf.read(f.name, dtype="float32")
     return y, sr
 
@@ -76,9 +77,11 @@ def main() -> None:
         if f.speech:
             fp += 1
             per_class[r["category"]] += 1
-    print(f"{a.vad} (webrtc mode {a.mode}), share {a.share}: "
-          f"speech flagged {tp}/{len(speech)} = {tp / len(speech):.1%} (TPR); "
-          f"ESC-50 flagged as speech {fp}/{len(rows)} = {fp / len(rows):.1%} (FPR); near-silent {silent}")
+    print(
+        f"{a.vad} (webrtc mode {a.mode}), share {a.share}: "
+        f"speech flagged {tp}/{len(speech)} = {tp / len(speech):.1%} (TPR); "
+        f"ESC-50 flagged as speech {fp}/{len(rows)} = {fp / len(rows):.1%} (FPR); near-silent {silent}"
+    )
     print("false positives by class:", dict(per_class.most_common()))
 
 

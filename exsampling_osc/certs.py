@@ -72,8 +72,7 @@ def _still_good(cert_path: Path, key_path: Path, names: list[str]) -> bool:
     return left > dt.timedelta(days=RENEW_DAYS) and set(names) <= certificate_sans(cert_path)
 
 
-def participant_certificate(data_dir: Path, lan_addresses: list[str],
-                            hostname: str | None = None) -> tuple[Path, Path]:
+def participant_certificate(data_dir: Path, lan_addresses: list[str], hostname: str | None = None) -> tuple[Path, Path]:
     """``(cert, key)`` under ``<data_dir>/tls`` covering :func:`certificate_names`; made again when they change.
 
     Examples
@@ -92,19 +91,27 @@ def participant_certificate(data_dir: Path, lan_addresses: list[str],
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
     key = ec.generate_private_key(ec.SECP256R1())
-    alt: list[x509.GeneralName] = [x509.IPAddress(ipaddress.ip_address(n)) if _is_ip(n) else x509.DNSName(n)
-                                   for n in names]
+    alt: list[x509.GeneralName] = [
+        x509.IPAddress(ipaddress.ip_address(n)) if _is_ip(n) else x509.DNSName(n) for n in names
+    ]
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, COMMON_NAME)])
     now = dt.datetime.now(dt.UTC)
-    cert = (x509.CertificateBuilder().subject_name(subject).issuer_name(subject).public_key(key.public_key())
-            .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
-            .not_valid_after(now + dt.timedelta(days=VALID_DAYS))
-            .add_extension(x509.SubjectAlternativeName(alt), critical=False)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-            .sign(key, hashes.SHA256()))
-    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                serialization.NoEncryption())
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=VALID_DAYS))
+        .add_extension(x509.SubjectAlternativeName(alt), critical=False)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
     def write_key(tmp: Path) -> None:
         tmp.write_bytes(key_pem)
@@ -127,15 +134,18 @@ def first_visit_text(participant_url: str, *, self_signed: bool) -> str:
     Phones open https://192.168.1.20:8765/?token=x with the microphone available.
     """
     if participant_url.startswith("http://"):
-        return ("Phones get plain HTTP (--http): browsers keep the microphone and location off on such pages, "
-                "so participants can only send sound files. Leave out --http for an HTTPS address.")
+        return (
+            "Phones get plain HTTP (--http): browsers keep the microphone and location off on such pages, "
+            "so participants can only send sound files. Leave out --http for an HTTPS address."
+        )
     if not self_signed:
         return f"Phones open {participant_url} with the microphone available."
     return (
         "The participant page uses this computer's own (self-signed) certificate, kept in the data folder.\n"
-        "The first time, each phone shows a warning: Safari \"This Connection Is Not Private\" (tap Show "
-        "Details, then visit this website), Chrome \"Your connection is not private\" (tap Advanced, then "
+        'The first time, each phone shows a warning: Safari "This Connection Is Not Private" (tap Show '
+        'Details, then visit this website), Chrome "Your connection is not private" (tap Advanced, then '
         "Proceed). After that the page records normally; Safari may warn again on a later visit.\n"
         "To avoid the warning: --cert FILE --key FILE with a real certificate for a name that points at "
         "this computer; or --public-url URL when a proxy already serves this page over HTTPS; or "
-        "--tunnel cloudflared (or ngrok) for a public HTTPS address (needs the internet).")
+        "--tunnel cloudflared (or ngrok) for a public HTTPS address (needs the internet)."
+    )

@@ -21,8 +21,14 @@ from typing import Any
 import psutil
 
 
-def parent_alive(pid: int, *, system: str | None = None, getppid: Callable[[], int] = os.getppid,
-                 ps: Any = psutil, me: int | None = None) -> bool:
+def parent_alive(
+    pid: int,
+    *,
+    system: str | None = None,
+    getppid: Callable[[], int] = os.getppid,
+    ps: Any = psutil,
+    me: int | None = None,
+) -> bool:
     """True while ``pid``, the process that started us, is still running.
 
     Parameters

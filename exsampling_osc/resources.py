@@ -31,9 +31,7 @@ def default_model_dir() -> Path:
 
 def user_cache_dir() -> Path:
     """A writable per-user cache folder (numba's compiled functions live here)."""
-    base = os.environ.get("XDG_CACHE_HOME") or (
-        os.environ.get("LOCALAPPDATA") if os.name == "nt" else None
-    )
+    base = os.environ.get("XDG_CACHE_HOME") or (os.environ.get("LOCALAPPDATA") if os.name == "nt" else None)
     root = Path(base) if base else Path.home() / ".cache"
     return root / "exsampling-osc"
 
@@ -77,8 +75,11 @@ def quiet_native_stderr(noise: tuple[str, ...] = NATIVE_NOISE) -> Iterator[None]
             os.dup2(saved, fd)
             os.close(saved)
             held.seek(0)
-            kept = [line for line in held.read().decode("utf-8", "replace").splitlines(keepends=True)
-                    if not any(n in line for n in noise)]
+            kept = [
+                line
+                for line in held.read().decode("utf-8", "replace").splitlines(keepends=True)
+                if not any(n in line for n in noise)
+            ]
             if kept:
                 sys.stderr.write("".join(kept))
                 sys.stderr.flush()

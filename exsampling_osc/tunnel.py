@@ -80,15 +80,21 @@ class TunnelKind:
 
 KINDS: dict[str, TunnelKind] = {
     "cloudflared": TunnelKind(
-        "cloudflared", _cloudflared_args, _cloudflared_url,
+        "cloudflared",
+        _cloudflared_args,
+        _cloudflared_url,
         "Install cloudflared (no account needed for a quick tunnel): macOS `brew install cloudflared`, "
         "Windows `winget install --id Cloudflare.cloudflared`, Linux: the .deb/.rpm from Cloudflare's "
-        "'cloudflared downloads' page. Then run serve again with --tunnel cloudflared."),
+        "'cloudflared downloads' page. Then run serve again with --tunnel cloudflared.",
+    ),
     "ngrok": TunnelKind(
-        "ngrok", _ngrok_args, _ngrok_url,
+        "ngrok",
+        _ngrok_args,
+        _ngrok_url,
         "Install ngrok: macOS `brew install ngrok`, Windows `winget install ngrok.ngrok`, Linux: ngrok's "
         "download page; then sign up for a free account and run `ngrok config add-authtoken <token>` once. "
-        "Then run serve again with --tunnel ngrok."),
+        "Then run serve again with --tunnel ngrok.",
+    ),
 }
 
 
@@ -145,12 +151,20 @@ def start_tunnel(kind: str, local_url: str, *, timeout: float = START_TIMEOUT_S)
         raise TunnelError(f"--tunnel {kind!r}: choose one of {', '.join(KINDS)}")
     exe = shutil.which(spec.program)
     if exe is None:
-        raise TunnelError(f"--tunnel {kind}: the program `{spec.program}` is not installed (not on PATH). "
-                          f"{spec.install}")
+        raise TunnelError(
+            f"--tunnel {kind}: the program `{spec.program}` is not installed (not on PATH). {spec.install}"
+        )
     try:
-        proc = subprocess.Popen([exe, *spec.args(local_url)], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace",
-                                bufsize=1)
+        proc = subprocess.Popen(
+            [exe, *spec.args(local_url)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            bufsize=1,
+        )
     except OSError as exc:
         raise TunnelError(f"--tunnel {kind}: cannot start {exe} ({exc})") from None
     output: collections.deque[str] = collections.deque(maxlen=40)
@@ -180,7 +194,11 @@ def start_tunnel(kind: str, local_url: str, *, timeout: float = START_TIMEOUT_S)
     said = "\n    ".join(list(output)[-8:]) or "(nothing)"
     if exited:
         hint = " Is `ngrok config add-authtoken <token>` done?" if kind == "ngrok" else ""
-        raise TunnelError(f"--tunnel {kind}: {spec.program} stopped before giving a public URL "
-                          f"(exit code {proc.returncode}).{hint} It said:\n    {said}")
-    raise TunnelError(f"--tunnel {kind}: {spec.program} gave no public URL within {timeout:g} s "
-                      f"(is this computer on the internet?). It said:\n    {said}")
+        raise TunnelError(
+            f"--tunnel {kind}: {spec.program} stopped before giving a public URL "
+            f"(exit code {proc.returncode}).{hint} It said:\n    {said}"
+        )
+    raise TunnelError(
+        f"--tunnel {kind}: {spec.program} gave no public URL within {timeout:g} s "
+        f"(is this computer on the internet?). It said:\n    {said}"
+    )

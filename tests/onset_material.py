@@ -18,8 +18,7 @@ import soundfile as sf
 SOUNDFONT = Path("/usr/share/sounds/sf2/FluidR3_GM.sf2")
 BACKGROUNDS = ("rain", "wind", "sea_waves", "crackling_fire", "engine", "crickets")
 #: GM percussion keys used: kicks, snares, claps, hats, toms, cowbell, clave, wood blocks, congas, ride.
-DRUM_KEYS = (35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 50, 51, 54, 56, 60, 61, 62, 63, 64,
-             75, 76, 77)
+DRUM_KEYS = (35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 50, 51, 54, 56, 60, 61, 62, 63, 64, 75, 76, 77)
 MERGE_S = 0.03  # notes closer than this sound as one onset
 FLUID_LATENCY_S = 0.0064  # fluidsynth output starts this long after the MIDI time (measured on isolated hits)
 
@@ -82,8 +81,12 @@ def write_midi(path: Path, rng: np.random.Generator, seconds: float = 8.0) -> np
 
 
 def render_midi(midi: Path, wav: Path, sr: int) -> np.ndarray:
-    subprocess.run(["fluidsynth", "-ni", "-g", "0.8", "-r", str(sr), "-F", str(wav), str(SOUNDFONT), str(midi)],
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        ["fluidsynth", "-ni", "-g", "0.8", "-r", str(sr), "-F", str(wav), str(SOUNDFONT), str(midi)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     y, rate = sf.read(str(wav), dtype="float32", always_2d=True)
     assert rate == sr
     return y.mean(axis=1)
@@ -95,8 +98,9 @@ def background_files(esc50: Path) -> list[Path]:
     return sorted(esc50 / "audio" / r["filename"] for r in rows)
 
 
-def make_sequence(seed: int, workdir: Path, esc50: Path, sr: int = 22050, seconds: float = 8.0,
-                  snr_db: float | None = None) -> Sequence:
+def make_sequence(
+    seed: int, workdir: Path, esc50: Path, sr: int = 22050, seconds: float = 8.0, snr_db: float | None = None
+) -> Sequence:
     """Render sequence ``seed`` and mix it over a background clip at ``snr_db`` (random 6-30 dB when None)."""
     import soxr
 

@@ -31,8 +31,7 @@ def osc_packet(address: str, *args: object) -> bytes:
     return b.build().dgram
 
 
-def tone_wav(path: Path, freq: float = 440.0, seconds: float = 2.0, sr: int = 22050,
-             amp: float = 0.5) -> Path:
+def tone_wav(path: Path, freq: float = 440.0, seconds: float = 2.0, sr: int = 22050, amp: float = 0.5) -> Path:
     """Write a mono sine (16-bit WAV) with 5 ms fades, so trimming and looping see no clicks."""
     t = np.arange(int(sr * seconds)) / sr
     y = amp * np.sin(2 * np.pi * freq * t)
@@ -56,7 +55,7 @@ def dominant_hz(y: np.ndarray, sr: int) -> float:
     n = 1 << 18
     spec = np.abs(np.fft.rfft(y * np.hanning(y.size), n))
     k = int(spec[1:-1].argmax()) + 1
-    a, b, c = np.log(spec[k - 1: k + 2] + 1e-12)
+    a, b, c = np.log(spec[k - 1 : k + 2] + 1e-12)
     return (k + 0.5 * (a - c) / (a - 2 * b + c)) * sr / n
 
 
@@ -78,14 +77,24 @@ class PdSampler:
         self.backend_port = backend_port
         self.lines: list[str] = []
         self._new: queue.Queue[str] = queue.Queue()
-        sends = [f"exsampling track {track}", f"exsampling listen {self.port}",
-                 f"exsampling backend {backend_port}", f"exsampling control {self.control_port}"]
+        sends = [
+            f"exsampling track {track}",
+            f"exsampling listen {self.port}",
+            f"exsampling backend {backend_port}",
+            f"exsampling control {self.control_port}",
+        ]
         cmd = [PD, "-nogui", "-noaudio", "-stderr", "-path", str(PD_DIR)]
         for s in sends:
             cmd += ["-send", s]
         cmd += ["-open", str(PD_DIR / "exsampling.pd")]
-        self.proc = subprocess.Popen(cmd, cwd=cwd or PD_DIR, stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=cwd or PD_DIR,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)

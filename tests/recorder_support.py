@@ -28,8 +28,13 @@ def launch(playwright, mic_wav: Path | None = None, fake_ui: bool = True):
     """Start /usr/bin/chromium headless with a WAV file as the microphone."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed")
-    args = ["--no-sandbox", "--disable-background-networking", "--disable-component-update",
-            "--ignore-certificate-errors", "--autoplay-policy=no-user-gesture-required"]
+    args = [
+        "--no-sandbox",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--ignore-certificate-errors",
+        "--autoplay-policy=no-user-gesture-required",
+    ]
     if mic_wav is not None:
         args += ["--use-fake-device-for-media-stream", f"--use-file-for-fake-audio-capture={mic_wav}"]
     if fake_ui:
@@ -38,8 +43,9 @@ def launch(playwright, mic_wav: Path | None = None, fake_ui: bool = True):
 
 
 def new_phone_page(browser, **context_args):
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-                                  ignore_https_errors=True, **context_args)
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, ignore_https_errors=True, **context_args
+    )
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
@@ -63,5 +69,6 @@ def take_bytes(page) -> bytes:
         """async () => {
             const r = await fetch(document.getElementById('playback').src);
             return Array.from(new Uint8Array(await r.arrayBuffer()));
-        }""")
+        }"""
+    )
     return bytes(data)

@@ -111,15 +111,28 @@ def fetch_json(url: str, data: bytes | None = None, headers: dict | None = None)
 
 def multipart(fields: dict[str, str], file_field: str, filename: str, data: bytes) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
-             for k, v in fields.items()]
-    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; '
-                 f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode() + data + b"\r\n")
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; '
+        f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+        + data
+        + b"\r\n"
+    )
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
-def upload(base: str, path: Path | None, token: str, name: str | None = None, data: bytes | None = None,
-           field: str = "audio", headers: dict | None = None, **fields) -> tuple[int, dict]:
+def upload(
+    base: str,
+    path: Path | None,
+    token: str,
+    name: str | None = None,
+    data: bytes | None = None,
+    field: str = "audio",
+    headers: dict | None = None,
+    **fields,
+) -> tuple[int, dict]:
     """POST /api/recordings over real HTTP(S); returns (status, JSON body)."""
     data = path.read_bytes() if data is None else data
     body, ctype = multipart({k: str(v) for k, v in fields.items()}, field, name or path.name, data)
@@ -129,13 +142,41 @@ def upload(base: str, path: Path | None, token: str, name: str | None = None, da
 class Serve:
     """`exsampling serve` as a subprocess; ``ready`` is the parsed EXSAMPLING_READY line."""
 
-    def __init__(self, data_dir: Path, *extra: str, device_port: int | None = None, env: dict | None = None,
-                 stdin=subprocess.DEVNULL, timeout: float = 90.0):
+    def __init__(
+        self,
+        data_dir: Path,
+        *extra: str,
+        device_port: int | None = None,
+        env: dict | None = None,
+        stdin=subprocess.DEVNULL,
+        timeout: float = 90.0,
+    ):
         self.device_port = device_port or free_udp_port()
-        cmd = [*EXSAMPLING, "serve", "--data-dir", str(data_dir), "--http-port", "0", "--osc-port", "0",
-               "--device-port", str(self.device_port), "--host", "127.0.0.1", "--no-qr", *extra]
-        self.proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, stdin=stdin, text=True,
-                                     env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}, cwd=ROOT)
+        cmd = [
+            *EXSAMPLING,
+            "serve",
+            "--data-dir",
+            str(data_dir),
+            "--http-port",
+            "0",
+            "--osc-port",
+            "0",
+            "--device-port",
+            str(self.device_port),
+            "--host",
+            "127.0.0.1",
+            "--no-qr",
+            *extra,
+        ]
+        self.proc = subprocess.Popen(
+            cmd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=stdin,
+            text=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
+            cwd=ROOT,
+        )
         self.err = Lines(self.proc.stderr)
         self.out = Lines(self.proc.stdout)
         line = self.out.wait_for(lambda s: s.startswith("EXSAMPLING_READY "), timeout)
@@ -170,8 +211,7 @@ class Serve:
 
     def get(self, path: str, public: bool = False) -> dict:
         """GET ``path`` as JSON from the loopback address (``public``: from the participant address)."""
-        with urllib.request.urlopen((self.base if public else self.url) + path, context=_unverified(),
-                                    timeout=10) as r:
+        with urllib.request.urlopen((self.base if public else self.url) + path, context=_unverified(), timeout=10) as r:
             return json.loads(r.read())
 
     def post(self, path: str, public: bool = False) -> dict:
@@ -180,11 +220,24 @@ class Serve:
         with urllib.request.urlopen(req, context=_unverified(), timeout=10) as r:
             return json.loads(r.read())
 
-    def upload(self, path: Path, token: str | None = None, name: str | None = None, public: bool = False,
-               headers: dict | None = None, **fields) -> tuple[int, dict]:
+    def upload(
+        self,
+        path: Path,
+        token: str | None = None,
+        name: str | None = None,
+        public: bool = False,
+        headers: dict | None = None,
+        **fields,
+    ) -> tuple[int, dict]:
         """Upload ``path`` to the loopback address (``public``: to the participant address)."""
-        return upload(self.base if public else self.url, path, self.token if token is None else token, name,
-                      headers=headers, **fields)
+        return upload(
+            self.base if public else self.url,
+            path,
+            self.token if token is None else token,
+            name,
+            headers=headers,
+            **fields,
+        )
 
     def wait_analysed(self, rid: int, timeout: float = 60.0) -> dict:
         end = time.monotonic() + timeout
@@ -210,8 +263,9 @@ class OscDump:
         if not shutil.which("oscdump"):
             pytest.skip("liblo-tools (oscdump) is not installed")
         self.port = port or free_udp_port()
-        self.proc = subprocess.Popen(["oscdump", "-L", str(self.port)], stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True)
+        self.proc = subprocess.Popen(
+            ["oscdump", "-L", str(self.port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
         self.out = Lines(self.proc.stdout)  # "<timetag> /address types args..."
         time.sleep(0.2)
 
@@ -234,8 +288,7 @@ class OscDump:
 
 
 def oscsend(port: int, address: str, types: str = "", *values) -> None:
-    subprocess.run(["oscsend", "127.0.0.1", str(port), address, types, *map(str, values)], check=True,
-                   timeout=10)
+    subprocess.run(["oscsend", "127.0.0.1", str(port), address, types, *map(str, values)], check=True, timeout=10)
 
 
 class Listener:
@@ -277,7 +330,7 @@ class Listener:
         """The first ``address`` message matching ``where`` after the one the last next() returned."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            for i, (addr, args) in enumerate(self.messages[self._next:], self._next):
+            for i, (addr, args) in enumerate(self.messages[self._next :], self._next):
                 if addr == address and (where is None or where(args)):
                     self._next = i + 1
                     return args

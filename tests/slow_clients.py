@@ -14,8 +14,15 @@ class Trickle:
     """``n`` connections to ``port`` on 127.0.0.1, each sending ``prefix`` at once and then ``request`` one
     byte per ``every`` seconds (round-robin from one thread) until :meth:`close` or ``limit_s``."""
 
-    def __init__(self, port: int, n: int = 100, request: bytes = b"GET /console HTTP/1.1\r\nHost: 127.0.0.1\r\n",
-                 every: float = 0.5, limit_s: float = 60.0, prefix: bytes = b""):
+    def __init__(
+        self,
+        port: int,
+        n: int = 100,
+        request: bytes = b"GET /console HTTP/1.1\r\nHost: 127.0.0.1\r\n",
+        every: float = 0.5,
+        limit_s: float = 60.0,
+        prefix: bytes = b"",
+    ):
         self.request, self.every, self.limit_s = request, every, limit_s
         self.socks = [socket.create_connection(("127.0.0.1", port), timeout=5) for _ in range(n)]
         for s in self.socks:
@@ -33,7 +40,7 @@ class Trickle:
                 if self.closed_by_server[i]:
                     continue
                 try:
-                    s.send(self.request[self.sent[i] % len(self.request):][:1])
+                    s.send(self.request[self.sent[i] % len(self.request) :][:1])
                     self.sent[i] += 1
                 except OSError:
                     self.closed_by_server[i] = True

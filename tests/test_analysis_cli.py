@@ -14,8 +14,12 @@ FIELDS = {"file", "start", "label", "confidence", "top", "root_midi", "pitch_con
 
 
 def classify(*args):
-    return subprocess.run([sys.executable, "-m", "exsampling_osc", "classify", *map(str, args)],
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "exsampling_osc", "classify", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_json_lines_for_each_piece_and_errors_per_file(write_audio, tmp_path):

@@ -37,8 +37,9 @@ def sound(kind: str, seed: int, seconds: float = 3.0) -> np.ndarray:
         f0 = rng.uniform(150, 300)
         for onset in np.sort(rng.uniform(0, seconds - 0.5, int(rng.integers(3, 6)))):
             tt = t[t >= onset] - onset
-            y[t >= onset] += sum(np.sin(2 * np.pi * f0 * r * tt) * np.exp(-tt / (0.04 / (1 + i)))
-                                 for i, r in enumerate([1.0, 1.6, 2.7]))
+            y[t >= onset] += sum(
+                np.sin(2 * np.pi * f0 * r * tt) * np.exp(-tt / (0.04 / (1 + i))) for i, r in enumerate([1.0, 1.6, 2.7])
+            )
     else:  # bubbles
         y = np.zeros_like(t)
         for onset in rng.uniform(0, seconds - 0.1, int(rng.integers(10, 20))):
@@ -132,8 +133,12 @@ def test_taught_sounds_come_back_and_base_labels_stay():
 
 # ---------------------------------------------------------------- the command line, real files
 def classify(*args):
-    return subprocess.run([sys.executable, "-m", "exsampling_osc", "classify", *map(str, args)],
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "exsampling_osc", "classify", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_classify_with_examples_folder(write_audio, tmp_path):
@@ -147,8 +152,10 @@ def test_classify_with_examples_folder(write_audio, tmp_path):
     result = classify("--json", "--examples", tmp_path / "examples", whistle, knock)
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [(r["file"].rsplit("/", 1)[-1], r["label"]) for r in rows] == [("whistle.wav", "whistle"),
-                                                                          ("knock.ogg", "knock")]
+    assert [(r["file"].rsplit("/", 1)[-1], r["label"]) for r in rows] == [
+        ("whistle.wav", "whistle"),
+        ("knock.ogg", "knock"),
+    ]
     assert all(FIELDS <= r.keys() and r["top"][0][0] == r["label"] for r in rows)
     plain = json.loads(classify("--json", whistle).stdout)  # without examples nobody knows "whistle"
     assert plain["label"] != "whistle" and "whistle" not in [name for name, _ in plain["top"]]

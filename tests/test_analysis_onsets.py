@@ -13,7 +13,7 @@ def clicks(sr=22050, starts=(2000, 9000, 16000)):
     y = np.zeros(sr, np.float32)
     t = np.arange(3000)
     for s in starts:
-        y[s:s + 3000] += (np.sin(2 * np.pi * 600 * t / sr) * np.exp(-t / 600)).astype(np.float32)
+        y[s : s + 3000] += (np.sin(2 * np.pi * 600 * t / sr) * np.exp(-t / 600)).astype(np.float32)
     return y
 
 

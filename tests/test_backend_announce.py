@@ -81,8 +81,13 @@ def test_declaration_json_for_other_languages():
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "exsampling_osc.osc.docs", "--json"], capture_output=True,
-                          text=True, timeout=60, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "exsampling_osc.osc.docs", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     data = json.loads(done.stdout)
     assert data["ports"] == {"http": 8765, "osc": 9000, "device": 9001}
     by_address = {m["address"]: m for m in data["messages"]}

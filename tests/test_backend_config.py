@@ -52,8 +52,10 @@ def test_a_performers_config_naming_a_missing_class_is_an_error_with_its_line(ow
 
 def test_unlisted_names_a_track(tmp_path):
     cfg = tmp_path / "c.yaml"
-    cfg.write_text("tracks:\n  - {name: a, mode: melodic, classes: [dog]}\n  - {name: b, mode: percussive}\n"
-                   "unknown: a\nunlisted: b\n")
+    cfg.write_text(
+        "tracks:\n  - {name: a, mode: melodic, classes: [dog]}\n  - {name: b, mode: percussive}\n"
+        "unknown: a\nunlisted: b\n"
+    )
     m = Mapping(load_config(cfg), ["dog", "cat"])
     assert (m.track_of("dog"), m.track_of("cat"), m.track_of("unknown")) == ("a", "b", "a")
     cfg.write_text(cfg.read_text().replace("unlisted: b", "unlisted: zzz"))
@@ -62,8 +64,9 @@ def test_unlisted_names_a_track(tmp_path):
 
 
 def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "exsampling_osc", *args], capture_output=True, text=True,
-                          cwd=cwd or ROOT, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "exsampling_osc", *args], capture_output=True, text=True, cwd=cwd or ROOT, timeout=120
+    )
 
 
 def test_config_init_writes_a_mapping_serve_accepts(own_model, tmp_path):

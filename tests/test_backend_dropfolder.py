@@ -23,8 +23,11 @@ def test_drop_folder_ingests_each_audio_file_once(tmp_path):
         rng = np.random.default_rng(1)
         with sf.SoundFile(str(drop / "slow.wav"), "w", sr, 1, subtype="PCM_16") as f:
             for chunk in np.array_split(np.arange(total), 24):
-                f.write((0.3 * np.sin(2 * np.pi * 440 * chunk / sr) + 0.01 * rng.standard_normal(chunk.size))
-                        .astype(np.float32))
+                f.write(
+                    (0.3 * np.sin(2 * np.pi * 440 * chunk / sr) + 0.01 * rng.standard_normal(chunk.size)).astype(
+                        np.float32
+                    )
+                )
                 f.flush()
                 time.sleep(0.12)
         end = time.monotonic() + 60

@@ -38,8 +38,10 @@ def test_the_same_client_id_stores_one_recording(service, tmp_path):
 def test_concurrent_retries_with_one_client_id_store_one_copy(service, tmp_path):
     wav = tone(tmp_path / "a.wav", 1.0)
     ids: list[int] = []
-    threads = [threading.Thread(target=lambda: ids.append(service.ingest_upload(wav, "a.wav", client_id="same")))
-               for _ in range(6)]
+    threads = [
+        threading.Thread(target=lambda: ids.append(service.ingest_upload(wav, "a.wav", client_id="same")))
+        for _ in range(6)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -108,7 +110,7 @@ def test_a_file_written_with_long_pauses_is_ingested_once_when_closed(tmp_path):
         data = tone(tmp_path.parent / "src.wav", 3.0).read_bytes()
         with open(tmp_path / "paused.wav", "wb") as f:
             for i in range(3):
-                f.write(data[i * len(data) // 3:(i + 1) * len(data) // 3])
+                f.write(data[i * len(data) // 3 : (i + 1) * len(data) // 3])
                 f.flush()
                 os.fsync(f.fileno())
                 time.sleep(1.4)  # longer than the settle time

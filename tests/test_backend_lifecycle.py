@@ -85,8 +85,7 @@ def test_launched_by_device_exits_when_stdin_closes(tmp_path):
 
 
 def test_launched_by_device_exits_when_heartbeats_stop(tmp_path):
-    serve = Serve(tmp_path / "data", "--launched-by-device", "--heartbeat-timeout", "1.5",
-                  stdin=subprocess.PIPE)
+    serve = Serve(tmp_path / "data", "--launched-by-device", "--heartbeat-timeout", "1.5", stdin=subprocess.PIPE)
     try:
         dev = Listener()
         for seq in range(8):  # 2.4 s of heartbeats: longer than the timeout, so they are what keeps it alive
@@ -102,10 +101,29 @@ def test_launched_by_device_exits_when_heartbeats_stop(tmp_path):
 
 def test_launched_by_device_exits_when_parent_goes(tmp_path):
     log = tmp_path / "serve.log"
-    cmd = " ".join([*EXSAMPLING, "serve", "--data-dir", str(tmp_path / "data"), "--http-port", "0",
-                    "--osc-port", "0", "--no-qr", "--launched-by-device", "--heartbeat-timeout", "60"])
-    parent = subprocess.Popen(["sh", "-c", f"exec 3<&0; {cmd} <&3 >{log} 2>&1 & echo $!; sleep 4"],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    cmd = " ".join(
+        [
+            *EXSAMPLING,
+            "serve",
+            "--data-dir",
+            str(tmp_path / "data"),
+            "--http-port",
+            "0",
+            "--osc-port",
+            "0",
+            "--no-qr",
+            "--launched-by-device",
+            "--heartbeat-timeout",
+            "60",
+        ]
+    )
+    parent = subprocess.Popen(
+        ["sh", "-c", f"exec 3<&0; {cmd} <&3 >{log} 2>&1 & echo $!; sleep 4"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
     child = int(parent.stdout.readline())
     try:
         parent.wait(20)
@@ -139,14 +157,25 @@ def test_busy_ports_fail_clearly_or_move_with_probe(tmp_path):
     busy_http = tcp.getsockname()[1]
     try:
         base = [*EXSAMPLING, "serve", "--data-dir", str(tmp_path / "d"), "--no-qr", "--host", "127.0.0.1"]
-        r = subprocess.run([*base, "--osc-port", str(busy), "--http-port", "0"], capture_output=True, text=True,
-                           timeout=60, cwd=ROOT)
+        r = subprocess.run(
+            [*base, "--osc-port", str(busy), "--http-port", "0"], capture_output=True, text=True, timeout=60, cwd=ROOT
+        )
         assert r.returncode == 1 and f"OSC port {busy}" in r.stderr and "--probe-ports" in r.stderr
-        r = subprocess.run([*base, "--osc-port", "0", "--http-port", str(busy_http)], capture_output=True,
-                           text=True, timeout=60, cwd=ROOT)
+        r = subprocess.run(
+            [*base, "--osc-port", "0", "--http-port", str(busy_http)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            cwd=ROOT,
+        )
         assert r.returncode == 1 and f"HTTP port {busy_http}" in r.stderr and "in use" in r.stderr
-        probe = subprocess.Popen([*base, "--osc-port", str(busy), "--http-port", str(busy_http), "--probe-ports"],
-                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
+        probe = subprocess.Popen(
+            [*base, "--osc-port", str(busy), "--http-port", str(busy_http), "--probe-ports"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            cwd=ROOT,
+        )
         try:
             line = probe.stdout.readline()
             assert line.startswith("EXSAMPLING_READY ")
@@ -159,15 +188,23 @@ def test_busy_ports_fail_clearly_or_move_with_probe(tmp_path):
         tcp.close()
 
 
-@pytest.mark.parametrize("text, line, words", [
-    ("tracks:\n  - name: a\n    mode: percussive\n    classes: [dog\n", 5, "not valid YAML"),
-    ("tracks:\n  - name: a\n    mode: loud\n    classes: [dog]\n", 3, "mode must be percussive or melodic"),
-])
+@pytest.mark.parametrize(
+    "text, line, words",
+    [
+        ("tracks:\n  - name: a\n    mode: percussive\n    classes: [dog\n", 5, "not valid YAML"),
+        ("tracks:\n  - name: a\n    mode: loud\n    classes: [dog]\n", 3, "mode must be percussive or melodic"),
+    ],
+)
 def test_broken_config_stops_startup_with_file_and_line(tmp_path, text, line, words):
     cfg = tmp_path / "broken.yaml"
     cfg.write_text(text)
-    r = subprocess.run([*EXSAMPLING, "serve", "--data-dir", str(tmp_path / "d"), "--config", str(cfg)],
-                       capture_output=True, text=True, timeout=60, cwd=ROOT)
+    r = subprocess.run(
+        [*EXSAMPLING, "serve", "--data-dir", str(tmp_path / "d"), "--config", str(cfg)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert r.returncode == 1
     assert f"{cfg}:{line}:" in r.stderr and words in r.stderr
     assert "EXSAMPLING_READY" not in r.stdout

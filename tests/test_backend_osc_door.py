@@ -33,7 +33,7 @@ def test_ping_hello_and_queries(client):
     replies = client.send("/exsampling/hello", reply_port=47000, name="sampler drums")
     assert [(p, a) for p, a, _ in replies] == [(47000, "/exsampling/ready")]
     assert client.send("/exsampling/ping", seq=8)[0][0] == 47000  # the asker's announced port
-    (port, address, args), = client.send("/exsampling/query/classes", reply_port=0)
+    ((port, address, args),) = client.send("/exsampling/query/classes", reply_port=0)
     assert address == "/exsampling/classes" and args["count"] == 50 and args["labels"].split() == labels()
     mapping = client.send("/exsampling/query/mapping", reply_port=47000)
     assert len(mapping) == 52 and mapping[-1][1:] == ("/exsampling/done", {"count": 51, "query": "mapping"})
@@ -64,9 +64,22 @@ def test_samples_answer_carries_the_sample_view(client, tmp_path):
 def test_a_large_samples_answer_lets_a_ping_through(client):
     svc = client.service
     rid = svc.library.store.add_recording(source="upload", original_name="many.wav", path="/nowhere/many.wav")
-    rows = [{"piece_index": i, "start": 0.0, "duration": 1.0, "path": f"/nowhere/{i}.wav", "label": "dog",
-             "confidence": 0.9, "top": [["dog", 0.9]], "root_midi": None, "pitch_confidence": 0.0,
-             "analysed_mode": "percussive", "state": "ready"} for i in range(3000)]
+    rows = [
+        {
+            "piece_index": i,
+            "start": 0.0,
+            "duration": 1.0,
+            "path": f"/nowhere/{i}.wav",
+            "label": "dog",
+            "confidence": 0.9,
+            "top": [["dog", 0.9]],
+            "root_midi": None,
+            "pitch_confidence": 0.0,
+            "analysed_mode": "percussive",
+            "state": "ready",
+        }
+        for i in range(3000)
+    ]
     svc.library.store.store_analysis(rid, rows)
     sent = svc.sender.sent
     svc.osc.handle_packet(_datagram("/exsampling/query/samples", 0, "all"), client.peer)

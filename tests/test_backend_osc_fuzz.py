@@ -53,7 +53,7 @@ def fuzz_packets(seed: int = 7, n_random: int = 300) -> list[bytes]:
             packets.append(bytes(rng.randrange(256) for _ in range(rng.randrange(1, 200))))
         elif kind == 1:
             src = rng.choice([good, hello, _bundle(good, 2)])
-            packets.append(src[:rng.randrange(1, len(src))])
+            packets.append(src[: rng.randrange(1, len(src))])
         else:
             src = bytearray(rng.choice([good, hello, _bundle(hello, 3)]))
             for _ in range(rng.randrange(1, 4)):
@@ -106,5 +106,3 @@ def test_replies_go_only_to_announced_ports(tmp_path):
         dev.close()
         victim.close()
         serve.stop()
-
-

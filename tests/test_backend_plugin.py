@@ -17,9 +17,12 @@ def test_example_plugin_adds_an_osc_address_and_reacts_to_events(tmp_path):
 
     # offline with the venv's setuptools when it has one; else pip fetches the build backend
     isolation = [] if importlib.util.find_spec("setuptools") is None else ["--no-build-isolation"]
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", *isolation,
-                    "--target", str(site), str(src)], check=True, timeout=300,
-                   cwd=tmp_path)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", *isolation, "--target", str(site), str(src)],
+        check=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
     assert list(site.glob("exsampling_example_plugin-*.dist-info/entry_points.txt"))
     cfg = tmp_path / "config.yaml"
     from exsampling_osc.mapping import DEFAULT_CONFIG

@@ -21,8 +21,10 @@ def served(tmp_path_factory):
     cfg = root / "config.yaml"
     from exsampling_osc.mapping import DEFAULT_CONFIG
 
-    cfg.write_text(DEFAULT_CONFIG.read_text().replace("max_upload_mb: 50", "max_upload_mb: 1")
-                   + "recorder:\n  uploads_per_minute: 0\n")
+    cfg.write_text(
+        DEFAULT_CONFIG.read_text().replace("max_upload_mb: 50", "max_upload_mb: 1")
+        + "recorder:\n  uploads_per_minute: 0\n"
+    )
     dump = OscDump()
     serve = Serve(root / "data", "--config", str(cfg), device_port=dump.port)
     yield serve, dump, root
@@ -46,8 +48,9 @@ def test_ready_reaches_oscdump_and_the_ready_line(served):
 
 def test_upload_is_analysed_and_sent_as_sample(served, tmp_path):
     serve, dump, root = served
-    code, body = serve.upload(tone(tmp_path / "bell.wav", 3.0, 440.0, sr=44100), latitude=48.85,
-                              longitude=2.35, accuracy=12)
+    code, body = serve.upload(
+        tone(tmp_path / "bell.wav", 3.0, 440.0, sr=44100), latitude=48.85, longitude=2.35, accuracy=12
+    )
     assert code == 201 and isinstance(body["id"], int)
     assert body["latitude"] == 48.85 and body["source"] == "upload" and body["name"] == "bell.wav"
     rec = serve.wait_analysed(body["id"])
@@ -61,7 +64,7 @@ def test_upload_is_analysed_and_sent_as_sample(served, tmp_path):
     lines = [x for x in dump.wait_for("/exsampling/sample") if f'"{s["path"]}"' in x]
     assert lines, dump.lines
     assert lines[0].split()[1] == "sisfsfsffifs"
-    assert f"\"{s['track']}\"" in lines[0] and " 48.8499" in lines[0]
+    assert f'"{s["track"]}"' in lines[0] and " 48.8499" in lines[0]
     dump.wait_for("/exsampling/recording")
 
 

@@ -27,8 +27,9 @@ def _run_queue(service):
 def test_ingest_events_and_changes(service, tmp_path):
     events = []
     unsubscribe = service.subscribe(lambda kind, data: events.append((kind, data)))
-    rid = service.ingest_upload(tone(tmp_path / "a.wav", 7.0, 262.0), "a.wav", latitude=1.0, longitude=2.0,
-                                accuracy=5.0, uploader="abc")
+    rid = service.ingest_upload(
+        tone(tmp_path / "a.wav", 7.0, 262.0), "a.wav", latitude=1.0, longitude=2.0, accuracy=5.0, uploader="abc"
+    )
     assert events[0][0] == "recording" and events[0][1]["id"] == rid
     _run_queue(service)
     rec = service.get_recording(rid)

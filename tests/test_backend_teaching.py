@@ -27,9 +27,9 @@ def chirps(path, seed):
     y = np.zeros(int(3 * SR))
     for k in range(8):
         f0 = 900 + 60 * rng.standard_normal()
-        burst = np.sin(2 * np.pi * (f0 * t + 2400 * t ** 2)) * np.hanning(t.size)
+        burst = np.sin(2 * np.pi * (f0 * t + 2400 * t**2)) * np.hanning(t.size)
         start = int((0.3 + 0.33 * k) * SR)
-        y[start: start + t.size] += 0.5 * burst
+        y[start : start + t.size] += 0.5 * burst
     sf.write(path, y + 0.003 * rng.standard_normal(y.size), SR)
     return path
 
@@ -53,7 +53,7 @@ def test_teach_applies_at_once_survives_restart_and_untaught(tmp_path, analyzer)
         before = svc.get_sample(add(svc, chirps(tmp_path / "before.wav", 10))[0])
         assert before["label"] != "chirps"
         replies = client.send("/exsampling/teach", label="chirps", sample_ids=" ".join(map(str, examples)))
-        (_, address, args), = [r for r in replies if r[1] == "/exsampling/taught"]
+        ((_, address, args),) = [r for r in replies if r[1] == "/exsampling/taught"]
         assert args == {"label": "chirps", "examples": 2, "labels": "chirps"}
         assert "chirps" in svc.classes()
         new = svc.get_sample(add(svc, chirps(tmp_path / "after.wav", 11))[0])
@@ -73,7 +73,9 @@ def test_teach_applies_at_once_survives_restart_and_untaught(tmp_path, analyzer)
         assert svc.teaching.counts() == {"chirps": 3} and svc.mapping()["chirps"] == "machines"
         again = svc.get_sample(add(svc, chirps(tmp_path / "later.wav", 12))[0])
         assert again["label"] == "chirps"
-        (_, _, args), = [r for r in client.send("/exsampling/untaught", label="chirps") if r[1] == "/exsampling/taught"]
+        ((_, _, args),) = [
+            r for r in client.send("/exsampling/untaught", label="chirps") if r[1] == "/exsampling/taught"
+        ]
         assert args["examples"] == 0 and args["labels"] == ""
         assert svc.analyzer.classifier is base_classifier  # nothing taught: the plain classifier again
         assert svc.get_sample(add(svc, chirps(tmp_path / "gone.wav", 13))[0])["label"] != "chirps"

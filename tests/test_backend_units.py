@@ -17,8 +17,9 @@ from exsampling_osc.osc.sender import build
 
 
 def test_protocol_md_is_fresh():
-    assert docs.DOC_PATH.read_text(encoding="utf-8") == docs.render(), \
+    assert docs.DOC_PATH.read_text(encoding="utf-8") == docs.render(), (
         "docs/PROTOCOL.md is stale: run python -m exsampling_osc.osc.docs"
+    )
 
 
 def test_every_core_message_is_documented_and_fits_a_packet():
@@ -42,14 +43,20 @@ def test_default_config_assigns_all_50_classes_once():
     assert cfg.track(cfg.unknown) is not None and cfg.ports == {"http": 8765, "osc": 9000, "device": 9001}
 
 
-@pytest.mark.parametrize("edit, marker, words", [
-    (("max_upload_mb: 50", "max_upload_mb: lots"), "max_upload_mb: lots", "max_upload_mb must be a number"),
-    (("unknown: textures", "unknown: nowhere"), "unknown: nowhere", "`unknown` must name a track"),
-    (("    mode: percussive\n    classes: [rain", "    mode: percussive\n    classes: [dog, rain"),
-     "classes: [dog, rain", "class 'dog' is in both"),
-    (("  osc: 9000", "  osc: 99999"), "osc: 99999", "port osc must be a whole number"),
-    (("trim_db: 20.0", "trim_db: 20.0\ncolour: red"), "colour: red", "unknown setting 'colour'"),
-])
+@pytest.mark.parametrize(
+    "edit, marker, words",
+    [
+        (("max_upload_mb: 50", "max_upload_mb: lots"), "max_upload_mb: lots", "max_upload_mb must be a number"),
+        (("unknown: textures", "unknown: nowhere"), "unknown: nowhere", "`unknown` must name a track"),
+        (
+            ("    mode: percussive\n    classes: [rain", "    mode: percussive\n    classes: [dog, rain"),
+            "classes: [dog, rain",
+            "class 'dog' is in both",
+        ),
+        (("  osc: 9000", "  osc: 99999"), "osc: 99999", "port osc must be a whole number"),
+        (("trim_db: 20.0", "trim_db: 20.0\ncolour: red"), "colour: red", "unknown setting 'colour'"),
+    ],
+)
 def test_config_errors_name_file_and_line(tmp_path, edit, marker, words):
     text = DEFAULT_CONFIG.read_text()
     assert edit[0] in text
@@ -87,10 +94,23 @@ def test_library_store_round_trip_and_cleanup(tmp_path):
     src.write_bytes(b"RIFF....")
     rid = lib.keep_recording(src, "my sound.wav", source="upload", latitude=1.5)
     assert lib.store.unanalysed() == [rid]
-    ids = lib.store.store_analysis(rid, [{"piece_index": 0, "start": 0.0, "duration": 1.0, "path": "/x.wav",
-                                          "label": "dog", "confidence": 0.9, "top": [["dog", 0.9]],
-                                          "root_midi": None, "pitch_confidence": 0.1,
-                                          "analysed_mode": "percussive"}])
+    ids = lib.store.store_analysis(
+        rid,
+        [
+            {
+                "piece_index": 0,
+                "start": 0.0,
+                "duration": 1.0,
+                "path": "/x.wav",
+                "label": "dog",
+                "confidence": 0.9,
+                "top": [["dog", 0.9]],
+                "root_midi": None,
+                "pitch_confidence": 0.1,
+                "analysed_mode": "percussive",
+            }
+        ],
+    )
     assert lib.store.unanalysed() == [] and lib.store.sample(ids[0])["latitude"] == 1.5
     lib.store.update_sample(ids[0], overridden_label="cat", state="accepted")
     lib.store.set_remap("dog", "drums")

@@ -22,16 +22,16 @@ def test_https_qr_and_token_rotation(tmp_path):
         assert r["http_url"].startswith("http://127.0.0.1:") and r["local_http_port"] != r["http_port"]
         assert (data / "tls" / "cert.pem").is_file() and (data / "tls" / "key.pem").is_file()
         ctx = ssl.create_default_context(cafile=str(data / "tls" / "cert.pem"))
-        with urllib.request.urlopen(f"https://localhost:{r['http_port']}/api/status", context=ctx,
-                                    timeout=10) as resp:
+        with urllib.request.urlopen(f"https://localhost:{r['http_port']}/api/status", context=ctx, timeout=10) as resp:
             assert json.loads(resp.read())["osc"]["port"] == r["osc_port"]
         with urllib.request.urlopen(r["http_url"] + "/qr.png", timeout=10) as resp:
             png = resp.read()
         assert png[:8] == b"\x89PNG\r\n\x1a\n" and png == (data / "qr.png").read_bytes()
 
         old = serve.token
-        req = urllib.request.Request(r["http_url"] + "/api/token/rotate", data=b"{}", method="POST",
-                                     headers={"Content-Type": "application/json"})
+        req = urllib.request.Request(
+            r["http_url"] + "/api/token/rotate", data=b"{}", method="POST", headers={"Content-Type": "application/json"}
+        )
         with urllib.request.urlopen(req, timeout=10) as resp:
             new_url = json.loads(resp.read())["participant_url"]
         new = new_url.split("token=", 1)[1]
@@ -64,8 +64,12 @@ def test_token_rotation_is_refused_from_another_address(tmp_path):
     serve = Serve(tmp_path / "data", "--host", "0.0.0.0")
     try:
         port = serve.ready["http_port"]
-        req = urllib.request.Request(f"http://{lan}:{port}/api/token/rotate", data=b"{}", method="POST",
-                                     headers={"Content-Type": "application/json"})
+        req = urllib.request.Request(
+            f"http://{lan}:{port}/api/token/rotate",
+            data=b"{}",
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
         with pytest.raises(urllib.error.HTTPError) as err:
             urllib.request.urlopen(req, timeout=10)
         assert err.value.code == 403 and "this computer" in json.loads(err.value.read())["error"]
@@ -84,11 +88,13 @@ def test_a_tunnel_or_another_site_cannot_rotate_the_token(tmp_path):
     try:
         url = serve.url + "/api/token/rotate"
         json_type = {"Content-Type": "application/json"}
-        for headers, status in (({**json_type, "X-Forwarded-For": "203.0.113.9"}, 403),
-                                ({**json_type, "Cf-Connecting-Ip": "203.0.113.9"}, 403),
-                                ({**json_type, "Origin": "https://evil.example"}, 403),
-                                ({**json_type, "Host": "evil.example"}, 403),
-                                ({"Content-Type": "application/x-www-form-urlencoded"}, 415)):
+        for headers, status in (
+            ({**json_type, "X-Forwarded-For": "203.0.113.9"}, 403),
+            ({**json_type, "Cf-Connecting-Ip": "203.0.113.9"}, 403),
+            ({**json_type, "Origin": "https://evil.example"}, 403),
+            ({**json_type, "Host": "evil.example"}, 403),
+            ({"Content-Type": "application/x-www-form-urlencoded"}, 415),
+        ):
             code, body = fetch_json(url, b"{}", headers)
             assert code == status and body["error"], headers
         assert (tmp_path / "data" / "token").read_text().strip() == serve.token

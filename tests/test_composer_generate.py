@@ -91,10 +91,12 @@ def test_broken_model_folder_gets_a_clear_error(tmp_path):
 
 
 def test_generate_command_runs_without_tensorflow(tmp_path):
-    code = ("import sys\nfrom exsampling_osc.cli import main\n"
-            f"rc = main(['compose', 'generate', '--seed', '5', '--out-dir', {str(tmp_path)!r}])\n"
-            "print('TF_LOADED' if 'tensorflow' in sys.modules or 'keras' in sys.modules else 'NO_TF')\n"
-            "sys.exit(rc)\n")
+    code = (
+        "import sys\nfrom exsampling_osc.cli import main\n"
+        f"rc = main(['compose', 'generate', '--seed', '5', '--out-dir', {str(tmp_path)!r}])\n"
+        "print('TF_LOADED' if 'tensorflow' in sys.modules or 'keras' in sys.modules else 'NO_TF')\n"
+        "sys.exit(rc)\n"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("NO_TF")

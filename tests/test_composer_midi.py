@@ -31,8 +31,12 @@ def test_notes_become_events_with_chords_rests_and_valid_durations():
 
 def test_drums_are_ignored_and_broken_files_refused(tmp_path):
     mid = mido.MidiFile()
-    tr = mido.MidiTrack([mido.Message("note_on", channel=9, note=36, velocity=100, time=0),
-                         mido.Message("note_off", channel=9, note=36, time=240)])
+    tr = mido.MidiTrack(
+        [
+            mido.Message("note_on", channel=9, note=36, velocity=100, time=0),
+            mido.Message("note_off", channel=9, note=36, time=240),
+        ]
+    )
     mid.tracks.append(tr)
     mid.save(tmp_path / "drums.mid")
     with pytest.raises(MidiError, match="no notes"):

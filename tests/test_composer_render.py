@@ -35,8 +35,22 @@ def test_render_a_midi_file_with_explicit_samples(tmp_path, capsys):
     mel = write_sine(tmp_path / "bell.wav", 440.0)
     midi = write_midi([Note(81, 127, 0.0, 1.0)], tmp_path / "one.mid", bpm=120)
     out = tmp_path / "out.wav"
-    rc = main(["compose", "render", "--midi", str(midi), "--melodic", str(mel), "--root", "69",
-               "--sr", str(SR), "--out", str(out)])
+    rc = main(
+        [
+            "compose",
+            "render",
+            "--midi",
+            str(midi),
+            "--melodic",
+            str(mel),
+            "--root",
+            "69",
+            "--sr",
+            str(SR),
+            "--out",
+            str(out),
+        ]
+    )
     assert rc == 0 and f"wav: {out.resolve()}" in capsys.readouterr().out
     y, sr = sf.read(str(out))
     assert sr == SR and len(y) == round(0.5 * SR) + round(RELEASE_S * SR)  # one beat at 120 BPM + release
@@ -48,9 +62,30 @@ def test_render_a_generated_phrase_with_all_layers(tmp_path, capsys):
     perc = write_click(tmp_path / "p.wav")
     amb = write_sine(tmp_path / "a.wav", 100.0, seconds=0.7)
     out = tmp_path / "scape.wav"
-    rc = main(["compose", "render", "--x", "0.2", "--y", "0.1", "--melodic", str(mel), "--root", "60",
-               "--percussive", str(perc), "--ambient", str(amb), "--bpm", "120", "--sr", str(SR),
-               "--out", str(out)])
+    rc = main(
+        [
+            "compose",
+            "render",
+            "--x",
+            "0.2",
+            "--y",
+            "0.1",
+            "--melodic",
+            str(mel),
+            "--root",
+            "60",
+            "--percussive",
+            str(perc),
+            "--ambient",
+            str(amb),
+            "--bpm",
+            "120",
+            "--sr",
+            str(SR),
+            "--out",
+            str(out),
+        ]
+    )
     assert rc == 0
     printed = capsys.readouterr().out
     beats = float(printed.split(" notes, ")[1].split(" beats")[0])
@@ -88,14 +123,43 @@ def test_render_from_the_library_near_a_place(tmp_path, capsys):
         src = write_sine(tmp_path / name, 440.0) if mode == "melodic" else write_click(tmp_path / name)
         rid = lib.keep_recording(src, name, source="upload", latitude=lat, longitude=lon, accuracy=5.0)
         path = lib.write_sample(rid, 0, sf.read(str(src), dtype="float32")[0], SR)
-        lib.store.store_analysis(rid, [{"piece_index": 0, "start": 0.0, "duration": 1.0, "path": str(path),
-                                        "label": label, "confidence": 0.9, "top": [[label, 0.9]],
-                                        "root_midi": root, "pitch_confidence": 0.8 if root else 0.0,
-                                        "analysed_mode": mode}])
+        lib.store.store_analysis(
+            rid,
+            [
+                {
+                    "piece_index": 0,
+                    "start": 0.0,
+                    "duration": 1.0,
+                    "path": str(path),
+                    "label": label,
+                    "confidence": 0.9,
+                    "top": [[label, 0.9]],
+                    "root_midi": root,
+                    "pitch_confidence": 0.8 if root else 0.0,
+                    "analysed_mode": mode,
+                }
+            ],
+        )
     lib.close()
     out = tmp_path / "paris.wav"
-    rc = main(["compose", "render", "--seed", "1", "--data-dir", str(tmp_path / "data"), "--near",
-               "48.8566,2.3522", "--radius", "100", "--sr", str(SR), "--out", str(out)])
+    rc = main(
+        [
+            "compose",
+            "render",
+            "--seed",
+            "1",
+            "--data-dir",
+            str(tmp_path / "data"),
+            "--near",
+            "48.8566,2.3522",
+            "--radius",
+            "100",
+            "--sr",
+            str(SR),
+            "--out",
+            str(out),
+        ]
+    )
     printed = capsys.readouterr().out
     assert rc == 0 and out.is_file()
     assert "melodic: sample 1 church_bells" in printed
@@ -107,10 +171,23 @@ def test_render_from_the_library_near_a_place(tmp_path, capsys):
 
 def test_choose_samples_takes_the_latest_session_and_skips_rejected(tmp_path):
     f = write_click(tmp_path / "x.wav")
-    row = dict(path=str(f), label="dog", overridden_label=None, confidence=0.5, analysed_mode="melodic",
-               root_midi=60.0, pitch_confidence=0.5, latitude=None, longitude=None, state="ready")
-    rows = [dict(row, id=1, created=1000.0), dict(row, id=2, created=100000.0, pitch_confidence=0.1),
-            dict(row, id=3, created=100001.0, state="rejected", pitch_confidence=0.99)]
+    row = dict(
+        path=str(f),
+        label="dog",
+        overridden_label=None,
+        confidence=0.5,
+        analysed_mode="melodic",
+        root_midi=60.0,
+        pitch_confidence=0.5,
+        latitude=None,
+        longitude=None,
+        state="ready",
+    )
+    rows = [
+        dict(row, id=1, created=1000.0),
+        dict(row, id=2, created=100000.0, pitch_confidence=0.1),
+        dict(row, id=3, created=100001.0, state="rejected", pitch_confidence=0.99),
+    ]
     chosen = choose_samples(rows, {"rain"})
     assert chosen.melodic["id"] == 2  # id 1 is an older session; id 3 was rejected
 

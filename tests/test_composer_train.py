@@ -36,8 +36,17 @@ def trained(tmp_path_factory):
     root = tmp_path_factory.mktemp("composer")
     midi = root / "midi"
     write_examples(midi)
-    s = ComposerSettings(phrase_length=8, hop=4, transpose=2, epochs=50, patience=50, encoder_hidden=(64,),
-                         decoder_hidden=(32, 128), learning_rate=3e-3, seed=0)
+    s = ComposerSettings(
+        phrase_length=8,
+        hop=4,
+        transpose=2,
+        epochs=50,
+        patience=50,
+        encoder_hidden=(64,),
+        decoder_hidden=(32, 128),
+        learning_rate=3e-3,
+        seed=0,
+    )
     lines: list[str] = []
     metrics = train_composer(midi, root / "model", s, log=lines.append)
     return root / "model", metrics, lines, s
@@ -90,8 +99,21 @@ def test_compose_train_command(tmp_path, capsys):
     from exsampling_osc.cli import main
 
     midi = synthetic_midi(tmp_path)
-    rc = main(["compose", "train", str(midi), "--out", str(tmp_path / "m"), "--epochs", "2",
-               "--phrase-length", "8", "--latent-dim", "3"])
+    rc = main(
+        [
+            "compose",
+            "train",
+            str(midi),
+            "--out",
+            str(tmp_path / "m"),
+            "--epochs",
+            "2",
+            "--phrase-length",
+            "8",
+            "--latent-dim",
+            "3",
+        ]
+    )
     out = capsys.readouterr().out
     assert rc == 0 and "epoch 2:" in out and "baseline" in out
     assert Decoder.load(tmp_path / "m").latent_dim == 3

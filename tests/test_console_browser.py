@@ -40,8 +40,9 @@ def backend(tmp_path_factory):
     listener = Listener()
     # launched-by-device: the backend goes with us even if pytest is killed (stdin closes, parent goes)
     try:
-        serve = Serve(tmp / "data", "--probe-ports", "--launched-by-device", device_port=listener.port,
-                      stdin=subprocess.PIPE)
+        serve = Serve(
+            tmp / "data", "--probe-ports", "--launched-by-device", device_port=listener.port, stdin=subprocess.PIPE
+        )
     except RuntimeError:
         listener.close()
         raise
@@ -67,8 +68,12 @@ def backend(tmp_path_factory):
         sf.write(wav, (0.4 * np.sin(2 * np.pi * (330 + 110 * i) * t)).astype(np.float32), sr)
         with wav.open("rb") as f:
             fields = {"latitude": str(lat), "longitude": str(lon), "accuracy": "10"}
-            r = requests.post(f"{base}/api/recordings?token={token}", files={"audio": (wav.name, f, "audio/wav")},
-                              data=fields, timeout=30)
+            r = requests.post(
+                f"{base}/api/recordings?token={token}",
+                files={"audio": (wav.name, f, "audio/wav")},
+                data=fields,
+                timeout=30,
+            )
         assert r.status_code < 300, r.text
         ids.append(r.json()["id"])
     for rid in ids:  # wait until analysed
@@ -91,13 +96,20 @@ def page(backend):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-background-networking", "--disable-component-update",
-            "--autoplay-policy=no-user-gesture-required"])
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--autoplay-policy=no-user-gesture-required",
+            ],
+        )
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         # a closed network: anything but the backend is refused (map tiles included)
-        context.route("**/*", lambda route: route.continue_()
-                      if route.request.url.startswith(backend["base"]) else route.abort())
+        context.route(
+            "**/*", lambda route: route.continue_() if route.request.url.startswith(backend["base"]) else route.abort()
+        )
         pg = context.new_page()
         errors: list[str] = []
         pg.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -137,15 +149,17 @@ def test_remap_click_sends_the_osc_mapping_message(page, backend):
     assert resp.value.status == 200, resp.value.text()
     args = listener.next("/exsampling/mapping", lambda a: a[0] == label and a[1] == target)
     assert args[2] in ("melodic", "percussive")
-    until(page,
-        f"document.querySelector('#mapping tr[data-label=\"{label}\"] select').value === '{target}'")
+    until(page, f"document.querySelector('#mapping tr[data-label=\"{label}\"] select').value === '{target}'")
 
 
 def test_preview_plays_the_sample_audio(page):
     first = page.locator("li.sample").first
     first.locator("button.listen").click()
-    until(page, "document.querySelector('#player').readyState >= 2"
-                " && document.querySelector('#player').currentTime > 0.05", timeout=10000)
+    until(
+        page,
+        "document.querySelector('#player').readyState >= 2 && document.querySelector('#player').currentTime > 0.05",
+        timeout=10000,
+    )
     duration = page.evaluate("document.querySelector('#player').duration")
     sample_id = page.evaluate("document.querySelector('#player').dataset.sample")
     assert 0.5 < duration < 6.0
@@ -182,8 +196,7 @@ def test_console_refuses_other_computers(backend):
     assert requests.get(base + "/console", timeout=10).status_code == 200
     forwarded = requests.get(base + "/console", headers={"X-Forwarded-For": "8.8.8.8"}, timeout=10)
     assert forwarded.status_code == 403
-    assert requests.get(base + "/console/api/state", headers={"Host": "evil.example"},
-                        timeout=10).status_code == 403
+    assert requests.get(base + "/console/api/state", headers={"Host": "evil.example"}, timeout=10).status_code == 403
 
 
 def test_live_update_status_qr_blur_and_reanalyse(page, backend, tmp_path):
@@ -198,8 +211,12 @@ def test_live_update_status_qr_blur_and_reanalyse(page, backend, tmp_path):
     sf.write(wav, (0.4 * np.sin(2 * np.pi * 550 * np.arange(sr) / sr)).astype(np.float32), sr)
     token = backend["ready"]["participant_url"].split("token=", 1)[1]
     with wav.open("rb") as f:
-        r = requests.post(f"{base}/api/recordings?token={token}", files={"audio": (wav.name, f, "audio/wav")},
-                          data={"latitude": "48.87", "longitude": "2.30"}, timeout=30)
+        r = requests.post(
+            f"{base}/api/recordings?token={token}",
+            files={"audio": (wav.name, f, "audio/wav")},
+            data={"latitude": "48.87", "longitude": "2.30"},
+            timeout=30,
+        )
     assert r.status_code < 300, r.text
     until(page, f"document.querySelectorAll('li.sample').length > {before}", timeout=30000)
     until(page, "window.exsConsole.points().length === 4")
@@ -214,10 +231,10 @@ def test_live_update_status_qr_blur_and_reanalyse(page, backend, tmp_path):
     # blur: coordinates are rounded on the server, before they reach the page
     blurred = requests.get(f"{base}/console/api/state?blur=1", timeout=10).json()
     assert sorted((p["latitude"], p["longitude"]) for p in blurred["recordings"]) == sorted(
-        (round(a, 2), round(b, 2)) for a, b in [*POINTS, (48.87, 2.30)])
+        (round(a, 2), round(b, 2)) for a, b in [*POINTS, (48.87, 2.30)]
+    )
     page.check("#blur")
-    until(page,
-        "window.exsConsole.points().every(p => Math.abs(p[0] * 100 - Math.round(p[0] * 100)) < 1e-6)")
+    until(page, "window.exsConsole.points().every(p => Math.abs(p[0] * 100 - Math.round(p[0] * 100)) < 1e-6)")
     page.uncheck("#blur")
     # re-analyse: the sample is analysed again and re-sent to the devices
     last = page.locator("li.sample").last
@@ -253,8 +270,7 @@ def test_xy_pad_composes_a_phrase_and_sends_it_to_the_devices(page, backend):
     assert abs(result["x"] - 0.5) < 0.05 and abs(result["y"] - 0.5) < 0.05
     phrase = listener.next("/exsampling/phrase", lambda a: a[0] == result["phrase_id"])
     assert phrase[1] == len(result["notes"]) > 0 and phrase[3] == result["midi_path"]
-    notes = [listener.next("/exsampling/phrase/note", lambda a: a[0] == result["phrase_id"])
-             for _ in result["notes"]]
+    notes = [listener.next("/exsampling/phrase/note", lambda a: a[0] == result["phrase_id"]) for _ in result["notes"]]
     assert [n[2] for n in notes] == [n["note"] for n in result["notes"]]
     until(page, f"document.querySelector('#phrase').dataset.phrase === '{result['phrase_id']}'")
     assert "sent to the devices" in page.locator("#phrase").inner_text()
@@ -262,9 +278,11 @@ def test_xy_pad_composes_a_phrase_and_sends_it_to_the_devices(page, backend):
     midi = requests.get(backend["base"] + href, timeout=10)
     assert midi.status_code == 200 and midi.content[:4] == b"MThd"
     # the same point without a seed gives the same phrase (the OSC door answers the same)
-    again = page.evaluate("([x, y]) => fetch('/console/api/compose', {method: 'POST', headers: {'Content-Type': "
-                          "'application/json'}, body: JSON.stringify({x, y, seed: -1})}).then(r => r.json())",
-                          [result["x"], result["y"]])
+    again = page.evaluate(
+        "([x, y]) => fetch('/console/api/compose', {method: 'POST', headers: {'Content-Type': "
+        "'application/json'}, body: JSON.stringify({x, y, seed: -1})}).then(r => r.json())",
+        [result["x"], result["y"]],
+    )
     assert [n["note"] for n in again["result"]["notes"]] == [n["note"] for n in result["notes"]]
     bad = requests.post(backend["base"] + "/console/api/compose", json={"x": "left"}, timeout=10)
     assert bad.status_code == 400 and "x and y" in bad.json()["error"]
@@ -287,8 +305,12 @@ def test_a_participants_file_name_is_shown_as_text_and_runs_nothing(page, backen
     sf.write(wav, (0.4 * np.sin(2 * np.pi * 660 * np.arange(sr) / sr)).astype(np.float32), sr)
     token = backend["ready"]["participant_url"].split("token=", 1)[1]
     with wav.open("rb") as f:
-        r = requests.post(f"{base}/api/recordings?token={token}", files={"audio": (XSS_NAME, f, "audio/wav")},
-                          data={"latitude": "48.857", "longitude": "2.32"}, timeout=30)
+        r = requests.post(
+            f"{base}/api/recordings?token={token}",
+            files={"audio": (XSS_NAME, f, "audio/wav")},
+            data={"latitude": "48.857", "longitude": "2.32"},
+            timeout=30,
+        )
     assert r.status_code == 201, r.text
     rid = r.json()["id"]
     until(page, f"window.exsConsole.points().length === {before + 1}")

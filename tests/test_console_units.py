@@ -25,25 +25,33 @@ def test_peaks_follow_the_signal():
 
 def test_blur_rounds_to_about_a_kilometre():
     assert blur(48.858844) == 48.86 and blur(2.294351) == 2.29 and blur(None) is None
-    view = sample_view({"id": 3, "label": "dog", "overridden_label": "rooster", "latitude": 48.858844,
-                        "longitude": 2.294351}, blurred=True)
+    view = sample_view(
+        {"id": 3, "label": "dog", "overridden_label": "rooster", "latitude": 48.858844, "longitude": 2.294351},
+        blurred=True,
+    )
     assert (view["label"], view["analysed_label"], view["overridden"]) == ("rooster", "dog", True)
     assert (view["latitude"], view["longitude"]) == (48.86, 2.29)
     assert view["audio"] == "/console/api/samples/3/audio"
 
 
-@pytest.mark.parametrize("remote, host, headers, ok", [
-    ("127.0.0.1", "127.0.0.1:8765", {}, True),
-    ("::1", "localhost:8765", {}, True),
-    ("127.0.0.1", "[::1]:8765", {}, True),
-    ("192.168.1.20", "192.168.1.10:8765", {}, False),            # a phone on the LAN
-    ("127.0.0.1", "127.0.0.1:8765", {"X-Forwarded-For": "1.2.3.4"}, False),  # a tunnel on this machine
-    ("127.0.0.1", "127.0.0.1:8765", {"Cf-Connecting-Ip": "1.2.3.4"}, False),
-    ("127.0.0.1", "evil.example:8765", {}, False),                # DNS rebinding
-    ("", "127.0.0.1", {}, False),
-    ("not-an-ip", "127.0.0.1", {}, False),
-])
+@pytest.mark.parametrize(
+    "remote, host, headers, ok",
+    [
+        ("127.0.0.1", "127.0.0.1:8765", {}, True),
+        ("::1", "localhost:8765", {}, True),
+        ("127.0.0.1", "[::1]:8765", {}, True),
+        ("192.168.1.20", "192.168.1.10:8765", {}, False),  # a phone on the LAN
+        ("127.0.0.1", "127.0.0.1:8765", {"X-Forwarded-For": "1.2.3.4"}, False),  # a tunnel on this machine
+        ("127.0.0.1", "127.0.0.1:8765", {"Cf-Connecting-Ip": "1.2.3.4"}, False),
+        ("127.0.0.1", "evil.example:8765", {}, False),  # DNS rebinding
+        ("", "127.0.0.1", {}, False),
+        ("not-an-ip", "127.0.0.1", {}, False),
+    ],
+)
 def test_only_this_computer_is_served(remote, host, headers, ok):
-    environ = {"REMOTE_ADDR": remote, "HTTP_HOST": host,
-               **{"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()}}
+    environ = {
+        "REMOTE_ADDR": remote,
+        "HTTP_HOST": host,
+        **{"HTTP_" + k.upper().replace("-", "_"): v for k, v in headers.items()},
+    }
     assert from_this_computer(environ) is ok

@@ -42,7 +42,7 @@ def test_bad_files_are_refused():
     with pytest.raises(DeviceError, match="type code"):
         amxd.parse(good.replace(b"mmmm", b"zzzz"))
     with pytest.raises(DeviceError, match="not patcher JSON"):
-        amxd.parse(good[:16 + 8] + b"ptch" + struct.pack("<I", 5) + b"\xff\xfe{\x00\x01")
+        amxd.parse(good[: 16 + 8] + b"ptch" + struct.pack("<I", 5) + b"\xff\xfe{\x00\x01")
     with pytest.raises(DeviceError, match="no ptch"):
         amxd.parse(good[:24])
     with pytest.raises(DeviceError, match="unknown device type"):

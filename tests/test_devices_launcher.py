@@ -60,8 +60,13 @@ def node_env() -> dict:
 
 def test_python_lookup_order_and_osc_codec(tmp_path):
     script = HERE.parent / "patches" / "node" / "exsampling-hub.js"
-    proc = subprocess.run(["node", str(HERE / "node" / "test_find_python.js"), str(script), str(tmp_path)],
-                          env=node_env(), capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        ["node", str(HERE / "node" / "test_find_python.js"), str(script), str(tmp_path)],
+        env=node_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     # the script's OSC bytes are what python-osc reads
@@ -73,8 +78,13 @@ def test_python_lookup_order_and_osc_codec(tmp_path):
 
 def test_launcher_starts_relays_restarts_and_stops(hub_script):
     script, data = hub_script
-    proc = subprocess.run(["node", str(HERE / "node" / "test_launcher.js"), str(script)], env=node_env(),
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        ["node", str(HERE / "node" / "test_launcher.js"), str(script)],
+        env=node_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr[-4000:]
     events = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
     assert [e["event"] for e in events] == ["started", "restarted", "stopped"]
@@ -90,8 +100,9 @@ def test_backend_goes_when_node_is_killed(hub_script):
         "m._bus.on('outlet', (a) => { if (a[0] === 'ports') console.log('PORTS ' + hub.child.pid); });"
         "m._call('start'); setInterval(() => {}, 1000);"
     )
-    proc = subprocess.Popen(["node", "-e", program], env=node_env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        ["node", "-e", program], env=node_env(), stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    )
     try:
         line = proc.stdout.readline()
         assert line.startswith("PORTS "), line
@@ -109,7 +120,8 @@ def test_backend_goes_when_node_is_killed(hub_script):
 
 def test_hub_simpler_mode_script_against_a_simulated_live_object_model():
     script = HERE.parent / "patches" / "js" / "exsampling-simpler.js"
-    proc = subprocess.run(["node", str(HERE / "node" / "test_simpler.js"), str(script)],
-                          capture_output=True, text=True, timeout=60)
+    proc = subprocess.run(
+        ["node", str(HERE / "node" / "test_simpler.js"), str(script)], capture_output=True, text=True, timeout=60
+    )
     assert proc.returncode == 0, proc.stderr
     assert "simpler mode ok" in proc.stdout

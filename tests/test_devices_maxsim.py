@@ -29,8 +29,7 @@ def tone(path: Path, hz: float, seconds: float = 2.0, sr: int = 22050, amp: floa
 
 
 def sample_msg(track, sample_id, path, root, mode, state="ready"):
-    return ["/exsampling/sample", track, sample_id, "dog", 0.9, str(path), float(root), mode, 0.0, 0.0, 7,
-            2.0, state]
+    return ["/exsampling/sample", track, sample_id, "dog", 0.9, str(path), float(root), mode, 0.0, 0.0, 7, 2.0, state]
 
 
 def sampler(track="bells", **params) -> MaxSim:
@@ -51,16 +50,16 @@ def test_melodic_note_matches_the_reference_sampler(tmp_path):
     sim.broadcast("exsampling.fromhub", sample_msg("bells", 1, tone(tmp_path / "a.wav", 440), 69, "melodic"))
     y = play(sim, [(0.1, 81, 100, 0.5)], 1.0)
     start, end = active_span(y, SR)
-    assert dominant_hz(y[int((start + 0.05) * SR): int((start + 0.45) * SR)], SR) == pytest.approx(880, rel=0.01)
+    assert dominant_hz(y[int((start + 0.05) * SR) : int((start + 0.45) * SR)], SR) == pytest.approx(880, rel=0.01)
     assert end - start == pytest.approx(0.5 + RELEASE_S, abs=0.010)
     data, sr = sf.read(tmp_path / "a.wav")
     ref = render_note(data, sr, 69.0, 81, 100, 0.5, "melodic", out_sr=SR)
     onset = int(np.flatnonzero(np.abs(y) > 0)[0])  # the sine's first sample is 0: allow a lag of a sample
-    err = min(np.sqrt(np.mean((y[onset - lag: onset - lag + ref.size] - ref) ** 2)) for lag in range(-2, 3))
-    assert err / np.sqrt(np.mean(ref ** 2)) < 0.02  # note-off lands on a 64-sample vector
+    err = min(np.sqrt(np.mean((y[onset - lag : onset - lag + ref.size] - ref) ** 2)) for lag in range(-2, 3))
+    assert err / np.sqrt(np.mean(ref**2)) < 0.02  # note-off lands on a 64-sample vector
     # the release: falls linearly to silence within 50 ms after note-off
     off = onset + int(0.5 * SR)
-    assert np.abs(y[off + int(0.025 * SR): off + int(0.03 * SR)]).max() < 0.6 * np.abs(y[off - 200: off]).max()
+    assert np.abs(y[off + int(0.025 * SR) : off + int(0.03 * SR)]).max() < 0.6 * np.abs(y[off - 200 : off]).max()
 
 
 def test_percussive_keeps_its_pitch_and_plays_one_shot_by_default(tmp_path):
@@ -69,7 +68,7 @@ def test_percussive_keeps_its_pitch_and_plays_one_shot_by_default(tmp_path):
     y = play(sim, [(0.05, 30, 127, 0.1)], 1.2)  # a short note: one-shot plays the whole 0.8 s hit
     start, end = active_span(y, SR)
     assert end - start == pytest.approx(0.8, abs=0.010)
-    assert dominant_hz(y[int((start + 0.1) * SR): int((start + 0.6) * SR)], SR) == pytest.approx(440, rel=0.01)
+    assert dominant_hz(y[int((start + 0.1) * SR) : int((start + 0.6) * SR)], SR) == pytest.approx(440, rel=0.01)
 
 
 def test_gate_mode_cuts_a_percussive_sample_at_note_off(tmp_path):
@@ -85,7 +84,7 @@ def test_eight_voices_sound_together_and_a_ninth_steals(tmp_path):
     sim.broadcast("exsampling.fromhub", sample_msg("bells", 1, tone(tmp_path / "a.wav", 440), 69, "melodic"))
     notes = [(0.05, 57 + 3 * k, 60, 0.6) for k in range(8)]
     y = play(sim, notes, 0.5)
-    spec = np.abs(np.fft.rfft(y[int(0.1 * SR): int(0.45 * SR)]))
+    spec = np.abs(np.fft.rfft(y[int(0.1 * SR) : int(0.45 * SR)]))
     freqs = np.fft.rfftfreq(int(0.35 * SR), 1 / SR)
     for _, pitch, _, _ in notes:
         hz = 440 * 2 ** ((pitch - 69) / 12)
@@ -100,19 +99,20 @@ def test_a_new_sample_does_not_touch_a_playing_voice(tmp_path):
     b = tone(tmp_path / "b.wav", 660)
     sim.at(0.3, lambda: sim.broadcast("exsampling.fromhub", sample_msg("bells", 2, b, 69, "melodic")))
     y = play(sim, [(0.1, 69, 127, 0.6), (0.8, 69, 127, 0.3)], 1.2)
-    first = y[int(0.12 * SR): int(0.68 * SR)]
+    first = y[int(0.12 * SR) : int(0.68 * SR)]
     assert dominant_hz(first, SR) == pytest.approx(440, rel=0.01)
     # no click: the largest step between samples stays that of a 440 Hz sine at this level
     assert np.abs(np.diff(first)).max() < 0.5 * 2 * np.pi * 440 / SR * 1.05 * 127 / 127
-    second = y[int(0.82 * SR): int(1.08 * SR)]
+    second = y[int(0.82 * SR) : int(1.08 * SR)]
     assert dominant_hz(second, SR) == pytest.approx(660, rel=0.01)
 
 
 def test_other_tracks_and_rejected_samples_are_not_loaded(tmp_path):
     sim = sampler()
     sim.broadcast("exsampling.fromhub", sample_msg("drums", 1, tone(tmp_path / "a.wav", 440), 69, "melodic"))
-    sim.broadcast("exsampling.fromhub", sample_msg("bells", 2, tone(tmp_path / "b.wav", 440), 69, "melodic",
-                                                   state="rejected"))
+    sim.broadcast(
+        "exsampling.fromhub", sample_msg("bells", 2, tone(tmp_path / "b.wav", 440), 69, "melodic", state="rejected")
+    )
     assert np.abs(play(sim, [(0.05, 69, 127, 0.2)], 0.4)).max() == 0
 
 
@@ -130,7 +130,7 @@ def test_while_a_query_answers_only_the_newest_sample_stays(tmp_path):
         sim.broadcast("exsampling.fromhub", sample_msg("bells", k, paths[k], 69, "melodic"))
     sim.broadcast("exsampling.fromhub", ["/exsampling/done", 3, "samples keys"])
     y = play(sim, [(0.05, 69, 127, 0.3)], 0.4)
-    assert dominant_hz(y[int(0.1 * SR): int(0.3 * SR)], SR) == pytest.approx(660, rel=0.01)
+    assert dominant_hz(y[int(0.1 * SR) : int(0.3 * SR)], SR) == pytest.approx(660, rel=0.01)
 
 
 def test_a_second_hub_starts_no_second_backend():
@@ -182,8 +182,8 @@ def test_max_and_pure_data_play_the_same_note_alike(tmp_path, mode, note, root, 
     y_max = play(sim, [(0.05, note, 100, seconds)], seconds + 0.3)
     a, b = active_span(y_pd, sr_pd), active_span(y_max, SR)
     assert (b[1] - b[0]) == pytest.approx(a[1] - a[0], abs=0.010)
-    f_pd = dominant_hz(y_pd[int((a[0] + 0.05) * sr_pd): int((a[1] - 0.06) * sr_pd)], sr_pd)
-    f_max = dominant_hz(y_max[int((b[0] + 0.05) * SR): int((b[1] - 0.06) * SR)], SR)
+    f_pd = dominant_hz(y_pd[int((a[0] + 0.05) * sr_pd) : int((a[1] - 0.06) * sr_pd)], sr_pd)
+    f_max = dominant_hz(y_max[int((b[0] + 0.05) * SR) : int((b[1] - 0.06) * SR)], SR)
     assert f_max == pytest.approx(f_pd, rel=0.01)
 
 
@@ -196,14 +196,26 @@ def test_the_renderer_hears_a_broken_voice_and_refuses_unknown_objects(tmp_path)
     for line in patch["patcher"]["lines"]:
         src = boxes[line["patchline"]["source"][0]]
         if src.get("text") == "sig~":
-            line["patchline"]["source"] = [next(i for i, b in boxes.items() if b.get("text", "").startswith(
-                "expr $i3")), 0]
+            line["patchline"]["source"] = [
+                next(i for i, b in boxes.items() if b.get("text", "").startswith("expr $i3")),
+                0,
+            ]
     sim = MaxSim(patch, sr=SR, params={"Track": "bells"})
     sim.broadcast("exsampling.fromhub", sample_msg("bells", 1, tone(tmp_path / "a.wav", 440), 69, "melodic"))
     y = play(sim, [(0.05, 69, 127, 0.3)], 0.5)
-    held = y[int(0.1 * SR): int(0.3 * SR)]
+    held = y[int(0.1 * SR) : int(0.3 * SR)]
     assert np.abs(np.diff(held)).max() < 1e-9  # a stopped groove~ holds one value: no sound, at most DC
-    patch["patcher"]["boxes"].append({"box": {"id": "obj-x", "maxclass": "newobj", "text": "cycle~ 440",
-                                              "numinlets": 2, "numoutlets": 1, "outlettype": ["signal"]}})
+    patch["patcher"]["boxes"].append(
+        {
+            "box": {
+                "id": "obj-x",
+                "maxclass": "newobj",
+                "text": "cycle~ 440",
+                "numinlets": 2,
+                "numoutlets": 1,
+                "outlettype": ["signal"],
+            }
+        }
+    )
     with pytest.raises(ValueError, match="no behaviour for 'cycle~'"):
         MaxSim(patch)

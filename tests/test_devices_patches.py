@@ -47,8 +47,9 @@ def test_structure_check_catches_bad_ports_ids_and_objects(saved):
     pat["lines"].append({"patchline": {"source": [buffer["id"], 2], "destination": [buffer["id"], 0]}})
     pat["lines"].append({"patchline": {"source": [buffer["id"], 0], "destination": [buffer["id"], 1]}})
     pat["boxes"].append({"box": dict(buffer)})
-    pat["boxes"].append({"box": {"id": "obj-x", "maxclass": "newobj", "text": "notanobject~", "numinlets": 1,
-                                 "numoutlets": 0}})
+    pat["boxes"].append(
+        {"box": {"id": "obj-x", "maxclass": "newobj", "text": "notanobject~", "numinlets": 1, "numoutlets": 0}}
+    )
     groove = next(b for b in boxes(patch) if b.get("text", "").startswith("groove~"))
     groove["numoutlets"] = 3
     problems = "\n".join(check_structure(patch, "instrument"))

@@ -14,9 +14,10 @@ def test_same_client_id_is_kept_once_even_when_sent_at_the_same_time(tmp_path):
     src.write_bytes(b"RIFF....WAVE")
     lib = Library(tmp_path / "data")
     ids: list[int] = []
-    threads = [threading.Thread(target=lambda: ids.append(lib.keep_recording(src, "a.wav", client_id="x:1",
-                                                                              source="upload")))
-               for _ in range(8)]
+    threads = [
+        threading.Thread(target=lambda: ids.append(lib.keep_recording(src, "a.wav", client_id="x:1", source="upload")))
+        for _ in range(8)
+    ]
     for t in threads:
         t.start()
     for t in threads:
@@ -31,12 +32,16 @@ def test_an_older_library_gains_the_column(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
     db = sqlite3.connect(data / "library.sqlite3")
-    db.execute("CREATE TABLE recordings (id INTEGER PRIMARY KEY AUTOINCREMENT, created REAL NOT NULL, "
-               "source TEXT NOT NULL, original_name TEXT NOT NULL, path TEXT NOT NULL, latitude REAL, "
-               "longitude REAL, accuracy REAL, uploader TEXT, drop_key TEXT UNIQUE, "
-               "status TEXT NOT NULL DEFAULT 'received', error TEXT)")
-    db.execute("INSERT INTO recordings (created, source, original_name, path) VALUES (1, 'upload', 'old.wav', "
-               "'/nowhere/old.wav')")
+    db.execute(
+        "CREATE TABLE recordings (id INTEGER PRIMARY KEY AUTOINCREMENT, created REAL NOT NULL, "
+        "source TEXT NOT NULL, original_name TEXT NOT NULL, path TEXT NOT NULL, latitude REAL, "
+        "longitude REAL, accuracy REAL, uploader TEXT, drop_key TEXT UNIQUE, "
+        "status TEXT NOT NULL DEFAULT 'received', error TEXT)"
+    )
+    db.execute(
+        "INSERT INTO recordings (created, source, original_name, path) VALUES (1, 'upload', 'old.wav', "
+        "'/nowhere/old.wav')"
+    )
     db.commit()
     db.close()
     lib = Library(data)

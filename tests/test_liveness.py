@@ -25,10 +25,16 @@ def test_posix_parent_alive_then_gone(tmp_path):
         "    if not alive: break\n"
         "    time.sleep(0.1)\n"
     )
-    mid = subprocess.Popen([sys.executable, "-c",
-                            "import subprocess, sys, time; "
-                            f"p = subprocess.Popen([sys.executable, '-c', {code!r}]); time.sleep(30)"],
-                           stdout=subprocess.PIPE, text=True, env=dict(os.environ))
+    mid = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import subprocess, sys, time; p = subprocess.Popen([sys.executable, '-c', {code!r}]); time.sleep(30)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ),
+    )
     assert mid.stdout is not None
     assert mid.stdout.readline().strip() == "1"
     mid.kill()

@@ -24,8 +24,9 @@ def load(path):
 def test_san_holds_lan_loopback_and_host_names(tmp_path):
     cert, key = participant_certificate(tmp_path, ["192.168.1.20", "10.0.0.5"], "stage-mac")
     san = load(cert).extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-    assert set(san.get_values_for_type(x509.IPAddress)) == {ipaddress.ip_address(a) for a in
-                                                             ("192.168.1.20", "10.0.0.5", "127.0.0.1")}
+    assert set(san.get_values_for_type(x509.IPAddress)) == {
+        ipaddress.ip_address(a) for a in ("192.168.1.20", "10.0.0.5", "127.0.0.1")
+    }
     assert set(san.get_values_for_type(x509.DNSName)) == {"localhost", "stage-mac", "stage-mac.local"}
     assert cert.parent == tmp_path / "tls" and key.stat().st_mode & 0o077 == 0
     c = load(cert)
@@ -75,8 +76,7 @@ def test_real_tls_handshake_verifies_for_loopback_and_localhost(tmp_path):
     threading.Thread(target=serve, daemon=True).start()
     client = ssl.create_default_context(cafile=str(cert))
     for name in ("127.0.0.1", "localhost"):
-        with socket.create_connection(("127.0.0.1", port)) as raw, \
-                client.wrap_socket(raw, server_hostname=name) as tls:
+        with socket.create_connection(("127.0.0.1", port)) as raw, client.wrap_socket(raw, server_hostname=name) as tls:
             assert tls.recv(2) == b"ok"
     try:  # a name the certificate does not hold fails verification
         with socket.create_connection(("127.0.0.1", port)) as raw:

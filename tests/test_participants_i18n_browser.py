@@ -129,7 +129,9 @@ def test_location_blurred_to_the_configured_grid(browser, site):
     ctx.close()
     assert exact == shibuya
     assert (a["latitude"], a["longitude"]) == (b["latitude"], b["longitude"])  # one cell, one point
-    moved_km = math.hypot((a["latitude"] - shibuya["latitude"]) * 111.32,
-                          (a["longitude"] - shibuya["longitude"]) * 111.32 * math.cos(math.radians(35.66)))
+    moved_km = math.hypot(
+        (a["latitude"] - shibuya["latitude"]) * 111.32,
+        (a["longitude"] - shibuya["longitude"]) * 111.32 * math.cos(math.radians(35.66)),
+    )
     assert 0 < moved_km <= 1.0 / math.sqrt(2) + 1e-6
     assert a["accuracy"] >= 700

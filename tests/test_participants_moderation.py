@@ -37,7 +37,8 @@ def test_rendered_speech_is_flagged(tmp_path, voice):
     import soxr
 
     noisy = soxr.resample(y, sr, 22050) + np.random.default_rng(0).normal(0, 0.02, int(len(y) * 22050 / sr) + 1)[
-        : len(soxr.resample(y, sr, 22050))].astype(np.float32)
+        : len(soxr.resample(y, sr, 22050))
+    ].astype(np.float32)
     assert moderation_flags(noisy, 22050).speech
 
 

@@ -37,8 +37,14 @@ def test_gps_and_all_metadata_gone_from_output_bytes():
     assert after.format == "JPEG"
     assert not after.getexif() and not after.getexif().get_ifd(GPS_IFD)
     assert "icc_profile" not in after.info and "xmp" not in after.info and "comment" not in after.info
-    for marker in (b"Exif\x00\x00", b"Shibuya", b"GPSLatitude", b"PhoneMaker", b"http://ns.adobe.com/xap",
-                   b"ICC_PROFILE"):
+    for marker in (
+        b"Exif\x00\x00",
+        b"Shibuya",
+        b"GPSLatitude",
+        b"PhoneMaker",
+        b"http://ns.adobe.com/xap",
+        b"ICC_PROFILE",
+    ):
         assert marker not in out
     # turned upright by the orientation tag, then resized to the maximum edge
     assert after.size == (round(MAX_EDGE * 2000 / 3000), MAX_EDGE)

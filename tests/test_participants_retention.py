@@ -27,9 +27,20 @@ def keep(lib, tmp_path, name="a.wav", pieces=2):
     rows = []
     for i in range(pieces):
         path = lib.write_sample(rid, i, np.zeros(100, np.float32), 22050)
-        rows.append({"piece_index": i, "start": 0.0, "duration": 0.1, "path": str(path), "label": "dog",
-                     "confidence": 0.9, "top": [], "root_midi": None, "pitch_confidence": 0.0,
-                     "analysed_mode": "fast"})
+        rows.append(
+            {
+                "piece_index": i,
+                "start": 0.0,
+                "duration": 0.1,
+                "path": str(path),
+                "label": "dog",
+                "confidence": 0.9,
+                "top": [],
+                "root_midi": None,
+                "pitch_confidence": 0.0,
+                "analysed_mode": "fast",
+            }
+        )
     lib.store.store_analysis(rid, rows)
     return rid
 

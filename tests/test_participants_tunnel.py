@@ -64,13 +64,28 @@ def stand_in(tmp_path, monkeypatch):
     bin_dir.mkdir()
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}/usr/bin{os.pathsep}/bin")
 
-    def make(name: str, text: str, *, to_stderr: bool, exit_code: int | None = None, delay: float = 0.2,
-             ignore_term: bool = False) -> Path:
+    def make(
+        name: str,
+        text: str,
+        *,
+        to_stderr: bool,
+        exit_code: int | None = None,
+        delay: float = 0.2,
+        ignore_term: bool = False,
+    ) -> Path:
         argv_file = tmp_path / f"{name}.argv.json"
         script = bin_dir / name
-        script.write_text(STAND_IN.format(python=sys.executable, argv_file=str(argv_file), text=text,
-                                          to_stderr=to_stderr, exit_code=exit_code, delay=delay,
-                                          ignore_term=ignore_term))
+        script.write_text(
+            STAND_IN.format(
+                python=sys.executable,
+                argv_file=str(argv_file),
+                text=text,
+                to_stderr=to_stderr,
+                exit_code=exit_code,
+                delay=delay,
+                ignore_term=ignore_term,
+            )
+        )
         script.chmod(0o755)
         return argv_file
 
@@ -86,8 +101,13 @@ def test_cloudflared_url_read_from_its_stderr_banner_and_stopped(stand_in):
     tunnel = start_tunnel("cloudflared", "https://127.0.0.1:8765", timeout=10)
     try:
         assert tunnel.public_url == "https://four-dashed-word-url.trycloudflare.com"
-        assert json.loads(argv.read_text()) == ["tunnel", "--no-autoupdate", "--url", "https://127.0.0.1:8765",
-                                                "--no-tls-verify"]
+        assert json.loads(argv.read_text()) == [
+            "tunnel",
+            "--no-autoupdate",
+            "--url",
+            "https://127.0.0.1:8765",
+            "--no-tls-verify",
+        ]
         assert tunnel.running
     finally:
         code = tunnel.stop()
@@ -107,8 +127,14 @@ def test_ngrok_url_read_from_json_log_lines(stand_in):
     argv = stand_in("ngrok", "\n".join(NGROK_LINES) + "\n", to_stderr=False)
     with start_tunnel("ngrok", "http://127.0.0.1:8765", timeout=10) as tunnel:
         assert tunnel.public_url == "https://ab12-203-0-113-7.ngrok-free.app"
-        assert json.loads(argv.read_text()) == ["http", "http://127.0.0.1:8765", "--log", "stdout",
-                                                "--log-format", "json"]
+        assert json.loads(argv.read_text()) == [
+            "http",
+            "http://127.0.0.1:8765",
+            "--log",
+            "stdout",
+            "--log-format",
+            "json",
+        ]
     assert not tunnel.running
 
 
@@ -133,8 +159,9 @@ def test_program_that_exits_without_url_is_quoted(stand_in):
 
 
 def test_silent_program_times_out_and_is_stopped(stand_in):
-    stand_in("cloudflared", "2026-09-30T02:32:18Z INF Requesting new quick Tunnel on trycloudflare.com...\n",
-             to_stderr=True)
+    stand_in(
+        "cloudflared", "2026-09-30T02:32:18Z INF Requesting new quick Tunnel on trycloudflare.com...\n", to_stderr=True
+    )
     before = {p.pid for p in psutil.Process().children()}
     t0 = time.monotonic()
     with pytest.raises(TunnelError, match="no public URL within 1 s") as err:

@@ -27,8 +27,16 @@ def test_patch_loads_with_vanilla_objects_only(patch):
 
 def test_tracks_patch_says_hello_for_every_default_track():
     backend = FakeBackend()
-    cmd = [PD, "-nogui", "-noaudio", "-stderr", "-send", f"exsampling backend {backend.port}",
-           "-open", "exsampling-tracks.pd"]
+    cmd = [
+        PD,
+        "-nogui",
+        "-noaudio",
+        "-stderr",
+        "-send",
+        f"exsampling backend {backend.port}",
+        "-open",
+        "exsampling-tracks.pd",
+    ]
     proc = subprocess.Popen(cmd, cwd=PD_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         hellos = {}

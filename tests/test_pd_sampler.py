@@ -40,8 +40,21 @@ def pd(backend):
 
 
 def sample_msg(track, sample_id, path, root, mode, state="ready", duration=2.0):
-    return ("/exsampling/sample", track, sample_id, "dog", 0.9, str(path), float(root), mode, 0.0, 0.0, 7,
-            float(duration), state)
+    return (
+        "/exsampling/sample",
+        track,
+        sample_id,
+        "dog",
+        0.9,
+        str(path),
+        float(root),
+        mode,
+        0.0,
+        0.0,
+        7,
+        float(duration),
+        state,
+    )
 
 
 def load(pd, *args, **kw):
@@ -87,7 +100,7 @@ def test_melodic_note_plays_at_the_interval_for_the_note_length(pd, tmp_path):
     y, sr = play(pd, tmp_path, [(81, 127, 0.5)], wait=0.9)
     start, end = active_span(y, sr)
     assert end - start == pytest.approx(0.5 + RELEASE, abs=0.01)
-    body = y[int(start * sr): int((start + 0.45) * sr)]
+    body = y[int(start * sr) : int((start + 0.45) * sr)]
     assert dominant_hz(body, sr) == pytest.approx(880.0, rel=0.01)
     assert np.abs(body).max() == pytest.approx(0.5, abs=0.02)  # velocity 127: the sample's own level
 
@@ -96,14 +109,14 @@ def test_root_is_taken_from_the_message(pd, tmp_path):
     load(pd, "keys", 1, tone_wav(tmp_path / "a440.wav"), 57.0, "melodic")  # 440 Hz declared as A3
     y, sr = play(pd, tmp_path, [(57, 127, 0.3)], wait=0.6)
     start, end = active_span(y, sr)
-    assert dominant_hz(y[int(start * sr): int((end - RELEASE) * sr)], sr) == pytest.approx(440.0, rel=0.01)
+    assert dominant_hz(y[int(start * sr) : int((end - RELEASE) * sr)], sr) == pytest.approx(440.0, rel=0.01)
 
 
 def test_percussive_sample_keeps_its_pitch_for_any_note(pd, tmp_path):
     load(pd, "keys", 1, tone_wav(tmp_path / "a440.wav"), 60.0, "percussive")
     y, sr = play(pd, tmp_path, [(84, 127, 0.3)], wait=0.6)
     start, end = active_span(y, sr)
-    assert dominant_hz(y[int(start * sr): int((end - RELEASE) * sr)], sr) == pytest.approx(440.0, rel=0.01)
+    assert dominant_hz(y[int(start * sr) : int((end - RELEASE) * sr)], sr) == pytest.approx(440.0, rel=0.01)
     assert end - start == pytest.approx(0.3 + RELEASE, abs=0.01)
 
 
@@ -124,7 +137,7 @@ def test_several_voices_sound_together(pd, tmp_path):
     load(pd, "keys", 1, tone_wav(tmp_path / "a440.wav"), 69.0, "melodic")
     y, sr = play(pd, tmp_path, [(69, 100, 0.4), (76, 100, 0.4), (81, 100, 0.4)], wait=0.7)
     start, end = active_span(y, sr)
-    body = y[int(start * sr): int((end - RELEASE) * sr)]
+    body = y[int(start * sr) : int((end - RELEASE) * sr)]
     fifth = 440.0 * 2 ** (7 / 12)
     for hz in (440.0, fifth, 880.0):
         assert band_level(body, sr, hz * 0.99, hz * 1.01) > 0.5, hz
@@ -138,7 +151,7 @@ def test_other_tracks_and_rejected_samples_are_not_played(pd, tmp_path):
     y, sr = play(pd, tmp_path, [(69, 127, 0.3)], wait=0.6, name="one.wav")
     start, end = active_span(y, sr)
     assert end - start == pytest.approx(0.3 + RELEASE, abs=0.01)
-    assert dominant_hz(y[int(start * sr): int((end - RELEASE) * sr)], sr) == pytest.approx(440.0, rel=0.01)
+    assert dominant_hz(y[int(start * sr) : int((end - RELEASE) * sr)], sr) == pytest.approx(440.0, rel=0.01)
     # the loaded sample is rejected: silence
     pd.osc(*sample_msg("keys", 1, tmp_path / "a440.wav", 69.0, "melodic", state="rejected"))
     pd.wait_for(r"exsampling: unloaded")
@@ -153,7 +166,7 @@ def test_unreadable_sample_keeps_the_loaded_one(pd, tmp_path):
     pd.wait_for(r"exsampling: could not load sample 2")
     y, sr = play(pd, tmp_path, [(81, 127, 0.3)], wait=0.6)
     start, end = active_span(y, sr)
-    assert dominant_hz(y[int(start * sr): int((end - RELEASE) * sr)], sr) == pytest.approx(880.0, rel=0.01)
+    assert dominant_hz(y[int(start * sr) : int((end - RELEASE) * sr)], sr) == pytest.approx(880.0, rel=0.01)
 
 
 @pytest.mark.parametrize("note, velocity, seconds", [(71, 100, 0.25), (76, 127, 1.0), (52, 90, 0.4)])
@@ -174,8 +187,8 @@ def test_output_matches_the_reference_renderer(pd, tmp_path, note, velocity, sec
     onset = int(np.flatnonzero(np.abs(y) > 0)[0])
     played = np.flatnonzero(np.abs(y) > 0)[-1] + 1 - onset
     assert abs(played - ref.size) <= 2
-    err = min(np.sqrt(np.mean((y[onset - lag: onset - lag + ref.size] - ref) ** 2)) for lag in range(-8, 9))
-    assert err / np.sqrt(np.mean(ref ** 2)) < 0.1
+    err = min(np.sqrt(np.mean((y[onset - lag : onset - lag + ref.size] - ref) ** 2)) for lag in range(-8, 9))
+    assert err / np.sqrt(np.mean(ref**2)) < 0.1
 
 
 def test_query_answer_keeps_the_newest_sample(pd, backend, tmp_path):
@@ -188,13 +201,13 @@ def test_query_answer_keeps_the_newest_sample(pd, backend, tmp_path):
     pd.osc("/exsampling/done", 2, "samples")
     y, sr = play(pd, tmp_path, [(69, 127, 0.3)], wait=0.6)
     start, end = active_span(y, sr)
-    assert dominant_hz(y[int(start * sr): int((end - RELEASE) * sr)], sr) == pytest.approx(440.0, rel=0.01)
+    assert dominant_hz(y[int(start * sr) : int((end - RELEASE) * sr)], sr) == pytest.approx(440.0, rel=0.01)
     assert pd.count(r"exsampling: loaded") == 1
     # outside a query answer the last sample sent wins (a re-map or override re-sends older ones)
     load(pd, "keys", 4, tmp_path / "old.wav", 69.0, "melodic")
     y, sr = play(pd, tmp_path, [(69, 127, 0.3)], wait=0.6, name="after.wav")
     start, end = active_span(y, sr)
-    assert dominant_hz(y[int(start * sr): int((end - RELEASE) * sr)], sr) == pytest.approx(300.0, rel=0.01)
+    assert dominant_hz(y[int(start * sr) : int((end - RELEASE) * sr)], sr) == pytest.approx(300.0, rel=0.01)
 
 
 def test_midi_note_on_plays_until_note_off_then_releases(pd, tmp_path):
@@ -210,9 +223,9 @@ def test_midi_note_on_plays_until_note_off_then_releases(pd, tmp_path):
     y, sr = sf.read(tmp_path / "midi.wav")
     start, end = active_span(y, sr)
     assert end - start == pytest.approx(held + RELEASE, abs=0.04)  # two UDP messages, scheduling jitter
-    assert dominant_hz(y[int(start * sr): int((start + 0.35) * sr)], sr) == pytest.approx(880.0, rel=0.01)
+    assert dominant_hz(y[int(start * sr) : int((start + 0.35) * sr)], sr) == pytest.approx(880.0, rel=0.01)
     # the release is a 50 ms linear fade: 26-24 ms before the end the level is about half the peak (0.5)
-    mid = np.abs(y[int((end - 0.026) * sr): int((end - 0.024) * sr)]).max()
+    mid = np.abs(y[int((end - 0.026) * sr) : int((end - 0.024) * sr)]).max()
     assert mid == pytest.approx(0.26, abs=0.02)
 
 
@@ -227,8 +240,23 @@ def test_liblo_peer_hears_hello_and_drives_the_sampler(tmp_path):
         line = dump.out.wait_for(lambda s: True, 10)  # the first line oscdump prints
         assert line is not None and line.split()[1:] == ["/exsampling/hello", "is", str(pd.port), '"bells"']
         wav = tone_wav(tmp_path / "a 440.wav")  # a path with a space travels as one string
-        oscsend(pd.port, "/exsampling/sample", "sisfsfsffifs", "bells", "3", "church_bells", "0.8",
-                str(wav), "69.0", "melodic", "0", "0", "2", "2.0", "ready")
+        oscsend(
+            pd.port,
+            "/exsampling/sample",
+            "sisfsfsffifs",
+            "bells",
+            "3",
+            "church_bells",
+            "0.8",
+            str(wav),
+            "69.0",
+            "melodic",
+            "0",
+            "0",
+            "2",
+            "2.0",
+            "ready",
+        )
         pd.wait_for(r"exsampling: loaded 3 frames 44100 rate 22050 root 69 melodic 1")
         with pd.recording(tmp_path / "out.wav"):
             oscsend(pd.port, "/exsampling/note", "siif", "bells", "76", "127", "0.4")
@@ -237,7 +265,7 @@ def test_liblo_peer_hears_hello_and_drives_the_sampler(tmp_path):
         start, end = active_span(y, sr)
         assert end - start == pytest.approx(0.4 + RELEASE, abs=0.01)
         fifth = 440.0 * 2 ** (7 / 12)
-        body = y[int(start * sr): int((end - RELEASE) * sr)]
+        body = y[int(start * sr) : int((end - RELEASE) * sr)]
         assert dominant_hz(body, sr) == pytest.approx(fifth, rel=0.01)
     finally:
         if pd:

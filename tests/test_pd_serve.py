@@ -20,8 +20,10 @@ from pd_support import PD, FakeBackend, PdSampler, active_span, dominant_hz, osc
 
 pytestmark = [
     pytest.mark.skipif(PD is None, reason="Pure Data (Debian package puredata) is not installed"),
-    pytest.mark.skipif(importlib.util.find_spec("exsampling_osc.backend.service") is None,
-                       reason="exsampling serve is not built yet (exsampling_osc/backend/service.py)"),
+    pytest.mark.skipif(
+        importlib.util.find_spec("exsampling_osc.backend.service") is None,
+        reason="exsampling serve is not built yet (exsampling_osc/backend/service.py)",
+    ),
 ]
 
 RELEASE = 0.05
@@ -65,7 +67,7 @@ def record_note(pd: PdSampler, path, note: int, seconds: float) -> tuple:
         time.sleep(seconds + 0.3)
     y, sr = sf.read(path)
     start, end = active_span(y, sr)
-    return end - start, dominant_hz(y[int(start * sr): int((end - RELEASE) * sr)], sr)
+    return end - start, dominant_hz(y[int(start * sr) : int((end - RELEASE) * sr)], sr)
 
 
 def test_uploaded_recording_plays_in_pd_at_the_note_pitch_then_percussive_after_remap(serve, tmp_path):

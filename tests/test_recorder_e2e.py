@@ -38,9 +38,13 @@ def env(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("e2e")
     mic = write_tone(tmp / "mic.wav", seconds=3.0, freq=523.25)
     osc = OscDump()
-    _recorder_settings(tmp / "data", project_name="Night Market Sounds",
-                       consent="We keep your sound for tonight only.",
-                       stream_url="https://stream.example.org/live", uploads_per_minute=30)
+    _recorder_settings(
+        tmp / "data",
+        project_name="Night Market Sounds",
+        consent="We keep your sound for tonight only.",
+        stream_url="https://stream.example.org/live",
+        uploads_per_minute=30,
+    )
     serve = Serve(tmp / "data", "--https", device_port=osc.port)
     with sync_playwright() as p:
         browser = launch(p, mic)
@@ -207,8 +211,11 @@ def test_an_answer_lost_after_storing_is_not_stored_twice(env):
 
 def test_location_is_sent_only_when_opted_in(env):
     serve = env["serve"]
-    page = new_phone_page(env["browser"], geolocation={"latitude": 52.52, "longitude": 13.405, "accuracy": 25},
-                          permissions=["geolocation"])
+    page = new_phone_page(
+        env["browser"],
+        geolocation={"latitude": 52.52, "longitude": 13.405, "accuracy": 25},
+        permissions=["geolocation"],
+    )
     page.goto(serve.ready["participant_url"])
     record(page, 0.8)
     page.click("#send")
@@ -222,8 +229,9 @@ def test_location_is_sent_only_when_opted_in(env):
     rid = _sent_id(page)
     located = serve.get(f"/api/recordings/{rid}", public=True)
     assert (located["latitude"], located["longitude"], located["accuracy"]) == (52.52, 13.405, 25)
-    status = serve.get(f"/recorder/status?token={serve.ready['participant_url'].split('token=')[1]}"
-                       f"&ids={rid}", public=True)
+    status = serve.get(
+        f"/recorder/status?token={serve.ready['participant_url'].split('token=')[1]}&ids={rid}", public=True
+    )
     assert "52.52" not in json.dumps(status)  # other people's phones never see where a sound was made
     page.context.close()
 

@@ -74,15 +74,18 @@ def test_concurrent_requests_never_exceed_the_limit():
     assert len(allowed) == 10
 
 
-@pytest.mark.parametrize("environ, expected", [
-    ({"REMOTE_ADDR": "192.168.1.23"}, "192.168.1.23"),
-    # a client on the LAN cannot pick its own key with a forged header
-    ({"REMOTE_ADDR": "192.168.1.23", "HTTP_X_FORWARDED_FOR": "10.9.9.9"}, "192.168.1.23"),
-    # behind a tunnel running on this machine: the address the tunnel appended (the last one)
-    ({"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.7"}, "203.0.113.7"),
-    ({"REMOTE_ADDR": "::1", "HTTP_X_FORWARDED_FOR": "2001:db8::5"}, "2001:db8::5"),
-    ({"REMOTE_ADDR": "127.0.0.1"}, "127.0.0.1"),
-    ({}, "?"),
-])
+@pytest.mark.parametrize(
+    "environ, expected",
+    [
+        ({"REMOTE_ADDR": "192.168.1.23"}, "192.168.1.23"),
+        # a client on the LAN cannot pick its own key with a forged header
+        ({"REMOTE_ADDR": "192.168.1.23", "HTTP_X_FORWARDED_FOR": "10.9.9.9"}, "192.168.1.23"),
+        # behind a tunnel running on this machine: the address the tunnel appended (the last one)
+        ({"REMOTE_ADDR": "127.0.0.1", "HTTP_X_FORWARDED_FOR": "6.6.6.6, 203.0.113.7"}, "203.0.113.7"),
+        ({"REMOTE_ADDR": "::1", "HTTP_X_FORWARDED_FOR": "2001:db8::5"}, "2001:db8::5"),
+        ({"REMOTE_ADDR": "127.0.0.1"}, "127.0.0.1"),
+        ({}, "?"),
+    ],
+)
 def test_client_key(environ, expected):
     assert client_key(environ) == expected

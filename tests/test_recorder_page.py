@@ -69,11 +69,18 @@ def test_recording_is_a_mono_16bit_wav_at_the_analysis_rate(browser, static_url)
 def test_countdown_stops_at_the_configured_maximum(browser, static_url):
     page = new_phone_page(browser)
     # a short maximum through the same JSON element the server fills in
-    page.route("**/recorder/index.html*", lambda route: route.fulfill(
-        body=(shipped("recorder") / "index.html").read_text().replace(
-            '<script id="exsampling-config" type="application/json">{}</script>',
-            '<script id="exsampling-config" type="application/json">{"max_seconds": 2}</script>'),
-        content_type="text/html"))
+    page.route(
+        "**/recorder/index.html*",
+        lambda route: route.fulfill(
+            body=(shipped("recorder") / "index.html")
+            .read_text()
+            .replace(
+                '<script id="exsampling-config" type="application/json">{}</script>',
+                '<script id="exsampling-config" type="application/json">{"max_seconds": 2}</script>',
+            ),
+            content_type="text/html",
+        ),
+    )
     page.goto(static_url)
     page.wait_for_selector("body[data-ready='1']")
     assert page.text_content("#max-length") == "0:02"
@@ -100,7 +107,8 @@ def test_resampler_keeps_the_band_and_removes_aliases(browser, static_url):
               out[f] = { gain: rms(y.subarray(200, y.length - 200)) / rms(tone(f)), length: y.length };
             }
             return out;
-        }""")
+        }"""
+    )
     assert gains["1000"]["length"] == 22050
     assert abs(gains["1000"]["gain"] - 1) < 0.01 and abs(gains["9000"]["gain"] - 1) < 0.02
     assert gains["15000"]["gain"] < 10 ** (-60 / 20)  # would alias to 7050 Hz: at least 60 dB down

@@ -30,21 +30,33 @@ class _Cfg:
 
 def test_defaults_and_values():
     assert RecorderSettings.from_config(None) == RecorderSettings()
-    s = RecorderSettings.from_config(_Cfg({"project_name": "Dock 9", "max_seconds": 12, "sample_rate": 0,
-                                           "uploads_per_minute": 2, "stream_url": "https://x.org/live"}))
+    s = RecorderSettings.from_config(
+        _Cfg(
+            {
+                "project_name": "Dock 9",
+                "max_seconds": 12,
+                "sample_rate": 0,
+                "uploads_per_minute": 2,
+                "stream_url": "https://x.org/live",
+            }
+        )
+    )
     assert (s.project_name, s.max_seconds, s.sample_rate, s.uploads_per_minute) == ("Dock 9", 12.0, 0, 2)
 
 
-@pytest.mark.parametrize("raw, message", [
-    ({"max_seconds": 0}, r"show.yaml:42: recorder.max_seconds: 0 is out of range"),
-    ({"max_seconds": "long"}, r"show.yaml:42: recorder.max_seconds: must be a number"),
-    ({"sample_rate": 100}, r"show.yaml:40: recorder.sample_rate: 100 is not a sample rate"),
-    ({"consent": 3}, r"recorder.consent: must be text"),
-    ({"stream_url": "ftp://x"}, r"recorder.stream_url: must start with https:// or http://"),
-    ({"colour": "red"}, r"recorder.colour: unknown setting \(known: project_name"),
-    (["max_seconds"], r"show.yaml:40: recorder.: `recorder` must be a mapping"),
-    ({"uploads_per_minute": True}, r"must be a number"),
-])
+@pytest.mark.parametrize(
+    "raw, message",
+    [
+        ({"max_seconds": 0}, r"show.yaml:42: recorder.max_seconds: 0 is out of range"),
+        ({"max_seconds": "long"}, r"show.yaml:42: recorder.max_seconds: must be a number"),
+        ({"sample_rate": 100}, r"show.yaml:40: recorder.sample_rate: 100 is not a sample rate"),
+        ({"consent": 3}, r"recorder.consent: must be text"),
+        ({"stream_url": "ftp://x"}, r"recorder.stream_url: must start with https:// or http://"),
+        ({"colour": "red"}, r"recorder.colour: unknown setting \(known: project_name"),
+        (["max_seconds"], r"show.yaml:40: recorder.: `recorder` must be a mapping"),
+        ({"uploads_per_minute": True}, r"must be a number"),
+    ],
+)
 def test_bad_settings_name_the_line(raw, message):
     with pytest.raises(ConfigError, match=message):
         RecorderSettings.from_config(_Cfg(raw))
@@ -65,14 +77,24 @@ def test_status_view():
     assert status_of(4, {"status": "received", "latitude": 48.1})["phase"] == "received"
     refused = status_of(5, {"status": "failed", "error": "the recording is silent"})
     assert refused["phase"] == "refused" and refused["reason"] == "the recording is silent"
-    rec = {"status": "analysed", "latitude": 48.1, "longitude": 11.5, "samples": [
-        {"label": "dog", "overridden_label": None, "confidence": 0.8766, "state": "ready", "path": "/x.wav"},
-        {"label": "dog", "overridden_label": "rooster", "confidence": 0.5, "state": "rejected",
-         "track": "birds"}]}
+    rec = {
+        "status": "analysed",
+        "latitude": 48.1,
+        "longitude": 11.5,
+        "samples": [
+            {"label": "dog", "overridden_label": None, "confidence": 0.8766, "state": "ready", "path": "/x.wav"},
+            {"label": "dog", "overridden_label": "rooster", "confidence": 0.5, "state": "rejected", "track": "birds"},
+        ],
+    }
     view = status_of(6, rec, track_of={"dog": "animals", "rooster": "melody"}.get)
-    assert view == {"id": 6, "phase": "analysed", "pieces": [
-        {"label": "dog", "confidence": 0.877, "track": "animals", "state": "ready"},
-        {"label": "rooster", "confidence": 0.5, "track": "birds", "state": "rejected"}]}
+    assert view == {
+        "id": 6,
+        "phase": "analysed",
+        "pieces": [
+            {"label": "dog", "confidence": 0.877, "track": "animals", "state": "ready"},
+            {"label": "rooster", "confidence": 0.5, "track": "birds", "state": "rejected"},
+        ],
+    }
     assert "48.1" not in json.dumps(view) and "/x.wav" not in json.dumps(view)  # no location, no paths
 
 

@@ -31,7 +31,7 @@ def test_mix_equals_the_sum_of_single_notes():
     for e in events:
         y = render_note(v.audio, SR, v.root_midi, e.note, e.velocity, e.duration_s, v.mode)
         s = round(e.start_s * SR)
-        expected[s:s + len(y)] += y
+        expected[s : s + len(y)] += y
     assert np.allclose(out, expected, atol=1e-6)
 
 

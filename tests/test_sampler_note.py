@@ -19,7 +19,7 @@ def peak_hz(y: np.ndarray, sr: int = SR) -> float:
     n = 1 << (int(np.ceil(np.log2(len(y)))) + 2)
     mag = np.abs(np.fft.rfft(y * np.hanning(len(y)), n))
     k = int(np.argmax(mag[1:-1])) + 1
-    a, b, c = np.log(mag[k - 1:k + 2] + 1e-12)
+    a, b, c = np.log(mag[k - 1 : k + 2] + 1e-12)
     return (k + 0.5 * (a - c) / (a - 2 * b + c)) * sr / n
 
 

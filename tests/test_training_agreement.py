@@ -28,8 +28,15 @@ def test_tiny_training_run_exports_a_model_serving_can_use(tmp_path):
             sf.write(data / label / f"{k}.wav", y, 22050)
     params = small_params(FeatureParams())
     out = tmp_path / "model"
-    report = run_training(data, out, val_fold=1, final=False,
-                          settings=TrainSettings(epochs=1, batch_size=4, alpha=0.35), params=params, log=None)
+    report = run_training(
+        data,
+        out,
+        val_fold=1,
+        final=False,
+        settings=TrainSettings(epochs=1, batch_size=4, alpha=0.35),
+        params=params,
+        log=None,
+    )
     assert {"model.tflite", "model.json", "MODEL_CARD.md", "report.json"} <= {p.name for p in out.iterdir()}
     info = ModelInfo.read(out)
     assert info.labels == ["beep", "hiss"]

@@ -16,13 +16,28 @@ from web_client import make_client, multipart
 
 from exsampling_osc.web.doors import DOORS, PROXY_HEADERS
 
-READS = ["/api/recordings", "/api/recordings/1", "/api/samples", "/api/samples/1/audio", "/api/status",
-         "/api/mapping", "/qr.png", "/console", "/console/api/state", "/console/api/samples/1/peaks",
-         "/console/console.js"]
-CHANGES = [("/api/token/rotate", {}), ("/console/api/remap", {"label": "dog", "track": "Drums"}),
-           ("/console/api/samples/1/accept", {}), ("/console/api/samples/1/reject", {}),
-           ("/console/api/samples/1/override", {"label": "dog"}), ("/console/api/samples/1/reanalyse", {}),
-           ("/console/api/compose", {"x": 0.5, "y": 0.5})]
+READS = [
+    "/api/recordings",
+    "/api/recordings/1",
+    "/api/samples",
+    "/api/samples/1/audio",
+    "/api/status",
+    "/api/mapping",
+    "/qr.png",
+    "/console",
+    "/console/api/state",
+    "/console/api/samples/1/peaks",
+    "/console/console.js",
+]
+CHANGES = [
+    ("/api/token/rotate", {}),
+    ("/console/api/remap", {"label": "dog", "track": "Drums"}),
+    ("/console/api/samples/1/accept", {}),
+    ("/console/api/samples/1/reject", {}),
+    ("/console/api/samples/1/override", {"label": "dog"}),
+    ("/console/api/samples/1/reanalyse", {}),
+    ("/console/api/compose", {"x": 0.5, "y": 0.5}),
+]
 TUNNEL = [{h: "203.0.113.7"} for h in PROXY_HEADERS]  # what cloudflared, ngrok or a reverse proxy add
 
 
@@ -86,8 +101,7 @@ def test_changes_refused_from_tunnels_other_sites_rebinding_and_forms(web, path,
     for origin in ("http://evil.example", "http://127.0.0.1:9999", "https://127.0.0.1:8765", "null"):
         answer = client.post_json(path, data, headers={"Origin": origin})
         assert answer.status == 403 and "another site" in answer.json()["error"], origin
-    assert client.post_json(path, data, headers={"Host": "evil.example",
-                                                 "Origin": "http://evil.example"}).status == 403
+    assert client.post_json(path, data, headers={"Host": "evil.example", "Origin": "http://evil.example"}).status == 403
     form = "&".join(f"{k}={v}" for k, v in data.items()).encode()
     for ctype in ("application/x-www-form-urlencoded", "text/plain", "multipart/form-data; boundary=x", None):
         answer = client.post(path, form, headers={"Content-Type": ctype})
@@ -109,12 +123,15 @@ def test_participants_need_the_token_and_may_come_through_a_tunnel(web):
     client, show = web
     assert upload(client, show, token="wrong").status == 403
     assert client.get("/recorder/status?ids=1").status == 403
-    answer = upload(client, show, headers={"X-Forwarded-For": "198.51.100.4", "Host": "show.example.org"},
-                    remote="127.0.0.1")
+    answer = upload(
+        client, show, headers={"X-Forwarded-For": "198.51.100.4", "Host": "show.example.org"}, remote="127.0.0.1"
+    )
     assert answer.status == 201, answer.body
     rid = answer.json()["id"]
-    status = client.get(f"/recorder/status?ids={rid}&token={show.tokens.current}",
-                        headers={"X-Forwarded-For": "198.51.100.4", "Host": "show.example.org"})
+    status = client.get(
+        f"/recorder/status?ids={rid}&token={show.tokens.current}",
+        headers={"X-Forwarded-For": "198.51.100.4", "Host": "show.example.org"},
+    )
     assert status.status == 200 and status.json()["recordings"][0]["id"] == rid
     assert client.get("/", remote="192.168.1.20", headers={"Host": "192.168.1.10:8765"}).status == 200
     assert client.get("/recorder/app.js", remote="192.168.1.20").status == 200
@@ -162,6 +179,9 @@ def test_a_retried_upload_is_stored_once(web):
     assert len(show.library.store.recordings()) == 2
     assert upload(client, show, upload_id="bad id!").status == 400
     body, ctype = multipart({}, {"audio": ("a.wav", wav_bytes())})  # the id as a header also works
-    answer = client.post(f"/api/recordings?token={show.tokens.current}", body,
-                         headers={"Content-Type": ctype, "X-Upload-Id": "page-1234-abcd"})
+    answer = client.post(
+        f"/api/recordings?token={show.tokens.current}",
+        body,
+        headers={"Content-Type": ctype, "X-Upload-Id": "page-1234-abcd"},
+    )
     assert answer.status == 200 and answer.json()["id"] == first.json()["id"]

@@ -42,8 +42,11 @@ def test_an_upload_and_the_console_are_answered_while_100_clients_trickle(served
     try:
         time.sleep(1.0)  # every slow connection has sent bytes: each holds a worker thread now
         assert slow.open_count() == 100
-        r = requests.post(f"{base}/api/recordings?token={show.tokens.current}",
-                          files={"audio": ("a.wav", wav_bytes(), "audio/wav")}, timeout=5)
+        r = requests.post(
+            f"{base}/api/recordings?token={show.tokens.current}",
+            files={"audio": ("a.wav", wav_bytes(), "audio/wav")},
+            timeout=5,
+        )
         assert r.status_code == 201, r.text
         assert requests.get(f"{base}/console", timeout=5).status_code == 200
         # the header deadline (3 s here) closes every slow connection, though each keeps sending
@@ -55,8 +58,10 @@ def test_an_upload_and_the_console_are_answered_while_100_clients_trickle(served
 
 def test_a_body_sent_too_slowly_is_cut_at_its_deadline(served):
     server, show = served
-    request = (f"POST /api/recordings?token={show.tokens.current} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-               "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n").encode()
+    request = (
+        f"POST /api/recordings?token={show.tokens.current} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        "Content-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n"
+    ).encode()
     slow = Trickle(server.port, 3, prefix=request, request=b"--b\r\n", every=0.2)  # headers at once, body slowly
     try:
         assert wait_until(lambda: slow.open_count() == 0, 10.0)

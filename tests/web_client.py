@@ -36,16 +36,27 @@ class Client:
     def __init__(self, app, host: str = "127.0.0.1:8765", scheme: str = "http"):
         self.app, self.host, self.scheme = app, host, scheme
 
-    def request(self, method: str, path: str, body: bytes = b"", headers: dict | None = None,
-                remote: str = "127.0.0.1") -> Answer:
+    def request(
+        self, method: str, path: str, body: bytes = b"", headers: dict | None = None, remote: str = "127.0.0.1"
+    ) -> Answer:
         url = urlsplit(path)
         headers = {"Host": self.host, **(headers or {})}
         environ = {
-            "REQUEST_METHOD": method, "PATH_INFO": url.path, "QUERY_STRING": url.query, "SERVER_NAME": "test",
-            "SERVER_PORT": "8765", "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": remote,
-            "wsgi.url_scheme": self.scheme, "wsgi.input": io.BytesIO(body), "wsgi.errors": io.StringIO(),
-            "wsgi.version": (1, 0), "wsgi.multithread": True, "wsgi.multiprocess": False,
-            "wsgi.run_once": False, "CONTENT_LENGTH": str(len(body)),
+            "REQUEST_METHOD": method,
+            "PATH_INFO": url.path,
+            "QUERY_STRING": url.query,
+            "SERVER_NAME": "test",
+            "SERVER_PORT": "8765",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": remote,
+            "wsgi.url_scheme": self.scheme,
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.errors": io.StringIO(),
+            "wsgi.version": (1, 0),
+            "wsgi.multithread": True,
+            "wsgi.multiprocess": False,
+            "wsgi.run_once": False,
+            "CONTENT_LENGTH": str(len(body)),
         }
         for name, value in headers.items():
             if value is None:
@@ -75,18 +86,24 @@ class Client:
         return self.request("POST", path, body, **kw)
 
     def post_json(self, path: str, data: dict | None = None, headers: dict | None = None, **kw) -> Answer:
-        return self.post(path, json.dumps(data or {}).encode(),
-                         headers={"Content-Type": "application/json", **(headers or {})}, **kw)
+        return self.post(
+            path, json.dumps(data or {}).encode(), headers={"Content-Type": "application/json", **(headers or {})}, **kw
+        )
 
 
 def multipart(fields: dict[str, str], files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
     """A multipart/form-data body and its Content-Type; ``files``: field → (filename, data)."""
     boundary = uuid.uuid4().hex
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
-             for k, v in fields.items()]
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()
+    ]
     for name, (filename, data) in files.items():
-        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                     f'Content-Type: application/octet-stream\r\n\r\n'.encode() + data + b"\r\n")
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f"Content-Type: application/octet-stream\r\n\r\n".encode()
+            + data
+            + b"\r\n"
+        )
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 

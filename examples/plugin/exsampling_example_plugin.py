@@ -14,14 +14,28 @@ from __future__ import annotations
 from exsampling_osc.backend.plugins import hookimpl
 from exsampling_osc.osc.protocol import TO_BACKEND, TO_DEVICE, Arg, Message
 
-ECHO = Message("/exsampling/example/echo", TO_BACKEND,
-               (Arg("reply_port", "i", "0: the announced port"), Arg("text", "s", "any text")),
-               "Echo a text back, upper-cased.", ("/exsampling/example/echoed",), source="example")
-ECHOED = Message("/exsampling/example/echoed", TO_DEVICE, (Arg("text", "s", "the text, upper-cased"),),
-                 "Answer to example/echo.", source="example")
-SEEN = Message("/exsampling/example/seen", TO_DEVICE,
-               (Arg("sample_id", "i", "sample"), Arg("label", "s", "its label")),
-               "The example plugin saw a sample become ready.", source="example")
+ECHO = Message(
+    "/exsampling/example/echo",
+    TO_BACKEND,
+    (Arg("reply_port", "i", "0: the announced port"), Arg("text", "s", "any text")),
+    "Echo a text back, upper-cased.",
+    ("/exsampling/example/echoed",),
+    source="example",
+)
+ECHOED = Message(
+    "/exsampling/example/echoed",
+    TO_DEVICE,
+    (Arg("text", "s", "the text, upper-cased"),),
+    "Answer to example/echo.",
+    source="example",
+)
+SEEN = Message(
+    "/exsampling/example/seen",
+    TO_DEVICE,
+    (Arg("sample_id", "i", "sample"), Arg("label", "s", "its label")),
+    "The example plugin saw a sample become ready.",
+    source="example",
+)
 
 
 def echo(service, args, sender):

@@ -39,9 +39,7 @@ def load_audio(path: str | Path, sr: int, max_seconds: float = MAX_SECONDS) -> n
         raise AudioError(f"{path.name}: the file holds no audio samples")
     seconds = info.frames / info.samplerate
     if seconds > max_seconds:
-        raise AudioError(
-            f"{path.name}: {seconds:.0f} s is too long (the limit is {max_seconds:.0f} s)"
-        )
+        raise AudioError(f"{path.name}: {seconds:.0f} s is too long (the limit is {max_seconds:.0f} s)")
     try:
         data, rate = sf.read(str(path), dtype="float32", always_2d=True)
     except (sf.LibsndfileError, RuntimeError, ValueError) as exc:
@@ -88,9 +86,7 @@ def require_sound(y: np.ndarray, name: str = "") -> None:
         raise AudioError(f"{name}: the recording is silent" if name else "the recording is silent")
 
 
-def trim_silence(
-    y: np.ndarray, top_db: float = 20.0, frame: int = 2048, hop: int = 512
-) -> tuple[np.ndarray, int]:
+def trim_silence(y: np.ndarray, top_db: float = 20.0, frame: int = 2048, hop: int = 512) -> tuple[np.ndarray, int]:
     """Cut leading and trailing parts quieter than ``top_db`` below the loudest frame.
 
     Returns the trimmed signal and the index of its first sample in ``y``. Raises :class:`AudioError`

@@ -16,8 +16,13 @@ def register(sub) -> None:
     p.add_argument("--model", type=Path, default=None, help="model folder (default: the shipped model)")
     p.add_argument("--threshold", type=float, default=0.25, help="below this confidence the label is unknown")
     p.add_argument("--trim-db", type=float, default=20.0, help="silence threshold in dB below the peak")
-    p.add_argument("--examples", type=Path, default=None, metavar="DIR",
-                   help="teach labels first: DIR holds one sub-folder of example recordings per label")
+    p.add_argument(
+        "--examples",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="teach labels first: DIR holds one sub-folder of example recordings per label",
+    )
     p.set_defaults(func=run)
 
 
@@ -71,8 +76,10 @@ def _emit(as_json: bool, row: dict) -> None:
         print(f"{row['file']}: error: {row['error']}", flush=True)
     else:
         root = "-" if row["root_midi"] is None else f"{row['root_midi']:.1f}"
-        print(f"{row['file']} @{row['start']:.1f}s: {row['label']} ({row['confidence']:.2f}) "
-              f"root {root} {row['mode']}", flush=True)
+        print(
+            f"{row['file']} @{row['start']:.1f}s: {row['label']} ({row['confidence']:.2f}) root {root} {row['mode']}",
+            flush=True,
+        )
 
 
 def _progress(n: int, total: int) -> None:

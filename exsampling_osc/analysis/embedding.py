@@ -97,8 +97,11 @@ def find_pool_tensor(details: list[dict], n_labels: int) -> dict:
     ...                   {"name": "logits", "shape": np.array([1, 50]), "index": 4}], 50)["index"]
     3
     """
-    flat = [d for d in details if len(d["shape"]) == 2 and int(d["shape"][0]) == 1
-            and int(d["shape"][1]) not in (n_labels, 0)]
+    flat = [
+        d
+        for d in details
+        if len(d["shape"]) == 2 and int(d["shape"][0]) == 1 and int(d["shape"][1]) not in (n_labels, 0)
+    ]
     if not flat:
         raise ModelError("the model has no (1, D) tensor before its logits: no embedding to read")
     named = [d for d in flat if any(k in d["name"].lower() for k in _POOL_NAMES)]

@@ -75,8 +75,9 @@ class TaughtLabels:
         return cls(dim, np.zeros((0, dim), np.float32), (), float(min_similarity), model)
 
     @classmethod
-    def fit(cls, examples: dict[str, list[np.ndarray]], min_similarity: float = MIN_SIMILARITY,
-            model: str = "") -> TaughtLabels:
+    def fit(
+        cls, examples: dict[str, list[np.ndarray]], min_similarity: float = MIN_SIMILARITY, model: str = ""
+    ) -> TaughtLabels:
         """Taught labels from ``{label: [example embedding, ...]}`` (each example (D,) or its pieces (n, D))."""
         dims = {np.atleast_2d(e).shape[-1] for es in examples.values() for e in es}
         if not dims:
@@ -107,16 +108,20 @@ class TaughtLabels:
         rows = np.stack([example_embedding(e) for e in examples])
         if rows.shape[1] != self.dim:
             raise TeachingError(f"{label}: embeddings of size {rows.shape[1]}, taught labels hold {self.dim}")
-        return replace(self, examples=np.concatenate([self.examples, rows]),
-                       example_labels=self.example_labels + (label,) * len(rows))
+        return replace(
+            self,
+            examples=np.concatenate([self.examples, rows]),
+            example_labels=self.example_labels + (label,) * len(rows),
+        )
 
     def untaught(self, label: str) -> TaughtLabels:
         """Without ``label`` (and all its examples); unknown labels raise :class:`TeachingError`."""
         if label not in self.example_labels:
             raise TeachingError(f"{label}: not a taught label")
         keep = np.array([lab != label for lab in self.example_labels], dtype=bool)
-        return replace(self, examples=self.examples[keep],
-                       example_labels=tuple(lab for lab in self.example_labels if lab != label))
+        return replace(
+            self, examples=self.examples[keep], example_labels=tuple(lab for lab in self.example_labels if lab != label)
+        )
 
     def prototypes(self) -> np.ndarray:
         """(n_labels, dim) unit prototypes, one per label of :attr:`labels`."""
@@ -131,8 +136,14 @@ class TaughtLabels:
 
     # serialisation: JSON, so the library can keep it as text
     def to_dict(self) -> dict:
-        return {"format": FORMAT, "dim": self.dim, "min_similarity": self.min_similarity, "model": self.model,
-                "labels": list(self.example_labels), "examples": np.round(self.examples, 6).tolist()}
+        return {
+            "format": FORMAT,
+            "dim": self.dim,
+            "min_similarity": self.min_similarity,
+            "model": self.model,
+            "labels": list(self.example_labels),
+            "examples": np.round(self.examples, 6).tolist(),
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> TaughtLabels:
@@ -144,8 +155,9 @@ class TaughtLabels:
             labels = tuple(str(s) for s in data["labels"])
             if len(labels) != rows.shape[0]:
                 raise TeachingError(f"{len(labels)} labels for {rows.shape[0]} examples")
-            return cls(dim, unit(rows), labels, float(data.get("min_similarity", MIN_SIMILARITY)),
-                       str(data.get("model", "")))
+            return cls(
+                dim, unit(rows), labels, float(data.get("min_similarity", MIN_SIMILARITY)), str(data.get("model", ""))
+            )
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise TeachingError(f"taught labels are damaged ({exc})") from None
 
@@ -225,8 +237,10 @@ class TaughtClassifier:
         """Raises :class:`TeachingError` for labels taught on another model (re-teach from their recordings)."""
         reader = reader_for(self.base)
         if taught.dim != reader.dim or (taught.model and taught.model != reader.model_id):
-            raise TeachingError(f"these labels were taught on another model ({taught.model or taught.dim}, this one "
-                                f"is {reader.model_id}): teach them again from their recordings")
+            raise TeachingError(
+                f"these labels were taught on another model ({taught.model or taught.dim}, this one "
+                f"is {reader.model_id}): teach them again from their recordings"
+            )
         self._taught = taught
 
     def __getattr__(self, name: str):

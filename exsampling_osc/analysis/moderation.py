@@ -109,8 +109,13 @@ def _pcm16(y: np.ndarray, sr: int) -> np.ndarray:
     return (np.clip(y, -1.0, 1.0) * 32767).astype("<i2")
 
 
-def voiced_share(y: np.ndarray, sr: int, vad: str = THRESHOLDS["vad"], mode: int = THRESHOLDS["vad_mode"],
-                 ten_threshold: float = THRESHOLDS["ten_threshold"]) -> float:
+def voiced_share(
+    y: np.ndarray,
+    sr: int,
+    vad: str = THRESHOLDS["vad"],
+    mode: int = THRESHOLDS["vad_mode"],
+    ten_threshold: float = THRESHOLDS["ten_threshold"],
+) -> float:
     """Share of frames the voice-activity detector ``vad`` calls speech (``y`` resampled to 16 kHz first).
 
     Examples
@@ -128,9 +133,11 @@ def voiced_share(y: np.ndarray, sr: int, vad: str = THRESHOLDS["vad"], mode: int
         try:
             detector = TenVad(TEN_HOP, ten_threshold)
         except OSError as exc:  # its native library did not load
-            raise ModelError(f"the TEN voice-activity detector could not load ({exc}); on Linux install "
-                             "libc++1 (apt-get install libc++1)") from None
-        return sum(detector.process(pcm[i * TEN_HOP:(i + 1) * TEN_HOP])[1] for i in range(frames)) / frames
+            raise ModelError(
+                f"the TEN voice-activity detector could not load ({exc}); on Linux install "
+                "libc++1 (apt-get install libc++1)"
+            ) from None
+        return sum(detector.process(pcm[i * TEN_HOP : (i + 1) * TEN_HOP])[1] for i in range(frames)) / frames
     if vad != "webrtc":
         raise ValueError(f"unknown voice-activity detector {vad!r} (ten or webrtc)")
     import webrtcvad
@@ -140,7 +147,7 @@ def voiced_share(y: np.ndarray, sr: int, vad: str = THRESHOLDS["vad"], mode: int
     if frames == 0:
         return 0.0
     webrtc = webrtcvad.Vad(int(mode))
-    voiced = sum(webrtc.is_speech(pcm[i * n:(i + 1) * n].tobytes(), VAD_RATE) for i in range(frames))
+    voiced = sum(webrtc.is_speech(pcm[i * n : (i + 1) * n].tobytes(), VAD_RATE) for i in range(frames))
     return voiced / frames
 
 
@@ -160,5 +167,11 @@ def moderation_flags(y: np.ndarray, sr: int, thresholds: dict | None = None) -> 
     share, level = clipped_share(y, t["clip_level"]), rms_db(y)
     silent = level < t["silent_rms_db"]
     voiced = 0.0 if silent else voiced_share(y, sr, t["vad"], t["vad_mode"], t["ten_threshold"])
-    return Flags(clipped=share > t["clip_share"], near_silent=silent, speech=voiced >= t["speech_share"],
-                 clipped_share=share, rms_db=level, voiced_share=voiced)
+    return Flags(
+        clipped=share > t["clip_share"],
+        near_silent=silent,
+        speech=voiced >= t["speech_share"],
+        clipped_share=share,
+        rms_db=level,
+        voiced_share=voiced,
+    )

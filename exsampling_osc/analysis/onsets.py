@@ -68,9 +68,15 @@ def onset_envelope(y: np.ndarray, sr: int, params: OnsetParams = DEFAULTS) -> np
     """
     import librosa
 
-    return librosa.onset.onset_strength(y=np.asarray(y, np.float32), sr=sr, hop_length=params.hop,
-                                        n_mels=params.n_mels, lag=params.lag, max_size=params.max_size,
-                                        center=True)
+    return librosa.onset.onset_strength(
+        y=np.asarray(y, np.float32),
+        sr=sr,
+        hop_length=params.hop,
+        n_mels=params.n_mels,
+        lag=params.lag,
+        max_size=params.max_size,
+        center=True,
+    )
 
 
 def detect_onsets(y: np.ndarray, sr: int, params: OnsetParams = DEFAULTS) -> np.ndarray:
@@ -94,8 +100,7 @@ def detect_onsets(y: np.ndarray, sr: int, params: OnsetParams = DEFAULTS) -> np.
         return np.zeros(0, dtype=np.int64)
     norm = env / top
     wait = max(1, int(round(params.wait_s * sr / params.hop)))
-    peaks = librosa.util.peak_pick(norm, pre_max=3, post_max=3, pre_avg=10, post_avg=3, delta=params.delta,
-                                   wait=wait)
+    peaks = librosa.util.peak_pick(norm, pre_max=3, post_max=3, pre_avg=10, post_avg=3, delta=params.delta, wait=wait)
     loudest = float(np.max(np.abs(y)))
     refined = []
     for p in peaks:

@@ -46,9 +46,7 @@ def estimate_pitch(
 
     if y.size < frame_length:
         y = np.pad(y, (0, frame_length - y.size))
-    f0 = librosa.yin(
-        y, fmin=fmin, fmax=fmax, sr=sr, frame_length=frame_length, hop_length=hop_length, center=True
-    )
+    f0 = librosa.yin(y, fmin=fmin, fmax=fmax, sr=sr, frame_length=frame_length, hop_length=hop_length, center=True)
     rms = librosa.feature.rms(y=y, frame_length=frame_length, hop_length=hop_length, center=True)[0]
     n = min(f0.size, rms.size)
     f0, rms = f0[:n], rms[:n]
@@ -70,9 +68,7 @@ def estimate_pitch(
     return PitchEstimate(root, note, (root - note) * 100.0, confidence, mode)
 
 
-def _periodicity(
-    y: np.ndarray, f0: np.ndarray, loud: np.ndarray, sr: int, frame_length: int, hop_length: int
-) -> float:
+def _periodicity(y: np.ndarray, f0: np.ndarray, loud: np.ndarray, sr: int, frame_length: int, hop_length: int) -> float:
     """Median normalised autocorrelation at the detected period over loud frames (1 = periodic)."""
     pad = frame_length // 2
     padded = np.pad(y, (pad, pad))

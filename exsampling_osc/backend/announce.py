@@ -42,16 +42,29 @@ class Announcer:
         address = socket.inet_aton(self.host)
         server = f"exsampling-{socket.gethostname().split('.')[0]}.local."
         self.infos = [
-            ServiceInfo(OSCQUERY_TYPE, f"{self.name}.{OSCQUERY_TYPE}", addresses=[address], port=self.http_port,
-                        properties={"txtvers": "1"}, server=server),
-            ServiceInfo(OSC_TYPE, f"{self.name}.{OSC_TYPE}", addresses=[address], port=self.osc_port,
-                        properties={"txtvers": "1"}, server=server),
+            ServiceInfo(
+                OSCQUERY_TYPE,
+                f"{self.name}.{OSCQUERY_TYPE}",
+                addresses=[address],
+                port=self.http_port,
+                properties={"txtvers": "1"},
+                server=server,
+            ),
+            ServiceInfo(
+                OSC_TYPE,
+                f"{self.name}.{OSC_TYPE}",
+                addresses=[address],
+                port=self.osc_port,
+                properties={"txtvers": "1"},
+                server=server,
+            ),
         ]
         self.zeroconf = Zeroconf(interfaces=[self.host], ip_version=IPVersion.V4Only)
         for info in self.infos:
             self.zeroconf.register_service(info, allow_name_change=True)
-        log.info("announced %s: OSC udp/%d, OSCQuery http://%s:%d/", self.name, self.osc_port, self.host,
-                 self.http_port)
+        log.info(
+            "announced %s: OSC udp/%d, OSCQuery http://%s:%d/", self.name, self.osc_port, self.host, self.http_port
+        )
         return self
 
     def close(self) -> None:

@@ -47,8 +47,14 @@ class DropFolder(FileSystemEventHandler):
     """Watches ``folder``; ``ingest(path, key)`` is called once per complete audio file and returns False (or
     raises) when the file could not be ingested. ``seen(key)`` tells whether a file was already ingested."""
 
-    def __init__(self, folder: Path, ingest: Callable[[Path, str], bool | None], seen: Callable[[str], bool],
-                 settle: float = 1.0, poll: float = 0.1):
+    def __init__(
+        self,
+        folder: Path,
+        ingest: Callable[[Path, str], bool | None],
+        seen: Callable[[str], bool],
+        settle: float = 1.0,
+        poll: float = 0.1,
+    ):
         self.folder = Path(folder)
         self.ingest = ingest
         self.seen = seen

@@ -18,8 +18,9 @@ class ServiceEvents(ServiceState):
 
     def send_ready(self, ports: list[int] | None = None) -> None:
         s = self.settings
-        self.send("/exsampling/ready", [__version__, s.http_url, s.participant_url, s.qr_path, s.osc_port,
-                                        s.http_port], ports)
+        self.send(
+            "/exsampling/ready", [__version__, s.http_url, s.participant_url, s.qr_path, s.osc_port, s.http_port], ports
+        )
 
     def subscribe(self, callback: Callable[[str, dict], None]) -> Callable[[], None]:
         """Call ``callback(kind, data)`` on every event; returns the function that unsubscribes."""

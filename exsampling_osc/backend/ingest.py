@@ -94,8 +94,10 @@ def require_space(folder: Path, n_bytes: int) -> None:
     free = shutil.disk_usage(folder).free
     need = 2 * n_bytes + SPARE_BYTES
     if free < need:
-        raise StorageFull(f"only {size_text(free)} free on the disk of {folder} ({size_text(need)} needed); "
-                          "free some space and try again")
+        raise StorageFull(
+            f"only {size_text(free)} free on the disk of {folder} ({size_text(need)} needed); "
+            "free some space and try again"
+        )
 
 
 def check_audio(service, path: Path, name: str):
@@ -157,11 +159,21 @@ def analyse_recording(service, rid: int) -> None:
     rows = []
     for p in pieces:
         path = service.library.write_sample(rid, p.index, p.audio, p.sample_rate)
-        rows.append({"piece_index": p.index, "start": p.start, "duration": p.duration, "path": str(path),
-                     "label": p.prediction.label, "confidence": p.prediction.confidence,
-                     "top": [[lbl, float(pr)] for lbl, pr in p.prediction.top],
-                     "root_midi": p.pitch.root_midi, "pitch_confidence": p.pitch.confidence,
-                     "analysed_mode": p.pitch.mode, "state": "ready"})
+        rows.append(
+            {
+                "piece_index": p.index,
+                "start": p.start,
+                "duration": p.duration,
+                "path": str(path),
+                "label": p.prediction.label,
+                "confidence": p.prediction.confidence,
+                "top": [[lbl, float(pr)] for lbl, pr in p.prediction.top],
+                "root_midi": p.pitch.root_midi,
+                "pitch_confidence": p.pitch.confidence,
+                "analysed_mode": p.pitch.mode,
+                "state": "ready",
+            }
+        )
     for sid in service.library.store.store_analysis(rid, rows):
         service._announce(sid)
     if held:
@@ -176,7 +188,13 @@ def reanalyse_sample(service, sid: int) -> None:
         return
     analyzer = service.analyzer
     pred, pitch = analyzer.analyse_piece(load_audio(row["path"], analyzer.sample_rate))
-    service.library.store.update_sample(sid, label=pred.label, confidence=pred.confidence,
-                                        top=[[lbl, float(p)] for lbl, p in pred.top], root_midi=pitch.root_midi,
-                                        pitch_confidence=pitch.confidence, analysed_mode=pitch.mode)
+    service.library.store.update_sample(
+        sid,
+        label=pred.label,
+        confidence=pred.confidence,
+        top=[[lbl, float(p)] for lbl, p in pred.top],
+        root_midi=pitch.root_midi,
+        pitch_confidence=pitch.confidence,
+        analysed_mode=pitch.mode,
+    )
     service._announce(sid)

@@ -22,8 +22,13 @@ log = logging.getLogger(__name__)
 class ParentWatch:
     """Watches stdin, the parent process and the heartbeat; ``beat()`` records a heartbeat."""
 
-    def __init__(self, on_gone: Callable[[str], None], heartbeat_timeout: float = 10.0,
-                 watch_stdin: bool = True, poll: float = 0.5):
+    def __init__(
+        self,
+        on_gone: Callable[[str], None],
+        heartbeat_timeout: float = 10.0,
+        watch_stdin: bool = True,
+        poll: float = 0.5,
+    ):
         self.on_gone = on_gone
         self.heartbeat_timeout = heartbeat_timeout
         self.watch_stdin = watch_stdin

@@ -31,10 +31,19 @@ _PHRASE_IDS = itertools.count(1)  # numbers the phrases of this process (next() 
 class ServiceOperations(ServiceState):
     """Mixin of :class:`Service`: recordings in, samples and mapping out, corrections."""
 
-    def ingest_upload(self, tmp_path: str | Path, original_name: str, *, source: str = "upload",
-                      latitude: float | None = None, longitude: float | None = None,
-                      accuracy: float | None = None, uploader: str | None = None,
-                      drop_key: str | None = None, client_id: str | None = None) -> int:
+    def ingest_upload(
+        self,
+        tmp_path: str | Path,
+        original_name: str,
+        *,
+        source: str = "upload",
+        latitude: float | None = None,
+        longitude: float | None = None,
+        accuracy: float | None = None,
+        uploader: str | None = None,
+        drop_key: str | None = None,
+        client_id: str | None = None,
+    ) -> int:
         """Check, store durably and queue a recording; returns its id once it is safe on disk.
 
         ``tmp_path`` is copied (the caller removes it). Raises :class:`AudioError` for unusable audio or a
@@ -53,14 +62,23 @@ class ServiceOperations(ServiceState):
         name = Path(original_name).name or "recording"
         size = path.stat().st_size if path.is_file() else 0
         if size > self.max_upload_bytes:
-            raise AudioError(f"{name}: the file is too large ({size / 1e6:.1f} MB; "
-                             f"the limit is {size_text(self.max_upload_bytes)})")
+            raise AudioError(
+                f"{name}: the file is too large ({size / 1e6:.1f} MB; the limit is {size_text(self.max_upload_bytes)})"
+            )
         require_space(self.library.data_dir, size)
         y = check_audio(self, path, name)
         try:
-            rid = self.library.keep_recording(path, name, source=source, latitude=latitude, longitude=longitude,
-                                              accuracy=accuracy, uploader=uploader, drop_key=key,
-                                              client_id=client_id)
+            rid = self.library.keep_recording(
+                path,
+                name,
+                source=source,
+                latitude=latitude,
+                longitude=longitude,
+                accuracy=accuracy,
+                uploader=uploader,
+                drop_key=key,
+                client_id=client_id,
+            )
         except sqlite3.IntegrityError:
             existing = self.library.store.recording_with_key(key) if key else None
             if existing is None:
@@ -74,8 +92,10 @@ class ServiceOperations(ServiceState):
         self._signals[rid] = (y if len(self._signals) < 16 else None, received)
         self.queue.put(("recording", rid))
         rec = self.get_recording(rid) or {"id": rid}
-        self.send("/exsampling/recording", [rid, source, _num(latitude), _num(longitude),
-                                            -1.0 if accuracy is None else accuracy, name[:200]])
+        self.send(
+            "/exsampling/recording",
+            [rid, source, _num(latitude), _num(longitude), -1.0 if accuracy is None else accuracy, name[:200]],
+        )
         self._emit("recording", rec)
         self._hook("recording_received", service=self, recording=rec)
         return rid
@@ -119,7 +139,6 @@ class ServiceOperations(ServiceState):
             self.library.store.set_received(rid)
             self.queue.put(("recording", rid))
         return ids
-
 
     # ------------------------------------------------------------------ queries
     def _sample_dict(self, row: dict) -> dict:
@@ -166,23 +185,36 @@ class ServiceOperations(ServiceState):
     def status(self) -> dict:
         counts = self.library.store.counts()
         now = time.monotonic()
-        devices = [{"name": d["name"], "port": d["port"], "seconds_ago": round(now - d["seen"], 1)}
-                   for d in self.devices.values() if now - d["seen"] < 60]
+        devices = [
+            {"name": d["name"], "port": d["port"], "seconds_ago": round(now - d["seen"], 1)}
+            for d in self.devices.values()
+            if now - d["seen"] < 60
+        ]
         beat = None if self.last_heartbeat is None else round(now - self.last_heartbeat, 2)
         lat = sorted(self.latency)
-        latency = {"n": len(lat), "p50_ms": round(1000 * lat[len(lat) // 2], 1) if lat else None,
-                   "p95_ms": round(1000 * lat[min(len(lat) - 1, int(0.95 * len(lat)))], 1) if lat else None}
-        return {"queue": len(self.queue), **counts, "uptime": round(now - self.started, 1),
-                "warm_up_seconds": None if self.warm_seconds is None else round(self.warm_seconds, 3),
-                "ingest_latency": latency,
-                "osc": {"port": self.settings.osc_port, "device_port": self.settings.device_port,
-                        "reply_ports": self.sender.ports() if self.sender else [],
-                        "received": self.osc.received if self.osc else 0,
-                        "rejected": self.osc.rejected if self.osc else 0,
-                        "sent": self.sender.sent if self.sender else 0,
-                        "link": "up" if beat is not None and beat < 10 or devices else "waiting"},
-                "seconds_since_heartbeat": beat, "devices": devices}
-
+        latency = {
+            "n": len(lat),
+            "p50_ms": round(1000 * lat[len(lat) // 2], 1) if lat else None,
+            "p95_ms": round(1000 * lat[min(len(lat) - 1, int(0.95 * len(lat)))], 1) if lat else None,
+        }
+        return {
+            "queue": len(self.queue),
+            **counts,
+            "uptime": round(now - self.started, 1),
+            "warm_up_seconds": None if self.warm_seconds is None else round(self.warm_seconds, 3),
+            "ingest_latency": latency,
+            "osc": {
+                "port": self.settings.osc_port,
+                "device_port": self.settings.device_port,
+                "reply_ports": self.sender.ports() if self.sender else [],
+                "received": self.osc.received if self.osc else 0,
+                "rejected": self.osc.rejected if self.osc else 0,
+                "sent": self.sender.sent if self.sender else 0,
+                "link": "up" if beat is not None and beat < 10 or devices else "waiting",
+            },
+            "seconds_since_heartbeat": beat,
+            "devices": devices,
+        }
 
     # ------------------------------------------------------------------ changes
     def remap(self, label: str, track: str) -> dict:
@@ -266,21 +298,38 @@ class ServiceOperations(ServiceState):
         out_dir.mkdir(exist_ok=True)
         phrase = phrase_at(x, y, seed, out_dir)
         pid = next(_PHRASE_IDS)
-        notes = [{"note": int(n.note), "velocity": int(n.velocity), "start_beats": float(n.start_beats),
-                  "duration_beats": float(n.duration_beats)} for n in phrase.notes]
-        self.send("/exsampling/phrase", [pid, len(notes), float(phrase.length_beats), str(phrase.midi_path), x, y],
-                  ports)
+        notes = [
+            {
+                "note": int(n.note),
+                "velocity": int(n.velocity),
+                "start_beats": float(n.start_beats),
+                "duration_beats": float(n.duration_beats),
+            }
+            for n in phrase.notes
+        ]
+        self.send(
+            "/exsampling/phrase", [pid, len(notes), float(phrase.length_beats), str(phrase.midi_path), x, y], ports
+        )
         for i, n in enumerate(notes):
-            self.send("/exsampling/phrase/note",
-                      [pid, i, n["note"], n["velocity"], n["start_beats"], n["duration_beats"]], ports)
+            self.send(
+                "/exsampling/phrase/note",
+                [pid, i, n["note"], n["velocity"], n["start_beats"], n["duration_beats"]],
+                ports,
+            )
         self.send("/exsampling/done", [len(notes) + 1, "compose"], ports)
-        return {"phrase_id": pid, "x": x, "y": y, "seed": seed, "length_beats": float(phrase.length_beats),
-                "midi_path": str(phrase.midi_path), "notes": notes}
+        return {
+            "phrase_id": pid,
+            "x": x,
+            "y": y,
+            "seed": seed,
+            "length_beats": float(phrase.length_beats),
+            "midi_path": str(phrase.midi_path),
+            "notes": notes,
+        }
 
     def _require(self, sample_id: int) -> None:
         if self.library.store.sample(int(sample_id)) is None:
             raise ValueError(f"no sample {sample_id}")
-
 
 
 def _public_recording(rec: dict) -> dict:
@@ -288,4 +337,3 @@ def _public_recording(rec: dict) -> dict:
     rec.pop("drop_key", None)
     rec["name"] = rec["original_name"]
     return rec
-

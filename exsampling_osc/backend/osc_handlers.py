@@ -75,8 +75,13 @@ def install_handlers(service) -> None:
         threading.Thread(target=_compose, args=(service, args[1], args[2], args[3], ports), daemon=True).start()
 
     core = {
-        "/hello": hello, "/heartbeat": heartbeat, "/ping": ping, "/query/samples": query_samples,
-        "/query/mapping": query_mapping, "/query/classes": query_classes, "/query/tracks": query_tracks,
+        "/hello": hello,
+        "/heartbeat": heartbeat,
+        "/ping": ping,
+        "/query/samples": query_samples,
+        "/query/mapping": query_mapping,
+        "/query/classes": query_classes,
+        "/query/tracks": query_tracks,
         "/remap": lambda a, s: service.remap(a[0], a[1]),
         "/override": lambda a, s: service.override(a[0], a[1]),
         "/accept": lambda a, s: service.set_state(a[0], "accepted"),

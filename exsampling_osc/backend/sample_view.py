@@ -22,12 +22,28 @@ def sample_view(row: dict, mapping: TrackRule) -> dict[str, Any]:
     """A library row as the devices, the console and the API see it (track and mode from ``mapping``)."""
     label = label_of(row)
     track = mapping.track_of(label)
-    return {"sample_id": row["id"], "id": row["id"], "track": track, "label": label,
-            "confidence": row["confidence"], "path": row["path"], "root_midi": row["root_midi"],
-            "mode": mapping.mode_of(track), "analysed_mode": row["analysed_mode"],
-            "latitude": row["latitude"], "longitude": row["longitude"], "accuracy": row["accuracy"],
-            "recording_id": row["recording_id"], "duration": row["duration"], "state": row["state"],
-            "start": row["start"], "piece_index": row["piece_index"], "analysed_label": row["label"],
-            "overridden_label": row["overridden_label"], "top": row["top"],
-            "pitch_confidence": row["pitch_confidence"], "created": row["created"],
-            "audio_url": f"/api/samples/{row['id']}/audio"}
+    return {
+        "sample_id": row["id"],
+        "id": row["id"],
+        "track": track,
+        "label": label,
+        "confidence": row["confidence"],
+        "path": row["path"],
+        "root_midi": row["root_midi"],
+        "mode": mapping.mode_of(track),
+        "analysed_mode": row["analysed_mode"],
+        "latitude": row["latitude"],
+        "longitude": row["longitude"],
+        "accuracy": row["accuracy"],
+        "recording_id": row["recording_id"],
+        "duration": row["duration"],
+        "state": row["state"],
+        "start": row["start"],
+        "piece_index": row["piece_index"],
+        "analysed_label": row["label"],
+        "overridden_label": row["overridden_label"],
+        "top": row["top"],
+        "pitch_confidence": row["pitch_confidence"],
+        "created": row["created"],
+        "audio_url": f"/api/samples/{row['id']}/audio",
+    }

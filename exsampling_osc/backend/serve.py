@@ -12,8 +12,9 @@ from exsampling_osc.mapping.config import DEFAULT_PORTS as PORTS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("serve", help="run the backend: uploads, library, analysis, OSC, drop folder",
-                       description=__doc__)
+    p = sub.add_parser(
+        "serve", help="run the backend: uploads, library, analysis, OSC, drop folder", description=__doc__
+    )
     p.add_argument("--data-dir", type=Path, help="library folder (audio + library.sqlite3)")
     p.add_argument("--config", type=Path, help="YAML mapping/config (default: the packaged default.yaml)")
     p.add_argument("--model", type=Path, help="model folder (default: models/esc50)")
@@ -27,12 +28,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--cert", type=Path, help="TLS certificate (PEM) instead of the self-signed one")
     p.add_argument("--key", type=Path, help="TLS private key (PEM) for --cert")
     p.add_argument("--public-url", help="address participants reach (tunnel, hostname); goes in the QR code")
-    p.add_argument("--launched-by-device", action="store_true",
-                   help="exit when stdin closes, the parent process goes, or heartbeats stop")
-    p.add_argument("--heartbeat-timeout", type=float, default=10.0,
-                   help="with --launched-by-device: seconds without /exsampling/heartbeat before exiting")
-    p.add_argument("--announce", action="store_true",
-                   help="describe the OSC addresses over OSCQuery and announce them with zeroconf/mDNS")
+    p.add_argument(
+        "--launched-by-device",
+        action="store_true",
+        help="exit when stdin closes, the parent process goes, or heartbeats stop",
+    )
+    p.add_argument(
+        "--heartbeat-timeout",
+        type=float,
+        default=10.0,
+        help="with --launched-by-device: seconds without /exsampling/heartbeat before exiting",
+    )
+    p.add_argument(
+        "--announce",
+        action="store_true",
+        help="describe the OSC addresses over OSCQuery and announce them with zeroconf/mDNS",
+    )
     p.add_argument("--no-plugins", action="store_true", help="do not load installed plugins")
     p.add_argument("--no-qr", action="store_true", help="do not print the QR code in the terminal")
     p.add_argument("--log-level", default="INFO", help="DEBUG, INFO, WARNING (logs go to stderr)")
@@ -44,17 +55,32 @@ def run(args: argparse.Namespace) -> int:
     from exsampling_osc.backend.service import Service, Settings, ready_line
     from exsampling_osc.errors import ConfigError
 
-    logging.basicConfig(level=getattr(logging, str(args.log_level).upper(), logging.INFO), stream=sys.stderr,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=getattr(logging, str(args.log_level).upper(), logging.INFO),
+        stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     if bool(args.cert) != bool(args.key):
         raise ConfigError("--cert and --key go together")
     settings = Settings(
-        data_dir=args.data_dir, config_path=args.config, model_dir=args.model, host=args.host,
-        http_port=args.http_port, osc_port=args.osc_port, device_port=args.device_port,
-        probe_ports=args.probe_ports, drop_folder=args.drop_folder, https=args.https or bool(args.cert),
-        cert=args.cert, key=args.key, public_url=args.public_url, launched_by_device=args.launched_by_device,
-        heartbeat_timeout=args.heartbeat_timeout, load_plugins=not args.no_plugins,
-        announce=args.announce)
+        data_dir=args.data_dir,
+        config_path=args.config,
+        model_dir=args.model,
+        host=args.host,
+        http_port=args.http_port,
+        osc_port=args.osc_port,
+        device_port=args.device_port,
+        probe_ports=args.probe_ports,
+        drop_folder=args.drop_folder,
+        https=args.https or bool(args.cert),
+        cert=args.cert,
+        key=args.key,
+        public_url=args.public_url,
+        launched_by_device=args.launched_by_device,
+        heartbeat_timeout=args.heartbeat_timeout,
+        load_plugins=not args.no_plugins,
+        announce=args.announce,
+    )
     service = Service(settings)
     install_signals(service.stop)
     try:

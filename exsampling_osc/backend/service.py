@@ -50,15 +50,22 @@ class Service(ServiceOperations, ServiceEvents):
                 setattr(s, f"{name}_port", self.config.ports[name])
         if analyzer is None:
             with quiet_native_stderr():  # the runtime's "Created TensorFlow Lite XNNPACK delegate" line
-                analyzer = Analyzer(s.model_dir, AnalysisConfig(
-                    trim_db=self.config.trim_db, confidence_threshold=self.config.confidence_threshold))
+                analyzer = Analyzer(
+                    s.model_dir,
+                    AnalysisConfig(trim_db=self.config.trim_db, confidence_threshold=self.config.confidence_threshold),
+                )
         self.analyzer = analyzer
         unlisted = self.config.check_labels(self.analyzer.classifier.labels)
         if unlisted:
-            log.warning("%d label(s) of the model are in no track of %s and go to track %r: %s (write a mapping "
-                        "for this model with: exsampling config init --model %s)", len(unlisted),
-                        self.config.path.name, self.config.unlisted_track, ", ".join(unlisted),
-                        s.model_dir or "MODEL_DIR")
+            log.warning(
+                "%d label(s) of the model are in no track of %s and go to track %r: %s (write a mapping "
+                "for this model with: exsampling config init --model %s)",
+                len(unlisted),
+                self.config.path.name,
+                self.config.unlisted_track,
+                ", ".join(unlisted),
+                s.model_dir or "MODEL_DIR",
+            )
         self.library = Library(s.data_dir)
         self._mapping = Mapping(self.config, self.analyzer.classifier.labels, self.library.store.remaps())
         self.teaching = Teaching(self.analyzer, self.library.store)

@@ -55,10 +55,18 @@ class Settings:
 
     def ready(self) -> dict:
         """The ``EXSAMPLING_READY`` payload."""
-        return {"osc_port": self.osc_port, "http_port": self.http_port, "device_port": self.device_port,
-                "http_url": self.http_url, "participant_url": self.participant_url, "qr_path": self.qr_path,
-                "local_http_port": self.local_http_port, "data_dir": str(self.data_dir),
-                "https": self.https, "version": __version__}
+        return {
+            "osc_port": self.osc_port,
+            "http_port": self.http_port,
+            "device_port": self.device_port,
+            "http_url": self.http_url,
+            "participant_url": self.participant_url,
+            "qr_path": self.qr_path,
+            "local_http_port": self.local_http_port,
+            "data_dir": str(self.data_dir),
+            "https": self.https,
+            "version": __version__,
+        }
 
 
 class ServiceState:

@@ -50,8 +50,10 @@ class Teaching:
                 continue
             taught = taught.teach(row["label"], [np.frombuffer(row["embedding"], dtype=np.float32)])
         if stale:
-            log.warning("taught label(s) %s were taught on another model: teach them again from their samples",
-                        ", ".join(sorted(stale)))
+            log.warning(
+                "taught label(s) %s were taught on another model: teach them again from their samples",
+                ", ".join(sorted(stale)),
+            )
         self.classifier.taught = taught
         # the base classifier alone is cheaper: only wrap it while something is taught
         self.analyzer.classifier = self.classifier if taught.labels else self.classifier.base
@@ -65,8 +67,7 @@ class Teaching:
             raise TeachingError(f"{label}: no examples")
         if self.classifier is None:
             self._rebuild()
-        rows = [(sid, np.asarray(embed_file(self.analyzer, path), dtype=np.float32).tobytes())
-                for sid, path in samples]
+        rows = [(sid, np.asarray(embed_file(self.analyzer, path), dtype=np.float32).tobytes()) for sid, path in samples]
         with self._lock:
             self.store.add_taught(label, rows, self.model)
             self._rebuild()

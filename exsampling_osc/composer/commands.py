@@ -35,8 +35,12 @@ def register(sub) -> None:
         q.add_argument("--x", type=float, default=None, help="latent x in [-1, 1] (default: random from --seed)")
         q.add_argument("--y", type=float, default=None, help="latent y in [-1, 1] (default: random from --seed)")
         q.add_argument("--seed", type=int, default=None, help="seed for the random point and any sampling")
-        q.add_argument("--temperature", type=float, default=0.0,
-                       help="0: the most likely phrase at the point; above 0: sample tokens (seeded)")
+        q.add_argument(
+            "--temperature",
+            type=float,
+            default=0.0,
+            help="0: the most likely phrase at the point; above 0: sample tokens (seeded)",
+        )
 
     g = csub.add_parser("generate", help="decode a phrase, write it as .mid and print its notes")
     phrase_args(g)
@@ -50,8 +54,12 @@ def register(sub) -> None:
     r.add_argument("--root", type=float, default=60.0, help="root (MIDI note) of the melodic sample")
     r.add_argument("--percussive", type=Path, action="append", default=[], help="percussive sample (repeatable)")
     r.add_argument("--ambient", type=Path, action="append", default=[], help="ambient sample (repeatable)")
-    r.add_argument("--data-dir", type=Path, default=None,
-                   help="take samples from this library (default without sample files: the per-user one)")
+    r.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="take samples from this library (default without sample files: the per-user one)",
+    )
     r.add_argument("--near", default=None, metavar="LAT,LON", help="library samples recorded near this place")
     r.add_argument("--radius", type=float, default=500.0, help="metres around --near")
     r.add_argument("--config", type=Path, default=None, help="mapping YAML (its ambient track's classes)")
@@ -69,9 +77,17 @@ def run_train(args) -> int:
         raise ExSamplingError("training needs TensorFlow: pip install 'exsampling-osc[train]'") from None
     from exsampling_osc.composer.train import ComposerSettings, train_composer
 
-    s = ComposerSettings(phrase_length=args.phrase_length, hop=args.hop, latent_dim=args.latent_dim,
-                         transpose=args.transpose, epochs=args.epochs, patience=args.patience,
-                         test_fraction=args.test_fraction, seed=args.seed, bpm=args.bpm)
+    s = ComposerSettings(
+        phrase_length=args.phrase_length,
+        hop=args.hop,
+        latent_dim=args.latent_dim,
+        transpose=args.transpose,
+        epochs=args.epochs,
+        patience=args.patience,
+        test_fraction=args.test_fraction,
+        seed=args.seed,
+        bpm=args.bpm,
+    )
     metrics = train_composer(args.midi_dir, args.out, s, log=lambda m: print(m, flush=True))
     print(f"model: {args.out} ({metrics['epochs_run']} epochs, {metrics['train_seconds']} s)")
     return 0
@@ -90,8 +106,10 @@ def run_generate(args) -> int:
     t0 = time.perf_counter()
     phrase = _phrase(args, args.out_dir)
     ms = (time.perf_counter() - t0) * 1000
-    print(f"phrase at x={phrase.x:+.3f} y={phrase.y:+.3f}: {len(phrase.notes)} notes, "
-          f"{phrase.length_beats:g} beats at {phrase.bpm:g} BPM")
+    print(
+        f"phrase at x={phrase.x:+.3f} y={phrase.y:+.3f}: {len(phrase.notes)} notes, "
+        f"{phrase.length_beats:g} beats at {phrase.bpm:g} BPM"
+    )
     print(phrase.describe())
     print(f"midi: {phrase.midi_path}  ({ms:.1f} ms)")
     return 0
@@ -143,8 +161,11 @@ def _from_library(args):
         chosen = choose_samples(store.samples(), set(track.classes) if track else set(), near, args.radius)
     finally:
         store.close()
-    for role, rows in (("melodic", [chosen.melodic] if chosen.melodic else []), ("percussive", chosen.percussive),
-                       ("ambient", chosen.ambient)):
+    for role, rows in (
+        ("melodic", [chosen.melodic] if chosen.melodic else []),
+        ("percussive", chosen.percussive),
+        ("ambient", chosen.ambient),
+    ):
         for row in rows:
             print(f"{role}: sample {row['id']} {row.get('overridden_label') or row['label']} {row['path']}")
     melodic = load_sample(chosen.melodic["path"], chosen.melodic["root_midi"]) if chosen.melodic else None

@@ -55,8 +55,9 @@ def augment(phrases: Sequence[Sequence[Event]], shifts: Sequence[int]) -> list[l
     return out
 
 
-def split_phrases(pieces: dict[str, list[Event]], length: int, hop: int, test_fraction: float,
-                  val_fraction: float, seed: int) -> Split:
+def split_phrases(
+    pieces: dict[str, list[Event]], length: int, hop: int, test_fraction: float, val_fraction: float, seed: int
+) -> Split:
     """Cut pieces into phrases and split them by transposition-invariant identity.
 
     Held-out phrases are non-overlapping windows; training windows (every ``hop`` events) never overlap a
@@ -69,7 +70,7 @@ def split_phrases(pieces: dict[str, list[Event]], length: int, hop: int, test_fr
     n = len(sigs)
     n_test = max(1, round(n * test_fraction)) if n >= 3 else 0
     n_val = max(1, round(n * val_fraction)) if n >= 3 else 0
-    test_sigs, val_sigs = set(sigs[:n_test]), set(sigs[n_test:n_test + n_val])
+    test_sigs, val_sigs = set(sigs[:n_test]), set(sigs[n_test : n_test + n_val])
     split = Split()
     held: dict[str, list[range]] = {}
     for name, bl in blocks.items():

@@ -57,8 +57,11 @@ class Decoder:
             raise ModelError(f"{model_dir}/decoder.npz: missing arrays {', '.join(missing)}")
         vocab = Vocabulary(tuple(meta["tokens"]), tuple(float(d) for d in meta["durations"]))
         n, dim = meta["phrase_length"], meta["latent_dim"]
-        shapes = {"hidden0_w": (dim, None), "token_w": (None, n * vocab.size),
-                  "duration_w": (None, n * len(vocab.durations))}
+        shapes = {
+            "hidden0_w": (dim, None),
+            "token_w": (None, n * vocab.size),
+            "duration_w": (None, n * len(vocab.durations)),
+        }
         for key, shape in shapes.items():
             got = weights[key].shape
             if len(got) != 2 or any(s is not None and s != g for s, g in zip(shape, got, strict=True)):

@@ -51,8 +51,14 @@ def events_to_phrase_notes(events: list[Event]) -> tuple[list[Note], float]:
     return notes, t
 
 
-def compose(decoder: Decoder, x: float | None = None, y: float | None = None, seed: int | None = None,
-            temperature: float = 0.0, out_dir: str | Path | None = None) -> Phrase:
+def compose(
+    decoder: Decoder,
+    x: float | None = None,
+    y: float | None = None,
+    seed: int | None = None,
+    temperature: float = 0.0,
+    out_dir: str | Path | None = None,
+) -> Phrase:
     """Decode one phrase.
 
     ``x``/``y`` are pad coordinates (see :mod:`decoder`); a missing one is drawn from ``seed``.
@@ -68,6 +74,7 @@ def compose(decoder: Decoder, x: float | None = None, y: float | None = None, se
     phrase = Phrase(notes, length, None, px, py, events, bpm)
     if out_dir is not None:
         tag = f"x{px:+.3f}_y{py:+.3f}" + (f"_s{seed}_t{temperature:g}" if temperature > 0 else "")
-        phrase.midi_path = write_midi(notes, Path(out_dir) / f"phrase_{tag}.mid", bpm=bpm,
-                                      name=f"exsampling {tag}", length_beats=length).resolve()
+        phrase.midi_path = write_midi(
+            notes, Path(out_dir) / f"phrase_{tag}.mid", bpm=bpm, name=f"exsampling {tag}", length_beats=length
+        ).resolve()
     return phrase

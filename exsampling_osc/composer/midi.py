@@ -125,8 +125,13 @@ def events_to_notes(events: Iterable[Event], velocity: int = 90) -> list[Note]:
     return notes
 
 
-def write_midi(notes: Iterable[Note], path: str | Path, bpm: float = 120.0, name: str = "exsampling phrase",
-               length_beats: float | None = None) -> Path:
+def write_midi(
+    notes: Iterable[Note],
+    path: str | Path,
+    bpm: float = 120.0,
+    name: str = "exsampling phrase",
+    length_beats: float | None = None,
+) -> Path:
     """Write notes as a type-1 standard MIDI file (one track, channel 1) that Live imports as a clip.
 
     ``length_beats`` places the end of the track (so trailing rests keep the phrase length).

@@ -38,9 +38,14 @@ def load_sample(path: str | Path, root_midi: float = 60.0, mode: str = "melodic"
     return SampleVoice(mono, int(sr), float(root_midi), mode)  # type: ignore[arg-type]
 
 
-def soundscape_events(notes: Sequence[Note], bpm: float, melodic: SampleVoice | None,
-                      percussive: Sequence[SampleVoice] = (), ambient: Sequence[SampleVoice] = (),
-                      length_beats: float | None = None) -> tuple[list[NoteEvent], float]:
+def soundscape_events(
+    notes: Sequence[Note],
+    bpm: float,
+    melodic: SampleVoice | None,
+    percussive: Sequence[SampleVoice] = (),
+    ambient: Sequence[SampleVoice] = (),
+    length_beats: float | None = None,
+) -> tuple[list[NoteEvent], float]:
     """The note events of all layers and the length in seconds.
 
     - melody: every note on ``melodic`` (note, velocity and length as written);
@@ -50,8 +55,11 @@ def soundscape_events(notes: Sequence[Note], bpm: float, melodic: SampleVoice | 
       velocity :data:`AMBIENT_VELOCITY`.
     """
     spb = 60.0 / bpm
-    end_beats = length_beats if length_beats is not None else max((n.start_beats + n.duration_beats for n in notes),
-                                                                    default=0.0)
+    end_beats = (
+        length_beats
+        if length_beats is not None
+        else max((n.start_beats + n.duration_beats for n in notes), default=0.0)
+    )
     length_s = end_beats * spb
     events: list[NoteEvent] = []
     if melodic is not None:
@@ -71,9 +79,16 @@ def soundscape_events(notes: Sequence[Note], bpm: float, melodic: SampleVoice | 
     return events, length_s
 
 
-def render_soundscape(notes: Sequence[Note], bpm: float, out_path: str | Path, melodic: SampleVoice | None,
-                      percussive: Sequence[SampleVoice] = (), ambient: Sequence[SampleVoice] = (),
-                      length_beats: float | None = None, sr: int = 44100) -> Path:
+def render_soundscape(
+    notes: Sequence[Note],
+    bpm: float,
+    out_path: str | Path,
+    melodic: SampleVoice | None,
+    percussive: Sequence[SampleVoice] = (),
+    ambient: Sequence[SampleVoice] = (),
+    length_beats: float | None = None,
+    sr: int = 44100,
+) -> Path:
     """Mix every layer (see :func:`soundscape_events`), peak-normalise to 0.9 and write a 16-bit WAV."""
     if melodic is None and not percussive and not ambient:
         raise ExSamplingError("nothing to play: give a melodic, percussive or ambient sample")
@@ -104,8 +119,14 @@ class Chosen:
     ambient: list[dict]
 
 
-def choose_samples(rows: Sequence[dict], ambient_labels: set[str], near: tuple[float, float] | None = None,
-                   radius_m: float = 500.0, max_percussive: int = 2, max_ambient: int = 1) -> Chosen:
+def choose_samples(
+    rows: Sequence[dict],
+    ambient_labels: set[str],
+    near: tuple[float, float] | None = None,
+    radius_m: float = 500.0,
+    max_percussive: int = 2,
+    max_ambient: int = 1,
+) -> Chosen:
     """Pick samples from library rows (``Store.samples()``): near ``near`` (lat, lon) within ``radius_m``,
     or else from the latest session (within :data:`SESSION_GAP_S` of the newest sample). Rejected samples
     are skipped. The melodic one is the melodic sample with the surest pitch; percussive and ambient ones
@@ -113,8 +134,13 @@ def choose_samples(rows: Sequence[dict], ambient_labels: set[str], near: tuple[f
     """
     rows = [r for r in rows if r.get("state") != "rejected" and Path(r["path"]).is_file()]
     if near is not None:
-        rows = [r for r in rows if r.get("latitude") is not None and r.get("longitude") is not None
-                and _distance_m(near[0], near[1], r["latitude"], r["longitude"]) <= radius_m]
+        rows = [
+            r
+            for r in rows
+            if r.get("latitude") is not None
+            and r.get("longitude") is not None
+            and _distance_m(near[0], near[1], r["latitude"], r["longitude"]) <= radius_m
+        ]
     elif rows:
         newest = max(r["created"] for r in rows)
         rows = [r for r in rows if r["created"] >= newest - SESSION_GAP_S]

@@ -59,8 +59,10 @@ def build_models(length: int, vocab_size: int, n_durations: int, s: ComposerSett
     dur = layers.Reshape((length, n_durations))(layers.Dense(length * n_durations, name="duration")(hd))
     decoder = keras.Model(z_in, [layers.Softmax()(tok), layers.Softmax()(dur)], name="decoder")
     autoencoder = keras.Model(inp, decoder(z), name="autoencoder")
-    autoencoder.compile(optimizer=keras.optimizers.Adam(s.learning_rate),
-                        loss=["sparse_categorical_crossentropy", "sparse_categorical_crossentropy"])
+    autoencoder.compile(
+        optimizer=keras.optimizers.Adam(s.learning_rate),
+        loss=["sparse_categorical_crossentropy", "sparse_categorical_crossentropy"],
+    )
     return autoencoder, encoder, decoder
 
 
@@ -77,8 +79,9 @@ def baseline(train_tok: np.ndarray, train_dur: np.ndarray, tok: np.ndarray, dur:
     return accuracy(np.full_like(tok, mt), np.full_like(dur, md), tok, dur)
 
 
-def train_composer(midi_dir: str | Path, out_dir: str | Path, s: ComposerSettings | None = None,
-                   log: Callable[[str], None] = print) -> dict:
+def train_composer(
+    midi_dir: str | Path, out_dir: str | Path, s: ComposerSettings | None = None, log: Callable[[str], None] = print
+) -> dict:
     """Read, split, augment, train with early stopping, evaluate on held-out phrases, export.
 
     Returns the report written into ``model.json`` under ``metrics``.
@@ -96,9 +99,11 @@ def train_composer(midi_dir: str | Path, out_dir: str | Path, s: ComposerSetting
     if not train_ph:
         raise ExSamplingError(f"{midi_dir}: too little music to train on (no training phrases)")
     vocab = Vocabulary.build(train_ph + val_ph + test_ph)
-    log(f"{len(pieces)} files; phrases train/val/test {len(split.train)}/{len(split.val)}/{len(split.test)} "
+    log(
+        f"{len(pieces)} files; phrases train/val/test {len(split.train)}/{len(split.val)}/{len(split.test)} "
         f"(×{len(shifts)} transpositions: {len(train_ph)}/{len(val_ph)}/{len(test_ph)}); "
-        f"vocabulary {vocab.size} tokens, {len(vocab.durations)} durations")
+        f"vocabulary {vocab.size} tokens, {len(vocab.durations)} durations"
+    )
     tr_tok, tr_dur = vocab.encode(train_ph)
     ae, encoder, decoder = build_models(s.phrase_length, vocab.size, len(vocab.durations), s)
     x_train = vocab.one_hot(tr_tok, tr_dur)
@@ -113,17 +118,30 @@ def train_composer(midi_dir: str | Path, out_dir: str | Path, s: ComposerSetting
             logs = logs if logs is not None else {}
             p_tok, p_dur = self.model.predict(x_val, verbose=0, batch_size=256)
             logs["val_event_accuracy"] = accuracy(p_tok.argmax(-1), p_dur.argmax(-1), va_tok, va_dur)["event"]
-            log(f"epoch {epoch + 1}: loss {logs.get('loss', float('nan')):.4f} "
-                f"{'val' if val_ph else 'train'} event accuracy {logs['val_event_accuracy']:.3f}")
+            log(
+                f"epoch {epoch + 1}: loss {logs.get('loss', float('nan')):.4f} "
+                f"{'val' if val_ph else 'train'} event accuracy {logs['val_event_accuracy']:.3f}"
+            )
 
-    stop = keras.callbacks.EarlyStopping(monitor="val_event_accuracy", mode="max", patience=s.patience,
-                                         restore_best_weights=True)
+    stop = keras.callbacks.EarlyStopping(
+        monitor="val_event_accuracy", mode="max", patience=s.patience, restore_best_weights=True
+    )
     t0 = time.perf_counter()
-    hist = ae.fit(x_train, [tr_tok, tr_dur], epochs=s.epochs, batch_size=s.batch_size,
-                  shuffle=True, verbose=0, callbacks=[Progress(), stop])
+    hist = ae.fit(
+        x_train,
+        [tr_tok, tr_dur],
+        epochs=s.epochs,
+        batch_size=s.batch_size,
+        shuffle=True,
+        verbose=0,
+        callbacks=[Progress(), stop],
+    )
     seconds = time.perf_counter() - t0
-    metrics: dict = {"epochs_run": len(hist.history["loss"]), "train_seconds": round(seconds, 1),
-                     "phrases": {"train": len(train_ph), "val": len(val_ph), "test": len(test_ph)}}
+    metrics: dict = {
+        "epochs_run": len(hist.history["loss"]),
+        "train_seconds": round(seconds, 1),
+        "phrases": {"train": len(train_ph), "val": len(val_ph), "test": len(test_ph)},
+    }
     eval_ph = test_ph or val_ph
     if eval_ph:
         te_tok, te_dur = vocab.encode(eval_ph)
@@ -131,10 +149,12 @@ def train_composer(midi_dir: str | Path, out_dir: str | Path, s: ComposerSetting
         metrics["held_out"] = accuracy(p_tok.argmax(-1), p_dur.argmax(-1), te_tok, te_dur)
         metrics["baseline"] = baseline(tr_tok, tr_dur, te_tok, te_dur)
         metrics["held_out_set"] = "test" if test_ph else "val"
-        log(f"held-out reconstruction: token {metrics['held_out']['token']:.3f} (baseline "
+        log(
+            f"held-out reconstruction: token {metrics['held_out']['token']:.3f} (baseline "
             f"{metrics['baseline']['token']:.3f}), duration {metrics['held_out']['duration']:.3f} (baseline "
             f"{metrics['baseline']['duration']:.3f}), event {metrics['held_out']['event']:.3f} (baseline "
-            f"{metrics['baseline']['event']:.3f})")
+            f"{metrics['baseline']['event']:.3f})"
+        )
     else:
         log("no held-out phrases (fewer than 3 distinct phrases): accuracy against the baseline not measured")
     p_tok, p_dur = ae.predict(x_train, verbose=0)
@@ -144,8 +164,15 @@ def train_composer(midi_dir: str | Path, out_dir: str | Path, s: ComposerSetting
     return metrics
 
 
-def export(decoder, vocab: Vocabulary, codes: np.ndarray, s: ComposerSettings, out_dir: str | Path,
-           metrics: dict, files: list[str]) -> Path:
+def export(
+    decoder,
+    vocab: Vocabulary,
+    codes: np.ndarray,
+    s: ComposerSettings,
+    out_dir: str | Path,
+    metrics: dict,
+    files: list[str],
+) -> Path:
     """Write ``decoder.npz`` (plain arrays) and ``model.json`` into ``out_dir``."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -157,10 +184,17 @@ def export(decoder, vocab: Vocabulary, codes: np.ndarray, s: ComposerSettings, o
     arrays["codes"] = codes.astype(np.float32)
     np.savez_compressed(out_dir / "decoder.npz", **arrays)
     meta = {
-        "format": FORMAT, "phrase_length": s.phrase_length, "latent_dim": s.latent_dim,
-        "tokens": list(vocab.tokens), "durations": list(vocab.durations), "bpm": s.bpm,
-        "latent_min": codes.min(axis=0).round(4).tolist(), "latent_max": codes.max(axis=0).round(4).tolist(),
-        "metrics": metrics, "settings": asdict(s), "trained_on": files,
+        "format": FORMAT,
+        "phrase_length": s.phrase_length,
+        "latent_dim": s.latent_dim,
+        "tokens": list(vocab.tokens),
+        "durations": list(vocab.durations),
+        "bpm": s.bpm,
+        "latent_min": codes.min(axis=0).round(4).tolist(),
+        "latent_max": codes.max(axis=0).round(4).tolist(),
+        "metrics": metrics,
+        "settings": asdict(s),
+        "trained_on": files,
     }
     (out_dir / "model.json").write_text(json.dumps(meta, indent=1))
     return out_dir

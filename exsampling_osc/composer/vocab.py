@@ -47,7 +47,7 @@ def windows(events: Sequence[Event], length: int, hop: int) -> list[tuple[int, l
     if len(events) < length:
         looped = [events[i % len(events)] for i in range(length)]
         return [(0, looped)]
-    return [(s, list(events[s:s + length])) for s in range(0, len(events) - length + 1, hop)]
+    return [(s, list(events[s : s + length])) for s in range(0, len(events) - length + 1, hop)]
 
 
 @dataclass(frozen=True)

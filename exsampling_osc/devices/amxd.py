@@ -28,8 +28,11 @@ def pack(patcher: dict, device_type: str) -> bytes:
     if "patcher" not in patcher:
         raise DeviceError("a device needs a top-level 'patcher' object")
     text = json.dumps(patcher, indent=1, ensure_ascii=False).encode("utf-8") + b"\x00"
-    return (_chunk(b"ampf", DEVICE_TYPES[device_type]) + _chunk(b"meta", struct.pack("<I", UNFROZEN))
-            + _chunk(b"ptch", text))
+    return (
+        _chunk(b"ampf", DEVICE_TYPES[device_type])
+        + _chunk(b"meta", struct.pack("<I", UNFROZEN))
+        + _chunk(b"ptch", text)
+    )
 
 
 def chunks(data: bytes) -> list[tuple[bytes, bytes]]:
@@ -38,12 +41,12 @@ def chunks(data: bytes) -> list[tuple[bytes, bytes]]:
     while pos < len(data):
         if pos + 8 > len(data):
             raise DeviceError(f"truncated chunk header at byte {pos}")
-        tag = data[pos:pos + 4]
-        (size,) = struct.unpack("<I", data[pos + 4:pos + 8])
+        tag = data[pos : pos + 4]
+        (size,) = struct.unpack("<I", data[pos + 4 : pos + 8])
         if pos + 8 + size > len(data):
             left = len(data) - pos - 8
             raise DeviceError(f"chunk {tag!r} at byte {pos} claims {size} bytes, only {left} left")
-        out.append((tag, data[pos + 8:pos + 8 + size]))
+        out.append((tag, data[pos + 8 : pos + 8 + size]))
         pos += 8 + size
     return out
 

@@ -17,8 +17,12 @@ def register(sub) -> None:
     b.set_defaults(func=run_build)
     i = dsub.add_parser("install", help="copy the devices into the Max for Live User Library")
     i.add_argument("--user-library", type=Path, default=None, help="Ableton User Library folder")
-    i.add_argument("--amxd", type=Path, default=None,
-                   help="folder of built .amxd files (default: build them from the shipped patches now)")
+    i.add_argument(
+        "--amxd",
+        type=Path,
+        default=None,
+        help="folder of built .amxd files (default: build them from the shipped patches now)",
+    )
     i.add_argument("--python", default=None, help="Python the hub starts (default: this one)")
     i.set_defaults(func=run_install)
 
@@ -55,11 +59,14 @@ def run_install(args) -> int:
     if lives:
         print("Ableton Live found: " + ", ".join(str(p) for p in lives))
     else:
-        print("Ableton Live was not found on this computer (looked in the usual application folders); "
-              "installing anyway.")
+        print(
+            "Ableton Live was not found on this computer (looked in the usual application folders); installing anyway."
+        )
     if not library.is_dir():
-        print(f"No User Library at {library} yet: creating it. If Live uses another folder "
-              "(Live > Settings > Library), run again with --user-library PATH.")
+        print(
+            f"No User Library at {library} yet: creating it. If Live uses another folder "
+            "(Live > Settings > Library), run again with --user-library PATH."
+        )
     if args.amxd is not None:
         written = install(args.amxd, library, args.python)
     else:  # a fresh, validated build (the package folder may be read-only)

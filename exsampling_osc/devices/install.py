@@ -19,9 +19,11 @@ from exsampling_osc.devices.patches import DEVICES, NODE_SCRIPT, SIMPLER_SCRIPT
 from exsampling_osc.devices.validate import check_osc, check_structure
 from exsampling_osc.resources import shipped
 
-SUBFOLDER = {"audio_effect": ("Audio Effects", "Max Audio Effect"),
-             "instrument": ("Instruments", "Max Instrument"),
-             "midi_effect": ("MIDI Effects", "Max MIDI Effect")}
+SUBFOLDER = {
+    "audio_effect": ("Audio Effects", "Max Audio Effect"),
+    "instrument": ("Instruments", "Max Instrument"),
+    "midi_effect": ("MIDI Effects", "Max MIDI Effect"),
+}
 CONFIG_NAME = "exsampling-hub.json"
 
 
@@ -109,8 +111,7 @@ def check_built(name: str, data: bytes) -> list[str]:
     return check_sound(patch, "hub" if "hub" in name else "sampler")
 
 
-def install(amxd_dir: Path, library: Path, python: str | None = None,
-            node_dir: Path | None = None) -> list[Path]:
+def install(amxd_dir: Path, library: Path, python: str | None = None, node_dir: Path | None = None) -> list[Path]:
     """Copy the built devices, the node script and its config into ``library``; returns what was written."""
     node_dir = node_dir or patches_dir() / "node"
     script = node_dir / NODE_SCRIPT
@@ -132,8 +133,11 @@ def install(amxd_dir: Path, library: Path, python: str | None = None,
             shutil.copy2(script, dest_dir / NODE_SCRIPT)
             shutil.copy2(patches_dir() / "js" / SIMPLER_SCRIPT, dest_dir / SIMPLER_SCRIPT)
             written.append(dest_dir / SIMPLER_SCRIPT)
-            config = {"python": str(Path(python or sys.executable).absolute()),
-                      "args": [], "note": "written by `exsampling devices install`"}
+            config = {
+                "python": str(Path(python or sys.executable).absolute()),
+                "args": [],
+                "note": "written by `exsampling devices install`",
+            }
             (dest_dir / CONFIG_NAME).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
             written += [dest_dir / NODE_SCRIPT, dest_dir / CONFIG_NAME]
     return written

@@ -29,8 +29,7 @@ class Patcher:
         if sig is None:
             raise DeviceError(f"no known signature for {maxclass} {text!r}: add it to devices/objects.py")
         box_id = f"obj-{len(self.boxes) + 1}"
-        box = {"id": box_id, "maxclass": maxclass, "numinlets": sig[0], "numoutlets": sig[1],
-               "patching_rect": rect}
+        box = {"id": box_id, "maxclass": maxclass, "numinlets": sig[0], "numoutlets": sig[1], "patching_rect": rect}
         if sig[2]:
             box["outlettype"] = sig[2]
         if text and maxclass in ("newobj", "message", "comment", "live.text"):
@@ -51,8 +50,18 @@ class Patcher:
         """A message box."""
         return self._add("message", text, [x, y, max(30.0, 7.0 * len(text) + 12), 22.0], {})
 
-    def ui(self, maxclass: str, x: float, y: float, w: float, h: float, *, text: str = "",
-           view: tuple[float, float, float, float] | None = None, **attrs) -> str:
+    def ui(
+        self,
+        maxclass: str,
+        x: float,
+        y: float,
+        w: float,
+        h: float,
+        *,
+        text: str = "",
+        view: tuple[float, float, float, float] | None = None,
+        **attrs,
+    ) -> str:
         """A user-interface box; ``view`` places it in the device's presentation view."""
         if view is not None:
             attrs.update(presentation=1, presentation_rect=list(view))
@@ -63,35 +72,51 @@ class Patcher:
         box = next(b["box"] for b in self.boxes if b["box"]["id"] == box_id)
         box["parameter_enable"] = 1
         box["varname"] = name
-        box["saved_attribute_attributes"] = {"valueof": {
-            "parameter_longname": name, "parameter_shortname": name, "parameter_type": kind, **valueof}}
+        box["saved_attribute_attributes"] = {
+            "valueof": {"parameter_longname": name, "parameter_shortname": name, "parameter_type": kind, **valueof}
+        }
         self.parameters[box_id] = [name, name, 0]
 
     def connect(self, source: str, outlet: int, destination: str, inlet: int = 0) -> None:
         self.lines.append({"patchline": {"source": [source, outlet], "destination": [destination, inlet]}})
 
     def to_dict(self) -> dict:
-        return {"patcher": {
-            "fileversion": 1,
-            "appversion": APPVERSION,
-            "classnamespace": "box",
-            "rect": [100.0, 100.0, 1200.0, 800.0],
-            "openinpresentation": 1,
-            "default_fontsize": 10.0,
-            "default_fontname": "Arial",
-            "gridsize": [8.0, 8.0],
-            "devicewidth": self.width,
-            "boxes": self.boxes,
-            "lines": self.lines,
-            "parameters": {**self.parameters, "inherited_shortname": 1},
-            "dependency_cache": [],
-            "autosave": 0,
-            "project": {
-                "version": 1, "creationdate": 3590052493, "modificationdate": 3590052493,
-                "viewrect": [0.0, 0.0, 300.0, 500.0], "autoorganize": 1, "hideprojectwindow": 1,
-                "showdependencies": 1, "autolocalize": 0, "contents": {"patchers": {}}, "layout": {},
-                "searchpath": {}, "detailsvisible": 0, "amxdtype": AMXDTYPE[self.device_type],
-                "readonly": 0, "devpathtype": 0, "devpath": ".", "sortmode": 0, "viewmode": 0,
-                "includepackages": 0,
-            },
-        }}
+        return {
+            "patcher": {
+                "fileversion": 1,
+                "appversion": APPVERSION,
+                "classnamespace": "box",
+                "rect": [100.0, 100.0, 1200.0, 800.0],
+                "openinpresentation": 1,
+                "default_fontsize": 10.0,
+                "default_fontname": "Arial",
+                "gridsize": [8.0, 8.0],
+                "devicewidth": self.width,
+                "boxes": self.boxes,
+                "lines": self.lines,
+                "parameters": {**self.parameters, "inherited_shortname": 1},
+                "dependency_cache": [],
+                "autosave": 0,
+                "project": {
+                    "version": 1,
+                    "creationdate": 3590052493,
+                    "modificationdate": 3590052493,
+                    "viewrect": [0.0, 0.0, 300.0, 500.0],
+                    "autoorganize": 1,
+                    "hideprojectwindow": 1,
+                    "showdependencies": 1,
+                    "autolocalize": 0,
+                    "contents": {"patchers": {}},
+                    "layout": {},
+                    "searchpath": {},
+                    "detailsvisible": 0,
+                    "amxdtype": AMXDTYPE[self.device_type],
+                    "readonly": 0,
+                    "devpathtype": 0,
+                    "devpath": ".",
+                    "sortmode": 0,
+                    "viewmode": 0,
+                    "includepackages": 0,
+                },
+            }
+        }

@@ -95,8 +95,7 @@ def signature(maxclass: str, text: str = "") -> tuple[int, int, list[str]] | Non
         return n + 1 if n else 2, n + 1, [""] * (n + 1)
     if name in ("unpack", "pack"):
         n = max(len(args), 2)
-        types = ["float" if "." in a else ("int" if a.lstrip("-").isdigit() else "") for a in args] or [
-            "int", "int"]
+        types = ["float" if "." in a else ("int" if a.lstrip("-").isdigit() else "") for a in args] or ["int", "int"]
         return (1, n, types) if name == "unpack" else (n, 1, [""])
     if name in ("t", "trigger"):
         n = max(len(args), 2)

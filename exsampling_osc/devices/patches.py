@@ -79,8 +79,12 @@ def build_hub() -> dict:
     pout = _via(p, pin, 0, p.obj("plugout~", 900, 60))
     p.connect(pin, 1, pout, 1)
 
-    node = p.obj(f"node.script {NODE_SCRIPT} @autostart 1", 20, 120,
-                 saved_object_attributes={"autostart": 1, "defer": 0, "watch": 0})
+    node = p.obj(
+        f"node.script {NODE_SCRIPT} @autostart 1",
+        20,
+        120,
+        saved_object_attributes={"autostart": 1, "defer": 0, "watch": 0},
+    )
     # messages from Max reach the script only after it says ready (handlers registered)
     gate = p.obj("gate 1 0", 20, 80)
     p.connect(gate, 0, node, 0)
@@ -172,8 +176,15 @@ def build_hub() -> dict:
         elif address == SAMPLE:
             # Simpler mode (off by default): the same samples also go into the performer's own Simplers
             simpler = p.ui("live.text", 1000, 40, 80, 18, view=(136, 150, 72, 16), text="Simpler", mode=1)
-            p.parameter(simpler, "Simpler mode", 2, parameter_enum=["off", "on"], parameter_invisible=2,
-                        parameter_initial_enable=1, parameter_initial=[0])
+            p.parameter(
+                simpler,
+                "Simpler mode",
+                2,
+                parameter_enum=["off", "on"],
+                parameter_invisible=2,
+                parameter_initial_enable=1,
+                parameter_initial=[0],
+            )
             to_simpler = p.obj("gate 1 0", x, y)
             p.connect(simpler, 0, to_simpler, 0)
             p.connect(router, i, to_simpler, 1)
@@ -234,14 +245,36 @@ def build_sampler() -> dict:
     p.ui("comment", 1010, 10, 200, 20, text="ExSampling sampler", view=(8, 4, 200, 18), fontsize=13.0)
     # Track: a live.menu is saved with the Live set (a umenu is not); "auto" follows the Live track's name
     menu = p.ui("live.menu", 1060, 40, 120, 18, view=(8, 26, 120, 16))
-    p.parameter(menu, "Track", 2, parameter_enum=[AUTO_TRACK, *tracks], parameter_initial_enable=1,
-                parameter_initial=[0], parameter_invisible=2)
+    p.parameter(
+        menu,
+        "Track",
+        2,
+        parameter_enum=[AUTO_TRACK, *tracks],
+        parameter_initial_enable=1,
+        parameter_initial=[0],
+        parameter_invisible=2,
+    )
     play = p.ui("live.menu", 1060, 70, 80, 18, view=(134, 26, 80, 16))
-    p.parameter(play, "Play", 2, parameter_enum=list(PLAY_MODES), parameter_initial_enable=1,
-                parameter_initial=[0], parameter_invisible=2)
+    p.parameter(
+        play,
+        "Play",
+        2,
+        parameter_enum=list(PLAY_MODES),
+        parameter_initial_enable=1,
+        parameter_initial=[0],
+        parameter_invisible=2,
+    )
     volume = p.ui("live.dial", 1200, 40, 44, 48, view=(236, 24, 44, 48))
-    p.parameter(volume, "Volume", 0, parameter_mmin=-70.0, parameter_mmax=6.0, parameter_unitstyle=4,
-                parameter_initial_enable=1, parameter_initial=[0.0])
+    p.parameter(
+        volume,
+        "Volume",
+        0,
+        parameter_mmin=-70.0,
+        parameter_mmax=6.0,
+        parameter_unitstyle=4,
+        parameter_initial_enable=1,
+        parameter_initial=[0.0],
+    )
     flash = p.ui("button", 1200, 100, 20, 20, view=(8, 50, 16, 16))
     last = p.ui("comment", 1230, 100, 200, 18, text="waiting for the hub", view=(28, 50, 200, 18))
 

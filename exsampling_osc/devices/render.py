@@ -5,8 +5,14 @@ from __future__ import annotations
 from PIL import Image, ImageDraw
 
 BG, BOX, EDGE, TEXT, LINE, ACCENT = "#2b2d31", "#3a3d44", "#5b606b", "#e6e6e6", "#8a8f99", "#f2a93b"
-UI_FILL = {"jweb": "#1d2027", "fpic": "#ffffff", "live.menu": "#1d2027", "live.dial": "#1d2027",
-           "live.text": "#4a4f59", "button": "#1d2027"}
+UI_FILL = {
+    "jweb": "#1d2027",
+    "fpic": "#ffffff",
+    "live.menu": "#1d2027",
+    "live.dial": "#1d2027",
+    "live.text": "#4a4f59",
+    "button": "#1d2027",
+}
 
 
 def device_view(patch: dict, title: str, scale: float = 2.0) -> Image.Image:
@@ -30,9 +36,14 @@ def device_view(patch: dict, title: str, scale: float = 2.0) -> Image.Image:
         draw.rectangle([x, y, x + w, y + h], fill=UI_FILL.get(kind, BOX), outline=EDGE)
         valueof = box.get("saved_attribute_attributes", {}).get("valueof", {})
         enum = valueof.get("parameter_enum") or ["?"]
-        label = {"jweb": "console (jweb: http://127.0.0.1:PORT/console)", "fpic": "QR",
-                 "live.menu": f"{box.get('varname', '')}: {enum[0]}", "live.dial": box.get("varname", ""),
-                 "live.text": box.get("text", ""), "button": ""}.get(kind, kind)
+        label = {
+            "jweb": "console (jweb: http://127.0.0.1:PORT/console)",
+            "fpic": "QR",
+            "live.menu": f"{box.get('varname', '')}: {enum[0]}",
+            "live.dial": box.get("varname", ""),
+            "live.text": box.get("text", ""),
+            "button": "",
+        }.get(kind, kind)
         draw.text((x + 4, y + 3), label, fill="#000000" if kind == "fpic" else TEXT)
     return img
 

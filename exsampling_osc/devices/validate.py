@@ -52,14 +52,17 @@ def check_structure(patch: dict, device_type: str | None = None) -> list[str]:
         if box.get("presentation"):  # Live shows a device strip DEVICE_HEIGHT high and devicewidth wide
             x, y, w, h = box.get("presentation_rect", [0, 0, 0, 0])
             if x < 0 or y < 0 or x + w > pat.get("devicewidth", 0) or y + h > DEVICE_HEIGHT:
-                problems.append(f"{label}: presentation rect {[x, y, w, h]} leaves the "
-                                f"{pat.get('devicewidth')}x{DEVICE_HEIGHT} device view")
+                problems.append(
+                    f"{label}: presentation rect {[x, y, w, h]} leaves the "
+                    f"{pat.get('devicewidth')}x{DEVICE_HEIGHT} device view"
+                )
         if sig is None:
             problems.append(f"{label}: object not in the signature table")
             continue
         if (box.get("numinlets"), box.get("numoutlets")) != sig[:2]:
-            problems.append(f"{label}: saved {box.get('numinlets')} in/{box.get('numoutlets')} out, "
-                            f"Max has {sig[0]}/{sig[1]}")
+            problems.append(
+                f"{label}: saved {box.get('numinlets')} in/{box.get('numoutlets')} out, Max has {sig[0]}/{sig[1]}"
+            )
     for entry in pat["lines"]:
         line = entry.get("patchline", {})
         try:
@@ -75,8 +78,9 @@ def check_structure(patch: dict, device_type: str | None = None) -> list[str]:
         if s_sig and not 0 <= out < s_sig[1]:
             problems.append(f"line from {src} [{seen[src].get('text')}] outlet {out}: it has {s_sig[1]}")
         if d_sig and not 0 <= inl < d_sig[0]:
-            problems.append(f"line to {dst} [{seen[dst].get('text', seen[dst]['maxclass'])}] inlet {inl}: "
-                            f"it has {d_sig[0]}")
+            problems.append(
+                f"line to {dst} [{seen[dst].get('text', seen[dst]['maxclass'])}] inlet {inl}: it has {d_sig[0]}"
+            )
     return problems
 
 
@@ -123,9 +127,12 @@ def osc_usage(patch: dict) -> tuple[dict[str, int], dict[str, list[int]]]:
         if box["maxclass"] == "message" and words and words[0].startswith(protocol.PREFIX):
             sent[words[0]] = len(words) - 1
     # the backend's messages arrive at the hub's udpreceive, and at samplers through the hub's global send
-    receivers = [i for i, b in boxes.items()
-                 if b.get("text", "").split()[:1] == ["udpreceive"] or b.get("text", "").split() in (
-                     ["r", "exsampling.fromhub"], ["receive", "exsampling.fromhub"])]
+    receivers = [
+        i
+        for i, b in boxes.items()
+        if b.get("text", "").split()[:1] == ["udpreceive"]
+        or b.get("text", "").split() in (["r", "exsampling.fromhub"], ["receive", "exsampling.fromhub"])
+    ]
     for rid in receivers:
         for dst, _ in down.get((rid, 0), []):
             words = boxes[dst].get("text", "").split()

@@ -70,8 +70,10 @@ class Library:
         free = self.free_space(self.data_dir)
         needed = 2 * max(0, int(incoming)) + RESERVE_BYTES
         if free < needed:
-            raise StorageFull(f"the performers' computer is out of disk space ({free / 1e6:.0f} MB free, "
-                              f"{needed / 1e6:.0f} MB needed): nothing was stored, try again later")
+            raise StorageFull(
+                f"the performers' computer is out of disk space ({free / 1e6:.0f} MB free, "
+                f"{needed / 1e6:.0f} MB needed): nothing was stored, try again later"
+            )
 
     def keep_recording(self, src: Path, original_name: str, client_id: str | None = None, **fields) -> int:
         """Copy ``src`` into the library durably, then commit its row; returns the recording id.
@@ -88,8 +90,9 @@ class Library:
         target = self.recordings_dir / f"{uuid.uuid4().hex}{suffix}"
         copy_durable(Path(src), target)
         try:
-            return self.store.add_recording(original_name=original_name, path=str(target), client_id=client_id,
-                                            **fields)
+            return self.store.add_recording(
+                original_name=original_name, path=str(target), client_id=client_id, **fields
+            )
         except sqlite3.IntegrityError:
             target.unlink(missing_ok=True)
             known = self.store.recording_by_client_id(client_id) if client_id is not None else None

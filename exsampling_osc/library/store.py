@@ -55,10 +55,29 @@ CREATE TABLE IF NOT EXISTS taught_examples (
 #: How a recording's error starts when its analysis failed for lack of disk space (it is retried).
 STORAGE_FULL_PREFIX = "storage full: "
 
-_SAMPLE_COLUMNS = ("piece_index", "start", "duration", "path", "label", "confidence", "top", "root_midi",
-                   "pitch_confidence", "analysed_mode", "state")
-_UPDATABLE = {"label", "confidence", "top", "root_midi", "pitch_confidence", "analysed_mode", "state",
-              "overridden_label"}
+_SAMPLE_COLUMNS = (
+    "piece_index",
+    "start",
+    "duration",
+    "path",
+    "label",
+    "confidence",
+    "top",
+    "root_midi",
+    "pitch_confidence",
+    "analysed_mode",
+    "state",
+)
+_UPDATABLE = {
+    "label",
+    "confidence",
+    "top",
+    "root_midi",
+    "pitch_confidence",
+    "analysed_mode",
+    "state",
+    "overridden_label",
+}
 
 
 class Store:
@@ -99,17 +118,26 @@ class Store:
             return [dict(r) for r in self._db.execute(sql, params).fetchall()]
 
     # recordings
-    def add_recording(self, *, source: str, original_name: str, path: str, latitude: float | None = None,
-                      longitude: float | None = None, accuracy: float | None = None,
-                      uploader: str | None = None, drop_key: str | None = None,
-                      client_id: str | None = None) -> int:
+    def add_recording(
+        self,
+        *,
+        source: str,
+        original_name: str,
+        path: str,
+        latitude: float | None = None,
+        longitude: float | None = None,
+        accuracy: float | None = None,
+        uploader: str | None = None,
+        drop_key: str | None = None,
+        client_id: str | None = None,
+    ) -> int:
         """Insert a recording's row; its id. ``client_id`` (an upload's own id) is unique: inserting one
         that exists raises ``sqlite3.IntegrityError``."""
         cur = self._tx(
             "INSERT INTO recordings (created, source, original_name, path, latitude, longitude, accuracy, "
             "uploader, drop_key, client_id) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (time.time(), source, original_name, path, latitude, longitude, accuracy, uploader, drop_key,
-             client_id))
+            (time.time(), source, original_name, path, latitude, longitude, accuracy, uploader, drop_key, client_id),
+        )
         return int(cur.lastrowid or 0)
 
     def recording_by_client_id(self, client_id: str) -> int | None:
@@ -138,8 +166,13 @@ class Store:
 
     def failed_for_space(self) -> list[int]:
         """Recordings whose analysis failed because the disk was full (oldest first)."""
-        return [r["id"] for r in self._all("SELECT id FROM recordings WHERE status = 'failed' AND error LIKE ? "
-                                           "ORDER BY id", (STORAGE_FULL_PREFIX + "%",))]
+        return [
+            r["id"]
+            for r in self._all(
+                "SELECT id FROM recordings WHERE status = 'failed' AND error LIKE ? ORDER BY id",
+                (STORAGE_FULL_PREFIX + "%",),
+            )
+        ]
 
     def set_received(self, recording_id: int) -> None:
         """Back to ``received`` so the recording is analysed again."""
@@ -157,14 +190,19 @@ class Store:
                 self._db.execute("DELETE FROM samples WHERE recording_id = ?", (recording_id,))
                 ids = []
                 for p in pieces:
-                    values = [json.dumps(p.get(c, [])) if c == "top" else p.get(c, "ready" if c == "state" else None)
-                              for c in _SAMPLE_COLUMNS]
+                    values = [
+                        json.dumps(p.get(c, [])) if c == "top" else p.get(c, "ready" if c == "state" else None)
+                        for c in _SAMPLE_COLUMNS
+                    ]
                     cur = self._db.execute(
                         f"INSERT INTO samples (recording_id, created, {', '.join(_SAMPLE_COLUMNS)}) "
-                        f"VALUES (?, ?, {', '.join('?' * len(_SAMPLE_COLUMNS))})", (recording_id, now, *values))
+                        f"VALUES (?, ?, {', '.join('?' * len(_SAMPLE_COLUMNS))})",
+                        (recording_id, now, *values),
+                    )
                     ids.append(int(cur.lastrowid or 0))
-                self._db.execute("UPDATE recordings SET status = 'analysed', error = NULL WHERE id = ?",
-                                 (recording_id,))
+                self._db.execute(
+                    "UPDATE recordings SET status = 'analysed', error = NULL WHERE id = ?", (recording_id,)
+                )
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
@@ -184,7 +222,9 @@ class Store:
     def _samples(self, where: str, params: tuple) -> list[dict]:
         rows = self._all(
             "SELECT s.*, r.latitude, r.longitude, r.accuracy FROM samples s "
-            f"JOIN recordings r ON r.id = s.recording_id {where}", params)
+            f"JOIN recordings r ON r.id = s.recording_id {where}",
+            params,
+        )
         for r in rows:
             r["top"] = json.loads(r["top"])
         return rows
@@ -211,9 +251,11 @@ class Store:
         return {r["label"]: r["track"] for r in self._all("SELECT label, track FROM remaps")}
 
     def set_remap(self, label: str, track: str) -> None:
-        self._tx("INSERT INTO remaps (label, track, changed) VALUES (?,?,?) "
-                 "ON CONFLICT(label) DO UPDATE SET track = excluded.track, changed = excluded.changed",
-                 (label, track, time.time()))
+        self._tx(
+            "INSERT INTO remaps (label, track, changed) VALUES (?,?,?) "
+            "ON CONFLICT(label) DO UPDATE SET track = excluded.track, changed = excluded.changed",
+            (label, track, time.time()),
+        )
 
     # taught labels: one row per example (a sample's embedding, float32 bytes)
     def add_taught(self, label: str, examples: Sequence[tuple[int | None, bytes]], model: str) -> None:
@@ -221,8 +263,10 @@ class Store:
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                self._db.executemany("INSERT INTO taught_examples (label, sample_id, embedding, model, created) "
-                                     "VALUES (?,?,?,?,?)", [(label, sid, emb, model, now) for sid, emb in examples])
+                self._db.executemany(
+                    "INSERT INTO taught_examples (label, sample_id, embedding, model, created) VALUES (?,?,?,?,?)",
+                    [(label, sid, emb, model, now) for sid, emb in examples],
+                )
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")

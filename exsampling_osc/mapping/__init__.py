@@ -58,5 +58,7 @@ class Mapping:
     def tracks(self) -> list[dict]:
         """Tracks with their mode and current classes (after re-maps)."""
         current = self.as_dict()
-        return [{"name": t.name, "mode": t.mode,
-                 "classes": [lbl for lbl, tr in current.items() if tr == t.name]} for t in self.config.tracks]
+        return [
+            {"name": t.name, "mode": t.mode, "classes": [lbl for lbl, tr in current.items() if tr == t.name]}
+            for t in self.config.tracks
+        ]

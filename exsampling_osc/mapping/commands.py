@@ -49,10 +49,12 @@ def starting_mapping(labels: list[str]) -> dict:
 
 
 def render(config: dict, model_dir: Path) -> str:
-    head = (f"# ExSampling OSC mapping for the model in {model_dir}\n"
-            "# Written by `exsampling config init`; edit freely. Each track: name, mode (percussive: rate 1;\n"
-            "# melodic: rate 2^((note - root)/12)) and the model's labels it plays. `unknown`: the track for\n"
-            "# sounds below the confidence threshold; `unlisted`: the track for labels no track lists.\n")
+    head = (
+        f"# ExSampling OSC mapping for the model in {model_dir}\n"
+        "# Written by `exsampling config init`; edit freely. Each track: name, mode (percussive: rate 1;\n"
+        "# melodic: rate 2^((note - root)/12)) and the model's labels it plays. `unknown`: the track for\n"
+        "# sounds below the confidence threshold; `unlisted`: the track for labels no track lists.\n"
+    )
     return head + yaml.safe_dump(config, sort_keys=False, width=110)
 
 
@@ -78,7 +80,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     csub = p.add_subparsers(dest="config_command", metavar="ACTION", required=True)
     init = csub.add_parser("init", help="write a starting mapping for a model", description=__doc__)
     init.add_argument("--model", type=Path, required=True, help="model folder (with model.json)")
-    init.add_argument("--output", "-o", type=Path, default=Path("exsampling.yaml"),
-                      help="file to write (default: exsampling.yaml)")
+    init.add_argument(
+        "--output", "-o", type=Path, default=Path("exsampling.yaml"), help="file to write (default: exsampling.yaml)"
+    )
     init.add_argument("--force", action="store_true", help="replace an existing file")
     init.set_defaults(func=run_init)

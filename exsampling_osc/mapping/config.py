@@ -75,9 +75,11 @@ class Config:
             for i, t in enumerate(self.tracks):
                 for j, c in enumerate(t.classes):
                     if c not in known:
-                        raise ConfigError(f"{self.path}:{self.line(f'tracks.{i}.classes.{j}')}: class {c!r} of "
-                                          f"track {t.name!r} is not one of the model's labels (write a mapping "
-                                          "for this model with: exsampling config init --model MODEL_DIR)")
+                        raise ConfigError(
+                            f"{self.path}:{self.line(f'tracks.{i}.classes.{j}')}: class {c!r} of "
+                            f"track {t.name!r} is not one of the model's labels (write a mapping "
+                            "for this model with: exsampling config init --model MODEL_DIR)"
+                        )
         listed = {c for t in self.tracks for c in t.classes}
         return [label for label in labels if label not in listed]
 
@@ -149,8 +151,10 @@ def parse_config(data: object, path: Path, lines: dict[str, int]) -> Config:
         if any(x.name == name for x in tracks):
             raise fail(f"{key}.name", f"track {name!r} is defined twice")
         if mode not in MODES:
-            raise fail(f"{key}.mode" if "mode" in t else key,
-                       f"track {name!r}: mode must be percussive or melodic, not {mode!r}")
+            raise fail(
+                f"{key}.mode" if "mode" in t else key,
+                f"track {name!r}: mode must be percussive or melodic, not {mode!r}",
+            )
         if not isinstance(classes, list) or not all(isinstance(c, str) for c in classes):
             raise fail(f"{key}.classes", f"track {name!r}: `classes` must be a list of class labels")
         for j, c in enumerate(classes):
@@ -178,8 +182,11 @@ def parse_config(data: object, path: Path, lines: dict[str, int]) -> Config:
             raise fail(f"ports.{k}", f"port {k} must be a whole number 0-65535, not {v!r}")
         ports[k] = v
     numbers = {}
-    for k, default, lo, hi in (("trim_db", 20.0, 1.0, 120.0), ("confidence_threshold", 0.25, 0.0, 1.0),
-                               ("max_upload_mb", 50.0, 0.001, 4096.0)):
+    for k, default, lo, hi in (
+        ("trim_db", 20.0, 1.0, 120.0),
+        ("confidence_threshold", 0.25, 0.0, 1.0),
+        ("max_upload_mb", 50.0, 0.001, 4096.0),
+    ):
         v = data.get(k, default)
         if isinstance(v, bool) or not isinstance(v, int | float) or not lo <= v <= hi:
             raise fail(k, f"{k} must be a number between {lo:g} and {hi:g}, not {v!r}")
@@ -187,5 +194,15 @@ def parse_config(data: object, path: Path, lines: dict[str, int]) -> Config:
     data_dir = data.get("data_dir") or ""
     if not isinstance(data_dir, str):
         raise fail("data_dir", "`data_dir` must be a folder path")
-    return Config(path, tuple(tracks), unknown, ports, unlisted, data_dir, recorder=data.get("recorder"),
-                  console=data.get("console"), lines=lines, **numbers)
+    return Config(
+        path,
+        tuple(tracks),
+        unknown,
+        ports,
+        unlisted,
+        data_dir,
+        recorder=data.get("recorder"),
+        console=data.get("console"),
+        lines=lines,
+        **numbers,
+    )

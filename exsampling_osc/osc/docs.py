@@ -68,10 +68,22 @@ def declaration_json(messages: list[protocol.Message] | None = None) -> dict:
     from exsampling_osc.osc.sender import MAX_PACKET
 
     messages = messages if messages is not None else list(protocol.MESSAGES.values())
-    return {"prefix": protocol.PREFIX, "ports": DEFAULT_PORTS, "max_packet": MAX_PACKET,
-            "messages": [{"address": m.address, "direction": m.direction, "typetags": m.typetags,
-                          "args": [{"name": a.name, "type": a.type} for a in m.args],
-                          "replies": list(m.replies), "source": m.source} for m in messages]}
+    return {
+        "prefix": protocol.PREFIX,
+        "ports": DEFAULT_PORTS,
+        "max_packet": MAX_PACKET,
+        "messages": [
+            {
+                "address": m.address,
+                "direction": m.direction,
+                "typetags": m.typetags,
+                "args": [{"name": a.name, "type": a.type} for a in m.args],
+                "replies": list(m.replies),
+                "source": m.source,
+            }
+            for m in messages
+        ],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,7 +29,7 @@ def oscquery_document(messages: Iterable[protocol.Message] | None = None) -> dic
         node = root
         parts = m.address.strip("/").split("/")
         for i, part in enumerate(parts):
-            node = node["CONTENTS"].setdefault(part, _node("/" + "/".join(parts[:i + 1])))
+            node = node["CONTENTS"].setdefault(part, _node("/" + "/".join(parts[: i + 1])))
         node["DESCRIPTION"] = m.doc
         node["ACCESS"] = ACCESS_WRITE if m.direction == protocol.TO_BACKEND else ACCESS_READ
         if m.args:
@@ -50,10 +50,25 @@ def _prune(node: dict) -> None:
 
 def host_info(name: str, osc_port: int, osc_ip: str = "127.0.0.1") -> dict:
     """The ``?HOST_INFO`` answer."""
-    return {"NAME": name, "OSC_IP": osc_ip, "OSC_PORT": osc_port, "OSC_TRANSPORT": "UDP",
-            "EXTENSIONS": {"ACCESS": True, "VALUE": False, "RANGE": False, "DESCRIPTION": True,
-                           "TAGS": False, "EXTENDED_TYPE": True, "UNIT": False, "CRITICAL": False,
-                           "CLIPMODE": False, "LISTEN": False, "PATH_CHANGED": False}}
+    return {
+        "NAME": name,
+        "OSC_IP": osc_ip,
+        "OSC_PORT": osc_port,
+        "OSC_TRANSPORT": "UDP",
+        "EXTENSIONS": {
+            "ACCESS": True,
+            "VALUE": False,
+            "RANGE": False,
+            "DESCRIPTION": True,
+            "TAGS": False,
+            "EXTENDED_TYPE": True,
+            "UNIT": False,
+            "CRITICAL": False,
+            "CLIPMODE": False,
+            "LISTEN": False,
+            "PATH_CHANGED": False,
+        },
+    }
 
 
 def find(document: dict, path: str) -> dict | None:

@@ -62,87 +62,220 @@ _SAMPLE_ARGS = (
 
 CORE: tuple[Message, ...] = (
     # backend → device
-    _m("/ready", TO_DEVICE, [
-        ("version", "s", "backend version"), ("http_url", "s", "console base URL on loopback"),
-        ("participant_url", "s", "URL in the QR code (with token)"), ("qr_path", "s", "PNG of the QR code"),
-        ("osc_port", "i", "UDP port the backend listens on"), ("http_port", "i", "HTTP port")],
-       "Sent when serving starts and in answer to every hello."),
-    _m("/sample", TO_DEVICE, _SAMPLE_ARGS,
-       "A sample is ready to play (also sent again after a re-map, override or re-analysis, and as a "
-       "query answer)."),
-    _m("/recording", TO_DEVICE, [
-        ("recording_id", "i", "library id"), ("source", "s", "`upload` or `drop`"),
-        ("latitude", "f", "0.0 when unknown"), ("longitude", "f", "0.0 when unknown"),
-        ("accuracy", "f", "metres; -1 when unknown"), ("name", "s", "original file name")],
-       "A recording was received and stored (before analysis)."),
-    _m("/error", TO_DEVICE, [("message", "s", "what went wrong, in words")],
-       "Something failed (a refused file, an analysis error, a bad request)."),
-    _m("/mapping", TO_DEVICE, [
-        ("label", "s", "class label"), ("track", "s", "track it goes to"), ("mode", "s", "melodic or percussive")],
-       "One label's track; sent for each label on query/mapping and after every re-map."),
-    _m("/classes", TO_DEVICE, [("count", "i", "number of labels"), ("labels", "s", "labels joined by spaces")],
-       "The model's class list (answer to query/classes)."),
-    _m("/tracks", TO_DEVICE, [("count", "i", "number of tracks"), ("names", "s", "track names joined by spaces")],
-       "The configured tracks (answer to query/tracks)."),
-    _m("/done", TO_DEVICE, [("count", "i", "messages sent before this one"), ("query", "s", "what was asked")],
-       "Ends the answer to a query."),
-    _m("/taught", TO_DEVICE, [("label", "s", "the taught label"), ("examples", "i", "its examples now (0: untaught)"),
-                              ("labels", "s", "every taught label, joined by spaces")],
-       "A label was taught (or more examples added) or untaught; it applies to new recordings at once."),
+    _m(
+        "/ready",
+        TO_DEVICE,
+        [
+            ("version", "s", "backend version"),
+            ("http_url", "s", "console base URL on loopback"),
+            ("participant_url", "s", "URL in the QR code (with token)"),
+            ("qr_path", "s", "PNG of the QR code"),
+            ("osc_port", "i", "UDP port the backend listens on"),
+            ("http_port", "i", "HTTP port"),
+        ],
+        "Sent when serving starts and in answer to every hello.",
+    ),
+    _m(
+        "/sample",
+        TO_DEVICE,
+        _SAMPLE_ARGS,
+        "A sample is ready to play (also sent again after a re-map, override or re-analysis, and as a query answer).",
+    ),
+    _m(
+        "/recording",
+        TO_DEVICE,
+        [
+            ("recording_id", "i", "library id"),
+            ("source", "s", "`upload` or `drop`"),
+            ("latitude", "f", "0.0 when unknown"),
+            ("longitude", "f", "0.0 when unknown"),
+            ("accuracy", "f", "metres; -1 when unknown"),
+            ("name", "s", "original file name"),
+        ],
+        "A recording was received and stored (before analysis).",
+    ),
+    _m(
+        "/error",
+        TO_DEVICE,
+        [("message", "s", "what went wrong, in words")],
+        "Something failed (a refused file, an analysis error, a bad request).",
+    ),
+    _m(
+        "/mapping",
+        TO_DEVICE,
+        [("label", "s", "class label"), ("track", "s", "track it goes to"), ("mode", "s", "melodic or percussive")],
+        "One label's track; sent for each label on query/mapping and after every re-map.",
+    ),
+    _m(
+        "/classes",
+        TO_DEVICE,
+        [("count", "i", "number of labels"), ("labels", "s", "labels joined by spaces")],
+        "The model's class list (answer to query/classes).",
+    ),
+    _m(
+        "/tracks",
+        TO_DEVICE,
+        [("count", "i", "number of tracks"), ("names", "s", "track names joined by spaces")],
+        "The configured tracks (answer to query/tracks).",
+    ),
+    _m(
+        "/done",
+        TO_DEVICE,
+        [("count", "i", "messages sent before this one"), ("query", "s", "what was asked")],
+        "Ends the answer to a query.",
+    ),
+    _m(
+        "/taught",
+        TO_DEVICE,
+        [
+            ("label", "s", "the taught label"),
+            ("examples", "i", "its examples now (0: untaught)"),
+            ("labels", "s", "every taught label, joined by spaces"),
+        ],
+        "A label was taught (or more examples added) or untaught; it applies to new recordings at once.",
+    ),
     _m("/pong", TO_DEVICE, [("seq", "i", "the ping's number")], "Answer to ping."),
-    _m("/status", TO_DEVICE, [
-        ("queue", "i", "recordings waiting for analysis"), ("samples", "i", "samples in the library"),
-        ("devices", "i", "devices heard from recently")],
-       "Periodic status, every few seconds while serving."),
-    _m("/note", TO_DEVICE, [
-        ("track", "s", "track whose sampler plays it"), ("note", "i", "MIDI note 0-127"),
-        ("velocity", "i", "1-127 (gain = velocity/127)"), ("duration", "f", "seconds until note-off")],
-       "Play one note on a track's sampler (composer preview, tests); same semantics as a MIDI note."),
-    _m("/phrase", TO_DEVICE, [
-        ("phrase_id", "i", "number of this phrase"), ("count", "i", "notes that follow as phrase/note"),
-        ("length_beats", "f", "phrase length in beats"), ("midi_path", "s", "absolute path of the .mid file"),
-        ("x", "f", "latent x"), ("y", "f", "latent y")],
-       "A composed phrase (answer to compose); its notes follow as /exsampling/phrase/note."),
-    _m("/phrase/note", TO_DEVICE, [
-        ("phrase_id", "i", "the phrase"), ("index", "i", "0-based note index"), ("note", "i", "MIDI note"),
-        ("velocity", "i", "1-127"), ("start_beats", "f", "onset in beats"), ("duration_beats", "f", "length in beats")],
-       "One note event of a composed phrase."),
+    _m(
+        "/status",
+        TO_DEVICE,
+        [
+            ("queue", "i", "recordings waiting for analysis"),
+            ("samples", "i", "samples in the library"),
+            ("devices", "i", "devices heard from recently"),
+        ],
+        "Periodic status, every few seconds while serving.",
+    ),
+    _m(
+        "/note",
+        TO_DEVICE,
+        [
+            ("track", "s", "track whose sampler plays it"),
+            ("note", "i", "MIDI note 0-127"),
+            ("velocity", "i", "1-127 (gain = velocity/127)"),
+            ("duration", "f", "seconds until note-off"),
+        ],
+        "Play one note on a track's sampler (composer preview, tests); same semantics as a MIDI note.",
+    ),
+    _m(
+        "/phrase",
+        TO_DEVICE,
+        [
+            ("phrase_id", "i", "number of this phrase"),
+            ("count", "i", "notes that follow as phrase/note"),
+            ("length_beats", "f", "phrase length in beats"),
+            ("midi_path", "s", "absolute path of the .mid file"),
+            ("x", "f", "latent x"),
+            ("y", "f", "latent y"),
+        ],
+        "A composed phrase (answer to compose); its notes follow as /exsampling/phrase/note.",
+    ),
+    _m(
+        "/phrase/note",
+        TO_DEVICE,
+        [
+            ("phrase_id", "i", "the phrase"),
+            ("index", "i", "0-based note index"),
+            ("note", "i", "MIDI note"),
+            ("velocity", "i", "1-127"),
+            ("start_beats", "f", "onset in beats"),
+            ("duration_beats", "f", "length in beats"),
+        ],
+        "One note event of a composed phrase.",
+    ),
     # device → backend
-    _m("/hello", TO_BACKEND, [("reply_port", "i", "UDP port on 127.0.0.1 the device listens on"),
-                              ("name", "s", "device name, e.g. the track a sampler serves")],
-       "A device announces itself; the backend answers with ready and sends it every event.", ("/ready",)),
-    _m("/heartbeat", TO_BACKEND, [("seq", "i", "increasing number")],
-       "The launching device is alive; a backend started with --launched-by-device exits when they stop "
-       "for --heartbeat-timeout seconds."),
+    _m(
+        "/hello",
+        TO_BACKEND,
+        [
+            ("reply_port", "i", "UDP port on 127.0.0.1 the device listens on"),
+            ("name", "s", "device name, e.g. the track a sampler serves"),
+        ],
+        "A device announces itself; the backend answers with ready and sends it every event.",
+        ("/ready",),
+    ),
+    _m(
+        "/heartbeat",
+        TO_BACKEND,
+        [("seq", "i", "increasing number")],
+        "The launching device is alive; a backend started with --launched-by-device exits when they stop "
+        "for --heartbeat-timeout seconds.",
+    ),
     _m("/ping", TO_BACKEND, [("seq", "i", "any number")], "Ask for a pong.", ("/pong",)),
-    _m("/query/samples", TO_BACKEND, [("reply_port", "i", "0: the port announced in hello"),
-                                      ("what", "s", "a track name, a label, or `all`")],
-       "Samples of a track or label, newest first, then done.", ("/sample", "/done")),
-    _m("/query/mapping", TO_BACKEND, [("reply_port", "i", "0: the announced port")],
-       "The whole mapping, then done.", ("/mapping", "/done")),
-    _m("/query/classes", TO_BACKEND, [("reply_port", "i", "0: the announced port")],
-       "The model's labels.", ("/classes",)),
-    _m("/query/tracks", TO_BACKEND, [("reply_port", "i", "0: the announced port")],
-       "The configured tracks.", ("/tracks",)),
-    _m("/remap", TO_BACKEND, [("label", "s", "class label"), ("track", "s", "track name")],
-       "Send a label to another track (kept across restarts); samples of that label are re-sent.",
-       ("/mapping",)),
-    _m("/override", TO_BACKEND, [("sample_id", "i", "sample"), ("label", "s", "the label it should have")],
-       "Correct a sample's label; it is re-sent to its new track.", ("/sample",)),
+    _m(
+        "/query/samples",
+        TO_BACKEND,
+        [("reply_port", "i", "0: the port announced in hello"), ("what", "s", "a track name, a label, or `all`")],
+        "Samples of a track or label, newest first, then done.",
+        ("/sample", "/done"),
+    ),
+    _m(
+        "/query/mapping",
+        TO_BACKEND,
+        [("reply_port", "i", "0: the announced port")],
+        "The whole mapping, then done.",
+        ("/mapping", "/done"),
+    ),
+    _m(
+        "/query/classes",
+        TO_BACKEND,
+        [("reply_port", "i", "0: the announced port")],
+        "The model's labels.",
+        ("/classes",),
+    ),
+    _m(
+        "/query/tracks",
+        TO_BACKEND,
+        [("reply_port", "i", "0: the announced port")],
+        "The configured tracks.",
+        ("/tracks",),
+    ),
+    _m(
+        "/remap",
+        TO_BACKEND,
+        [("label", "s", "class label"), ("track", "s", "track name")],
+        "Send a label to another track (kept across restarts); samples of that label are re-sent.",
+        ("/mapping",),
+    ),
+    _m(
+        "/override",
+        TO_BACKEND,
+        [("sample_id", "i", "sample"), ("label", "s", "the label it should have")],
+        "Correct a sample's label; it is re-sent to its new track.",
+        ("/sample",),
+    ),
     _m("/accept", TO_BACKEND, [("sample_id", "i", "sample")], "Mark a sample accepted.", ("/sample",)),
     _m("/reject", TO_BACKEND, [("sample_id", "i", "sample")], "Mark a sample rejected (not played).", ("/sample",)),
     _m("/reanalyse", TO_BACKEND, [("sample_id", "i", "sample")], "Run the analysis again.", ("/sample",)),
-    _m("/teach", TO_BACKEND, [("label", "s", "a new name or an existing class name"),
-                              ("sample_ids", "s", "library samples to learn it from, joined by spaces")],
-       "Teach a label from examples in the library (each sample is one example); answered with taught "
-       "(or error).", ("/taught", "/error")),
-    _m("/untaught", TO_BACKEND, [("label", "s", "a taught label")],
-       "Forget a taught label and its examples; answered with taught (0 examples).", ("/taught", "/error")),
-    _m("/compose", TO_BACKEND, [("reply_port", "i", "0: the announced port"), ("x", "f", "latent x"),
-                                ("y", "f", "latent y"),
-                                ("seed", "i", "variation seed; -1: the most likely phrase at (x, y)")],
-       "Compose a phrase at a point of the composer's latent space; answered with phrase, its notes, "
-       "then done (or error when no composer is installed).", ("/phrase", "/phrase/note", "/done", "/error")),
+    _m(
+        "/teach",
+        TO_BACKEND,
+        [
+            ("label", "s", "a new name or an existing class name"),
+            ("sample_ids", "s", "library samples to learn it from, joined by spaces"),
+        ],
+        "Teach a label from examples in the library (each sample is one example); answered with taught (or error).",
+        ("/taught", "/error"),
+    ),
+    _m(
+        "/untaught",
+        TO_BACKEND,
+        [("label", "s", "a taught label")],
+        "Forget a taught label and its examples; answered with taught (0 examples).",
+        ("/taught", "/error"),
+    ),
+    _m(
+        "/compose",
+        TO_BACKEND,
+        [
+            ("reply_port", "i", "0: the announced port"),
+            ("x", "f", "latent x"),
+            ("y", "f", "latent y"),
+            ("seed", "i", "variation seed; -1: the most likely phrase at (x, y)"),
+        ],
+        "Compose a phrase at a point of the composer's latent space; answered with phrase, its notes, "
+        "then done (or error when no composer is installed).",
+        ("/phrase", "/phrase/note", "/done", "/error"),
+    ),
 )
 
 MESSAGES: dict[str, Message] = {m.address: m for m in CORE}
@@ -171,8 +304,7 @@ def to_backend() -> list[Message]:
 def check_args(message: Message, args: tuple | list) -> list:
     """Coerce ``args`` to the declared types (int↔float allowed); raise ValueError with a readable reason."""
     if len(args) != len(message.args):
-        raise ValueError(f"{message.address} takes {len(message.args)} arguments "
-                         f"({message.typetags}), got {len(args)}")
+        raise ValueError(f"{message.address} takes {len(message.args)} arguments ({message.typetags}), got {len(args)}")
     out: list[int | float | str] = []
     for spec, value in zip(message.args, args, strict=True):
         if spec.type == "s":

@@ -82,8 +82,9 @@ class OscServer:
             packet = osc_packet.OscPacket(data)
             messages = [(t.message.address, list(t.message.params)) for t in packet.messages]
         except Exception as exc:  # python-osc raises ParseError, but also IndexError, struct.error, ...
-            self._reject(f"unreadable OSC packet of {len(data)} bytes ({type(exc).__name__}: {exc})", sender,
-                         reply=False)
+            self._reject(
+                f"unreadable OSC packet of {len(data)} bytes ({type(exc).__name__}: {exc})", sender, reply=False
+            )
             return
         for address, params in messages:
             if not isinstance(address, str):
@@ -124,7 +125,7 @@ def bundle_depth(data: bytes) -> int:
     0
     """
     depth, pos = 0, 0
-    while data[pos:pos + 8] == b"#bundle\0" and depth <= MAX_BUNDLE_DEPTH:
+    while data[pos : pos + 8] == b"#bundle\0" and depth <= MAX_BUNDLE_DEPTH:
         depth += 1
         pos += 16 + 4  # tag, time tag, then the size of the first element
     return depth

@@ -39,16 +39,24 @@ def _steal(events: Sequence[NoteEvent], max_voices: int) -> list[float]:
     lengths = [e.duration_s for e in events]
     order = sorted(range(len(events)), key=lambda i: events[i].start_s)
     for pos, i in enumerate(order):
-        held = [j for j in order[:pos] if events[j].sample is events[i].sample
-                and events[j].start_s + lengths[j] > events[i].start_s]
+        held = [
+            j
+            for j in order[:pos]
+            if events[j].sample is events[i].sample and events[j].start_s + lengths[j] > events[i].start_s
+        ]
         if len(held) >= max_voices:
             oldest = held[0]
             lengths[oldest] = events[i].start_s - events[oldest].start_s
     return lengths
 
 
-def render_events(events: Sequence[NoteEvent], sr: int, length_s: float | None = None,
-                  max_voices: int = MAX_VOICES, tail_s: float = 0.0) -> np.ndarray:
+def render_events(
+    events: Sequence[NoteEvent],
+    sr: int,
+    length_s: float | None = None,
+    max_voices: int = MAX_VOICES,
+    tail_s: float = 0.0,
+) -> np.ndarray:
     """Mix all ``events`` into one mono float32 buffer at ``sr`` Hz.
 
     Each note is :func:`render_note` placed at its onset; the buffer lasts ``length_s`` plus ``tail_s``
@@ -56,17 +64,22 @@ def render_events(events: Sequence[NoteEvent], sr: int, length_s: float | None =
     Not normalised: the caller decides on gain (see ``peak_normalise``).
     """
     lengths = _steal(events, max_voices)
-    rendered = [(int(round(e.start_s * sr)),
-                 render_note(e.sample.audio, e.sample.sr, e.sample.root_midi, e.note, e.velocity, dur,
-                             e.sample.mode, out_sr=sr))
-                for e, dur in zip(events, lengths, strict=True)]
+    rendered = [
+        (
+            int(round(e.start_s * sr)),
+            render_note(
+                e.sample.audio, e.sample.sr, e.sample.root_midi, e.note, e.velocity, dur, e.sample.mode, out_sr=sr
+            ),
+        )
+        for e, dur in zip(events, lengths, strict=True)
+    ]
     end = max((start + len(y) for start, y in rendered), default=0)
     total = int(round(length_s * sr)) + int(round(tail_s * sr)) if length_s is not None else end
     out = np.zeros(total, dtype=np.float32)
     for start, y in rendered:
         if start < total:
             seg = y[: total - start]
-            out[start:start + seg.size] += seg
+            out[start : start + seg.size] += seg
     return out
 
 

@@ -21,8 +21,17 @@ def playback_rate(note: float, root_midi: float, mode: Mode) -> float:
     return float(2.0 ** ((note - root_midi) / 12.0))
 
 
-def render_note(sample: np.ndarray, sr: int, root_midi: float, note: float, velocity: int, duration_s: float,
-                mode: Mode = "melodic", out_sr: int | None = None, release_s: float = RELEASE_S) -> np.ndarray:
+def render_note(
+    sample: np.ndarray,
+    sr: int,
+    root_midi: float,
+    note: float,
+    velocity: int,
+    duration_s: float,
+    mode: Mode = "melodic",
+    out_sr: int | None = None,
+    release_s: float = RELEASE_S,
+) -> np.ndarray:
     """Render one note of ``sample`` (mono, ``sr`` Hz) as the devices play it; returns mono float32 at
     ``out_sr`` (default ``sr``).
 

@@ -35,11 +35,17 @@ def summary(report: dict, extras: tuple[dict, ...], complete: list[str], few: li
         few_train = sorted(trc.get(k, 0) for k in few) or [0]
         fraction = r.get("val_fraction", 1.0)
         held = f"fold {r['val_fold']}" if fraction >= 1 else f"{fraction:.0%} of fold {r['val_fold']}"
-        parts.append(f"holding out {held}: {_pct(group_accuracy(pc, complete)[0])} on the {len(complete)} "
-                     f"complete classes, {_pct(group_accuracy(pc, few)[0])} on the {len(few)} few-shot classes "
-                     f"({few_train[0]}-{few_train[-1]} training clips each)")
-    return ["", "**Summary.** Cross-validated accuracy, " + "; ".join(parts) + ". Human listeners reach 81.3 % "
-            "on ESC-50 (Piczak, 2015). The shipped model trains on every clip here.", ""]
+        parts.append(
+            f"holding out {held}: {_pct(group_accuracy(pc, complete)[0])} on the {len(complete)} "
+            f"complete classes, {_pct(group_accuracy(pc, few)[0])} on the {len(few)} few-shot classes "
+            f"({few_train[0]}-{few_train[-1]} training clips each)"
+        )
+    return [
+        "",
+        "**Summary.** Cross-validated accuracy, " + "; ".join(parts) + ". Human listeners reach 81.3 % "
+        "on ESC-50 (Piczak, 2015). The shipped model trains on every clip here.",
+        "",
+    ]
 
 
 def _pct(value: float) -> str:

@@ -10,8 +10,12 @@ def register(sub) -> None:
     p.add_argument("dataset", type=Path, help="ESC-50 folder (csv + audio/) or folder of class folders")
     p.add_argument("--out", type=Path, default=Path("trained-model"), help="output model folder")
     p.add_argument("--val-fold", type=int, default=4, help="fold to validate on (0: none)")
-    p.add_argument("--val-fraction", type=float, default=1.0,
-                   help="hold out only this stratified share of the validation fold (the rest trains)")
+    p.add_argument(
+        "--val-fraction",
+        type=float,
+        default=1.0,
+        help="hold out only this stratified share of the validation fold (the rest trains)",
+    )
     p.add_argument("--final", action="store_true", help="after validating, retrain on all folds and export that")
     p.add_argument("--epochs", type=int, default=180)
     p.add_argument("--batch-size", type=int, default=32)
@@ -34,11 +38,21 @@ def run(args) -> int:
 
     params = small_params(FeatureParams()) if args.small else FeatureParams()
     settings = TrainSettings(epochs=args.epochs, batch_size=args.batch_size, alpha=args.alpha, seed=args.seed)
-    report = run_training(args.dataset, args.out, args.val_fold, args.final, settings, params,
-                          args.limit_per_class, log=lambda m: print(m, flush=True),
-                          val_fraction=args.val_fraction)
+    report = run_training(
+        args.dataset,
+        args.out,
+        args.val_fold,
+        args.final,
+        settings,
+        params,
+        args.limit_per_class,
+        log=lambda m: print(m, flush=True),
+        val_fraction=args.val_fraction,
+    )
     if "cv" in report:
         print(f"validation accuracy: {report['cv']['accuracy']:.3f}")
-    print(f"model: {args.out / 'model.tflite'} ({report['size_bytes'] / 1024:.0f} KiB); card: "
-          f"{args.out / 'MODEL_CARD.md'}")
+    print(
+        f"model: {args.out / 'model.tflite'} ({report['size_bytes'] / 1024:.0f} KiB); card: "
+        f"{args.out / 'MODEL_CARD.md'}"
+    )
     return 0

@@ -12,8 +12,14 @@ from exsampling_osc.analysis.classify import Classifier
 from exsampling_osc.analysis.features import FeatureParams
 
 
-def export_tflite(model, representative: np.ndarray, out_dir: Path, labels: list[str],
-                  params: FeatureParams, extra: dict | None = None) -> Path:
+def export_tflite(
+    model,
+    representative: np.ndarray,
+    out_dir: Path,
+    labels: list[str],
+    params: FeatureParams,
+    extra: dict | None = None,
+) -> Path:
     """Convert ``model`` to full-int8 (int8 in and out) with ``representative`` images (N, mels, frames)."""
     import tensorflow as tf
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def build_model(input_shape: tuple[int, int, int], n_classes: int, alpha: float = 0.5,
-                head_filters: int = 640, dropout: float = 0.3):
+def build_model(
+    input_shape: tuple[int, int, int], n_classes: int, alpha: float = 0.5, head_filters: int = 640, dropout: float = 0.3
+):
     """MobileNetV2 (no ImageNet weights) up to its last inverted residual block, then a 1×1 conv of
     ``head_filters`` (Keras fixes it at 1280, made for ImageNet; 640 keeps the int8 file under 1 MB),
     global average pooling, dropout and a softmax."""

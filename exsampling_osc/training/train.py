@@ -29,8 +29,15 @@ class TrainSettings:
     threads: int = 0
 
 
-def train_model(x: np.ndarray, y: np.ndarray, n_classes: int, frames: int, settings: TrainSettings,
-                val: tuple[np.ndarray, np.ndarray] | None = None, log=print):
+def train_model(
+    x: np.ndarray,
+    y: np.ndarray,
+    n_classes: int,
+    frames: int,
+    settings: TrainSettings,
+    val: tuple[np.ndarray, np.ndarray] | None = None,
+    log=print,
+):
     """Fit a fresh model on features ``x`` (N, mels, 2·frames) with labels ``y``; returns the model."""
     import keras
     import tensorflow as tf
@@ -44,8 +51,7 @@ def train_model(x: np.ndarray, y: np.ndarray, n_classes: int, frames: int, setti
         tf.config.threading.set_intra_op_parallelism_threads(settings.threads)
         tf.config.threading.set_inter_op_parallelism_threads(1)
     rng = np.random.default_rng(settings.seed)
-    model = build_model((x.shape[1], frames, 1), n_classes, alpha=settings.alpha,
-                        head_filters=settings.head_filters)
+    model = build_model((x.shape[1], frames, 1), n_classes, alpha=settings.alpha, head_filters=settings.head_filters)
     steps = max(1, math.ceil(len(x) / settings.batch_size))
     schedule = keras.optimizers.schedules.CosineDecay(
         settings.learning_rate, decay_steps=steps * settings.epochs, warmup_target=None
@@ -105,9 +111,17 @@ def _all_layers(model):
             yield from _all_layers(layer)
 
 
-def run_training(dataset: str | Path, out_dir: str | Path, val_fold: int = 4, final: bool = False,
-                 settings: TrainSettings | None = None, params: FeatureParams | None = None,
-                 limit_per_class: int | None = None, log=print, val_fraction: float = 1.0) -> dict:
+def run_training(
+    dataset: str | Path,
+    out_dir: str | Path,
+    val_fold: int = 4,
+    final: bool = False,
+    settings: TrainSettings | None = None,
+    params: FeatureParams | None = None,
+    limit_per_class: int | None = None,
+    log=print,
+    val_fraction: float = 1.0,
+) -> dict:
     """Cross-validate on ``val_fold`` (0: none) and export; with ``final`` retrain on every fold and
     export that model to ``out_dir`` (the cross-validation model goes to ``out_dir/cv``). With
     ``val_fraction`` < 1 only that stratified share of the validation fold is held out; the rest trains
@@ -127,9 +141,15 @@ def run_training(dataset: str | Path, out_dir: str | Path, val_fold: int = 4, fi
     x, y = build_arrays(clips, labels, params, log=log)
     folds = np.array([c.fold for c in clips])
     frames = params.frames
-    report: dict = {"settings": asdict(settings), "features": params.to_dict(), "labels": labels,
-                    "dataset": str(dataset), "val_fold": val_fold, "val_fraction": val_fraction,
-                    "train_counts": dict(Counter(c.label for c in clips))}
+    report: dict = {
+        "settings": asdict(settings),
+        "features": params.to_dict(),
+        "labels": labels,
+        "dataset": str(dataset),
+        "val_fold": val_fold,
+        "val_fraction": val_fraction,
+        "train_counts": dict(Counter(c.label for c in clips)),
+    }
     if val_fold:
         va = _holdout(folds == val_fold, y, val_fraction, settings.seed)
         tr = ~va
@@ -188,10 +208,15 @@ def _limit(clips: list[Clip], n: int) -> list[Clip]:
 
 def _summary(ev: dict, labels: list[str], y: np.ndarray) -> dict:
     conf = ev["confusion"]
-    per_class = {labels[i]: {"n": int(conf[i].sum()), "correct": int(conf[i, i])} for i in range(len(labels))
-                 if conf[i].sum()}
-    return {"accuracy": round(ev["accuracy"], 4), "per_class": per_class, "n": int(len(y)),
-            "latency_ms": round(ev["latency_ms"], 3)}
+    per_class = {
+        labels[i]: {"n": int(conf[i].sum()), "correct": int(conf[i, i])} for i in range(len(labels)) if conf[i].sum()
+    }
+    return {
+        "accuracy": round(ev["accuracy"], 4),
+        "per_class": per_class,
+        "n": int(len(y)),
+        "latency_ms": round(ev["latency_ms"], 3),
+    }
 
 
 def _latency(model_dir: Path, images: np.ndarray) -> float:

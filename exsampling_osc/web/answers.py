@@ -18,7 +18,12 @@ log = logging.getLogger(__name__)
 
 #: Exception type → HTTP status, most specific first. ``Refused`` (and subclasses) carry their own.
 STATUS_BY_TYPE: tuple[tuple[type[Exception], int], ...] = (
-    (InvalidRequest, 400), (NotFound, 404), (StorageFull, 507), (AudioError, 422), (ExSamplingError, 400))
+    (InvalidRequest, 400),
+    (NotFound, 404),
+    (StorageFull, 507),
+    (AudioError, 422),
+    (ExSamplingError, 400),
+)
 
 #: An early refusal still reads a request body up to this size, so the client gets to read the answer.
 DRAIN_LIMIT = 64 * 1024 * 1024
@@ -41,8 +46,11 @@ def status_of(exc: Exception) -> int:
 
 def json_error(status: int, message: str) -> bottle.HTTPResponse:
     """An HTTP answer ``{"error": message, "status": status}``."""
-    return bottle.HTTPResponse(json.dumps({"error": message, "status": status}), status=status,
-                               headers={"Content-Type": "application/json", "Cache-Control": "no-store"})
+    return bottle.HTTPResponse(
+        json.dumps({"error": message, "status": status}),
+        status=status,
+        headers={"Content-Type": "application/json", "Cache-Control": "no-store"},
+    )
 
 
 def drain(request: bottle.BaseRequest) -> bool:

@@ -113,8 +113,16 @@ def install(app: bottle.Bottle, service) -> None:
             try:
                 with open(fd, "wb") as fh:
                     upload.save(fh)
-                rid = service.ingest_upload(Path(tmp), name, source="upload", latitude=lat, longitude=lon,
-                                            accuracy=acc, uploader=uploader, client_id=client_id)
+                rid = service.ingest_upload(
+                    Path(tmp),
+                    name,
+                    source="upload",
+                    latitude=lat,
+                    longitude=lon,
+                    accuracy=acc,
+                    uploader=uploader,
+                    client_id=client_id,
+                )
             finally:
                 Path(tmp).unlink(missing_ok=True)
             bottle.response.status = 201

@@ -27,9 +27,9 @@ CONSOLE_DIR = PACKAGE_DIR / "web" / "console"
 #: The console runs only its own files (Leaflet is vendored); map tiles, when switched on, are pictures.
 PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; "
-                               "img-src 'self' data: https://tile.openstreetmap.org; media-src 'self'; "
-                               "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
-                               "form-action 'none'",
+    "img-src 'self' data: https://tile.openstreetmap.org; media-src 'self'; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'none'",
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
     "Cache-Control": "no-cache",
@@ -48,7 +48,7 @@ def peaks(signal: np.ndarray, n: int) -> np.ndarray:
         return out
     edges = np.linspace(0, signal.size, n + 1).astype(int)
     for i in range(n):
-        chunk = signal[edges[i]:max(edges[i + 1], edges[i] + 1)]
+        chunk = signal[edges[i] : max(edges[i + 1], edges[i] + 1)]
         if chunk.size:
             out[i] = chunk.min(), chunk.max()
     return np.clip(out, -1.0, 1.0)
@@ -85,13 +85,22 @@ def sample_view(s: dict, blurred: bool) -> dict:
     if blurred:
         lat, lon = blur(lat), blur(lon)
     return {
-        "id": s["id"], "recording_id": s.get("recording_id"), "label": _label(s),
-        "analysed_label": s.get("analysed_label", s.get("label")), "overridden": bool(s.get("overridden_label")),
-        "confidence": s.get("confidence"), "track": s.get("track"),
+        "id": s["id"],
+        "recording_id": s.get("recording_id"),
+        "label": _label(s),
+        "analysed_label": s.get("analysed_label", s.get("label")),
+        "overridden": bool(s.get("overridden_label")),
+        "confidence": s.get("confidence"),
+        "track": s.get("track"),
         "mode": s.get("mode") or s.get("analysed_mode"),
-        "root_midi": s.get("root_midi"), "state": s.get("state"), "created": s.get("created"),
-        "duration": s.get("duration"), "latitude": lat, "longitude": lon,
-        "top": s.get("top") or [], "audio": f"/console/api/samples/{s['id']}/audio",
+        "root_midi": s.get("root_midi"),
+        "state": s.get("state"),
+        "created": s.get("created"),
+        "duration": s.get("duration"),
+        "latitude": lat,
+        "longitude": lon,
+        "top": s.get("top") or [],
+        "audio": f"/console/api/samples/{s['id']}/audio",
     }
 
 
@@ -140,17 +149,32 @@ def install(app: bottle.Bottle, service) -> None:
                 continue
             if blurred:
                 lat, lon = blur(lat), blur(lon)
-            recordings.append({"id": r["id"], "latitude": lat, "longitude": lon, "created": r.get("created"),
-                               "source": r.get("source"), "name": r.get("original_name")})
+            recordings.append(
+                {
+                    "id": r["id"],
+                    "latitude": lat,
+                    "longitude": lon,
+                    "created": r.get("created"),
+                    "source": r.get("source"),
+                    "name": r.get("original_name"),
+                }
+            )
         configured = service.tracks()
         tracks = [t["name"] for t in configured]
         modes = {t["name"]: t.get("mode") for t in configured}
-        mapping = [{"label": label, "track": track, "mode": modes.get(track)}
-                   for label, track in service.mapping().items()]
-        out.update(samples=samples, recordings=recordings, mapping=mapping,
-                   classes=list(service.classes()), tracks=tracks,
-                   participant_url=getattr(service.settings, "participant_url", ""), qr="/qr.png",
-                   blurred=blurred)
+        mapping = [
+            {"label": label, "track": track, "mode": modes.get(track)} for label, track in service.mapping().items()
+        ]
+        out.update(
+            samples=samples,
+            recordings=recordings,
+            mapping=mapping,
+            classes=list(service.classes()),
+            tracks=tracks,
+            participant_url=getattr(service.settings, "participant_url", ""),
+            qr="/qr.png",
+            blurred=blurred,
+        )
         return out
 
     @app.get("/console/api/samples/<sample_id:int>/audio", door=THIS_COMPUTER)
@@ -199,16 +223,18 @@ def install(app: bottle.Bottle, service) -> None:
             x, y = float(data.get("x")), float(data.get("y"))
             seed = int(data.get("seed", -1))
         except (TypeError, ValueError):
-            raise InvalidRequest("give x and y as numbers (and seed as a whole number, -1 for the most "
-                                 "likely phrase)") from None
+            raise InvalidRequest(
+                "give x and y as numbers (and seed as a whole number, -1 for the most likely phrase)"
+            ) from None
         if not (math.isfinite(x) and math.isfinite(y)):
             raise InvalidRequest("x and y must be finite")
         return act(service.compose, x, y, None if seed < 0 else seed)
 
     @app.get("/console/api/phrases/<name:re:[A-Za-z0-9_.+-]+[.]mid>", door=THIS_COMPUTER)
     def console_phrase(name: str):
-        return bottle.static_file(name, root=str(Path(service.settings.data_dir) / "phrases"),
-                                  mimetype="audio/midi", download=name)
+        return bottle.static_file(
+            name, root=str(Path(service.settings.data_dir) / "phrases"), mimetype="audio/midi", download=name
+        )
 
     @app.get("/console/<path:path>", door=THIS_COMPUTER)
     def console_file(path: str):

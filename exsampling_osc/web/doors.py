@@ -36,8 +36,7 @@ from exsampling_osc.web.answers import Refused
 
 ANYONE, PARTICIPANT, THIS_COMPUTER, NOBODY = "anyone", "participant", "this computer", "nobody"
 DOORS = (ANYONE, PARTICIPANT, THIS_COMPUTER, NOBODY)
-PROXY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP", "CF-Connecting-IP",
-                 "True-Client-IP")
+PROXY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP", "CF-Connecting-IP", "True-Client-IP")
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 TOKEN_HEADER = "X-Exsampling-Token"
@@ -156,8 +155,11 @@ class Doors:
             return
         if door == THIS_COMPUTER:
             if not from_this_computer(env):
-                raise Refused("this is served to this computer only (open it on the performer's computer "
-                              "at http://127.0.0.1, not through a tunnel or another name)", 403)
+                raise Refused(
+                    "this is served to this computer only (open it on the performer's computer "
+                    "at http://127.0.0.1, not through a tunnel or another name)",
+                    403,
+                )
             if request.method not in SAFE_METHODS:
                 if not same_origin_or_none(env):
                     raise Refused("refused: a page of another site may not change this show", 403)

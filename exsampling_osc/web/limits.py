@@ -28,8 +28,7 @@ class RateLimited(Refused):
 class RateLimiter:
     """Allow ``per_minute`` events per key in any sliding ``window`` seconds (0 or less: no limit)."""
 
-    def __init__(self, per_minute: int, window: float = WINDOW_S,
-                 clock: Callable[[], float] = time.monotonic):
+    def __init__(self, per_minute: int, window: float = WINDOW_S, clock: Callable[[], float] = time.monotonic):
         self.per_minute = int(per_minute)
         self.window = float(window)
         self.clock = clock
@@ -67,7 +66,9 @@ class RateLimiter:
             seconds = int(wait) + 1
             raise RateLimited(
                 f"too many sounds from this phone: at most {self.per_minute} a minute. "
-                f"Wait {seconds} s and send again.", wait)
+                f"Wait {seconds} s and send again.",
+                wait,
+            )
 
 
 def client_key(environ: dict) -> str:

@@ -36,8 +36,8 @@ MAX_STATUS_IDS = 50
 #: The page runs only its own files; blob: for the listen-back player; the token never leaves in a Referer.
 PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                               "media-src 'self' blob:; connect-src 'self' blob:; object-src 'none'; "
-                               "base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+    "media-src 'self' blob:; connect-src 'self' blob:; object-src 'none'; "
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
     "Referrer-Policy": "no-referrer",
     "X-Content-Type-Options": "nosniff",
 }
@@ -49,8 +49,10 @@ class RecorderSettings:
     """What the page shows and enforces."""
 
     project_name: str = "ExSampling"
-    consent: str = ("Your sound is sent to the performers' computer, analysed by a sound classifier, and "
-                    "may be played live in this performance. It is kept in the performance's sound library.")
+    consent: str = (
+        "Your sound is sent to the performers' computer, analysed by a sound classifier, and "
+        "may be played live in this performance. It is kept in the performance's sound library."
+    )
     stream_url: str = ""
     stream_label: str = "Listen to the performance"
     max_seconds: float = 30.0
@@ -91,8 +93,11 @@ class RecorderSettings:
     @classmethod
     def from_config(cls, config) -> RecorderSettings:
         """The ``recorder`` section of a loaded config (``config.recorder``; absent means defaults)."""
-        return cls.parse(getattr(config, "recorder", None), str(getattr(config, "path", "config")),
-                         lambda key: config.line(f"recorder.{key}".rstrip(".")))
+        return cls.parse(
+            getattr(config, "recorder", None),
+            str(getattr(config, "path", "config")),
+            lambda key: config.line(f"recorder.{key}".rstrip(".")),
+        )
 
     @classmethod
     def from_file(cls, path: Path) -> RecorderSettings:
@@ -106,8 +111,7 @@ class RecorderSettings:
             raise ConfigError(f"{path}:{mark.line + 1 if mark else 1}: not valid YAML ({exc.problem})") from None
         if isinstance(data, dict) and set(data) == {"recorder"}:
             data, node = data["recorder"], node.value[0][1]
-        lines = {k.value: k.start_mark.line + 1 for k, _ in node.value} if isinstance(node, yaml.MappingNode) \
-            else {}
+        lines = {k.value: k.start_mark.line + 1 for k, _ in node.value} if isinstance(node, yaml.MappingNode) else {}
         return cls.parse(data, str(path), lambda key: lines.get(key, 1))
 
     @classmethod
@@ -150,8 +154,14 @@ def status_of(recording_id: int, rec: dict | None, track_of=None) -> dict:
     for s in rec.get("samples") or []:
         label = s.get("overridden_label") or s.get("label") or "unknown"
         track = s.get("track") or (track_of(label) if track_of else "")
-        pieces.append({"label": label, "confidence": round(float(s.get("confidence") or 0.0), 3),
-                       "track": track, "state": s.get("state", "ready")})
+        pieces.append(
+            {
+                "label": label,
+                "confidence": round(float(s.get("confidence") or 0.0), 3),
+                "track": track,
+                "state": s.get("state", "ready"),
+            }
+        )
     return {"id": recording_id, "phase": "analysed", "pieces": pieces}
 
 
@@ -178,8 +188,7 @@ def check_length(upload, max_seconds: float, slack: float = 1.0) -> None:
         stream.seek(0)
     seconds = info.frames / info.samplerate if info.samplerate else 0.0
     if seconds > max_seconds + slack:
-        raise TooLong(f"the sound lasts {seconds:.0f} s; the limit is {max_seconds:.0f} s. "
-                      "Send a shorter one.")
+        raise TooLong(f"the sound lasts {seconds:.0f} s; the limit is {max_seconds:.0f} s. Send a shorter one.")
 
 
 def install(app: bottle.Bottle, service) -> None:

@@ -90,9 +90,19 @@ class _Connection(cheroot_server.HTTPConnection):
 class WebServer:
     """Binds on construction (so a busy port fails early and port 0 gets a real number), serves on start."""
 
-    def __init__(self, app, host: str, port: int, *, probe: bool = False, ssl_adapter=None,
-                 threads: int = THREADS, tries: int = 50, header_timeout: float = HEADER_TIMEOUT_S,
-                 body_timeout: float = BODY_TIMEOUT_S):
+    def __init__(
+        self,
+        app,
+        host: str,
+        port: int,
+        *,
+        probe: bool = False,
+        ssl_adapter=None,
+        threads: int = THREADS,
+        tries: int = 50,
+        header_timeout: float = HEADER_TIMEOUT_S,
+        body_timeout: float = BODY_TIMEOUT_S,
+    ):
         self.deadlines = Deadlines(header_timeout, body_timeout)
 
         def guarded(environ, start_response):
@@ -101,8 +111,15 @@ class WebServer:
 
         last: OSError | None = None
         for candidate in range(port, port + (tries if probe and port else 1)):
-            server = wsgi.Server((host, candidate), guarded, numthreads=threads, server_name="exsampling",
-                                 request_queue_size=256, accepted_queue_timeout=30, timeout=IDLE_TIMEOUT_S)
+            server = wsgi.Server(
+                (host, candidate),
+                guarded,
+                numthreads=threads,
+                server_name="exsampling",
+                request_queue_size=256,
+                accepted_queue_timeout=30,
+                timeout=IDLE_TIMEOUT_S,
+            )
             server.ConnectionClass = _Connection
             server.deadlines = self.deadlines  # type: ignore[attr-defined]  # read by _Connection
             server.ssl_adapter = ssl_adapter

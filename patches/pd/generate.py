@@ -58,15 +58,26 @@ def add(p: Patch, table: str) -> None:
 
 def voice():
     p = Patch(620, 420)
-    p.text("exsampling-voice: one voice of the sampler. Made by [clone exsampling-voice 8 $0] in "
-           "exsampling-sampler: $1 is the voice number and $2 the sampler's $0 (its table is $2-sample).", 80)
-    add(p, """
+    p.text(
+        "exsampling-voice: one voice of the sampler. Made by [clone exsampling-voice 8 $0] in "
+        "exsampling-sampler: $1 is the voice number and $2 the sampler's $0 (its table is $2-sample).",
+        80,
+    )
+    add(
+        p,
+        """
         obj in inlet | obj route route 1 0
-    """)
-    p.text("1 END MS GAIN: play the table from its start, reaching index END (its end) after MS milliseconds, "
-           "at GAIN, silent from then on. 0: note-off, a 50 ms linear release from now (the end of the sample "
-           "still cuts it short).", 50)
-    add(p, """
+    """,
+    )
+    p.text(
+        "1 END MS GAIN: play the table from its start, reaching index END (its end) after MS milliseconds, "
+        "at GAIN, silent from then on. 0: note-off, a 50 ms linear release from now (the end of the sample "
+        "still cuts it short).",
+        50,
+    )
+    add(
+        p,
+        """
         obj t t l l l | msg idxmsg 0, $1 $2 | obj idx vline~ | obj plus +~ 1 | obj read tabread4~ $2-sample
         msg envmsg $3 | msg off 0 50 | obj env vline~ | msg endmsg 1, 0 0 $2 | obj end vline~ | obj mul *~
         obj mul2 *~ | obj out outlet~
@@ -75,7 +86,8 @@ def voice():
         wire idxmsg:0 -> idx, idx:0 -> plus, plus:0 -> read, read:0 -> mul
         wire envmsg:0 -> env, off:0 -> env, env:0 -> mul:1, mul:0 -> mul2, endmsg:0 -> end, end:0 -> mul2:1
         wire mul2:0 -> out
-    """)
+    """,
+    )
     return p
 
 
@@ -85,18 +97,26 @@ RATE = "if($f4, pow(2, ($f1 - $f3) / 12), 1)"
 def sampler():
     top = Patch(700, 400)
     p = top
-    p.text("exsampling-sampler TRACK LISTEN-PORT BACKEND-PORT [MIDI-CHANNEL]: plays the samples the "
-           "ExSampling OSC backend sends for TRACK. It listens for OSC on LISTEN-PORT, says /exsampling/hello "
-           "to 127.0.0.1:BACKEND-PORT on load, on every change and every 5 s, asks for the newest sample of "
-           "its track when the backend answers, and plays notes from [notein] (channel 0: all) and "
-           "from /exsampling/note. Messages to the inlet: track NAME, listen PORT, backend PORT, "
-           "note NOTE VELOCITY SECONDS, load PATH ROOT MODE, hello.", 120)
+    p.text(
+        "exsampling-sampler TRACK LISTEN-PORT BACKEND-PORT [MIDI-CHANNEL]: plays the samples the "
+        "ExSampling OSC backend sends for TRACK. It listens for OSC on LISTEN-PORT, says /exsampling/hello "
+        "to 127.0.0.1:BACKEND-PORT on load, on every change and every 5 s, asks for the newest sample of "
+        "its track when the backend answers, and plays notes from [notein] (channel 0: all) and "
+        "from /exsampling/note. Messages to the inlet: track NAME, listen PORT, backend PORT, "
+        "note NOTE VELOCITY SECONDS, load PATH ROOT MODE, hello.",
+        120,
+    )
     top.obj("in", "inlet")
     p = top.sub("control", "control")
     top.c("in", 0, "control")
-    p.text("Settings from the inlet and the creation arguments; any change makes [pd hello] listen, "
-           "connect and say hello again.", 60)
-    add(p, """
+    p.text(
+        "Settings from the inlet and the creation arguments; any change makes [pd hello] listen, "
+        "connect and say hello again.",
+        60,
+    )
+    add(
+        p,
+        """
         obj in inlet | obj ctl route track listen backend note load hello
         # track change: remember it, forget the old sample, ask again
         obj trk_list list | obj trk_t t b b s | obj trk_s s $0-track | msg trk_reset -1 | obj trk_cur s $0-cur
@@ -119,11 +139,17 @@ def sampler():
         wire lb_t:3 -> sr_init, sr_init:0 -> sr_s
         wire lb_t:2 -> arg_backend, lb_t:1 -> arg_listen, lb_t:0 -> arg_track
         wire arg_track:0 -> trk_t, arg_listen:0 -> port_v, arg_backend:0 -> backend_v
-    """)
+    """,
+    )
     p = top.sub("hello", "hello")
-    p.text("After any change (debounced by delay 0, so the -send messages of the command line all land "
-           "first): listen, connect, print where we are and say /exsampling/hello; again every 5 s.", 60)
-    add(p, f"""
+    p.text(
+        "After any change (debounced by delay 0, so the -send messages of the command line all land "
+        "first): listen, connect, print where we are and say /exsampling/hello; again every 5 s.",
+        60,
+    )
+    add(
+        p,
+        f"""
         msg listen_msg listen $1 | obj listen_s s $0-netreceive
         msg backend_msg disconnect, connect 127.0.0.1 $1 | obj backend_s s $0-netsend
         wire listen_msg:0 -> listen_s, backend_msg:0 -> backend_s
@@ -148,12 +174,18 @@ def sampler():
         wire hello_t:1 -> hello_trk, hello_t:0 -> hello_port
         wire hello_trk:0 -> hello_pack:1, hello_port:0 -> hello_pack, needq:0 -> needq_s
         wire hello_pack:0 -> hello_osc, hello_osc:0 -> hello_out
-    """)
+    """,
+    )
     p = top.sub("network", "network")
-    p.text("OSC in: /exsampling/sample and /exsampling/note for our track, /exsampling/ready (the first "
-           "one after a change asks for our newest sample) and /exsampling/done (end of that answer). "
-           "OSC out: whatever is sent to $0-osc-out.", 60)
-    add(p, f"""
+    p.text(
+        "OSC in: /exsampling/sample and /exsampling/note for our track, /exsampling/ready (the first "
+        "one after a change asks for our newest sample) and /exsampling/done (end of that answer). "
+        "OSC out: whatever is sent to $0-osc-out.",
+        60,
+    )
+    add(
+        p,
+        f"""
         obj nr_r r $0-netreceive | obj nr netreceive -u -b | obj parse oscparse | obj trim list trim
         obj r_ex route exsampling | obj r_addr route {ANSWERS} | obj ns_r r $0-osc-out
         obj ns_pre list prepend send | obj ns_trim list trim | obj ns_r2 r $0-netsend | obj ns netsend -u -b
@@ -173,7 +205,8 @@ def sampler():
         wire q_trk_r:0 -> q_trk:1, q_trk:0 -> q_pack:1, q_port:0 -> q_pack
         wire q_pack:0 -> q_osc, q_osc:0 -> q_out
         wire r_addr:3 -> q_off, q_off:0 -> q_off_s
-    """)
+    """,
+    )
 
     def track_filter(prefix, src, dest):
         """list TRACK REST... -> REST... when TRACK is this sampler's track."""
@@ -186,8 +219,15 @@ def sampler():
         p.obj(prefix + "list", "list")
         p.c(src[0], src[1], prefix + "l")
         x = prefix
-        p.wire(f"{x}l:0 {x}t", f"{x}t:1 {x}split_b", f"{x}split_b:1 {x}list:1", f"{x}t:0 {x}split_a",
-               f"{x}split_a:0 {x}sel", f"{x}trk_r:0 {x}sel:1", f"{x}sel:0 {x}list")
+        p.wire(
+            f"{x}l:0 {x}t",
+            f"{x}t:1 {x}split_b",
+            f"{x}split_b:1 {x}list:1",
+            f"{x}t:0 {x}split_a",
+            f"{x}split_a:0 {x}sel",
+            f"{x}trk_r:0 {x}sel:1",
+            f"{x}sel:0 {x}list",
+        )
         p.c(prefix + "list", 0, dest)
 
     # ---- /exsampling/sample for this track
@@ -197,10 +237,15 @@ def sampler():
     p.obj("nt_s", "s $0-timed")
     track_filter("nf_", ("r_addr", 1), "nt_s")
     p = top.sub("load", "load")
-    p.text("sample: ID LABEL CONFIDENCE PATH ROOT MODE LAT LON RECORDING DURATION STATE. Loaded unless "
-           "rejected; while the answer to our query comes in (newest first) only a newer ID replaces the one "
-           "loaded. A rejected sample that is loaded is silenced.", 60)
-    add(p, """
+    p.text(
+        "sample: ID LABEL CONFIDENCE PATH ROOT MODE LAT LON RECORDING DURATION STATE. Loaded unless "
+        "rejected; while the answer to our query comes in (newest first) only a newer ID replaces the one "
+        "loaded. A rejected sample that is loaded is silenced.",
+        60,
+    )
+    add(
+        p,
+        """
         obj ld_r r $0-sample | obj ld_un unpack f s f s f s f f f f s | obj ld_rej sel rejected
         msg ld_rej1 1 | msg ld_rej0 0 | obj ld_mode sel melodic | msg ld_mode1 1 | msg ld_mode0 0
         obj ld_pmode f | obj ld_proot f | obj ld_ppath symbol | obj ld_idt t f f | obj ld_pid v $0-pending
@@ -238,11 +283,17 @@ def sampler():
         wire ld_unload_msg:0 -> ld_print
         obj cur_r2 r $0-cur | obj cur_v2 v $0-cur
         wire cur_r2:0 -> cur_v2
-    """)
+    """,
+    )
     p = top.sub("notes", "notes")
-    p.text("notes: from [notein], and timed ones (NOTE VELOCITY SECONDS) from /exsampling/note or the "
-           "note message: note-on now, note-off after SECONDS.", 90)
-    add(p, """
+    p.text(
+        "notes: from [notein], and timed ones (NOTE VELOCITY SECONDS) from /exsampling/note or the "
+        "note message: note-on now, note-off after SECONDS.",
+        90,
+    )
+    add(
+        p,
+        """
         obj nt_r r $0-timed | obj nt_un unpack f f f | obj nt_ms * 1000 | obj nt_t t f f | obj nt_on pack f f
         msg nt_offmsg $1 0 | obj nt_pipe pipe f f 0 | obj nt_off pack f f | obj ni notein $4
         obj ni_pack pack f f | obj poly_s s $0-poly
@@ -251,18 +302,27 @@ def sampler():
         wire nt_offmsg:0 -> nt_pipe, nt_pipe:1 -> nt_off:1, nt_pipe:0 -> nt_off
         wire nt_on:0 -> poly_s, nt_off:0 -> poly_s
         wire ni:1 -> ni_pack:1, ni:0 -> ni_pack, ni_pack:0 -> poly_s
-    """)
+    """,
+    )
     p = top.sub("voices", "voices")
-    p.text("voices: [poly] picks one of 8 (stealing the oldest); the rate, length and gain go to it "
-           "as 1 END MS GAIN, a note-off as 0.", 60)
-    add(p, """
+    p.text(
+        "voices: [poly] picks one of 8 (stealing the oldest); the rate, length and gain go to it "
+        "as 1 END MS GAIN, a note-off as 0.",
+        60,
+    )
+    add(
+        p,
+        """
         obj pl_r r $0-poly | obj poly poly 8 1 | obj pl_pack pack f f f | msg pl_swap $3 $2 $1
         obj pl_route route 0 | msg pl_offmsg $2 0 | msg pl_onmsg $2 $1 $3 | obj pl_un unpack f f f
         msg pl_voice $1 1 | obj ex_root r $0-root | obj ex_mel r $0-melodic | obj ex_size r $0-size
         obj ex_sr r $0-filesr
-    """)
+    """,
+    )
     p.obj("pl_expr", f"expr $f5; $f5 * 1000 / ({RATE} * max($f6, 1)); $f2 / 127")
-    add(p, """
+    add(
+        p,
+        """
         obj pl_pack4 pack f f f | obj gate_r r $0-gate | obj pl_gate spigot | obj pl_pre list prepend
         obj vc_s s $0-voices
         wire pl_r:0 -> poly, poly:2 -> pl_pack:2, poly:1 -> pl_pack:1, poly:0 -> pl_pack
@@ -271,37 +331,49 @@ def sampler():
         wire pl_un:2 -> pl_voice, pl_voice:0 -> pl_pre:1
         wire pl_un:1 -> pl_expr:1, pl_un:0 -> pl_expr
         wire ex_root:0 -> pl_expr:2, ex_mel:0 -> pl_expr:3, ex_size:0 -> pl_expr:4, ex_sr:0 -> pl_expr:5
-    """)
+    """,
+    )
     for i in range(3):
         p.c("pl_expr", i, "pl_pack4", i)
-    add(p, """
+    add(
+        p,
+        """
         wire pl_pack4:0 -> pl_gate, gate_r:0 -> pl_gate:1, pl_gate:0 -> pl_pre, pl_pre:0 -> vc_s
         obj vc_r r $0-voices | obj clone clone exsampling-voice 8 $0 | obj out outlet~
-    """)
+    """,
+    )
     top.obj("out", "outlet~")
     top.c("voices", 0, "out")
-    add(p, """
+    add(
+        p,
+        """
         obj table array define $0-sample
         wire vc_r:0 -> clone, clone:0 -> out
-    """)
+    """,
+    )
     return top
 
 
 def _control(p, routes: str) -> None:
     """The top of both main patches: DSP on at load, messages to "exsampling" (or FUDI on the control port)
     into [route record stop control quit midi ...], MIDI from ``midi`` into #notein."""
-    add(p, f"""
+    add(
+        p,
+        f"""
         obj lb loadbang | msg dsp ; pd dsp 1
         wire lb:0 -> dsp
         obj r r exsampling | obj ctl_r netreceive -u | obj route route record stop control quit midi{routes}
         obj midi s #notein
-    """)
+    """,
+    )
 
 
 def _recorder(p, source: str) -> None:
     """record FILE [SECONDS] / stop (outlets 0 and 1 of 'route') into writesf~, control PORT, quit, and
     ``source`` to writesf~ and both channels of the dac~."""
-    add(p, f"""
+    add(
+        p,
+        f"""
         obj rec_app list append 0 | obj rec_un unpack s f | obj rec_moses moses 0.001 | obj rec_ms * 1000
         obj rec_delay delay | obj rec_t t s s | msg rec_open open $1, start | msg rec_print_msg recording $1
         obj stop_t t b b | msg stop stop | msg stop_print_msg recorded | obj print print exsampling
@@ -314,22 +386,29 @@ def _recorder(p, source: str) -> None:
         wire stop_t:0 -> stop_print_msg, stop_print_msg:0 -> print
         wire route:2 -> ctl_listen, ctl_listen:0 -> ctl_r, route:3 -> quit
         wire {source}:0 -> wsf, {source}:0 -> dac, {source}:0 -> dac:1
-    """)
+    """,
+    )
 
 
 def main_patch():
     p = Patch(760, 560)
-    p.text("ExSampling OSC sampler for Pure Data. Start: pd -open exsampling.pd (see docs/PUREDATA.md). "
-           "Settings with -send: \"exsampling track NAME\", \"exsampling listen PORT\", \"exsampling backend "
-           "PORT\"; record the output: \"exsampling record FILE.wav [SECONDS]\", \"exsampling stop\"; "
-           "\"exsampling control PORT\" opens a UDP port for these same messages (FUDI, e.g. pdsend PORT "
-           "localhost udp); \"exsampling midi NOTE VELOCITY CHANNEL\" plays as if from the MIDI keyboard.", 100)
+    p.text(
+        "ExSampling OSC sampler for Pure Data. Start: pd -open exsampling.pd (see docs/PUREDATA.md). "
+        'Settings with -send: "exsampling track NAME", "exsampling listen PORT", "exsampling backend '
+        'PORT"; record the output: "exsampling record FILE.wav [SECONDS]", "exsampling stop"; '
+        '"exsampling control PORT" opens a UDP port for these same messages (FUDI, e.g. pdsend PORT '
+        'localhost udp); "exsampling midi NOTE VELOCITY CHANNEL" plays as if from the MIDI keyboard.',
+        100,
+    )
     _control(p, "")
-    add(p, f"""
+    add(
+        p,
+        f"""
         obj smp exsampling-sampler animals 9101 {OSC_PORT} 0
         wire r:0 -> route, ctl_r:0 -> route
         wire route:5 -> smp, route:4 -> midi
-    """)
+    """,
+    )
     _recorder(p, "smp")
     return p
 
@@ -339,18 +418,24 @@ TRACKS = ["drums", "voices", "animals", "bells", "textures", "machines"]  # exsa
 
 def tracks_patch():
     p = Patch(900, 520)
-    p.text("ExSampling OSC, all six tracks of the default mapping in one Pd: MIDI channel N plays track N "
-           "(1 drums, 2 voices, 3 animals, 4 bells, 5 textures, 6 machines); each listens on port 9100+N. "
-           "-send messages: \"exsampling backend PORT\" (all tracks), \"exsampling record FILE.wav [SECONDS]\", "
-           "\"exsampling stop\", \"exsampling control PORT\", \"exsampling midi NOTE VELOCITY CHANNEL\".", 110)
+    p.text(
+        "ExSampling OSC, all six tracks of the default mapping in one Pd: MIDI channel N plays track N "
+        "(1 drums, 2 voices, 3 animals, 4 bells, 5 textures, 6 machines); each listens on port 9100+N. "
+        '-send messages: "exsampling backend PORT" (all tracks), "exsampling record FILE.wav [SECONDS]", '
+        '"exsampling stop", "exsampling control PORT", "exsampling midi NOTE VELOCITY CHANNEL".',
+        110,
+    )
     _control(p, " backend")
-    add(p, """
+    add(
+        p,
+        """
         wire route:4 -> midi
         wire r:0 -> route, ctl_r:0 -> route
         msg backend backend $1
         wire route:5 -> backend
         obj sum +~
-    """)
+    """,
+    )
     for i, t in enumerate(TRACKS):
         p.obj(f"smp{i}", f"exsampling-sampler {t} {9101 + i} {OSC_PORT} {i + 1}")
         p.c("backend", 0, f"smp{i}")
@@ -359,8 +444,12 @@ def tracks_patch():
     return p
 
 
-PATCHES = {"exsampling-voice": voice, "exsampling-sampler": sampler, "exsampling": main_patch,
-           "exsampling-tracks": tracks_patch}
+PATCHES = {
+    "exsampling-voice": voice,
+    "exsampling-sampler": sampler,
+    "exsampling": main_patch,
+    "exsampling-tracks": tracks_patch,
+}
 
 
 def render_all() -> dict[str, str]:

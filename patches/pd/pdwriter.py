@@ -82,9 +82,11 @@ class Patch:
             rows.setdefault(depth[n], []).append(n)
         xs = {}
         for r in sorted(rows):
+
             def key(n):
                 ps = [xs[p] for p in preds[n] if p in xs]
                 return (sum(ps) / len(ps) if ps else -1, n)
+
             x = 10
             for n in sorted(rows[r], key=key):
                 want = key(n)[0]

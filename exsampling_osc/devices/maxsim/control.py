@@ -202,8 +202,13 @@ class Arith(Obj):
     """+ * == maximum: https://docs.cycling74.com/reference/plus (and times, equals, maximum) - right inlet
     sets the operand, left computes."""
 
-    OPS: dict[str, Callable[[Any, Any], Any]] = {"+": lambda a, b: a + b, "*": lambda a, b: a * b, "==": lambda a, b: int(a == b),
-           "!=": lambda a, b: int(a != b), "maximum": max}
+    OPS: dict[str, Callable[[Any, Any], Any]] = {
+        "+": lambda a, b: a + b,
+        "*": lambda a, b: a * b,
+        "==": lambda a, b: int(a == b),
+        "!=": lambda a, b: int(a != b),
+        "maximum": max,
+    }
 
     def __init__(self, box: Box, args: list[Any]) -> None:
         super().__init__(box, args)

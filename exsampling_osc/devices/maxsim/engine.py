@@ -28,17 +28,58 @@ from exsampling_osc.devices.maxsim import control as c
 from exsampling_osc.devices.maxsim import signal as s
 
 OBJECTS: dict[str, type[c.Obj]] = {
-    "t": c.Trigger, "trigger": c.Trigger, "unpack": c.Unpack, "pack": c.Pack, "route": c.Route,
-    "sel": c.Select, "select": c.Select, "gate": c.Gate, "prepend": c.Prepend, "expr": c.Expr,
-    "+": c.Arith, "*": c.Arith, "==": c.Arith, "!=": c.Arith, "maximum": c.Arith, "dbtoa": c.DbToA,
-    "counter": c.Counter, "random": c.Random, "s": c.Send, "send": c.Send, "r": c.Receive,
-    "receive": c.Receive, "v": c.Value, "value": c.Value, "print": c.Inert, "comment": c.Recorder,
-    "sig~": s.Sig, "*~": s.Times, "line~": s.Line, "groove~": s.Groove, "plugout~": s.PlugOut,
-    "buffer~": s.Buffer, "notein": s.NoteIn, "poly": s.Poly, "makenote": s.MakeNote, "delay": s.Delay,
-    "live.thisdevice": s.ThisDevice, "live.menu": s.Parameter, "live.dial": s.Parameter,
-    "live.path": s.LivePath, "live.object": s.LiveObject, "button": s.Button, "message": c.Message,
-    "udpsend": c.Recorder, "node.script": c.Recorder, "js": c.Recorder, "jweb": c.Recorder, "fpic": c.Recorder,
-    "udpreceive": c.Inert, "live.text": c.Inert, "sprintf": c.Sprintf, "plugin~": s.PlugIn,
+    "t": c.Trigger,
+    "trigger": c.Trigger,
+    "unpack": c.Unpack,
+    "pack": c.Pack,
+    "route": c.Route,
+    "sel": c.Select,
+    "select": c.Select,
+    "gate": c.Gate,
+    "prepend": c.Prepend,
+    "expr": c.Expr,
+    "+": c.Arith,
+    "*": c.Arith,
+    "==": c.Arith,
+    "!=": c.Arith,
+    "maximum": c.Arith,
+    "dbtoa": c.DbToA,
+    "counter": c.Counter,
+    "random": c.Random,
+    "s": c.Send,
+    "send": c.Send,
+    "r": c.Receive,
+    "receive": c.Receive,
+    "v": c.Value,
+    "value": c.Value,
+    "print": c.Inert,
+    "comment": c.Recorder,
+    "sig~": s.Sig,
+    "*~": s.Times,
+    "line~": s.Line,
+    "groove~": s.Groove,
+    "plugout~": s.PlugOut,
+    "buffer~": s.Buffer,
+    "notein": s.NoteIn,
+    "poly": s.Poly,
+    "makenote": s.MakeNote,
+    "delay": s.Delay,
+    "live.thisdevice": s.ThisDevice,
+    "live.menu": s.Parameter,
+    "live.dial": s.Parameter,
+    "live.path": s.LivePath,
+    "live.object": s.LiveObject,
+    "button": s.Button,
+    "message": c.Message,
+    "udpsend": c.Recorder,
+    "node.script": c.Recorder,
+    "js": c.Recorder,
+    "jweb": c.Recorder,
+    "fpic": c.Recorder,
+    "udpreceive": c.Inert,
+    "live.text": c.Inert,
+    "sprintf": c.Sprintf,
+    "plugin~": s.PlugIn,
 }
 
 
@@ -73,8 +114,15 @@ class MaxSim:
 
     _ids = itertools.count(1001)
 
-    def __init__(self, patch: dict, sr: int = 44100, block: int = 64, live_track: str = "",
-                 params: dict[str, Any] | None = None, world: list[MaxSim] | None = None) -> None:
+    def __init__(
+        self,
+        patch: dict,
+        sr: int = 44100,
+        block: int = 64,
+        live_track: str = "",
+        params: dict[str, Any] | None = None,
+        world: list[MaxSim] | None = None,
+    ) -> None:
         self.sr, self.block, self.live_track, self.params = sr, block, live_track, params or {}
         self.world = world if world is not None else []  # the devices of one Live set share one Max
         self.world.append(self)
@@ -91,7 +139,8 @@ class MaxSim:
         for entry in patch["patcher"]["lines"]:
             line = entry["patchline"]
             self.lines[(line["source"][0], int(line["source"][1]))].append(
-                (self.boxes[line["destination"][0]], int(line["destination"][1])))
+                (self.boxes[line["destination"][0]], int(line["destination"][1]))
+            )
         for dsts in self.lines.values():
             dsts.sort(key=lambda d: -d[0].x)  # right to left
         self._order = self._signal_order()
@@ -110,8 +159,12 @@ class MaxSim:
 
     def broadcast(self, name: str, msg: list) -> None:
         """What ``send name`` does: every ``receive name`` of every device in the set gets ``msg``."""
-        receivers = [b for sim in self.world for b in sim.boxes.values()
-                     if isinstance(b.obj, c.Receive) and str(b.obj.args[0]) == name]
+        receivers = [
+            b
+            for sim in self.world
+            for b in sim.boxes.values()
+            if isinstance(b.obj, c.Receive) and str(b.obj.args[0]) == name
+        ]
         if not receivers:
             self.sent.append((name, list(msg)))
         for b in receivers:
@@ -195,5 +248,6 @@ class MaxSim:
             self.now += self.block
         if not plugouts:
             return np.zeros(0)
-        return np.sum([np.concatenate(p.left[k:] or [np.zeros(0)]) for p, k in zip(plugouts, start, strict=True)],
-                      axis=0)
+        return np.sum(
+            [np.concatenate(p.left[k:] or [np.zeros(0)]) for p, k in zip(plugouts, start, strict=True)], axis=0
+        )

@@ -219,6 +219,7 @@ class MakeNote(Obj):
             pitch = msg[0]
             self.out(1, [self.velocity])
             self.out(0, [pitch])
+
             def note_off() -> None:
                 self.out(1, [0])
                 self.out(0, [pitch])

@@ -164,7 +164,7 @@
         "off",
         "on"
        ],
-       "parameter_invisible": 2
+       "parameter_invisible": 1
       }
      }
     }
@@ -831,7 +831,7 @@
         "off",
         "on"
        ],
-       "parameter_invisible": 2
+       "parameter_invisible": 1
       }
      }
     }
@@ -1091,7 +1091,7 @@
         "off",
         "on"
        ],
-       "parameter_invisible": 2,
+       "parameter_invisible": 1,
        "parameter_initial_enable": 1,
        "parameter_initial": [
         0

@@ -91,7 +91,7 @@
        "parameter_initial": [
         0
        ],
-       "parameter_invisible": 2
+       "parameter_invisible": 1
       }
      }
     }
@@ -136,7 +136,7 @@
        "parameter_initial": [
         0
        ],
-       "parameter_invisible": 2
+       "parameter_invisible": 1
       }
      }
     }

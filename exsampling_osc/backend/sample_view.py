@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Protocol
 
 
@@ -28,7 +29,7 @@ def sample_view(row: dict, mapping: TrackRule) -> dict[str, Any]:
         "track": track,
         "label": label,
         "confidence": row["confidence"],
-        "path": row["path"],
+        "path": Path(row["path"]).as_posix(),
         "root_midi": row["root_midi"],
         "mode": mapping.mode_of(track),
         "analysed_mode": row["analysed_mode"],

@@ -24,6 +24,8 @@ BACKEND_SEND = "exsampling.backend"
 FROM_HUB = "exsampling.fromhub"  # global receive: every message the backend sends, forwarded by the hub
 TO_HUB = "exsampling.tohub"  # global send: messages for the backend, relayed by the hub's udpsend
 HUB_WHO, HUB_HERE = "exsampling.hub.who", "exsampling.hub.here"  # one running hub per Live set
+# Live's Parameter Visibility (parameter_invisible): 0 automated and modulated, 1 stored only, 2 hidden
+STORED_ONLY = 1
 AUTO_TRACK = "auto"  # the Track menu's first item: follow the Live track's own name
 PLAY_MODES = ("auto", "gate", "one-shot")  # auto: percussive samples one-shot, melodic ones gated
 NODE_SCRIPT = "exsampling-hub.js"
@@ -89,7 +91,7 @@ def build_hub() -> dict:
     gate = p.obj("gate 1 0", 20, 80)
     p.connect(gate, 0, node, 0)
     restart = p.ui("live.text", 240, 40, 60, 18, view=(8, 150, 60, 16), text="restart", mode=0)
-    p.parameter(restart, "Restart backend", 2, parameter_enum=["off", "on"], parameter_invisible=2)
+    p.parameter(restart, "Restart backend", 2, parameter_enum=["off", "on"], parameter_invisible=STORED_ONLY)
     _via(p, restart, 0, p.msg("restart", 240, 62), gate, 1)
     out = _via(p, node, 0, p.obj("route ready ports url qr status osc", 20, 160))
     ready_t = _via(p, out, 0, p.obj("t b b", 20, 200))
@@ -138,7 +140,7 @@ def build_hub() -> dict:
     web = p.ui("jweb", 320, 560, 320, 160, view=(212, 4, 340, 160), rendermode=1)
     p.connect(url_msg, 0, web, 0)
     reload_btn = p.ui("live.text", 320, 40, 60, 18, view=(72, 150, 60, 16), text="reload", mode=0)
-    p.parameter(reload_btn, "Reload console", 2, parameter_enum=["off", "on"], parameter_invisible=2)
+    p.parameter(reload_btn, "Reload console", 2, parameter_enum=["off", "on"], parameter_invisible=STORED_ONLY)
     p.connect(reload_btn, 0, url_msg, 0)
 
     # QR picture for projection, and status lines
@@ -181,7 +183,7 @@ def build_hub() -> dict:
                 "Simpler mode",
                 2,
                 parameter_enum=["off", "on"],
-                parameter_invisible=2,
+                parameter_invisible=STORED_ONLY,
                 parameter_initial_enable=1,
                 parameter_initial=[0],
             )
@@ -252,7 +254,7 @@ def build_sampler() -> dict:
         parameter_enum=[AUTO_TRACK, *tracks],
         parameter_initial_enable=1,
         parameter_initial=[0],
-        parameter_invisible=2,
+        parameter_invisible=STORED_ONLY,
     )
     play = p.ui("live.menu", 1060, 70, 80, 18, view=(134, 26, 80, 16))
     p.parameter(
@@ -262,7 +264,7 @@ def build_sampler() -> dict:
         parameter_enum=list(PLAY_MODES),
         parameter_initial_enable=1,
         parameter_initial=[0],
-        parameter_invisible=2,
+        parameter_invisible=STORED_ONLY,
     )
     volume = p.ui("live.dial", 1200, 40, 44, 48, view=(236, 24, 44, 48))
     p.parameter(

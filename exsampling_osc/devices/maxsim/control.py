@@ -11,10 +11,15 @@ import math
 import random as _random
 import re
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:  # pragma: no cover
-    from exsampling_osc.devices.maxsim.engine import Box
+
+class Box(Protocol):
+    """What an object sees of its box (``engine.Box``): the engine, its name and its saved attributes."""
+
+    engine: Any
+    name: str
+    raw: dict
 
 Msg = list[Any]
 BANG: Msg = ["bang"]

@@ -21,6 +21,7 @@ class Box(Protocol):
     name: str
     raw: dict
 
+
 Msg = list[Any]
 BANG: Msg = ["bang"]
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sqlite3
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 SCHEMA = """
@@ -102,16 +103,21 @@ class Store:
         with self._lock:
             self._db.close()
 
-    def _tx(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction under the lock: committed at the end, rolled back on any error."""
         with self._lock:
             self._db.execute("BEGIN IMMEDIATE")
             try:
-                cur = self._db.execute(sql, params)
+                yield self._db
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
                 raise
-            return cur
+
+    def _tx(self, sql: str, params: tuple = ()) -> sqlite3.Cursor:
+        with self._transaction() as db:
+            return db.execute(sql, params)
 
     def _all(self, sql: str, params: tuple = ()) -> list[dict]:
         with self._lock:
@@ -260,17 +266,11 @@ class Store:
     # taught labels: one row per example (a sample's embedding, float32 bytes)
     def add_taught(self, label: str, examples: Sequence[tuple[int | None, bytes]], model: str) -> None:
         now = time.time()
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
-            try:
-                self._db.executemany(
-                    "INSERT INTO taught_examples (label, sample_id, embedding, model, created) VALUES (?,?,?,?,?)",
-                    [(label, sid, emb, model, now) for sid, emb in examples],
-                )
-                self._db.execute("COMMIT")
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
+        with self._transaction() as db:
+            db.executemany(
+                "INSERT INTO taught_examples (label, sample_id, embedding, model, created) VALUES (?,?,?,?,?)",
+                [(label, sid, emb, model, now) for sid, emb in examples],
+            )
 
     def taught_examples(self) -> list[dict]:
         return self._all("SELECT label, sample_id, embedding, model FROM taught_examples ORDER BY id")

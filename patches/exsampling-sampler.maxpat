@@ -87,11 +87,11 @@
         "textures",
         "machines"
        ],
+       "parameter_invisible": 1,
        "parameter_initial_enable": 1,
        "parameter_initial": [
         0
-       ],
-       "parameter_invisible": 1
+       ]
       }
      }
     }
@@ -132,11 +132,11 @@
         "gate",
         "one-shot"
        ],
+       "parameter_invisible": 1,
        "parameter_initial_enable": 1,
        "parameter_initial": [
         0
-       ],
-       "parameter_invisible": 1
+       ]
       }
      }
     }

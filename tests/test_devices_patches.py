@@ -139,10 +139,12 @@ def test_hub_launches_the_node_script(saved):
 
 
 def test_settings_nobody_automates_are_stored_only(saved):
+    from exsampling_osc.devices.maxpat import STORED_ONLY
+
     for name in ("exsampling-hub", "exsampling-sampler"):
         for b in boxes(saved[name]):
             valueof = b.get("saved_attribute_attributes", {}).get("valueof", {})
             if b.get("varname") in ("Track", "Play", "Restart backend", "Reload console", "Simpler mode"):
-                assert valueof["parameter_invisible"] == gen.STORED_ONLY, b["varname"]
+                assert valueof["parameter_invisible"] == STORED_ONLY, b["varname"]
             if b.get("varname") == "Volume":
                 assert "parameter_invisible" not in valueof  # volume stays automatable

@@ -10,6 +10,9 @@ from exsampling_osc.devices import DeviceError
 from exsampling_osc.devices.objects import signature
 
 APPVERSION = {"major": 8, "minor": 6, "revision": 5, "architecture": "x64", "modernui": 1}
+# Live's Parameter Visibility (parameter_invisible): 0 automated and modulated, 1 stored only, 2 hidden
+STORED_ONLY = 1
+ENUM = 2  # parameter_type of a menu-like parameter (0 float, 1 int)
 # the project block's amxdtype is the device-type code read as a big-endian integer
 AMXDTYPE = {"audio_effect": 0x61616161, "midi_effect": 0x6D6D6D6D, "instrument": 0x69696969}
 
@@ -76,6 +79,12 @@ class Patcher:
             "valueof": {"parameter_longname": name, "parameter_shortname": name, "parameter_type": kind, **valueof}
         }
         self.parameters[box_id] = [name, name, 0]
+
+    def setting(self, box_id: str, name: str, items: list[str], initial: bool = True) -> None:
+        """A menu-like Live parameter nobody automates: an enum saved with the set (Stored Only), starting at its
+        first item when ``initial`` (momentary buttons have no initial value: Live would output it at load)."""
+        start = {"parameter_initial_enable": 1, "parameter_initial": [0]} if initial else {}
+        self.parameter(box_id, name, ENUM, parameter_enum=list(items), parameter_invisible=STORED_ONLY, **start)
 
     def connect(self, source: str, outlet: int, destination: str, inlet: int = 0) -> None:
         self.lines.append({"patchline": {"source": [source, outlet], "destination": [destination, inlet]}})

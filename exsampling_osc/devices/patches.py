@@ -24,8 +24,6 @@ BACKEND_SEND = "exsampling.backend"
 FROM_HUB = "exsampling.fromhub"  # global receive: every message the backend sends, forwarded by the hub
 TO_HUB = "exsampling.tohub"  # global send: messages for the backend, relayed by the hub's udpsend
 HUB_WHO, HUB_HERE = "exsampling.hub.who", "exsampling.hub.here"  # one running hub per Live set
-# Live's Parameter Visibility (parameter_invisible): 0 automated and modulated, 1 stored only, 2 hidden
-STORED_ONLY = 1
 AUTO_TRACK = "auto"  # the Track menu's first item: follow the Live track's own name
 PLAY_MODES = ("auto", "gate", "one-shot")  # auto: percussive samples one-shot, melodic ones gated
 NODE_SCRIPT = "exsampling-hub.js"
@@ -91,7 +89,7 @@ def build_hub() -> dict:
     gate = p.obj("gate 1 0", 20, 80)
     p.connect(gate, 0, node, 0)
     restart = p.ui("live.text", 240, 40, 60, 18, view=(8, 150, 60, 16), text="restart", mode=0)
-    p.parameter(restart, "Restart backend", 2, parameter_enum=["off", "on"], parameter_invisible=STORED_ONLY)
+    p.setting(restart, "Restart backend", ["off", "on"], initial=False)
     _via(p, restart, 0, p.msg("restart", 240, 62), gate, 1)
     out = _via(p, node, 0, p.obj("route ready ports url qr status osc", 20, 160))
     ready_t = _via(p, out, 0, p.obj("t b b", 20, 200))
@@ -140,7 +138,7 @@ def build_hub() -> dict:
     web = p.ui("jweb", 320, 560, 320, 160, view=(212, 4, 340, 160), rendermode=1)
     p.connect(url_msg, 0, web, 0)
     reload_btn = p.ui("live.text", 320, 40, 60, 18, view=(72, 150, 60, 16), text="reload", mode=0)
-    p.parameter(reload_btn, "Reload console", 2, parameter_enum=["off", "on"], parameter_invisible=STORED_ONLY)
+    p.setting(reload_btn, "Reload console", ["off", "on"], initial=False)
     p.connect(reload_btn, 0, url_msg, 0)
 
     # QR picture for projection, and status lines
@@ -178,15 +176,7 @@ def build_hub() -> dict:
         elif address == SAMPLE:
             # Simpler mode (off by default): the same samples also go into the performer's own Simplers
             simpler = p.ui("live.text", 1000, 40, 80, 18, view=(136, 150, 72, 16), text="Simpler", mode=1)
-            p.parameter(
-                simpler,
-                "Simpler mode",
-                2,
-                parameter_enum=["off", "on"],
-                parameter_invisible=STORED_ONLY,
-                parameter_initial_enable=1,
-                parameter_initial=[0],
-            )
+            p.setting(simpler, "Simpler mode", ["off", "on"])
             to_simpler = p.obj("gate 1 0", x, y)
             p.connect(simpler, 0, to_simpler, 0)
             p.connect(router, i, to_simpler, 1)
@@ -247,25 +237,9 @@ def build_sampler() -> dict:
     p.ui("comment", 1010, 10, 200, 20, text="ExSampling sampler", view=(8, 4, 200, 18), fontsize=13.0)
     # Track: a live.menu is saved with the Live set (a umenu is not); "auto" follows the Live track's name
     menu = p.ui("live.menu", 1060, 40, 120, 18, view=(8, 26, 120, 16))
-    p.parameter(
-        menu,
-        "Track",
-        2,
-        parameter_enum=[AUTO_TRACK, *tracks],
-        parameter_initial_enable=1,
-        parameter_initial=[0],
-        parameter_invisible=STORED_ONLY,
-    )
+    p.setting(menu, "Track", [AUTO_TRACK, *tracks])
     play = p.ui("live.menu", 1060, 70, 80, 18, view=(134, 26, 80, 16))
-    p.parameter(
-        play,
-        "Play",
-        2,
-        parameter_enum=list(PLAY_MODES),
-        parameter_initial_enable=1,
-        parameter_initial=[0],
-        parameter_invisible=STORED_ONLY,
-    )
+    p.setting(play, "Play", list(PLAY_MODES))
     volume = p.ui("live.dial", 1200, 40, 44, 48, view=(236, 24, 44, 48))
     p.parameter(
         volume,

@@ -8,6 +8,7 @@ import signal
 import socket
 import subprocess
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from serve_support import EXSAMPLING, ROOT, Listener, Serve, stop_process, tone
@@ -27,11 +28,12 @@ def test_kill_9_during_ingest_loses_nothing_and_keeps_live_changes(tmp_path):
     cfg, data = _config(tmp_path), tmp_path / "data"
     serve = Serve(data, "--config", str(cfg))
     try:
-        ids = []
-        for i in range(5):
-            code, body = serve.upload(tone(tmp_path / f"r{i}.wav", 6.5, 200.0 + 50 * i))
-            assert code == 201
-            ids.append(body["id"])
+        # fifteen uploads at once: more than the (warm, fast) worker analyses before the kill
+        files = [tone(tmp_path / f"r{i}.wav", 6.5, 200.0 + 25 * i) for i in range(15)]
+        with ThreadPoolExecutor(max_workers=15) as pool:
+            answers = list(pool.map(serve.upload, files))
+        assert all(code == 201 for code, _ in answers)
+        ids = [body["id"] for _, body in answers]
         statuses = [r["status"] for r in serve.get("/api/recordings")["recordings"]]
         dev = Listener()
         dev.send(serve.ready["osc_port"], "/exsampling/remap", "dog", "bells")

@@ -5,6 +5,8 @@ tests/web_client.py. Timings are measured in bench/bench_slow_clients.py, not as
 
 from __future__ import annotations
 
+import socket
+import ssl
 import time
 
 import pytest
@@ -15,6 +17,7 @@ from web_client import ShowStandIn
 
 from exsampling_osc.web.app import make_app
 from exsampling_osc.web.server import WebServer
+from exsampling_osc.web.tls import self_signed, ssl_adapter
 
 
 @pytest.fixture
@@ -68,3 +71,35 @@ def test_a_body_sent_too_slowly_is_cut_at_its_deadline(served):
         assert show.library.store.recordings() == []
     finally:
         slow.close()
+
+
+def client_hello() -> bytes:
+    """The first bytes a TLS client sends (its ClientHello), made with an in-memory TLS client."""
+    ctx = ssl.create_default_context()
+    ctx.check_hostname, ctx.verify_mode = False, ssl.CERT_NONE
+    out = ssl.MemoryBIO()
+    tls = ctx.wrap_bio(ssl.MemoryBIO(), out, server_hostname="exsampling.local")
+    with pytest.raises(ssl.SSLWantReadError):
+        tls.do_handshake()
+    return out.read()
+
+
+def test_connections_that_stall_their_tls_handshake_do_not_stop_https(tmp_path):
+    # cheroot's own adapter shook hands in its accept loop: 5 silent connections left HTTPS without an answer
+    # for 15 s. Silent ones and ones sending their ClientHello a byte at a time, then a real HTTPS request.
+    show = ShowStandIn(tmp_path / "data")
+    adapter = ssl_adapter(*self_signed(tmp_path / "data", []))
+    server = WebServer(make_app(show), "127.0.0.1", 0, ssl_adapter=adapter, header_timeout=3.0)
+    server.start()
+    silent = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(20)]
+    slow = Trickle(server.port, 50, request=client_hello(), every=0.3)
+    try:
+        time.sleep(1.0)
+        answer = requests.get(f"https://127.0.0.1:{server.port}/console", verify=False, timeout=5)
+        assert answer.status_code == 200 and answer.url.startswith("https://")
+        assert wait_until(lambda: slow.open_count() == 0, 10.0), f"{slow.open_count()} handshakes still open"
+    finally:
+        slow.close()
+        for s in silent:
+            s.close()
+        server.stop()

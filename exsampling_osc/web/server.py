@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import ssl
 import threading
 import time
 
@@ -82,6 +83,12 @@ class _Connection(cheroot_server.HTTPConnection):
         deadlines: Deadlines = self.server.deadlines
         deadlines.headers_begin(self.socket)
         try:
+            if isinstance(self.socket, ssl.SSLSocket) and self.socket.version() is None:
+                try:  # the TLS handshake, deferred to this worker by web/tls.py, under the header deadline
+                    self.socket.do_handshake()
+                except OSError as exc:  # plain HTTP on the HTTPS port, a stalled or broken client
+                    log.info("TLS handshake with %s failed: %s", self.remote_addr, exc)
+                    return False
             return super().communicate()
         finally:
             deadlines.done()

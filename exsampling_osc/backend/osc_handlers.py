@@ -21,42 +21,26 @@ PAGE_PAUSE = 0.002
 
 
 def install_handlers(service) -> None:
-    """Map every core to-backend address (and every plugin's) on ``service.osc``."""
+    """Map every core to-backend address (and every plugin's) on the door's server (``service.osc.server``);
+    the handlers call the service's operations, the same ones the HTTP routes call."""
+    door = service.osc
     send = service.send
-    osc = service.osc
-
-    def seen(sender, name=None, port=None):
-        d = service.devices.setdefault(sender, {"name": name or "device", "port": port or 0, "seen": 0.0})
-        d["seen"] = time.monotonic()
-        if name:
-            d["name"] = name
-        if port:
-            d["port"] = port
+    assert door.server is not None, "bind the door first"
 
     def hello(args, sender):
         port, name = args
-        if not 0 < port < 65536:
-            raise ValueError(f"reply_port {port} is not a UDP port")
-        seen(sender, name, port)
-        service.sender.announce(port)
+        door.hello(sender, port, name)
         service.send_ready([port])
 
-    def heartbeat(args, sender):
-        service.last_heartbeat = time.monotonic()
-        if sender in service.devices:
-            seen(sender)
-        if service.watch:
-            service.watch.beat()
-
     def ping(args, sender):
-        send("/exsampling/pong", [args[0]], service.reply_ports(0, sender))
+        send("/exsampling/pong", [args[0]], door.reply_ports(0, sender))
 
     def query_samples(args, sender):
-        ports = service.reply_ports(args[0], sender)
-        service.answers.submit(_answer_samples, service, args[1], ports)
+        ports = door.reply_ports(args[0], sender)
+        door.answers.submit(_answer_samples, service, args[1], ports)
 
     def query_mapping(args, sender):
-        ports = service.reply_ports(args[0], sender)
+        ports = door.reply_ports(args[0], sender)
         mapping = service.mapping()
         for label, track in mapping.items():
             send("/exsampling/mapping", [label, track, service.mode_of(track)], ports)
@@ -64,19 +48,19 @@ def install_handlers(service) -> None:
 
     def query_classes(args, sender):
         labels = service.classes()
-        send("/exsampling/classes", [len(labels), " ".join(labels)], service.reply_ports(args[0], sender))
+        send("/exsampling/classes", [len(labels), " ".join(labels)], door.reply_ports(args[0], sender))
 
     def query_tracks(args, sender):
         names = [t["name"] for t in service.tracks()]
-        send("/exsampling/tracks", [len(names), " ".join(names)], service.reply_ports(args[0], sender))
+        send("/exsampling/tracks", [len(names), " ".join(names)], door.reply_ports(args[0], sender))
 
     def compose(args, sender):
-        ports = service.reply_ports(args[0], sender)
+        ports = door.reply_ports(args[0], sender)
         threading.Thread(target=_compose, args=(service, args[1], args[2], args[3], ports), daemon=True).start()
 
     core = {
         "/hello": hello,
-        "/heartbeat": heartbeat,
+        "/heartbeat": lambda a, s: door.heartbeat(s),
         "/ping": ping,
         "/query/samples": query_samples,
         "/query/mapping": query_mapping,
@@ -92,10 +76,10 @@ def install_handlers(service) -> None:
         "/untaught": lambda a, s: service.untaught(a[0]),
     }
     for address, handler in core.items():
-        osc.map(protocol.PREFIX + address, handler)
-    if service.plugins is not None:
+        door.server.map(protocol.PREFIX + address, handler)
+    if service.events.plugins is not None:
         _install_plugins(service)
-    require_all_handled(osc.handlers)
+    require_all_handled(door.server.handlers)
 
 
 def require_all_handled(handlers: dict) -> None:
@@ -113,7 +97,7 @@ def unhandled(handlers: dict) -> list[str]:
 
 
 def _install_plugins(service) -> None:
-    for result in service.plugins.hook.osc_messages():
+    for result in service.events.plugins.hook.osc_messages():
         for message, handler in result or []:
             try:
                 protocol.declare(message)
@@ -121,7 +105,7 @@ def _install_plugins(service) -> None:
                 log.error("plugin message refused: %s", exc)
                 continue
             if message.direction == protocol.TO_BACKEND and handler is not None:
-                service.osc.map(message.address, lambda args, sender, h=handler: h(service, args, sender))
+                service.osc.server.map(message.address, lambda args, sender, h=handler: h(service, args, sender))
 
 
 def _answer_samples(service, what: str, ports: list[int]) -> None:

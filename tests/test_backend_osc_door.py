@@ -108,3 +108,27 @@ def test_every_address_the_backend_sends_is_declared():
     root = Path(__file__).resolve().parents[1] / "exsampling_osc" / "backend"
     used = {m for f in root.glob("*.py") for m in re.findall(r'"(/exsampling/[a-z/]+)"', f.read_text())}
     assert used and used <= set(protocol.MESSAGES), used - set(protocol.MESSAGES)
+
+
+def test_a_handler_returns_its_replies_and_the_door_sends_them_to_the_asker(client, monkeypatch):
+    from exsampling_osc.osc import protocol
+
+    ask = protocol.Message(
+        "/exsampling/core/test/ask", protocol.TO_BACKEND, (protocol.Arg("reply_port", "i", "0: announced"),), "test"
+    )
+    monkeypatch.setitem(protocol.MESSAGES, ask.address, ask)
+
+    def half_an_answer():
+        yield "/exsampling/pong", [1]
+        raise RuntimeError("half way")
+
+    answers = iter([[("/exsampling/pong", [1]), ("/exsampling/pong", [2])], half_an_answer()])
+    client.service.osc.map(ask.address, lambda args, peer: next(answers))
+    client.send("/exsampling/hello", reply_port=47000, name="asker")
+    assert client.send(ask.address, reply_port=0) == [
+        (47000, "/exsampling/pong", {"seq": 1}),
+        (47000, "/exsampling/pong", {"seq": 2}),
+    ]
+    first, error = client.send(ask.address, reply_port=0)  # an iterator runs on the answer thread
+    assert first == (47000, "/exsampling/pong", {"seq": 1})
+    assert error[:2] == (47000, "/exsampling/error") and "half way" in error[2]["message"]

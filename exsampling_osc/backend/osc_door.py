@@ -1,20 +1,38 @@
 """The OSC door of the service (:class:`OscDoor`): the receiving server, the devices that said hello, the
 heartbeat, and where an answer goes. The handler table itself is in :mod:`exsampling_osc.backend.osc_handlers`.
+
+Handlers return their replies, as python-osc's handlers do: None, one ``(address, args)``, a list of them
+(sent at once), or an iterator of them (a long or slow answer: run on the answer thread and sent in paced
+pages, so the receiver never waits on it). The door sends the replies to the message's ``reply_port`` argument
+when it has one and it is not 0, else to the port the asker announced in its hello, else to every known device.
+Events for everyone (a new sample, a re-map) are not replies: the parts broadcast them through ``events``.
 """
 
 from __future__ import annotations
 
+import logging
 import time
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from exsampling_osc.backend.events import Events, Transport
+from exsampling_osc.osc import protocol
 from exsampling_osc.osc.server import OscServer, bind_udp
 
 if TYPE_CHECKING:
     from exsampling_osc.backend.lifecycle import ParentWatch
 
+log = logging.getLogger(__name__)
 Peer = tuple[str, int]
+Reply = tuple[str, list | tuple]
+Replies = Reply | list[Reply] | Iterator[Reply] | None
+#: A door handler: ``handler(args, peer)`` → replies (args checked against the declaration, in its order).
+Handler = Callable[[list, Peer], Replies]
+
+#: Iterator answers are sent in pages of this many messages, with a pause between pages.
+PAGE = 64
+PAGE_PAUSE = 0.002
 
 
 class OscDoor:
@@ -45,6 +63,38 @@ class OscDoor:
         if self.server:
             self.server.stop()
         self.sender.close()
+
+    def map(self, address: str, handler: Handler) -> None:
+        """Serve declared to-backend ``address`` with ``handler``; its replies go where :meth:`reply_ports` says."""
+        assert self.server is not None, "bind() first"
+        names = [a.name for a in protocol.get(address).args]
+        at = names.index("reply_port") if "reply_port" in names else None
+
+        def answering(args: list, peer: Peer) -> None:
+            replies = handler(args, peer)
+            if replies is None:
+                return
+            ports = self.reply_ports(args[at] if at is not None else 0, peer)
+            if isinstance(replies, tuple):
+                replies = [replies]
+            if isinstance(replies, list):
+                for reply_address, reply_args in replies:
+                    self.sender.send(reply_address, reply_args, ports)
+            else:
+                self.answers.submit(self.paced, address, replies, ports)
+
+        self.server.map(address, answering)
+
+    def paced(self, address: str, replies: Iterable[Reply], ports: list[int]) -> None:
+        """Send an iterator's replies in pages (on the answer thread); a failure is told to the asker."""
+        try:
+            for i, (reply_address, reply_args) in enumerate(replies, 1):
+                self.sender.send(reply_address, reply_args, ports)
+                if i % PAGE == 0:
+                    time.sleep(PAGE_PAUSE)
+        except Exception as exc:  # the asker hears why; the answer thread goes on
+            log.exception("answer to %s failed", address)
+            self.events.error(f"{address} failed: {exc}", ports)
 
     def refused(self, message: str, peer: Peer) -> None:
         """A datagram the server refused: the asker hears why."""

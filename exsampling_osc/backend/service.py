@@ -246,8 +246,8 @@ class Service:
         s = self.settings
         return "/exsampling/ready", [__version__, s.http_url, s.participant_url, s.qr_path, s.osc_port, s.http_port]
 
-    def send_ready(self, ports: list[int] | None = None) -> None:
-        self.send(*self.ready_message(), ports)
+    def send_ready(self) -> None:
+        self.send(*self.ready_message())
 
     def status(self) -> dict:
         now = time.monotonic()
@@ -325,13 +325,18 @@ class Service:
     def untaught(self, label: str) -> dict:
         return self.teaching.untaught(label)
 
-    def compose(self, x: float, y: float, seed: int | None = None, ports: list[int] | None = None) -> dict:
-        """A phrase at latent (x, y) (:func:`~exsampling_osc.backend.phrases.compose`), sent to the devices (or
-        ``ports``) as /exsampling/phrase, its notes and /exsampling/done; returned as a dict."""
+    def phrase(self, x: float, y: float, seed: int | None = None) -> dict:
+        """A phrase at latent (x, y) (:func:`~exsampling_osc.backend.phrases.compose`), its MIDI file kept in
+        the data folder; sent to nobody (the OSC door answers the asker with it)."""
         assert self.settings.data_dir is not None  # resolved in __init__
-        phrase = compose(self.settings.data_dir / "phrases", x, y, seed)
+        return compose(self.settings.data_dir / "phrases", x, y, seed)
+
+    def compose(self, x: float, y: float, seed: int | None = None) -> dict:
+        """A phrase (as :meth:`phrase`), sent to every device as /exsampling/phrase, its notes and
+        /exsampling/done; returned as a dict (the console asks for one this way)."""
+        phrase = self.phrase(x, y, seed)
         for address, args in phrase_messages(phrase):
-            self.send(address, args, ports)
+            self.send(address, args)
         return phrase
 
 

@@ -9,7 +9,6 @@ from pythonosc.osc_message_builder import OscMessageBuilder
 from exsampling_osc.backend.osc_handlers import install_handlers
 from exsampling_osc.osc import protocol
 from exsampling_osc.osc.sender import build
-from exsampling_osc.osc.server import OscServer, bind_udp
 
 
 class CapturingSender:
@@ -39,17 +38,18 @@ class OscClient:
     """``client.send("/exsampling/ping", seq=3)`` → the replies it caused, as (port, address, args by name)."""
 
     def __init__(self, service, sender: tuple[str, int] = ("127.0.0.1", 50000)):
+        assert isinstance(service.events.sender, CapturingSender), "make the service with sender=CapturingSender()"
         self.service = service
         self.peer = sender
-        service.sender = CapturingSender()
-        service.osc = OscServer(bind_udp(0, False), on_error=service._osc_error)
+        self.sender: CapturingSender = service.events.sender
+        self.server = service.osc.bind(0)  # bound, never started: datagrams are handed in below
         install_handlers(service)
 
     def send_raw(self, data: bytes) -> list[tuple[int, str, dict]]:
-        before = len(self.service.sender.sent)
-        self.service.osc.handle_packet(data, self.peer)
-        self.service.answers.submit(lambda: None).result(10)  # paced answers finish on their own thread
-        return self.service.sender.sent[before:]
+        before = len(self.sender.sent)
+        self.server.handle_packet(data, self.peer)
+        self.service.osc.answers.submit(lambda: None).result(10)  # paced answers finish on their own thread
+        return self.sender.sent[before:]
 
     def send(self, address: str, **values) -> list[tuple[int, str, dict]]:
         message = protocol.get(address)
@@ -59,4 +59,4 @@ class OscClient:
         return self.send_raw(b.build().dgram)
 
     def close(self) -> None:
-        self.service.osc.sock.close()
+        self.server.sock.close()

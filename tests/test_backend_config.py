@@ -30,7 +30,7 @@ def own_model(tmp_path):
 
 def test_own_model_serves_on_the_default_config_with_one_warning(own_model, tmp_path, caplog):
     with caplog.at_level(logging.WARNING):
-        svc = Service(Settings(data_dir=tmp_path / "data", model_dir=own_model, load_plugins=False))
+        svc = Service(Settings(data_dir=tmp_path / "data", model_dir=own_model, load_plugins=False)).load()
     try:
         warnings = [r.getMessage() for r in caplog.records if "in no track" in r.getMessage()]
         assert len(warnings) == 1
@@ -80,7 +80,7 @@ def test_config_init_writes_a_mapping_serve_accepts(own_model, tmp_path):
     assert cfg.track("sounds").classes[0] == "mine_0"
     again = run("config", "init", "--model", str(own_model), "--output", str(out))
     assert again.returncode == 1 and "--force" in again.stderr
-    svc = Service(Settings(data_dir=tmp_path / "data", model_dir=own_model, config_path=out, load_plugins=False))
+    svc = Service(Settings(data_dir=tmp_path / "data", model_dir=own_model, config_path=out, load_plugins=False)).load()
     try:
         assert svc.mapping()["mine_5"] == "sounds"
     finally:

@@ -20,7 +20,7 @@ from exsampling_osc.errors import StorageFull
 
 @pytest.fixture
 def service(tmp_path):
-    svc = Service(Settings(data_dir=tmp_path / "data", load_plugins=False))
+    svc = Service(Settings(data_dir=tmp_path / "data", load_plugins=False)).load()
     yield svc
     svc.library.close()
 
@@ -65,14 +65,14 @@ def test_full_disk_refuses_before_storing_and_failed_analyses_are_retried(servic
     # the disk fills between acknowledging and analysing: the job fails for lack of space
     monkeypatch.setattr(ingest.shutil, "disk_usage", lambda p: Usage(10**9, 10**9 - 1000, 1000))
     with pytest.raises(StorageFull):
-        service._run_job(("recording", rid))
-    service._job_failed(("recording", rid), StorageFull("full"))
+        service.ingest.run_job(("recording", rid))
+    service.ingest.job_failed(("recording", rid), StorageFull("full"))
     assert service.get_recording(rid)["status"] == "failed"
-    assert service.retry_space_failures() == []  # still full: left as it is
+    assert service.ingest.retry_space_failures() == []  # still full: left as it is
     monkeypatch.undo()
-    assert service.retry_space_failures() == [rid]
+    assert service.ingest.retry_space_failures() == [rid]
     assert service.get_recording(rid)["status"] == "received"
-    service._run_job(("recording", rid))
+    service.ingest.run_job(("recording", rid))
     assert service.get_recording(rid)["status"] == "analysed" and service.get_recording(rid)["samples"]
 
 
@@ -144,16 +144,15 @@ def test_every_declared_address_has_a_handler_and_a_missing_one_stops_start(serv
     from exsampling_osc.backend import osc_handlers as handlers
     from exsampling_osc.errors import ExSamplingError
     from exsampling_osc.osc import protocol
-    from exsampling_osc.osc.server import OscServer, bind_udp
 
-    service.osc = OscServer(bind_udp(0, False))
+    server = service.osc.bind(0)
     try:
         handlers.install_handlers(service)
-        assert handlers.unhandled(service.osc.handlers) == []
-        assert {m.address for m in protocol.to_backend()} <= set(service.osc.handlers)
+        assert handlers.unhandled(server.handlers) == []
+        assert {m.address for m in protocol.to_backend()} <= set(server.handlers)
         extra = protocol.Message("/exsampling/core/test/unhandled", protocol.TO_BACKEND, (), "a test address")
         monkeypatch.setitem(protocol.MESSAGES, extra.address, extra)
         with pytest.raises(ExSamplingError, match="/exsampling/core/test/unhandled"):
             handlers.install_handlers(service)
     finally:
-        service.osc.sock.close()
+        server.sock.close()

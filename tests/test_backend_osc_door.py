@@ -4,7 +4,7 @@ replies are checked by argument name, without starting `exsampling serve`."""
 from __future__ import annotations
 
 import pytest
-from osc_client import OscClient
+from osc_client import CapturingSender, OscClient
 from serve_support import labels, tone
 
 from exsampling_osc.backend.service import Service, Settings
@@ -19,12 +19,12 @@ def analyzer():
 
 @pytest.fixture
 def client(tmp_path, analyzer):
-    svc = Service(Settings(data_dir=tmp_path / "data", load_plugins=False), analyzer=analyzer)
-    assert svc.analyzer is analyzer and svc.osc is None and svc.web is None  # injected; nothing bound yet
+    svc = Service(Settings(data_dir=tmp_path / "data", load_plugins=False), analyzer=analyzer, sender=CapturingSender())
+    assert svc.analyzer is analyzer and svc.osc.server is None and svc.web is None  # injected; nothing bound yet
     c = OscClient(svc)
     yield c
     c.close()
-    svc.answers.shutdown()
+    svc.osc.answers.shutdown()
     svc.library.close()
 
 
@@ -45,13 +45,13 @@ def test_wrong_calls_are_answered_with_an_error_and_unknown_addresses_are_droppe
     assert client.send_raw(b"/exsampling/nothing\0,\0\0\0") == []
     refused = client.send("/exsampling/query/tracks", reply_port=12345)
     assert refused[0][1] == "/exsampling/error" and "not announced" in refused[0][2]["message"]
-    assert client.service.osc.rejected == 3
+    assert client.server.rejected == 3
 
 
 def test_samples_answer_carries_the_sample_view(client, tmp_path):
     svc = client.service
     rid = svc.ingest_upload(tone(tmp_path / "a.wav", 1.0), "a.wav")
-    svc._run_job(("recording", rid))
+    svc.ingest.run_job(("recording", rid))
     sample = svc.get_recording(rid)["samples"][0]
     svc.override(sample["sample_id"], "siren")
     replies = client.send("/exsampling/query/samples", reply_port=0, what="siren")
@@ -81,10 +81,10 @@ def test_a_large_samples_answer_lets_a_ping_through(client):
         for i in range(3000)
     ]
     svc.library.store.store_analysis(rid, rows)
-    sent = svc.sender.sent
-    svc.osc.handle_packet(_datagram("/exsampling/query/samples", 0, "all"), client.peer)
-    svc.osc.handle_packet(_datagram("/exsampling/ping", 99), client.peer)
-    svc.answers.submit(lambda: None).result(60)
+    sent = client.sender.sent
+    client.server.handle_packet(_datagram("/exsampling/query/samples", 0, "all"), client.peer)
+    client.server.handle_packet(_datagram("/exsampling/ping", 99), client.peer)
+    svc.osc.answers.submit(lambda: None).result(60)
     addresses = [a for _, a, _ in sent]
     assert addresses.count("/exsampling/sample") == 3000 and addresses[-1] == "/exsampling/done"
     assert addresses.index("/exsampling/pong") < addresses.index("/exsampling/done")
@@ -108,3 +108,27 @@ def test_every_address_the_backend_sends_is_declared():
     root = Path(__file__).resolve().parents[1] / "exsampling_osc" / "backend"
     used = {m for f in root.glob("*.py") for m in re.findall(r'"(/exsampling/[a-z/]+)"', f.read_text())}
     assert used and used <= set(protocol.MESSAGES), used - set(protocol.MESSAGES)
+
+
+def test_a_handler_returns_its_replies_and_the_door_sends_them_to_the_asker(client, monkeypatch):
+    from exsampling_osc.osc import protocol
+
+    ask = protocol.Message(
+        "/exsampling/core/test/ask", protocol.TO_BACKEND, (protocol.Arg("reply_port", "i", "0: announced"),), "test"
+    )
+    monkeypatch.setitem(protocol.MESSAGES, ask.address, ask)
+
+    def half_an_answer():
+        yield "/exsampling/pong", [1]
+        raise RuntimeError("half way")
+
+    answers = iter([[("/exsampling/pong", [1]), ("/exsampling/pong", [2])], half_an_answer()])
+    client.service.osc.map(ask.address, lambda args, peer: next(answers))
+    client.send("/exsampling/hello", reply_port=47000, name="asker")
+    assert client.send(ask.address, reply_port=0) == [
+        (47000, "/exsampling/pong", {"seq": 1}),
+        (47000, "/exsampling/pong", {"seq": 2}),
+    ]
+    first, error = client.send(ask.address, reply_port=0)  # an iterator runs on the answer thread
+    assert first == (47000, "/exsampling/pong", {"seq": 1})
+    assert error[:2] == (47000, "/exsampling/error") and "half way" in error[2]["message"]

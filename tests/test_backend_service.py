@@ -13,15 +13,15 @@ from exsampling_osc.errors import AudioError
 
 @pytest.fixture()
 def service(tmp_path):
-    s = Service(Settings(data_dir=tmp_path / "data", load_plugins=False))
+    s = Service(Settings(data_dir=tmp_path / "data", load_plugins=False)).load()
     yield s
     s.shutdown()
 
 
 def _run_queue(service):
-    while not service.queue._q.empty():
-        job, _ = service.queue._q.get()
-        service._run_job(job)
+    while not service.ingest.queue._q.empty():
+        job, _ = service.ingest.queue._q.get()
+        service.ingest.run_job(job)
 
 
 def test_ingest_events_and_changes(service, tmp_path):
@@ -71,7 +71,7 @@ def test_unusable_audio_leaves_no_file_or_row(service, tmp_path):
     sf.write(str(bad), np.full(1000, np.inf, dtype=np.float32), 22050, subtype="FLOAT")
     with pytest.raises(AudioError, match="bad.wav: the audio holds NaN or infinite samples"):
         service.ingest_upload(bad, "bad.wav")
-    service.max_upload_bytes = 100
+    service.ingest.max_upload_bytes = 100
     with pytest.raises(AudioError, match="too large"):
         service.ingest_upload(tone(tmp_path / "ok.wav", 1.0), "ok.wav")
     assert service.list_recordings() == []

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import soundfile as sf
-from osc_client import OscClient
+from osc_client import CapturingSender, OscClient
 
 from exsampling_osc.backend.service import Service, Settings
 
@@ -35,13 +35,13 @@ def chirps(path, seed):
 
 
 def service(data, analyzer):
-    svc = Service(Settings(data_dir=data, load_plugins=False), analyzer=analyzer)
+    svc = Service(Settings(data_dir=data, load_plugins=False), analyzer=analyzer, sender=CapturingSender())
     return svc, OscClient(svc)
 
 
 def add(svc, path):
     rid = svc.ingest_upload(path, path.name)
-    svc._run_job(("recording", rid))
+    svc.ingest.run_job(("recording", rid))
     return [s["sample_id"] for s in svc.list_samples() if s["recording_id"] == rid]
 
 
@@ -66,7 +66,7 @@ def test_teach_applies_at_once_survives_restart_and_untaught(tmp_path, analyzer)
         assert svc.teaching.counts()["chirps"] == 3
     finally:
         client.close()
-        svc.answers.shutdown()
+        svc.osc.answers.shutdown()
         svc.library.close()
     svc, client = service(tmp_path / "data", analyzer)  # a restart: rebuilt from the library, no audio read
     try:
@@ -85,5 +85,5 @@ def test_teach_applies_at_once_survives_restart_and_untaught(tmp_path, analyzer)
         assert error[0][1] == "/exsampling/error" and "no sample 99999" in error[0][2]["message"]
     finally:
         client.close()
-        svc.answers.shutdown()
+        svc.osc.answers.shutdown()
         svc.library.close()

@@ -1,65 +1,65 @@
-"""recorder_routes' pure parts: settings validation, the page's injected JSON, the participant status view."""
+"""recorder_routes' pure parts: settings validation (in the one config module), the page's JSON, the status view."""
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import yaml
 
 from exsampling_osc.errors import ConfigError
+from exsampling_osc.mapping.config import DEFAULT_CONFIG, RecorderSettings, load_config, load_recorder_file
 from exsampling_osc.resources import shipped
-from exsampling_osc.web.recorder_routes import RecorderSettings, render_index, status_of
+from exsampling_osc.web.recorder_routes import render_index, status_of
 
 
-@dataclass
-class _Cfg:
-    """The two things RecorderSettings reads from a loaded config: its path and line lookup."""
-
-    recorder: object
-    path: Path = Path("show.yaml")
-    lines: dict = field(default_factory=lambda: {"recorder": 40, "recorder.max_seconds": 42})
-
-    def line(self, key: str) -> int:
-        while key and key not in self.lines:
-            key = key.rpartition(".")[0]
-        return self.lines.get(key, 1)
+def _config_with(tmp_path: Path, recorder: object) -> Path:
+    """The packaged config with a ``recorder`` section (from line 2 of the section on)."""
+    path = tmp_path / "show.yaml"
+    section = yaml.safe_dump({"recorder": recorder}, default_flow_style=False)
+    path.write_text(DEFAULT_CONFIG.read_text() + section)
+    return path
 
 
-def test_defaults_and_values():
-    assert RecorderSettings.from_config(None) == RecorderSettings()
-    s = RecorderSettings.from_config(
-        _Cfg(
-            {
-                "project_name": "Dock 9",
-                "max_seconds": 12,
-                "sample_rate": 0,
-                "uploads_per_minute": 2,
-                "stream_url": "https://x.org/live",
-            }
-        )
-    )
+def test_defaults_and_values(tmp_path):
+    assert load_config().recorder is None  # no section: the data folder's recorder.yaml, else the defaults
+    values = {"project_name": "Dock 9", "max_seconds": 12, "sample_rate": 0, "uploads_per_minute": 2}
+    s = load_config(_config_with(tmp_path, {**values, "stream_url": "https://x.org/live"})).recorder
     assert (s.project_name, s.max_seconds, s.sample_rate, s.uploads_per_minute) == ("Dock 9", 12.0, 0, 2)
+    assert load_config(_config_with(tmp_path, {})).recorder == RecorderSettings()
 
 
 @pytest.mark.parametrize(
     "raw, message",
     [
-        ({"max_seconds": 0}, r"show.yaml:42: recorder.max_seconds: 0 is out of range"),
-        ({"max_seconds": "long"}, r"show.yaml:42: recorder.max_seconds: must be a number"),
-        ({"sample_rate": 100}, r"show.yaml:40: recorder.sample_rate: 100 is not a sample rate"),
+        ({"max_seconds": 0}, r"show.yaml:{max_seconds}: recorder.max_seconds: 0 is out of range"),
+        ({"max_seconds": "long"}, r"show.yaml:{max_seconds}: recorder.max_seconds: must be a number"),
+        ({"sample_rate": 100}, r"show.yaml:{sample_rate}: recorder.sample_rate: 100 is not a sample rate"),
         ({"consent": 3}, r"recorder.consent: must be text"),
         ({"stream_url": "ftp://x"}, r"recorder.stream_url: must start with https:// or http://"),
         ({"colour": "red"}, r"recorder.colour: unknown setting \(known: project_name"),
-        (["max_seconds"], r"show.yaml:40: recorder.: `recorder` must be a mapping"),
+        (["max_seconds"], r"show.yaml:{recorder}: recorder.: `recorder` must be a mapping"),
         ({"uploads_per_minute": True}, r"must be a number"),
     ],
 )
-def test_bad_settings_name_the_line(raw, message):
-    with pytest.raises(ConfigError, match=message):
-        RecorderSettings.from_config(_Cfg(raw))
+def test_bad_settings_name_the_line(tmp_path, raw, message):
+    path = _config_with(tmp_path, raw)
+    lines = path.read_text().splitlines()
+    line = {k: next(i for i, t in enumerate(lines, 1) if t.strip().startswith(k + ":")) for k in ("recorder",)}
+    line.update({k: line["recorder"] + 1 for k in ("max_seconds", "sample_rate")})  # the section's only key
+    with pytest.raises(ConfigError, match=message.format(**line)):
+        load_config(path)
+
+
+def test_the_console_section_has_no_settings_yet(tmp_path):
+    path = tmp_path / "show.yaml"
+    path.write_text(DEFAULT_CONFIG.read_text() + "console: {}\n")
+    assert load_config(path).console == {}
+    path.write_text(DEFAULT_CONFIG.read_text() + "console:\n  theme: dark\n")
+    with pytest.raises(ConfigError, match=r"show.yaml:\d+: console.theme: unknown setting"):
+        load_config(path)
 
 
 def test_index_carries_the_settings_and_text_cannot_escape_the_script():
@@ -101,13 +101,13 @@ def test_status_view():
 def test_settings_file_in_the_data_folder(tmp_path):
     path = tmp_path / "recorder.yaml"
     path.write_text("project_name: Harbour\nstream_url: https://s.example/live\nmax_seconds: 20\n")
-    s = RecorderSettings.from_file(path)
+    s = load_recorder_file(path)
     assert (s.project_name, s.stream_url, s.max_seconds) == ("Harbour", "https://s.example/live", 20.0)
     path.write_text("recorder:\n  consent: kept for tonight\n")
-    assert RecorderSettings.from_file(path).consent == "kept for tonight"
+    assert load_recorder_file(path).consent == "kept for tonight"
     path.write_text("project_name: Harbour\n\nmax_seconds: 9000\n")
     with pytest.raises(ConfigError, match=r"recorder.yaml:3: recorder.max_seconds: 9000 is out of range"):
-        RecorderSettings.from_file(path)
+        load_recorder_file(path)
     path.write_text("project_name: [unclosed\n")
     with pytest.raises(ConfigError, match=r"recorder.yaml:2: not valid YAML"):
-        RecorderSettings.from_file(path)
+        load_recorder_file(path)

@@ -39,8 +39,9 @@ SEEN = Message(
 
 
 def echo(service, args, sender):
-    reply_port, text = args
-    service.send(ECHOED.address, [text.upper()], service.reply_ports(reply_port, sender))
+    """The reply goes back to the asker (its ``reply_port``, else the port it announced with hello)."""
+    _reply_port, text = args
+    return ECHOED.address, [text.upper()]
 
 
 @hookimpl

@@ -1,90 +1,86 @@
-"""The event and OSC-facing side of :class:`~exsampling_osc.backend.service.Service`: subscribers, plugin hooks,
-messages to the devices, the periodic status."""
+"""Who hears about what: typed events to subscribers (the console), plugin hooks, and broadcasts to the devices
+over OSC. One part of the service (:class:`Events`); every other part raises its events here."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any, Literal, Protocol
 
-from exsampling_osc import __version__
-from exsampling_osc.backend.state import ServiceState
 from exsampling_osc.osc.protocol import sample_args as osc_sample_args
 
 log = logging.getLogger("exsampling_osc.backend.service")
 
+#: The kinds of event a subscriber hears, with the dict each carries.
+EventKind = Literal["recording", "sample", "mapping", "taught", "error", "status"]
+EVENT_KINDS: tuple[EventKind, ...] = ("recording", "sample", "mapping", "taught", "error", "status")
 
-class ServiceEvents(ServiceState):
-    """Mixin of :class:`Service`: who hears about what (devices over OSC, subscribers, plugins)."""
 
-    def send_ready(self, ports: list[int] | None = None) -> None:
-        s = self.settings
-        self.send(
-            "/exsampling/ready", [__version__, s.http_url, s.participant_url, s.qr_path, s.osc_port, s.http_port], ports
-        )
+class Transport(Protocol):
+    """The OSC sender as the parts use it (:class:`exsampling_osc.osc.sender.Sender` is one; the tests' capturing
+    sender another)."""
+
+    device_port: int
+    sent: int
+
+    def send(self, address: str, args: list | tuple, ports: list[int] | None = None) -> None: ...
+
+    def ports(self) -> list[int]: ...
+
+    def announce(self, port: int) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class Events:
+    """Subscribers, plugin hooks and OSC broadcasts.
+
+    ``sender`` carries declared OSC messages to the devices; ``plugins`` (a pluggy manager, set at start) gets
+    the hooks, called with ``service=owner`` (the object plugins see, :class:`~exsampling_osc.backend.service
+    .Service`)."""
+
+    def __init__(self, sender: Transport, owner: Any = None, plugins: Any = None) -> None:
+        self.sender = sender
+        self.owner = owner
+        self.plugins = plugins
+        self._subscribers: list[Callable[[str, dict], None]] = []
 
     def subscribe(self, callback: Callable[[str, dict], None]) -> Callable[[], None]:
         """Call ``callback(kind, data)`` on every event; returns the function that unsubscribes."""
         self._subscribers.append(callback)
         return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
 
-    def _emit(self, kind: str, data: dict) -> None:
+    def emit(self, kind: EventKind, data: dict) -> None:
         for cb in list(self._subscribers):
             try:
                 cb(kind, data)
             except Exception:
                 log.exception("event subscriber failed on %s", kind)
 
-    def _hook(self, name: str, **kwargs) -> None:
+    def hook(self, name: str, **kwargs: Any) -> None:
+        """Call plugin hook ``name`` with ``service`` and ``kwargs``; a failing plugin is logged, not raised."""
         if self.plugins is None:
             return
         try:
-            getattr(self.plugins.hook, name)(**kwargs)
+            getattr(self.plugins.hook, name)(service=self.owner, **kwargs)
         except Exception:
             log.exception("plugin hook %s failed", name)
 
-    def send(self, address: str, args: list, ports: list[int] | None = None) -> None:
+    def send(self, address: str, args: list | tuple, ports: list[int] | None = None) -> None:
         """Send a declared OSC message to every device (or ``ports``)."""
-        if self.sender:
-            self.sender.send(address, args, ports)
+        self.sender.send(address, args, ports)
 
     def error(self, message: str, ports: list[int] | None = None) -> None:
+        """Log ``message``, send it as /exsampling/error (to every device, or ``ports``) and to subscribers."""
         log.warning("%s", message)
         self.send("/exsampling/error", [message[:1000]], ports)
-        self._emit("error", {"message": message})
+        self.emit("error", {"message": message})
 
-    def _osc_error(self, message: str, sender: tuple[str, int]) -> None:
-        self.error(message, self.reply_ports(0, sender))
-
-    def reply_ports(self, reply_port: int, sender: tuple[str, int]) -> list[int]:
-        """Where an answer goes: ``reply_port`` if a device announced it with hello, else the asker's announced
-        port, else every known device. An unannounced ``reply_port`` is refused (ValueError)."""
-        known = self.sender.ports() if self.sender else []
-        if reply_port > 0:
-            if reply_port not in known:
-                raise ValueError(f"reply_port {reply_port} was not announced with /exsampling/hello")
-            return [reply_port]
-        device = self.devices.get(sender)
-        return [device["port"]] if device else known
-
-    def _announce(self, sid: int) -> dict | None:
-        """Send a sample to the devices and to subscribers and plugins."""
-        sample = self.get_sample(sid)
-        if sample is None:
-            return None
+    def sample(self, sample: dict) -> None:
+        """A sample is ready or changed: to the devices, the subscribers and the plugins."""
         self.send("/exsampling/sample", osc_sample_args(sample))
-        self._emit("sample", sample)
-        self._hook("sample_ready", service=self, sample=sample)
-        return sample
-
-    def _status_loop(self) -> None:
-        while not self._stopped.wait(self.settings.status_interval):
-            try:
-                self.retry_space_failures()
-            except Exception:
-                log.exception("retrying recordings that failed for lack of space")
-            st = self.status()
-            self.send("/exsampling/status", [st["queue"], st["samples"], len(st["devices"])])
-            self._emit("status", st)
+        self.emit("sample", sample)
+        self.hook("sample_ready", sample=sample)
 
 
-__all__ = ["ServiceEvents", "osc_sample_args"]
+__all__ = ["EVENT_KINDS", "EventKind", "Events", "Transport", "osc_sample_args"]

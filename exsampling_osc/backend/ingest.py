@@ -1,23 +1,36 @@
-"""The ingest queue: one worker thread takes jobs in order and runs them (it alone owns the classifier),
-and the jobs themselves: check an upload, analyse a recording into samples, re-analyse one sample.
+"""The ingest stage: :class:`Ingest` checks an upload, stores it durably and queues it; one worker thread
+(:class:`IngestQueue`, the only user of the classifier) analyses each recording into samples and hands each to
+the library view to announce. The stage owns its queue, the decoded signals it holds for the worker, and the
+latency figures.
 
-Jobs are plain tuples ``(kind, id)``; the service decides what each kind means. Stopping finishes the
-job in hand and leaves the rest: whatever is left is recorded in the library and analysed on next start.
+Jobs are plain tuples ``(kind, id)``: ``recording``, ``reanalyse`` (one sample) or ``warmup``. Stopping
+finishes the job in hand and leaves the rest: whatever is left is recorded in the library and analysed on next
+start.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import queue
 import shutil
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from exsampling_osc.analysis.audio import load_audio, require_sound
+from exsampling_osc.backend.events import Events
 from exsampling_osc.errors import AudioError, StorageFull
+from exsampling_osc.library.store import STORAGE_FULL_PREFIX
+from exsampling_osc.osc.protocol import osc_number
 from exsampling_osc.units import size_text
+
+if TYPE_CHECKING:
+    from exsampling_osc.backend.samples import Samples
+    from exsampling_osc.library import Library
 
 log = logging.getLogger(__name__)
 
@@ -100,10 +113,10 @@ def require_space(folder: Path, n_bytes: int) -> None:
         )
 
 
-def check_audio(service, path: Path, name: str):
+def check_audio(analyzer, path: Path, name: str):
     """Decode a whole file once (the worker reuses the signal); AudioError names the original file."""
     try:
-        y = load_audio(path, service.analyzer.sample_rate, service.analyzer.config.max_seconds)
+        y = load_audio(path, analyzer.sample_rate, analyzer.config.max_seconds)
     except AudioError as exc:
         raise AudioError(str(exc).replace(path.name, name, 1)) from None
     require_sound(y, name)
@@ -139,62 +152,208 @@ def sweep_upload_temporaries(data_dir: Path) -> int:
     return n
 
 
-def analyse_recording(service, rid: int) -> None:
-    """Analyse a received recording: sample files, one transaction for its rows, then announce each."""
-    rec = service.library.store.recording(rid)
-    if rec is None or rec["status"] != "received":
-        return
-    held = service._signals.pop(rid, None)
-    analyzer = service.analyzer
-    try:
-        if held and held[0] is not None:
-            y = held[0]
-        else:
-            y = load_audio(rec["path"], analyzer.sample_rate, analyzer.config.max_seconds)
-        pieces = analyzer.analyse_signal(y)
-    except AudioError as exc:
-        service.library.store.set_failed(rid, str(exc))
-        service.error(f"recording {rid} ({rec['original_name']}): {exc}")
-        return
-    rows = []
-    for p in pieces:
-        path = service.library.write_sample(rid, p.index, p.audio, p.sample_rate)
-        rows.append(
-            {
-                "piece_index": p.index,
-                "start": p.start,
-                "duration": p.duration,
-                "path": str(path),
-                "label": p.prediction.label,
-                "confidence": p.prediction.confidence,
-                "top": [[lbl, float(pr)] for lbl, pr in p.prediction.top],
-                "root_midi": p.pitch.root_midi,
-                "pitch_confidence": p.pitch.confidence,
-                "analysed_mode": p.pitch.mode,
-                "state": "ready",
-            }
+class Ingest:
+    """Recordings in: ``ingest_upload`` (HTTP route, drop folder) stores and queues; the worker analyses with
+    ``analyzer`` into ``library`` and announces each new sample through ``samples``; ``events`` hears of each
+    recording and each failure."""
+
+    #: Decoded signals held for the worker at most (a longer queue re-reads the files).
+    HELD = 16
+
+    def __init__(self, analyzer, library: Library, samples: Samples, events: Events, max_upload_bytes: int):
+        self.analyzer, self.library, self.samples, self.events = analyzer, library, samples, events
+        self.max_upload_bytes = max_upload_bytes
+        self.queue = IngestQueue(self.run_job, self.job_failed)
+        self._held: dict[int, tuple[Any, float]] = {}  # recording id → (decoded signal or None, time received)
+        self.latency: list[float] = []  # seconds from received to announced, the last 1000
+
+    def start(self) -> None:
+        """Queue what an earlier run left unanalysed (and space failures, when space is back); start the worker."""
+        self.retry_space_failures()
+        for rid in self.library.store.unanalysed():
+            self.queue.put(("recording", rid))
+        self.queue.start()
+
+    def ingest_upload(
+        self,
+        tmp_path: str | Path,
+        original_name: str,
+        *,
+        source: str = "upload",
+        latitude: float | None = None,
+        longitude: float | None = None,
+        accuracy: float | None = None,
+        uploader: str | None = None,
+        drop_key: str | None = None,
+        client_id: str | None = None,
+    ) -> int:
+        """Check, store durably and queue a recording; returns its id once it is safe on disk.
+
+        ``tmp_path`` is copied (the caller removes it). Raises :class:`AudioError` for unusable audio or a
+        file over the size limit, :class:`StorageFull` when the disk cannot hold it safely, leaving no file
+        and no row behind. ``client_id`` (an id the uploading page made up) makes a retry idempotent: the same
+        id again returns the recording already stored, without a second copy.
+        """
+        received = time.perf_counter()
+        store = self.library.store
+        key = drop_key
+        if client_id:
+            key = client_key(client_id)
+            existing = store.recording_with_key(key)
+            if existing is not None:
+                return existing
+        path = Path(tmp_path)
+        name = Path(original_name).name or "recording"
+        size = path.stat().st_size if path.is_file() else 0
+        if size > self.max_upload_bytes:
+            raise AudioError(
+                f"{name}: the file is too large ({size / 1e6:.1f} MB; the limit is {size_text(self.max_upload_bytes)})"
+            )
+        require_space(self.library.data_dir, size)
+        y = check_audio(self.analyzer, path, name)
+        try:
+            rid = self.library.keep_recording(
+                path,
+                name,
+                source=source,
+                latitude=latitude,
+                longitude=longitude,
+                accuracy=accuracy,
+                uploader=uploader,
+                drop_key=key,
+                client_id=client_id,
+            )
+        except sqlite3.IntegrityError:
+            existing = store.recording_with_key(key) if key else None
+            if existing is None:
+                raise
+            return existing  # the same client id arrived twice at once: the first copy wins
+        except OSError as exc:
+            if exc.errno == errno.ENOSPC:
+                raise StorageFull(f"{name}: the disk is full; nothing was stored") from None
+            raise
+        # hand the decoded signal to the worker while the queue is short; a long queue re-reads the file
+        self._held[rid] = (y if len(self._held) < self.HELD else None, received)
+        self.queue.put(("recording", rid))
+        rec = self.samples.get_recording(rid) or {"id": rid}
+        place = [osc_number(latitude), osc_number(longitude), -1.0 if accuracy is None else accuracy]
+        self.events.send("/exsampling/recording", [rid, source, *place, name[:200]])
+        self.events.emit("recording", rec)
+        self.events.hook("recording_received", recording=rec)
+        return rid
+
+    def ingest_dropped(self, path: Path, key: str) -> bool:
+        """Ingest a complete file of the drop folder; False (after one error message) when it cannot be."""
+        try:
+            self.ingest_upload(path, path.name, source="drop", drop_key=key)
+        except (AudioError, StorageFull, OSError) as exc:
+            self.events.error(f"drop folder: {exc}")
+            return False
+        return True
+
+    def reanalyse(self, sample_id: int) -> None:
+        """Queue the sample for analysis again; a sample event follows when done."""
+        self.samples.require(sample_id)
+        self.queue.put(("reanalyse", int(sample_id)))
+
+    def run_job(self, job: Job) -> None:
+        """Run one job (the worker calls this; tests may call it directly)."""
+        kind, ident = job
+        if kind == "warmup":
+            warm_up(self.analyzer)
+        elif kind == "recording":
+            require_space(self.library.data_dir, 0)
+            self.analyse_recording(ident)
+        elif kind == "reanalyse":
+            self.reanalyse_sample(ident)
+
+    def job_failed(self, job: Job, exc: Exception) -> None:
+        kind, ident = job
+        if kind == "recording":
+            full = isinstance(exc, StorageFull) or isinstance(exc, OSError) and exc.errno == errno.ENOSPC
+            self.library.store.set_failed(ident, (STORAGE_FULL_PREFIX if full else "") + str(exc))
+        self.events.error(f"{kind} {ident}: {exc}")
+
+    def retry_space_failures(self) -> list[int]:
+        """Queue again the recordings whose analysis failed for lack of space, when space is back."""
+        store = self.library.store
+        ids = store.failed_for_space()
+        if not ids:
+            return []
+        try:
+            require_space(self.library.data_dir, 0)
+        except StorageFull:
+            return []
+        for rid in ids:
+            store.set_received(rid)
+            self.queue.put(("recording", rid))
+        return ids
+
+    def analyse_recording(self, rid: int) -> None:
+        """Analyse a received recording: sample files, one transaction for its rows, then announce each."""
+        store = self.library.store
+        rec = store.recording(rid)
+        if rec is None or rec["status"] != "received":
+            return
+        held = self._held.pop(rid, None)
+        analyzer = self.analyzer
+        try:
+            if held and held[0] is not None:
+                y = held[0]
+            else:
+                y = load_audio(rec["path"], analyzer.sample_rate, analyzer.config.max_seconds)
+            pieces = analyzer.analyse_signal(y)
+        except AudioError as exc:
+            store.set_failed(rid, str(exc))
+            self.events.error(f"recording {rid} ({rec['original_name']}): {exc}")
+            return
+        rows = []
+        for p in pieces:
+            path = self.library.write_sample(rid, p.index, p.audio, p.sample_rate)
+            rows.append(
+                {
+                    "piece_index": p.index,
+                    "start": p.start,
+                    "duration": p.duration,
+                    "path": str(path),
+                    "label": p.prediction.label,
+                    "confidence": p.prediction.confidence,
+                    "top": [[lbl, float(pr)] for lbl, pr in p.prediction.top],
+                    "root_midi": p.pitch.root_midi,
+                    "pitch_confidence": p.pitch.confidence,
+                    "analysed_mode": p.pitch.mode,
+                    "state": "ready",
+                }
+            )
+        for sid in store.store_analysis(rid, rows):
+            self.samples.announce(sid)
+        if held:
+            self.latency.append(time.perf_counter() - held[1])
+            del self.latency[:-1000]
+
+    def reanalyse_sample(self, sid: int) -> None:
+        """Classify and pitch one sample's file again (its override and state are kept)."""
+        row = self.library.store.sample(sid)
+        if row is None:
+            return
+        analyzer = self.analyzer
+        pred, pitch = analyzer.analyse_piece(load_audio(row["path"], analyzer.sample_rate))
+        self.library.store.update_sample(
+            sid,
+            label=pred.label,
+            confidence=pred.confidence,
+            top=[[lbl, float(p)] for lbl, p in pred.top],
+            root_midi=pitch.root_midi,
+            pitch_confidence=pitch.confidence,
+            analysed_mode=pitch.mode,
         )
-    for sid in service.library.store.store_analysis(rid, rows):
-        service._announce(sid)
-    if held:
-        service.latency.append(time.perf_counter() - held[1])
-        del service.latency[:-1000]
+        self.samples.announce(sid)
 
-
-def reanalyse_sample(service, sid: int) -> None:
-    """Classify and pitch one sample's file again (its override and state are kept)."""
-    row = service.library.store.sample(sid)
-    if row is None:
-        return
-    analyzer = service.analyzer
-    pred, pitch = analyzer.analyse_piece(load_audio(row["path"], analyzer.sample_rate))
-    service.library.store.update_sample(
-        sid,
-        label=pred.label,
-        confidence=pred.confidence,
-        top=[[lbl, float(p)] for lbl, p in pred.top],
-        root_midi=pitch.root_midi,
-        pitch_confidence=pitch.confidence,
-        analysed_mode=pitch.mode,
-    )
-    service._announce(sid)
+    def latency_figures(self) -> dict:
+        """``{n, p50_ms, p95_ms}`` of received → announced."""
+        lat = sorted(self.latency)
+        return {
+            "n": len(lat),
+            "p50_ms": round(1000 * lat[len(lat) // 2], 1) if lat else None,
+            "p95_ms": round(1000 * lat[min(len(lat) - 1, int(0.95 * len(lat)))], 1) if lat else None,
+        }

@@ -1,101 +1,84 @@
-"""The backend's OSC handlers: each declared to-backend address calls one ``Service`` method.
-
-Answers go to the query's ``reply_port`` when not 0, else to the port the asker announced in its hello,
-else to every known device.
+"""The backend's OSC handlers: each declared to-backend address calls one operation of the service (the one its
+HTTP route calls) and returns its replies; the door (:mod:`exsampling_osc.backend.osc_door`) sends them.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
+from collections.abc import Iterator
 
+from exsampling_osc.backend.osc_door import Replies, Reply
+from exsampling_osc.backend.phrases import phrase_messages
 from exsampling_osc.osc import protocol
 
 log = logging.getLogger(__name__)
 
 
-#: Query answers are sent in pages of this many messages, with a pause between pages.
-PAGE = 64
-PAGE_PAUSE = 0.002
-
-
 def install_handlers(service) -> None:
-    """Map every core to-backend address (and every plugin's) on ``service.osc``."""
-    send = service.send
-    osc = service.osc
+    """Map every core to-backend address (and every plugin's) on the door (``service.osc``), then check that
+    every declared device → backend address has a handler."""
+    door = service.osc
 
-    def seen(sender, name=None, port=None):
-        d = service.devices.setdefault(sender, {"name": name or "device", "port": port or 0, "seen": 0.0})
-        d["seen"] = time.monotonic()
-        if name:
-            d["name"] = name
-        if port:
-            d["port"] = port
-
-    def hello(args, sender):
+    def hello(args, peer) -> Reply:
         port, name = args
-        if not 0 < port < 65536:
-            raise ValueError(f"reply_port {port} is not a UDP port")
-        seen(sender, name, port)
-        service.sender.announce(port)
-        service.send_ready([port])
+        door.hello(peer, port, name)
+        return service.ready_message()
 
-    def heartbeat(args, sender):
-        service.last_heartbeat = time.monotonic()
-        if sender in service.devices:
-            seen(sender)
-        if service.watch:
-            service.watch.beat()
+    def heartbeat(args, peer) -> None:
+        door.heartbeat(peer)
 
-    def ping(args, sender):
-        send("/exsampling/pong", [args[0]], service.reply_ports(0, sender))
+    def query_samples(args, peer) -> Iterator[Reply]:
+        what = args[1]
+        samples = service.list_samples(what)  # read on the answer thread (this generator runs there)
+        for s in samples:
+            yield "/exsampling/sample", protocol.sample_args(s)
+        yield "/exsampling/done", [len(samples), f"samples {what}"]
 
-    def query_samples(args, sender):
-        ports = service.reply_ports(args[0], sender)
-        service.answers.submit(_answer_samples, service, args[1], ports)
-
-    def query_mapping(args, sender):
-        ports = service.reply_ports(args[0], sender)
+    def query_mapping(args, peer) -> list[Reply]:
         mapping = service.mapping()
-        for label, track in mapping.items():
-            send("/exsampling/mapping", [label, track, service.mode_of(track)], ports)
-        send("/exsampling/done", [len(mapping), "mapping"], ports)
+        out: list[Reply] = [
+            ("/exsampling/mapping", [label, track, service.mode_of(track)]) for label, track in mapping.items()
+        ]
+        return [*out, ("/exsampling/done", [len(mapping), "mapping"])]
 
-    def query_classes(args, sender):
+    def query_classes(args, peer) -> Reply:
         labels = service.classes()
-        send("/exsampling/classes", [len(labels), " ".join(labels)], service.reply_ports(args[0], sender))
+        return "/exsampling/classes", [len(labels), " ".join(labels)]
 
-    def query_tracks(args, sender):
+    def query_tracks(args, peer) -> Reply:
         names = [t["name"] for t in service.tracks()]
-        send("/exsampling/tracks", [len(names), " ".join(names)], service.reply_ports(args[0], sender))
+        return "/exsampling/tracks", [len(names), " ".join(names)]
 
-    def compose(args, sender):
-        ports = service.reply_ports(args[0], sender)
-        threading.Thread(target=_compose, args=(service, args[1], args[2], args[3], ports), daemon=True).start()
+    def compose(args, peer) -> Iterator[Reply]:
+        _, x, y, seed = args
+        yield from phrase_messages(service.phrase(x, y, None if seed < 0 else seed))  # on the answer thread
+
+    def changed(result) -> None:  # a change is announced to every device as an event, not answered
+        return None
 
     core = {
         "/hello": hello,
         "/heartbeat": heartbeat,
-        "/ping": ping,
+        "/ping": lambda a, p: ("/exsampling/pong", [a[0]]),
         "/query/samples": query_samples,
         "/query/mapping": query_mapping,
         "/query/classes": query_classes,
         "/query/tracks": query_tracks,
-        "/remap": lambda a, s: service.remap(a[0], a[1]),
-        "/override": lambda a, s: service.override(a[0], a[1]),
-        "/accept": lambda a, s: service.set_state(a[0], "accepted"),
-        "/reject": lambda a, s: service.set_state(a[0], "rejected"),
-        "/reanalyse": lambda a, s: service.reanalyse(a[0]),
+        "/remap": lambda a, p: changed(service.remap(a[0], a[1])),
+        "/override": lambda a, p: changed(service.override(a[0], a[1])),
+        "/accept": lambda a, p: changed(service.set_state(a[0], "accepted")),
+        "/reject": lambda a, p: changed(service.set_state(a[0], "rejected")),
+        "/reanalyse": lambda a, p: changed(service.reanalyse(a[0])),
         "/compose": compose,
-        "/teach": lambda a, s: service.teach(a[0], [int(i) for i in str(a[1]).split()]),
-        "/untaught": lambda a, s: service.untaught(a[0]),
+        "/teach": lambda a, p: changed(service.teach(a[0], [int(i) for i in str(a[1]).split()])),
+        "/untaught": lambda a, p: changed(service.untaught(a[0])),
     }
     for address, handler in core.items():
-        osc.map(protocol.PREFIX + address, handler)
-    if service.plugins is not None:
+        door.map(protocol.PREFIX + address, handler)
+    if service.events.plugins is not None:
         _install_plugins(service)
-    require_all_handled(osc.handlers)
+    assert door.server is not None
+    require_all_handled(door.server.handlers)
 
 
 def require_all_handled(handlers: dict) -> None:
@@ -113,7 +96,7 @@ def unhandled(handlers: dict) -> list[str]:
 
 
 def _install_plugins(service) -> None:
-    for result in service.plugins.hook.osc_messages():
+    for result in service.events.plugins.hook.osc_messages():
         for message, handler in result or []:
             try:
                 protocol.declare(message)
@@ -121,25 +104,13 @@ def _install_plugins(service) -> None:
                 log.error("plugin message refused: %s", exc)
                 continue
             if message.direction == protocol.TO_BACKEND and handler is not None:
-                service.osc.map(message.address, lambda args, sender, h=handler: h(service, args, sender))
+                service.osc.map(message.address, _plugin_handler(service, handler))
 
 
-def _answer_samples(service, what: str, ports: list[int]) -> None:
-    """Send a (possibly large) samples answer in pages, off the receiving thread, so other OSC keeps flowing."""
-    try:
-        samples = service.list_samples(what)
-        for i, s in enumerate(samples, 1):
-            service.send("/exsampling/sample", protocol.sample_args(s), ports)
-            if i % PAGE == 0:
-                time.sleep(PAGE_PAUSE)
-        service.send("/exsampling/done", [len(samples), f"samples {what}"], ports)
-    except Exception as exc:  # the asker hears why; the answer thread goes on
-        log.exception("query/samples failed")
-        service.error(f"query/samples {what} failed: {exc}", ports)
+def _plugin_handler(service, handler):
+    """A plugin's ``handler(service, args, sender)`` as a door handler (its return value is its replies)."""
 
+    def run(args: list, peer: tuple[str, int]) -> Replies:
+        return handler(service, args, peer)
 
-def _compose(service, x: float, y: float, seed: int, ports: list[int]) -> None:
-    try:
-        service.compose(x, y, None if seed < 0 else seed, ports)
-    except Exception as exc:  # a failed phrase must not stop the server: say it to the asker
-        service.error(f"compose failed: {exc}", ports)
+    return run

@@ -10,13 +10,17 @@ Declare it in the plugin's ``pyproject.toml``::
 Hooks (every argument is optional in an implementation; take only those you need):
 
 - ``osc_messages()`` → list of ``(Message, handler)``: new to-backend (and to-device) addresses; the
-  handler is called as ``handler(service, args, sender)`` with ``args`` checked against the declaration.
+  handler is called as ``handler(service, args, sender)`` with ``args`` checked against the declaration, and
+  returns its replies as the core handlers do (None, one ``(address, args)``, a list of them, or an iterator
+  for a long answer): the door sends them to the message's ``reply_port`` argument (when not 0), else to the
+  port the asker announced with hello, else to every device.
 - ``startup(service)``: the service is serving.
 - ``recording_received(service, recording)``: a recording was stored (dict as ``Service.get_recording``).
 - ``sample_ready(service, sample)``: a sample is ready or changed (dict as in ``Service.get_recording``).
 - ``mapping_changed(service, label, track)``: a label was re-mapped.
 
-A plugin sends OSC with ``service.send(address, args)`` (declared addresses only) and must not block:
+A plugin sends OSC to every device with ``service.send(address, args)`` (declared addresses only) and must not
+block:
 hooks run on the thread that raised the event.
 """
 

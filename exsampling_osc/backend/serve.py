@@ -103,7 +103,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         service.shutdown()
     print(f"exsampling serve: stopped ({service.stop_reason})", file=sys.stderr)
-    if service.queue.alive():  # only a warm-up can still run: nothing to save, leave without waiting
+    # only a warm-up can still run: nothing to save, leave without waiting
+    if service.analyzer is not None and service.ingest.queue.alive():
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(0)

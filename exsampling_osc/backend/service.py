@@ -1,5 +1,16 @@
-"""``Service``: the running backend. One object wires ingest queue, library, mapping, OSC, web, drop folder
-and lifecycle; OSC handlers and HTTP routes both call its methods (one code path, two doors).
+"""``Service``: the running backend, one wiring object made of parts. Each part is a plain class that takes
+what it needs in its constructor:
+
+- ``events`` (:mod:`~exsampling_osc.backend.events`): subscribers, plugin hooks, broadcasts to the devices;
+- ``teaching`` (:mod:`~exsampling_osc.backend.teaching`): taught labels;
+- ``samples`` (:mod:`~exsampling_osc.backend.samples`): the library through the one sample view, and changes;
+- ``ingest`` (:mod:`~exsampling_osc.backend.ingest`): recordings in, its queue and its one analysis worker;
+- ``osc`` (:mod:`~exsampling_osc.backend.osc_door`): the OSC door, its handlers in ``osc_handlers``;
+- ``web``, ``drop``, ``announcer``, ``watch``: the HTTP server, drop folder, zeroconf, parent watch.
+
+The constructor is cheap: config, library and parts, nothing bound. The model is loaded in :meth:`start` unless
+an analyzer was given (tests share one); :meth:`start` binds the ports and starts the threads. OSC handlers and
+HTTP routes call the same methods below (one code path, two doors); each hands over to one part.
 """
 
 from __future__ import annotations
@@ -9,38 +20,41 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from exsampling_osc.backend.events import ServiceEvents, osc_sample_args
-from exsampling_osc.backend.ingest import IngestQueue, sweep_upload_temporaries, timed_warm_up
-from exsampling_osc.backend.operations import ServiceOperations
-from exsampling_osc.backend.state import Settings
+from exsampling_osc import __version__
+from exsampling_osc.backend.events import EVENT_KINDS, Events, osc_sample_args
+from exsampling_osc.backend.ingest import Ingest, sweep_upload_temporaries, timed_warm_up
+from exsampling_osc.backend.osc_door import OscDoor
+from exsampling_osc.backend.phrases import compose, phrase_messages
+from exsampling_osc.backend.samples import STATES, Samples
+from exsampling_osc.backend.settings import Settings
 from exsampling_osc.backend.teaching import Teaching
 from exsampling_osc.errors import ExSamplingError
 from exsampling_osc.library import Library, default_data_dir
 from exsampling_osc.mapping import Mapping, load_config
+from exsampling_osc.osc.sender import Sender
 from exsampling_osc.resources import quiet_native_stderr
 
 if TYPE_CHECKING:
     from exsampling_osc.analysis.pipeline import Analyzer
+    from exsampling_osc.backend.events import Transport
 
 log = logging.getLogger(__name__)
-STATES = ("pending", "ready", "accepted", "rejected")
-EVENT_KINDS = ("recording", "sample", "mapping", "taught", "error", "status")
 
 
-class Service(ServiceOperations, ServiceEvents):
-    """The backend. Construct (loads config, library, model), then :meth:`start`, then :meth:`wait`.
+class Service:
+    """The backend. Construct (config, library, parts), then :meth:`start`, then :meth:`wait`."""
 
-    Events and OSC messages are in :mod:`exsampling_osc.backend.events`; ingest, queries and changes in
-    :mod:`exsampling_osc.backend.operations`; here: construction, start/stop wiring, URLs and token."""
+    teaching: Teaching
+    samples: Samples
+    ingest: Ingest
 
-    def __init__(self, settings: Settings, analyzer: Analyzer | None = None):
-        """Read config, open the library and load the model (or take ``analyzer``, e.g. one shared by tests);
-        no port is bound and no thread started until :meth:`start`."""
-        from exsampling_osc.analysis.pipeline import AnalysisConfig, Analyzer
+    def __init__(self, settings: Settings, analyzer: Analyzer | None = None, sender: Transport | None = None):
+        """Read the config and open the library; ``analyzer`` (else loaded at start) and ``sender`` (else UDP to
+        the device port) may be given. No port is bound, no thread started and no model loaded here."""
+        from exsampling_osc.web.tokens import Tokens
 
         self.settings = s = settings
         self.config = load_config(s.config_path)
@@ -48,14 +62,34 @@ class Service(ServiceOperations, ServiceEvents):
         for name in ("http", "osc", "device"):
             if getattr(s, f"{name}_port") is None:
                 setattr(s, f"{name}_port", self.config.ports[name])
-        if analyzer is None:
-            with quiet_native_stderr():  # the runtime's "Created TensorFlow Lite XNNPACK delegate" line
-                analyzer = Analyzer(
-                    s.model_dir,
-                    AnalysisConfig(trim_db=self.config.trim_db, confidence_threshold=self.config.confidence_threshold),
-                )
+        assert s.device_port is not None
+        self.library = Library(s.data_dir)
+        self.tokens = Tokens(s.data_dir)
+        self.upload_guards: list[Callable] = []  # guard(request) raising Refused; the recorder adds its own
+        self.events = Events(sender or Sender(s.device_port), owner=self)
+        self.watch = None
+        if s.launched_by_device:
+            from exsampling_osc.backend.lifecycle import ParentWatch
+
+            self.watch = ParentWatch(self.stop, 0)  # heartbeats are checked from ready on (start)
+        self.osc = OscDoor(self.events.sender, self.events, self.watch)
+        self.web: Any = None
+        self.local_web: Any = None
+        self.drop: Any = None
+        self.announcer: Any = None
+        self.analyzer: Analyzer | None = None
+        self.warm_seconds: float | None = None
+        self._stopped = threading.Event()
+        self.stop_reason = ""
+        self.started = time.monotonic()
+        if analyzer is not None:
+            self._assemble(analyzer)
+
+    def _assemble(self, analyzer: Analyzer) -> None:
+        """The parts that need the model: mapping (its labels), teaching, samples, ingest."""
         self.analyzer = analyzer
-        unlisted = self.config.check_labels(self.analyzer.classifier.labels)
+        labels = analyzer.classifier.labels
+        unlisted = self.config.check_labels(labels)
         if unlisted:
             log.warning(
                 "%d label(s) of the model are in no track of %s and go to track %r: %s (write a mapping "
@@ -64,55 +98,45 @@ class Service(ServiceOperations, ServiceEvents):
                 self.config.path.name,
                 self.config.unlisted_track,
                 ", ".join(unlisted),
-                s.model_dir or "MODEL_DIR",
+                self.settings.model_dir or "MODEL_DIR",
             )
-        self.library = Library(s.data_dir)
-        self._mapping = Mapping(self.config, self.analyzer.classifier.labels, self.library.store.remaps())
-        self.teaching = Teaching(self.analyzer, self.library.store)
-        self._mapping.set_extra_labels(self.teaching.labels)
-        self.max_upload_bytes = int(self.config.max_upload_mb * 1e6)
-        from exsampling_osc.web.tokens import Tokens
+        mapping = Mapping(self.config, labels, self.library.store.remaps())
+        self.teaching = Teaching(analyzer, self.library.store, mapping, self.events)
+        self.samples = Samples(self.library.store, mapping, self.events, self.teaching)
+        max_upload = int(self.config.max_upload_mb * 1e6)
+        self.ingest = Ingest(analyzer, self.library, self.samples, self.events, max_upload)
 
-        self.tokens = Tokens(s.data_dir)
-        self.upload_guards: list[Callable] = []
-        self.queue = IngestQueue(self._run_job, self._job_failed)
-        self._subscribers: list[Callable[[str, dict], None]] = []
-        self._signals: dict[int, object] = {}  # recording id → decoded signal handed to the worker
-        self._stopped = threading.Event()
-        self.stop_reason = ""
-        self.started = time.monotonic()
-        self.devices: dict[tuple[str, int], dict] = {}  # sender address → {"port", "name", "seen"}
-        self.last_heartbeat: float | None = None
-        self.osc = self.sender = self.web = self.local_web = self.drop = self.watch = None
-        self.plugins = None
-        self.announcer = None
-        self.latency: list[float] = []
-        # query answers are sent from here, paced, so the OSC receiver never waits on a large one
-        self.answers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="osc-answers")
-        self.warm_seconds: float | None = None
+    def load(self) -> Service:
+        """Load the model named by the settings (unless an analyzer was given) and build the parts that need it;
+        :meth:`start` does this first."""
+        from exsampling_osc.analysis.pipeline import AnalysisConfig, Analyzer
+
+        if self.analyzer is None:
+            with quiet_native_stderr():  # the runtime's "Created TensorFlow Lite XNNPACK delegate" line
+                analyzer = Analyzer(
+                    self.settings.model_dir,
+                    AnalysisConfig(trim_db=self.config.trim_db, confidence_threshold=self.config.confidence_threshold),
+                )
+            self._assemble(analyzer)
+        return self
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> Service:
-        """Bind ports, start every part, print nothing (``serve`` prints the ready line)."""
+        """Load the model (unless given), bind ports, start every part, print nothing (``serve`` prints)."""
         from exsampling_osc.backend.osc_handlers import install_handlers
-        from exsampling_osc.osc.sender import Sender
-        from exsampling_osc.osc.server import OscServer, bind_udp
 
         s = self.settings
-        assert s.data_dir is not None and s.osc_port is not None and s.device_port is not None  # set in __init__
-        if s.launched_by_device:  # first: the parent must be known before it can go (during a long warm-up)
-            from exsampling_osc.backend.lifecycle import ParentWatch
-
-            self.watch = ParentWatch(self.stop, 0)  # heartbeats are checked from ready on (below)
+        assert s.data_dir is not None and s.osc_port is not None  # set in __init__
+        if self.watch:  # first: the parent must be known before it can go (during a long warm-up)
             self.watch.start()
-        self.sender = Sender(s.device_port)
-        self.osc = OscServer(bind_udp(s.osc_port, s.probe_ports), on_error=self._osc_error)
-        s.osc_port = self.osc.port
+        self.load()
+        assert self.analyzer is not None
+        s.osc_port = self.osc.bind(s.osc_port, s.probe_ports).port
         self._start_web()
         if s.load_plugins:
             from exsampling_osc.backend.plugins import plugin_manager
 
-            self.plugins = plugin_manager()
+            self.events.plugins = plugin_manager()
         install_handlers(self)
         sweep_upload_temporaries(s.data_dir)
         with quiet_native_stderr():
@@ -120,15 +144,12 @@ class Service(ServiceOperations, ServiceEvents):
         if self.watch:  # heartbeats are counted from ready: a device starts them when it hears ready
             self.watch.last_beat = time.monotonic()
             self.watch.heartbeat_timeout = s.heartbeat_timeout
-        self.retry_space_failures()
-        for rid in self.library.store.unanalysed():
-            self.queue.put(("recording", rid))
-        self.queue.start()
+        self.ingest.start()
         self.osc.start()
         if s.drop_folder:
             from exsampling_osc.backend.dropfolder import DropFolder
 
-            self.drop = DropFolder(Path(s.drop_folder), self._ingest_dropped, self.library.store.has_drop_key)
+            self.drop = DropFolder(Path(s.drop_folder), self.ingest.ingest_dropped, self.library.store.has_drop_key)
             self.drop.start()
         if s.announce:
             from exsampling_osc.backend.announce import Announcer
@@ -137,7 +158,7 @@ class Service(ServiceOperations, ServiceEvents):
             s.urls["oscquery"] = f"http://127.0.0.1:{self.announcer.http_port}/"
         threading.Thread(target=self._status_loop, name="status", daemon=True).start()
         self.send_ready()
-        self._hook("startup", service=self)
+        self.events.hook("startup")
         return self
 
     def _start_web(self) -> None:
@@ -185,7 +206,7 @@ class Service(ServiceOperations, ServiceEvents):
         self.tokens.rotate()
         self._update_participant_url()
         self.send_ready()
-        self._emit("status", self.status())
+        self.events.emit("status", self.status())
         return self.settings.participant_url
 
     def stop(self, reason: str = "stopped") -> None:
@@ -204,17 +225,123 @@ class Service(ServiceOperations, ServiceEvents):
                 part.stop()
         if self.announcer:
             self.announcer.close()
-        self.queue.stop(skip=("warmup",))  # a warm-up has nothing to save
-        self.answers.shutdown(wait=False, cancel_futures=True)
-        if self.osc:
-            self.osc.stop()
-        if self.sender:
-            self.sender.close()
+        if self.analyzer is not None:
+            self.ingest.queue.stop(skip=("warmup",))  # a warm-up has nothing to save
+        self.osc.stop()
         self.library.close()
+
+    def _status_loop(self) -> None:
+        while not self._stopped.wait(self.settings.status_interval):
+            try:
+                self.ingest.retry_space_failures()
+            except Exception:
+                log.exception("retrying recordings that failed for lack of space")
+            st = self.status()
+            self.send("/exsampling/status", [st["queue"], st["samples"], len(st["devices"])])
+            self.events.emit("status", st)
+
+    # ------------------------------------------------------------------ what both doors call
+    def ready_message(self) -> tuple[str, list]:
+        """/exsampling/ready with the version, URLs and ports."""
+        s = self.settings
+        return "/exsampling/ready", [__version__, s.http_url, s.participant_url, s.qr_path, s.osc_port, s.http_port]
+
+    def send_ready(self) -> None:
+        self.send(*self.ready_message())
+
+    def status(self) -> dict:
+        now = time.monotonic()
+        return {
+            "queue": len(self.ingest.queue),
+            **self.library.store.counts(),
+            "uptime": round(now - self.started, 1),
+            "warm_up_seconds": None if self.warm_seconds is None else round(self.warm_seconds, 3),
+            "ingest_latency": self.ingest.latency_figures(),
+            **self.osc.status(self.settings.osc_port),
+        }
+
+    def subscribe(self, callback: Callable[[str, dict], None]) -> Callable[[], None]:
+        """Call ``callback(kind, data)`` on every event; returns the function that unsubscribes."""
+        return self.events.subscribe(callback)
+
+    def send(self, address: str, args: list | tuple, ports: list[int] | None = None) -> None:
+        """Send a declared OSC message to every device (or ``ports``); plugins use this."""
+        self.events.send(address, args, ports)
+
+    def error(self, message: str, ports: list[int] | None = None) -> None:
+        self.events.error(message, ports)
+
+    def reply_ports(self, reply_port: int, sender: tuple[str, int]) -> list[int]:
+        """Where an answer to ``sender`` goes (see :meth:`OscDoor.reply_ports`); plugins use this."""
+        return self.osc.reply_ports(reply_port, sender)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.ingest.max_upload_bytes
+
+    def ingest_upload(self, tmp_path: str | Path, original_name: str, **fields: Any) -> int:
+        """Store and queue a recording (see :meth:`Ingest.ingest_upload`)."""
+        return self.ingest.ingest_upload(tmp_path, original_name, **fields)
+
+    def reanalyse(self, sample_id: int) -> None:
+        self.ingest.reanalyse(sample_id)
+
+    def get_sample(self, sample_id: int) -> dict | None:
+        return self.samples.get_sample(sample_id)
+
+    def get_recording(self, recording_id: int) -> dict | None:
+        return self.samples.get_recording(recording_id)
+
+    def list_recordings(self, limit: int | None = None) -> list[dict]:
+        return self.samples.list_recordings(limit)
+
+    def list_samples(self, what: str = "all", limit: int | None = None) -> list[dict]:
+        return self.samples.list_samples(what, limit)
+
+    def mapping(self) -> dict:
+        return self.samples.mapping()
+
+    def classes(self) -> list[str]:
+        return self.samples.classes()
+
+    def tracks(self) -> list[dict]:
+        return self.samples.tracks()
+
+    def mode_of(self, track: str) -> str:
+        return self.samples.mode_of(track)
+
+    def remap(self, label: str, track: str) -> dict:
+        return self.samples.remap(label, track)
+
+    def override(self, sample_id: int, label: str) -> dict | None:
+        return self.samples.override(sample_id, label)
+
+    def set_state(self, sample_id: int, state: str) -> dict | None:
+        return self.samples.set_state(sample_id, state)
+
+    def teach(self, label: str, sample_ids: list[int]) -> dict:
+        return self.teaching.teach(label, sample_ids)
+
+    def untaught(self, label: str) -> dict:
+        return self.teaching.untaught(label)
+
+    def phrase(self, x: float, y: float, seed: int | None = None) -> dict:
+        """A phrase at latent (x, y) (:func:`~exsampling_osc.backend.phrases.compose`), its MIDI file kept in
+        the data folder; sent to nobody (the OSC door answers the asker with it)."""
+        assert self.settings.data_dir is not None  # resolved in __init__
+        return compose(self.settings.data_dir / "phrases", x, y, seed)
+
+    def compose(self, x: float, y: float, seed: int | None = None) -> dict:
+        """A phrase (as :meth:`phrase`), sent to every device as /exsampling/phrase, its notes and
+        /exsampling/done; returned as a dict (the console asks for one this way)."""
+        phrase = self.phrase(x, y, seed)
+        for address, args in phrase_messages(phrase):
+            self.send(address, args)
+        return phrase
 
 
 def ready_line(settings: Settings) -> str:
     return "EXSAMPLING_READY " + json.dumps(settings.ready(), separators=(", ", ": "))
 
 
-__all__ = ["Service", "Settings", "ExSamplingError", "osc_sample_args", "ready_line"]
+__all__ = ["EVENT_KINDS", "STATES", "Service", "Settings", "ExSamplingError", "osc_sample_args", "ready_line"]

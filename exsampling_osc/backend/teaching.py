@@ -16,20 +16,25 @@ from pathlib import Path
 import numpy as np
 
 from exsampling_osc.analysis.fewshot import TaughtClassifier, TaughtLabels, TeachingError, embed_file
+from exsampling_osc.backend.events import Events
+from exsampling_osc.errors import NotFound
 from exsampling_osc.library.store import Store
+from exsampling_osc.mapping import Mapping
 
 log = logging.getLogger(__name__)
 
 
 class Teaching:
-    """Taught labels of one analyzer and one library store."""
+    """Taught labels of one analyzer and one library store; ``mapping`` gets them as labels with a track, and
+    ``events`` hears every change (/exsampling/taught to the devices, a ``taught`` event)."""
 
-    def __init__(self, analyzer, store: Store) -> None:
-        self.analyzer, self.store = analyzer, store
+    def __init__(self, analyzer, store: Store, mapping: Mapping, events: Events) -> None:
+        self.analyzer, self.store, self.mapping, self.events = analyzer, store, mapping, events
         self._lock = threading.Lock()
         self.classifier: TaughtClassifier | None = None  # made on first use: nothing taught costs nothing
         if store.taught_examples():
             self._rebuild()
+        mapping.set_extra_labels(self.labels)
 
     @property
     def labels(self) -> list[str]:
@@ -58,7 +63,33 @@ class Teaching:
         # the base classifier alone is cheaper: only wrap it while something is taught
         self.analyzer.classifier = self.classifier if taught.labels else self.classifier.base
 
-    def teach(self, label: str, samples: list[tuple[int, Path]]) -> dict:
+    def teach(self, label: str, sample_ids: list[int]) -> dict:
+        """Teach ``label`` from library samples (each one example); it applies to new pieces at once and gets
+        a track like any label (the unlisted track until re-mapped). Returns ``{label, examples, labels}``."""
+        samples = []
+        for sid in sample_ids:
+            row = self.store.sample(int(sid))
+            if row is None:
+                raise NotFound(f"no sample {sid}")
+            samples.append((int(sid), Path(row["path"])))
+        return self._changed(self.learn(label, samples))
+
+    def untaught(self, label: str) -> dict:
+        """Forget a taught label (TeachingError when it was not taught); samples keep the label they were given
+        until re-analysed."""
+        with self._lock:
+            if not self.store.remove_taught(label):
+                raise TeachingError(f"{label}: not a taught label")
+            self._rebuild()
+        return self._changed({"label": label, "examples": 0, "labels": self.labels})
+
+    def _changed(self, result: dict) -> dict:
+        self.mapping.set_extra_labels(self.labels)
+        self.events.send("/exsampling/taught", [result["label"], int(result["examples"]), " ".join(result["labels"])])
+        self.events.emit("taught", result)
+        return result
+
+    def learn(self, label: str, samples: list[tuple[int, Path]]) -> dict:
         """Learn ``label`` from ``(sample_id, audio path)`` examples; returns ``{label, examples, labels}``."""
         label = label.strip()
         if not label or label == "unknown" or " " in label:
@@ -72,11 +103,3 @@ class Teaching:
             self.store.add_taught(label, rows, self.model)
             self._rebuild()
         return {"label": label, "examples": self.counts().get(label, 0), "labels": self.labels}
-
-    def untaught(self, label: str) -> dict:
-        """Forget ``label``; TeachingError when it was not taught."""
-        with self._lock:
-            if not self.store.remove_taught(label):
-                raise TeachingError(f"{label}: not a taught label")
-            self._rebuild()
-        return {"label": label, "examples": 0, "labels": self.labels}

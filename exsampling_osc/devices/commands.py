@@ -8,7 +8,7 @@ from pathlib import Path
 def register(sub) -> None:
     p = sub.add_parser("devices", help="Max for Live devices: generate patches, build .amxd, install")
     dsub = p.add_subparsers(dest="devices_command", metavar="ACTION", required=True)
-    g = dsub.add_parser("generate", help="write patches/*.maxpat from the OSC declaration")
+    g = dsub.add_parser("generate", help="write patches/*.maxpat and the node script's OSC names from the declaration")
     g.add_argument("--patches", type=Path, default=None, help="folder for the .maxpat files")
     g.set_defaults(func=run_generate)
     b = dsub.add_parser("build", help="validate patches/*.maxpat and write amxd/*.amxd")

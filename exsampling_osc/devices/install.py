@@ -15,6 +15,7 @@ from pathlib import Path
 
 from exsampling_osc.devices import DeviceError, amxd
 from exsampling_osc.devices.graph import check_sound
+from exsampling_osc.devices.node import write_constants
 from exsampling_osc.devices.patches import DEVICES, NODE_SCRIPT, SIMPLER_SCRIPT
 from exsampling_osc.devices.validate import check_osc, check_structure
 from exsampling_osc.resources import shipped
@@ -72,7 +73,8 @@ def load_patches(folder: Path | None = None) -> dict[str, dict]:
 
 
 def generate(folder: Path | None = None) -> list[Path]:
-    """Write the generated patches as ``<name>.maxpat`` into ``folder``."""
+    """Write the generated patches as ``<name>.maxpat`` into ``folder``, and the OSC names into the node
+    script ``folder/node/exsampling-hub.js`` when there is one (the shipped ``patches/`` has it)."""
     folder = folder or patches_dir()
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -80,6 +82,10 @@ def generate(folder: Path | None = None) -> list[Path]:
         path = folder / f"{name}.maxpat"
         path.write_text(json.dumps(build(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
         written.append(path)
+    script = folder / "node" / NODE_SCRIPT
+    if script.is_file():
+        write_constants(script)
+        written.append(script)
     return written
 
 

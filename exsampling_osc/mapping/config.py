@@ -1,12 +1,16 @@
-"""The YAML configuration: tracks (name, mode, classes), where `unknown` goes, ports, data folder, trim.
+"""The YAML configuration, one module for all of it: tracks (name, mode, classes), where `unknown` goes, ports,
+data folder, analysis settings, and the sections of the participant page (``recorder``) and the console.
 
-:func:`load_config` validates everything and raises :class:`~exsampling_osc.errors.ConfigError` naming
+:func:`load_config` validates every section and raises :class:`~exsampling_osc.errors.ConfigError` naming
 the file, the line and what is wrong, so a broken config stops start-up with a message a person can act on.
+:func:`load_recorder_file` reads a show's ``recorder.yaml`` (the ``recorder`` keys alone) with the same
+validator. Each default is written once, in the dataclasses below.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 
 import yaml
@@ -16,11 +20,68 @@ from exsampling_osc.errors import ConfigError
 MODES = ("percussive", "melodic")
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "default.yaml"
 _KEYS = {"tracks", "unknown", "unlisted", "ports", "data_dir", "trim_db", "confidence_threshold", "max_upload_mb"}
-#: Sections owned by other parts (validated there): the participant page and the performer console.
+#: Sections of other parts: the participant page (:class:`RecorderSettings`) and the performer console (no
+#: settings yet: an empty mapping or nothing).
 SECTIONS = ("recorder", "console")
 #: The ports, written once: participants' HTTP, the backend's OSC in, the device's OSC in.
 DEFAULT_PORTS = {"http": 8765, "osc": 9000, "device": 9001}
 _PORTS = set(DEFAULT_PORTS)
+
+
+@dataclass(frozen=True)
+class RecorderSettings:
+    """The ``recorder`` section: what the participant page shows and enforces."""
+
+    project_name: str = "ExSampling"
+    consent: str = (
+        "Your sound is sent to the performers' computer, analysed by a sound classifier, and "
+        "may be played live in this performance. It is kept in the performance's sound library."
+    )
+    stream_url: str = ""
+    stream_label: str = "Listen to the performance"
+    max_seconds: float = 30.0
+    sample_rate: int = 22050
+    uploads_per_minute: int = 6
+
+    def page_config(self) -> dict:
+        """The JSON the page reads (without the rate limit, which the page does not need)."""
+        data = asdict(self)
+        data.pop("uploads_per_minute")
+        return data
+
+
+Fail = Callable[[str, str], ConfigError]
+
+
+def parse_recorder(raw: object, fail: Fail) -> RecorderSettings:
+    """Validate the ``recorder`` section (None: the defaults); ``fail(key, what)`` makes the error."""
+
+    def bad(key: str, what: str) -> ConfigError:
+        return fail(f"recorder.{key}".rstrip("."), f"recorder.{key}: {what}")
+
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise bad("", "`recorder` must be a mapping")
+    known = [f.name for f in fields(RecorderSettings)]
+    values = {}
+    for key, value in raw.items():
+        if key not in known:
+            raise bad(key, f"unknown setting (known: {', '.join(known)})")
+        kind = type(getattr(RecorderSettings, key))
+        if kind is str:
+            if not isinstance(value, str):
+                raise bad(key, f"must be text, not {value!r}")
+        elif isinstance(value, bool) or not isinstance(value, int | float):
+            raise bad(key, f"must be a number, not {value!r}")
+        elif value < 0 or (key == "max_seconds" and not 1 <= value <= 600):
+            raise bad(key, f"{value!r} is out of range")
+        elif key == "sample_rate" and value and not 8000 <= value <= 192000:
+            raise bad(key, f"{value!r} is not a sample rate (8000-192000, or 0 for the phone's own)")
+        values[key] = kind(value)
+    if values.get("stream_url") and not values["stream_url"].startswith(("https://", "http://")):
+        raise bad("stream_url", "must start with https:// or http://")
+    return RecorderSettings(**values)
 
 
 @dataclass(frozen=True)
@@ -43,7 +104,7 @@ class Config:
     trim_db: float = 20.0
     confidence_threshold: float = 0.25
     max_upload_mb: float = 50.0
-    recorder: dict | None = field(default=None, compare=False)
+    recorder: RecorderSettings | None = field(default=None, compare=False)  # None: no `recorder` section
     console: dict | None = field(default=None, compare=False)
     lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
@@ -98,9 +159,8 @@ def _node_lines(node: yaml.Node, prefix: str, out: dict[str, int]) -> None:
             _node_lines(v, key, out)
 
 
-def load_config(path: str | Path | None = None) -> Config:
-    """Read and validate a config file (the packaged ``default.yaml`` when ``path`` is None)."""
-    path = Path(path) if path else DEFAULT_CONFIG
+def read_yaml(path: Path) -> tuple[object, dict[str, int]]:
+    """A YAML file's data and the line of every dotted key; ConfigError (file:line) when unreadable."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
@@ -115,11 +175,11 @@ def load_config(path: str | Path | None = None) -> Config:
     lines: dict[str, int] = {}
     if node is not None:
         _node_lines(node, "", lines)
-    return parse_config(data, path, lines)
+    return data, lines
 
 
-def parse_config(data: object, path: Path, lines: dict[str, int]) -> Config:
-    """Validate the loaded YAML ``data``; errors cite ``path`` and the line from ``lines``."""
+def failing(path: Path, lines: dict[str, int]) -> Fail:
+    """``fail(key, what)``: a ConfigError citing ``path`` and the line of ``key`` (or of its nearest parent)."""
 
     def fail(key: str, what: str) -> ConfigError:
         k = key
@@ -127,15 +187,47 @@ def parse_config(data: object, path: Path, lines: dict[str, int]) -> Config:
             k = k.rpartition(".")[0]
         return ConfigError(f"{path}:{lines.get(k, 1)}: {what}")
 
+    return fail
+
+
+def load_config(path: str | Path | None = None) -> Config:
+    """Read and validate a config file (the packaged ``default.yaml`` when ``path`` is None)."""
+    path = Path(path) if path else DEFAULT_CONFIG
+    data, lines = read_yaml(path)
+    return parse_config(data, path, lines)
+
+
+def load_recorder_file(path: Path) -> RecorderSettings:
+    """A show's ``recorder.yaml``: the ``recorder`` keys at the top level or under ``recorder:``."""
+    data, lines = read_yaml(path)
+    if isinstance(data, dict) and set(data) == {"recorder"}:
+        data = data["recorder"]
+    else:
+        lines = {f"recorder.{k}".rstrip("."): n for k, n in lines.items()}
+    return parse_recorder(data, failing(path, lines))
+
+
+def _default(name: str) -> float:
+    default = next(f.default for f in fields(Config) if f.name == name)
+    assert default is not MISSING
+    return float(default)  # type: ignore[arg-type]
+
+
+def parse_config(data: object, path: Path, lines: dict[str, int]) -> Config:
+    """Validate the loaded YAML ``data``; errors cite ``path`` and the line from ``lines``."""
+    fail = failing(path, lines)
     if not isinstance(data, dict):
         raise fail("", "the config must be a mapping with a `tracks` list")
     for key in data:
         if key not in _KEYS and key not in SECTIONS:
             known = ", ".join(sorted(_KEYS | set(SECTIONS)))
             raise fail(str(key), f"unknown setting {key!r} (known: {known})")
-    for key in SECTIONS:
-        if data.get(key) is not None and not isinstance(data[key], dict):
-            raise fail(key, f"`{key}` must be a mapping of settings")
+    recorder = None if data.get("recorder") is None else parse_recorder(data["recorder"], fail)
+    console = data.get("console")
+    if console is not None and not isinstance(console, dict):
+        raise fail("console", "`console` must be a mapping of settings")
+    for key in console or {}:
+        raise fail(f"console.{key}", f"console.{key}: unknown setting (the console has no settings yet)")
     raw_tracks = data.get("tracks")
     if not isinstance(raw_tracks, list) or not raw_tracks:
         raise fail("tracks", "`tracks` must be a non-empty list")
@@ -182,12 +274,8 @@ def parse_config(data: object, path: Path, lines: dict[str, int]) -> Config:
             raise fail(f"ports.{k}", f"port {k} must be a whole number 0-65535, not {v!r}")
         ports[k] = v
     numbers = {}
-    for k, default, lo, hi in (
-        ("trim_db", 20.0, 1.0, 120.0),
-        ("confidence_threshold", 0.25, 0.0, 1.0),
-        ("max_upload_mb", 50.0, 0.001, 4096.0),
-    ):
-        v = data.get(k, default)
+    for k, lo, hi in (("trim_db", 1.0, 120.0), ("confidence_threshold", 0.0, 1.0), ("max_upload_mb", 0.001, 4096.0)):
+        v = data.get(k, _default(k))
         if isinstance(v, bool) or not isinstance(v, int | float) or not lo <= v <= hi:
             raise fail(k, f"{k} must be a number between {lo:g} and {hi:g}, not {v!r}")
         numbers[k] = float(v)
@@ -201,8 +289,8 @@ def parse_config(data: object, path: Path, lines: dict[str, int]) -> Config:
         ports,
         unlisted,
         data_dir,
-        recorder=data.get("recorder"),
-        console=data.get("console"),
+        recorder=recorder,
+        console=console,
         lines=lines,
         **numbers,
     )

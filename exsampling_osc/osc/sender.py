@@ -28,15 +28,20 @@ def build(address: str, args: list | tuple) -> bytes:
 
 
 class Sender:
-    """Sends to 127.0.0.1 on ``device_port`` plus every announced reply port."""
+    """Sends to 127.0.0.1 on ``device_port`` plus every announced reply port, once :meth:`open` (before it,
+    messages are encoded and checked, then dropped: nothing leaves a service that was not started)."""
 
     def __init__(self, device_port: int, host: str = "127.0.0.1"):
         self.host = host
         self.device_port = device_port
         self._ports: set[int] = set()
         self._lock = threading.Lock()
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self._sock: socket.socket | None = None
         self.sent = 0
+
+    def open(self) -> None:
+        if self._sock is None:
+            self._sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 
     def announce(self, port: int) -> None:
         with self._lock:
@@ -49,6 +54,8 @@ class Sender:
     def send(self, address: str, args: list | tuple, ports: list[int] | None = None) -> None:
         """Send one message to ``ports`` (default: every device). Network errors are logged, not raised."""
         data = build(address, args)
+        if self._sock is None:
+            return
         for port in ports if ports is not None else self.ports():
             try:
                 self._sock.sendto(data, (self.host, port))
@@ -57,4 +64,5 @@ class Sender:
                 log.warning("OSC send %s to port %s failed: %s", address, port, exc)
 
     def close(self) -> None:
-        self._sock.close()
+        if self._sock is not None:
+            self._sock.close()

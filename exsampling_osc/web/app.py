@@ -1,7 +1,12 @@
-"""The Bottle app: every route module present installs its routes with ``install(app, service)``.
+"""The web app: one Bottle app that mounts one sub-app per route module present: the participant API
+(:mod:`~exsampling_osc.web.api`), the participant page (:mod:`~exsampling_osc.web.recorder_routes`) and the
+performer console (:mod:`~exsampling_osc.web.console_routes`).
 
-The app applies two plugins to every route: :class:`~exsampling_osc.web.answers.JsonErrors` (our exceptions
-answer JSON, the status by type) and :class:`~exsampling_osc.web.doors.Doors` (each route's ``door``).
+Each module fills its sub-app with ``install(app, service)``; the sub-apps keep their full URLs (each is
+mounted at ``/``, so a module reads as the list of its addresses). Bottle applies a parent's plugins only to
+the parent's own routes, never to a mounted app's, so :func:`sub_app` builds every sub-app (and the parent)
+with the same two plugins, in one place: :class:`~exsampling_osc.web.answers.JsonErrors` (our exceptions answer
+JSON, the status by type) and :class:`~exsampling_osc.web.doors.Doors` (each route's ``door``, who may call it).
 """
 
 from __future__ import annotations
@@ -21,16 +26,25 @@ ROUTE_MODULES = (
     "exsampling_osc.web.recorder_routes",  # participant page (issue 4)
     "exsampling_osc.web.console_routes",  # performer console (issue 5)
 )
+ERROR_CODES = (400, 403, 404, 405, 413, 415, 429, 500)
 
 
-def make_app(service) -> bottle.Bottle:
-    """A Bottle app with the routes of every installed module, behind the door policy; errors answer JSON."""
+def sub_app(service) -> bottle.Bottle:
+    """An app with the door policy and JSON errors installed, and JSON error pages on API paths."""
     app = bottle.Bottle()
     app.config["exsampling.service"] = service
     app.install(JsonErrors())  # outermost: also answers the doors' refusals
     app.install(Doors(service.tokens.check))
-    for module in present_modules(ROUTE_MODULES):
-        module.install(app, service)
-    for code in (400, 403, 404, 405, 413, 415, 429, 500):
+    for code in ERROR_CODES:
         app.error_handler[code] = error_page
+    return app
+
+
+def make_app(service) -> bottle.Bottle:
+    """The app: every installed route module's sub-app mounted, each behind the same door policy."""
+    app = sub_app(service)
+    for module in present_modules(ROUTE_MODULES):
+        part = sub_app(service)
+        module.install(part, service)
+        app.mount("/", part)
     return app

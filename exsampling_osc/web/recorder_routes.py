@@ -1,8 +1,9 @@
 """The participant page: ``/`` and ``/recorder/...`` (static files from the shipped ``recorder/`` folder),
 its settings, and ``/recorder/status`` (what became of this phone's recordings, polled by the page).
 
-Settings (all optional) come from the ``recorder:`` section of the YAML config when the config carries one,
-else from ``recorder.yaml`` in the data folder (the same keys)::
+Settings (all optional; validated with the rest of the YAML by :mod:`exsampling_osc.mapping.config`) come from
+the ``recorder:`` section of the YAML config when the config carries one, else from ``recorder.yaml`` in the data
+folder (the same keys)::
 
     recorder:
       project_name: ExSampling            # page title and heading
@@ -17,15 +18,13 @@ else from ``recorder.yaml`` in the data folder (the same keys)::
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 import bottle
 import soundfile as sf
-import yaml
 
-from exsampling_osc.errors import ConfigError, InvalidRequest
+from exsampling_osc.errors import InvalidRequest
+from exsampling_osc.mapping.config import RecorderSettings, load_recorder_file
 from exsampling_osc.resources import shipped
 from exsampling_osc.web.answers import Refused
 from exsampling_osc.web.doors import ANYONE, PARTICIPANT
@@ -44,94 +43,17 @@ PAGE_HEADERS = {
 SETTINGS_FILE = "recorder.yaml"
 
 
-@dataclass(frozen=True)
-class RecorderSettings:
-    """What the page shows and enforces."""
-
-    project_name: str = "ExSampling"
-    consent: str = (
-        "Your sound is sent to the performers' computer, analysed by a sound classifier, and "
-        "may be played live in this performance. It is kept in the performance's sound library."
-    )
-    stream_url: str = ""
-    stream_label: str = "Listen to the performance"
-    max_seconds: float = 30.0
-    sample_rate: int = 22050
-    uploads_per_minute: int = 6
-
-    @classmethod
-    def parse(cls, raw: object, where: str, line: Callable[[str], int] = lambda key: 1) -> RecorderSettings:
-        """Validate a mapping of settings; a bad value is a ConfigError citing ``where`` and the line."""
-
-        def fail(key: str, what: str) -> ConfigError:
-            return ConfigError(f"{where}:{line(key)}: recorder.{key}: {what}")
-
-        if raw is None:
-            raw = {}
-        if not isinstance(raw, dict):
-            raise fail("", "`recorder` must be a mapping")
-        known = [f.name for f in fields(cls)]
-        values = {}
-        for key, value in raw.items():
-            if key not in known:
-                raise fail(key, f"unknown setting (known: {', '.join(known)})")
-            kind = type(getattr(cls, key))
-            if kind is str:
-                if not isinstance(value, str):
-                    raise fail(key, f"must be text, not {value!r}")
-            elif isinstance(value, bool) or not isinstance(value, int | float):
-                raise fail(key, f"must be a number, not {value!r}")
-            elif value < 0 or (key == "max_seconds" and not 1 <= value <= 600):
-                raise fail(key, f"{value!r} is out of range")
-            elif key == "sample_rate" and value and not 8000 <= value <= 192000:
-                raise fail(key, f"{value!r} is not a sample rate (8000-192000, or 0 for the phone's own)")
-            values[key] = kind(value)
-        if values.get("stream_url") and not values["stream_url"].startswith(("https://", "http://")):
-            raise fail("stream_url", "must start with https:// or http://")
-        return cls(**values)
-
-    @classmethod
-    def from_config(cls, config) -> RecorderSettings:
-        """The ``recorder`` section of a loaded config (``config.recorder``; absent means defaults)."""
-        return cls.parse(
-            getattr(config, "recorder", None),
-            str(getattr(config, "path", "config")),
-            lambda key: config.line(f"recorder.{key}".rstrip(".")),
-        )
-
-    @classmethod
-    def from_file(cls, path: Path) -> RecorderSettings:
-        """A ``recorder.yaml`` holding the same keys (at the top level or under ``recorder:``)."""
-        text = path.read_text(encoding="utf-8")
-        try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-            data = yaml.safe_load(text)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            raise ConfigError(f"{path}:{mark.line + 1 if mark else 1}: not valid YAML ({exc.problem})") from None
-        if isinstance(data, dict) and set(data) == {"recorder"}:
-            data, node = data["recorder"], node.value[0][1]
-        lines = {k.value: k.start_mark.line + 1 for k, _ in node.value} if isinstance(node, yaml.MappingNode) else {}
-        return cls.parse(data, str(path), lambda key: lines.get(key, 1))
-
-    @classmethod
-    def load(cls, service) -> RecorderSettings:
-        """From the config's ``recorder`` section when the config has one, else from
-        ``<data dir>/recorder.yaml`` when that file exists, else the defaults."""
-        config = getattr(service, "config", None)
-        if getattr(config, "recorder", None) is not None:
-            return cls.from_config(config)
-        data_dir = getattr(getattr(service, "settings", None), "data_dir", None)
-        path = Path(data_dir) / SETTINGS_FILE if data_dir else None
-        if path is not None and path.is_file():
-            return cls.from_file(path)
-        return cls()
-
-    def page_config(self) -> dict:
-        """The JSON the page reads (without the rate limit, which the page does not need)."""
-        data = asdict(self)
-        data.pop("uploads_per_minute")
-        return data
+def recorder_settings(service) -> RecorderSettings:
+    """The config's ``recorder`` section when the config has one, else ``<data dir>/recorder.yaml`` when that
+    file exists, else the defaults (validated by :mod:`exsampling_osc.mapping.config`, the one validator)."""
+    config = getattr(service, "config", None)
+    if getattr(config, "recorder", None) is not None:
+        return config.recorder  # type: ignore[union-attr]
+    data_dir = getattr(getattr(service, "settings", None), "data_dir", None)
+    path = Path(data_dir) / SETTINGS_FILE if data_dir else None
+    if path is not None and path.is_file():
+        return load_recorder_file(path)
+    return RecorderSettings()
 
 
 def render_index(template: str, settings: RecorderSettings) -> str:
@@ -194,7 +116,7 @@ def check_length(upload, max_seconds: float, slack: float = 1.0) -> None:
 def install(app: bottle.Bottle, service) -> None:
     """Add the participant page and its status route to ``app``; register the per-client upload limit."""
     root: Path = shipped("recorder")
-    settings = RecorderSettings.load(service)
+    settings = recorder_settings(service)
     limiter = RateLimiter(settings.uploads_per_minute)
 
     def upload_rate_guard(request) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections import namedtuple
 from pathlib import Path
 
 import pytest
@@ -50,26 +49,24 @@ def test_concurrent_retries_with_one_client_id_store_one_copy(service, tmp_path)
     assert len(list(service.library.recordings_dir.iterdir())) == 1
 
 
-Usage = namedtuple("Usage", "total used free")
-
-
-def test_full_disk_refuses_before_storing_and_failed_analyses_are_retried(service, tmp_path, monkeypatch):
-    # stand-in: a full disk is simulated by what shutil.disk_usage reports (no small filesystem can be mounted)
+def test_full_disk_refuses_before_storing_and_failed_analyses_are_retried(service, tmp_path):
+    # stand-in: a full disk is what the library's free_space reports (a real full tmpfs: bench/bench_faults.py)
     wav = tone(tmp_path / "a.wav", 1.0)
-    monkeypatch.setattr(ingest.shutil, "disk_usage", lambda p: Usage(10**9, 10**9 - 1000, 1000))
+    roomy = service.library.free_space
+    service.library.free_space = lambda p: 1000
     with pytest.raises(StorageFull, match="free"):
         service.ingest_upload(wav, "a.wav")
     assert service.list_recordings() == []
-    monkeypatch.undo()
+    service.library.free_space = roomy
     rid = service.ingest_upload(wav, "a.wav")
     # the disk fills between acknowledging and analysing: the job fails for lack of space
-    monkeypatch.setattr(ingest.shutil, "disk_usage", lambda p: Usage(10**9, 10**9 - 1000, 1000))
+    service.library.free_space = lambda p: 1000
     with pytest.raises(StorageFull):
         service.ingest.run_job(("recording", rid))
     service.ingest.job_failed(("recording", rid), StorageFull("full"))
     assert service.get_recording(rid)["status"] == "failed"
     assert service.ingest.retry_space_failures() == []  # still full: left as it is
-    monkeypatch.undo()
+    service.library.free_space = roomy
     assert service.ingest.retry_space_failures() == [rid]
     assert service.get_recording(rid)["status"] == "received"
     service.ingest.run_job(("recording", rid))

@@ -13,7 +13,6 @@ from __future__ import annotations
 import errno
 import logging
 import queue
-import shutil
 import sqlite3
 import threading
 import time
@@ -92,25 +91,9 @@ class IngestQueue:
                 self.done += 1
 
 
-#: Free space kept beyond what a recording needs: its samples, SQLite's journal, the rest of the system.
-SPARE_BYTES = 64 * 1024 * 1024
-
-
 def client_key(client_id: str) -> str:
     """The library key of an upload id made up by the uploading page (one recording per id)."""
     return "client:" + str(client_id)[:200]
-
-
-def require_space(folder: Path, n_bytes: int) -> None:
-    """Raise :class:`StorageFull` unless ``folder``'s disk has room for ``n_bytes`` twice (the recording and its
-    samples) plus :data:`SPARE_BYTES`."""
-    free = shutil.disk_usage(folder).free
-    need = 2 * n_bytes + SPARE_BYTES
-    if free < need:
-        raise StorageFull(
-            f"only {size_text(free)} free on the disk of {folder} ({size_text(need)} needed); "
-            "free some space and try again"
-        )
 
 
 def check_audio(analyzer, path: Path, name: str):
@@ -209,7 +192,7 @@ class Ingest:
             raise AudioError(
                 f"{name}: the file is too large ({size / 1e6:.1f} MB; the limit is {size_text(self.max_upload_bytes)})"
             )
-        require_space(self.library.data_dir, size)
+        self.library.check_space(size)
         y = check_audio(self.analyzer, path, name)
         try:
             rid = self.library.keep_recording(
@@ -262,7 +245,7 @@ class Ingest:
         if kind == "warmup":
             warm_up(self.analyzer)
         elif kind == "recording":
-            require_space(self.library.data_dir, 0)
+            self.library.check_space(0)
             self.analyse_recording(ident)
         elif kind == "reanalyse":
             self.reanalyse_sample(ident)
@@ -281,7 +264,7 @@ class Ingest:
         if not ids:
             return []
         try:
-            require_space(self.library.data_dir, 0)
+            self.library.check_space(0)
         except StorageFull:
             return []
         for rid in ids:

@@ -18,6 +18,7 @@ from pathlib import Path
 from exsampling_osc.errors import StorageFull
 from exsampling_osc.library.files import copy_durable, remove_temporaries, write_wav
 from exsampling_osc.library.store import Store
+from exsampling_osc.units import size_text
 
 __all__ = ["Library", "Store", "default_data_dir", "free_bytes"]
 
@@ -66,13 +67,14 @@ class Library:
 
     def check_space(self, incoming: int) -> None:
         """Raise :class:`StorageFull` unless ``incoming`` bytes can be kept twice (the upload's temporary
-        file and its copy in the library) with :data:`RESERVE_BYTES` to spare."""
+        file and its copy in the library, or a recording and its samples) with :data:`RESERVE_BYTES` to spare.
+        The one free-space rule: uploads check it before they are acknowledged, analyses before they run."""
         free = self.free_space(self.data_dir)
         needed = 2 * max(0, int(incoming)) + RESERVE_BYTES
         if free < needed:
             raise StorageFull(
-                f"the performers' computer is out of disk space ({free / 1e6:.0f} MB free, "
-                f"{needed / 1e6:.0f} MB needed): nothing was stored, try again later"
+                f"the performer's computer is out of disk space ({size_text(free)} free, "
+                f"{size_text(needed)} needed); try again later"
             )
 
     def keep_recording(self, src: Path, original_name: str, client_id: str | None = None, **fields) -> int:

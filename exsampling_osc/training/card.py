@@ -105,13 +105,13 @@ def cv_section(report: dict, complete: list[str], few: list[str], per_class_tabl
             "",
             "Per class (correct / clips held out; training clips in this split):",
             "",
-            "| class | group | correct | clips | train clips |",
-            "|---|---|---|---|---|",
+            "| class | group | correct | clips | train clips |" if few else "| class | correct | clips | train clips |",
+            "|---|---|---|---|---|" if few else "|---|---|---|---|",
         ]
         for label in report["labels"]:
             if label in pc:
-                grp = "complete" if label in complete else "few-shot"
-                lines.append(f"| {label} | {grp} | {pc[label]['correct']} | {pc[label]['n']} | {trc.get(label, 0)} |")
+                grp = (" complete |" if label in complete else " few-shot |") if few else ""
+                lines.append(f"| {label} |{grp} {pc[label]['correct']} | {pc[label]['n']} | {trc.get(label, 0)} |")
         lines += ["", "![confusion matrix](confusion.png)"]
     return lines
 

@@ -45,7 +45,7 @@ def read_dataset(root: str | Path) -> list[Clip]:
         if f.suffix.lower() in AUDIO_SUFFIXES
     ]
     if not clips:
-        raise UsageError(nothing_in_folder(root, "class sub-folders with audio files (nor an ESC-50 csv)"))
+        raise UsageError(f"{nothing_in_folder(root, 'class sub-folders with audio files')} (and no ESC-50 csv)")
     return clips
 
 

@@ -7,8 +7,8 @@ import os
 import sys
 import tempfile
 from collections.abc import Iterator
-from typing import TextIO
 from pathlib import Path
+from typing import TextIO
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 

@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
             )
         else:
             print("no held-out check (--val-fold 0)")
-    else:
+    elif cv:
         print(f"model: {size}, trained on {cv['trained_on']}; held-out {cv['held']} accuracy {cv['accuracy']:.2f}")
     print(f"card: {args.out / 'MODEL_CARD.md'}")
     return 0

@@ -1,7 +1,7 @@
 // The participant page: record (or pick a file), listen back, send, follow what became of the sound.
 
 import { Capture, micErrorText, unsupportedReason } from "./capture.js";
-import { MySounds } from "./status.js";
+import { MySounds, describe } from "./status.js";
 import { newUploadId, sendRecording } from "./upload.js";
 import { peakDb, toWavBlob } from "./wav.js";
 
@@ -50,11 +50,17 @@ let previewUrl = "";
 let levelDb = -Infinity;
 let position = null;
 
+let onItsWay = null; // the id whose "Sent. Sound N is on its way" line is on screen
+let canRecord = true; // false once the page fell back to files: no microphone can be used here
 const sounds = new MySounds($("sounds"), withToken(cfg.status_url), "exsampling:sounds",
-  (why) => fail(`Your sounds cannot be followed: ${why}.`));
+  (why) => fail(`Your sounds cannot be followed: ${why}.`),
+  (rec) => {
+    if (rec.id === onItsWay) say(`Sound ${rec.id} arrived: ${describe(rec)[0]}.`); // replaces "on its way"
+  });
 
 function say(text) {
   ui.message.textContent = text;
+  onItsWay = null;
 }
 function fail(text) {
   ui.error.textContent = text;
@@ -97,6 +103,8 @@ function showFallback(why) {
   ui.fallbackReason.hidden = !why;
   ui.fallbackReason.textContent = why ? `${why} You can send a sound file instead.` : "";
   if (why) {
+    canRecord = false;
+    ui.again.textContent = "Choose another file"; // "Record again" would promise what this browser cannot do
     ui.capture.hidden = true;
     ui.capture.before(ui.fallback); // the file input takes the record button's place
     ui.fallback.classList.remove("small");
@@ -273,6 +281,7 @@ ui.send.addEventListener("click", async () => {
     setState("idle");
     const id = result.body.id;
     say(`Sent. Sound ${id} is on its way; see below what becomes of it.`);
+    onItsWay = id;
     if (id !== undefined) sounds.add(id);
     if (!capture) ui.file.focus();
     else ui.record.focus();
@@ -288,7 +297,8 @@ ui.again.addEventListener("click", () => {
   fail("");
   say("");
   setState("idle");
-  if (capture) start();
+  if (!canRecord) ui.file.click();
+  else if (capture) start();
 });
 
 // ---- page text from the server's config ----------------------------------------------------------------

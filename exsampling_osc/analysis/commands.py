@@ -26,33 +26,42 @@ def register(sub) -> None:
     p.set_defaults(func=run)
 
 
-def expand(paths: list[Path]) -> list[Path]:
-    """Files as given, and audio files found recursively in folders, sorted."""
+def expand(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """Files as given, and audio files found recursively in folders, sorted; and the folders without any."""
     out: list[Path] = []
+    empty: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in AUDIO_SUFFIXES)
+            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in AUDIO_SUFFIXES)
+            out += found
+            if not found:
+                empty.append(p)
         else:
             out.append(p)
-    return out
+    return out, empty
 
 
 def run(args) -> int:
     from exsampling_osc.analysis.pipeline import AnalysisConfig, Analyzer
-    from exsampling_osc.errors import ExSamplingError
+    from exsampling_osc.errors import ExSamplingError, UsageError, existing_folder, nothing_in_folder
+    from exsampling_osc.resources import quiet_native_stderr
 
-    analyzer = Analyzer(args.model, AnalysisConfig(confidence_threshold=args.threshold, trim_db=args.trim_db))
+    if args.examples is not None:
+        existing_folder(args.examples, "folder of example sub-folders")
+    files, empty = expand(args.paths)
+    with quiet_native_stderr():  # the runtime's "Created TensorFlow Lite XNNPACK delegate" line
+        analyzer = Analyzer(args.model, AnalysisConfig(confidence_threshold=args.threshold, trim_db=args.trim_db))
     if args.examples is not None:
         from exsampling_osc.analysis.fewshot import teach_analyzer
 
         try:
             teach_analyzer(analyzer, args.examples)
         except ExSamplingError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return 2
-    files = expand(args.paths)
+            raise UsageError(str(exc)) from None
+    for folder in empty:
+        _emit(args.json, {"file": str(folder), "error": nothing_in_folder(folder)})
     show_progress = sys.stderr.isatty() and len(files) > 1
-    failed = 0
+    failed = len(empty)
     for n, path in enumerate(files, 1):
         if show_progress:
             _progress(n, len(files))

@@ -39,14 +39,18 @@ function showStatus(s) {
   const osc = s.osc || {};
   const up = osc.link === "up";
   const devices = Array.isArray(s.devices) ? s.devices.length : s.devices;
-  $("#osc-status").textContent = `OSC ${up ? "linked" : osc.link || "?"}${osc.port ? " :" + osc.port : ""}` +
-    (devices !== undefined ? ` · ${devices} device(s)` : "");
+  const age = s.seconds_since_heartbeat;
+  // no device has ever spoken: a neutral state, not a failure (red is for a device that went silent)
+  const never = (age === null || age === undefined) && !devices;
+  const port = osc.port ? " :" + osc.port : "";
+  $("#osc-status").textContent = never ? `OSC${port} · no device yet`
+    : `OSC ${up ? "linked" : osc.link || "?"}${port}` + (devices !== undefined ? ` · ${devices} device(s)` : "");
   $("#osc-status").title = Array.isArray(s.devices)
     ? s.devices.map((d) => `${d.name} :${d.port} (${d.seconds_ago} s ago)`).join("\n") : "";
-  $("#osc-status").className = "pill " + (up ? "ok" : "bad");
-  const age = s.seconds_since_heartbeat;
-  $("#heartbeat-status").textContent = `heartbeat ${ageText(age)}`;
-  $("#heartbeat-status").className = "pill " + (age !== null && age !== undefined && age < 10 ? "ok" : "bad");
+  $("#osc-status").className = "pill " + (up ? "ok" : never ? "idle" : "bad");
+  $("#heartbeat-status").textContent = never ? "heartbeat: no device yet" : `heartbeat ${ageText(age)}`;
+  $("#heartbeat-status").className = "pill " + (age !== null && age !== undefined && age < 10 ? "ok"
+    : never ? "idle" : "bad");
   $("#queue-status").textContent = `queue ${s.queue === undefined ? "?" : s.queue}`;
 }
 
@@ -213,6 +217,7 @@ function showPlainMap(points) {
 function showMap() {
   const points = state.recordings;
   $("#point-count").textContent = points.length ? `(${points.length})` : "";
+  $("#no-points").hidden = points.length > 0;
   if (!map) { if (points.length) showPlainMap(points); return; }
   markers.clearLayers();
   for (const p of points) {

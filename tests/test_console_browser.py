@@ -423,3 +423,31 @@ def test_at_1280x800_the_composer_pad_is_above_the_fold(first_look):
 
 def test_once_a_recording_has_a_place_the_empty_map_note_goes(page):
     assert not page.locator("#no-points").is_visible()
+
+
+def test_teach_ticked_samples_as_a_label_then_forget_it(page, backend):
+    listener = backend["listener"]
+    boxes = page.locator("li.sample input.pick")
+    ids = [int(page.locator("li.sample").nth(i).get_attribute("data-id")) for i in range(2)]
+    assert page.locator("#teach").is_disabled()  # nothing ticked, no label
+    for i in range(2):
+        boxes.nth(i).check()
+    page.fill("#teach-label", "hum")
+    assert page.locator("#teach").inner_text() == "Teach 2 ticked as hum"
+    with page.expect_response(lambda r: r.url.endswith("/console/api/teach"), timeout=60000) as resp:
+        page.locator("#teach").click()
+    assert resp.value.status == 200, resp.value.text()
+    assert listener.next("/exsampling/taught", lambda a: a[0] == "hum")[1] == 2
+    until(page, "document.querySelector('#taught li[data-label=\"hum\"]') !== null")
+    assert "2 examples" in page.locator('#taught li[data-label="hum"]').inner_text()
+    assert page.locator("li.sample input.pick:checked").count() == 0  # the ticks were cleared
+    # re-analysing the library applies the new label to the examples themselves
+    with page.expect_response(lambda r: r.url.endswith("/console/api/reanalyse"), timeout=30000) as resp:
+        page.locator("#reanalyse-all").click()
+    assert resp.value.json()["queued"] == page.locator("li.sample").count()
+    for sid in ids:
+        until(page, f"document.querySelector('li.sample[data-id=\"{sid}\"] .label').textContent === 'hum'", 60000)
+    page.locator('#taught li[data-label="hum"] button.forget').click()
+    until(page, "document.querySelector('#taught li') === null")
+    assert listener.next("/exsampling/taught", lambda a: a[0] == "hum")[1] == 0
+    assert page.errors == []

@@ -325,6 +325,18 @@ class Service:
     def untaught(self, label: str) -> dict:
         return self.teaching.untaught(label)
 
+    def taught(self) -> dict[str, int]:
+        """Taught labels and their number of examples."""
+        return self.teaching.counts()
+
+    def reanalyse_all(self, label: str | None = None) -> int:
+        """Queue every sample (or every sample now labelled ``label``) for analysis again, so labels taught
+        since apply to them; a sample event follows for each. Returns how many were queued."""
+        ids = [s["id"] for s in self.samples.list_samples("all") if label is None or s.get("label") == label]
+        for sid in ids:
+            self.ingest.reanalyse(sid)
+        return len(ids)
+
     def phrase(self, x: float, y: float, seed: int | None = None) -> dict:
         """A phrase at latent (x, y) (:func:`~exsampling_osc.backend.phrases.compose`), its MIDI file kept in
         the data folder; sent to nobody (the OSC door answers the asker with it)."""

@@ -11,11 +11,22 @@ from pathlib import Path
 
 import yaml
 
+from exsampling_osc.analysis.loudness import DEFAULT_TARGET_LUFS
 from exsampling_osc.errors import ConfigError
 
 MODES = ("percussive", "melodic")
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "default.yaml"
-_KEYS = {"tracks", "unknown", "unlisted", "ports", "data_dir", "trim_db", "confidence_threshold", "max_upload_mb"}
+_KEYS = {
+    "tracks",
+    "unknown",
+    "unlisted",
+    "ports",
+    "data_dir",
+    "trim_db",
+    "confidence_threshold",
+    "max_upload_mb",
+    "loudness_target_lufs",
+}
 #: Sections owned by other parts (validated there): the participant page and the performer console.
 SECTIONS = ("recorder", "console")
 #: The ports, written once: participants' HTTP, the backend's OSC in, the device's OSC in.
@@ -43,6 +54,7 @@ class Config:
     trim_db: float = 20.0
     confidence_threshold: float = 0.25
     max_upload_mb: float = 50.0
+    loudness_target_lufs: float = DEFAULT_TARGET_LUFS  # samples normalised to this, peak at most -1 dBFS
     recorder: dict | None = field(default=None, compare=False)
     console: dict | None = field(default=None, compare=False)
     lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
@@ -186,6 +198,7 @@ def parse_config(data: object, path: Path, lines: dict[str, int]) -> Config:
         ("trim_db", 20.0, 1.0, 120.0),
         ("confidence_threshold", 0.25, 0.0, 1.0),
         ("max_upload_mb", 50.0, 0.001, 4096.0),
+        ("loudness_target_lufs", DEFAULT_TARGET_LUFS, -60.0, 0.0),
     ):
         v = data.get(k, default)
         if isinstance(v, bool) or not isinstance(v, int | float) or not lo <= v <= hi:

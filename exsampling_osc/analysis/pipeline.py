@@ -1,4 +1,5 @@
-"""The whole analysis of one recording: load → trim → 5 s pieces → log-mel → classify → pitch."""
+"""The whole analysis of one recording: load → trim → 5 s pieces (or one piece per hit) → log-mel → classify →
+pitch → loudness, peak and (melodic pieces) loop points."""
 
 from __future__ import annotations
 
@@ -16,6 +17,9 @@ from exsampling_osc.analysis.audio import (
 )
 from exsampling_osc.analysis.classify import Classifier, Prediction
 from exsampling_osc.analysis.features import FeatureParams, crops, looped_log_mel
+from exsampling_osc.analysis.loops import crossfade_loop, find_loop
+from exsampling_osc.analysis.loudness import DEFAULT_TARGET_LUFS, finite_or_none, integrated_lufs, peak_db
+from exsampling_osc.analysis.onsets import slice_hits
 from exsampling_osc.analysis.pitch import MELODIC_THRESHOLD, PitchEstimate, estimate_pitch
 
 
@@ -31,11 +35,14 @@ class AnalysisConfig:
     max_seconds: float = MAX_SECONDS
     melodic_threshold: float = MELODIC_THRESHOLD
     crops: int = 3
+    loudness_target_lufs: float = DEFAULT_TARGET_LUFS  # what exports and ``slice --out`` normalise to
+    max_hits: int = 128  # at most this many hits of one recording are kept (the first ones)
 
 
 @dataclass(frozen=True)
 class PieceResult:
-    """One analysed piece. ``audio`` is the trimmed piece (not padded) at ``sample_rate``."""
+    """One analysed piece (a 5 s piece or one hit). ``audio`` is the trimmed piece (not padded, not normalised;
+    crossfaded into its loop when it has one) at ``sample_rate``; ``loop_start``/``loop_end`` in samples of it."""
 
     index: int
     start: float
@@ -44,12 +51,17 @@ class PieceResult:
     audio: np.ndarray = field(repr=False)
     prediction: Prediction
     pitch: PitchEstimate
+    peak_db: float = float("-inf")
+    loudness_lufs: float = float("-inf")
+    loop_start: int | None = None
+    loop_end: int | None = None
 
     def to_dict(self) -> dict:
-        """JSON-ready summary (no audio)."""
+        """JSON-ready summary (no audio); silence's -inf loudness and peak are null."""
         return {
             "index": self.index,
             "start": round(self.start, 3),
+            "end": round(self.start + self.duration, 3),
             "duration": round(self.duration, 3),
             "label": self.prediction.label,
             "confidence": round(self.prediction.confidence, 4),
@@ -59,6 +71,10 @@ class PieceResult:
             "cents": None if self.pitch.cents is None else round(self.pitch.cents, 1),
             "pitch_confidence": round(self.pitch.confidence, 3),
             "mode": self.pitch.mode,
+            "peak_db": finite_or_none(self.peak_db),
+            "loudness_lufs": finite_or_none(self.loudness_lufs),
+            "loop_start": self.loop_start,
+            "loop_end": self.loop_end,
         }
 
 
@@ -96,6 +112,32 @@ class Analyzer:
         pitch = estimate_pitch(audio, self.sample_rate, melodic_threshold=self.config.melodic_threshold)
         return prediction, pitch
 
+    def analyse_hits(self, y: np.ndarray) -> list[PieceResult]:
+        """One piece per hit of ``y`` (onset slicing), each classified, pitched and measured on its own."""
+        hits = slice_hits(y, self.sample_rate)[: self.config.max_hits]
+        return [self._result(h.index, h.start_s, h.audio, loops=False) for h in hits]
+
+    def _result(self, index: int, start: float, audio: np.ndarray, loops: bool = True) -> PieceResult:
+        """Classify, pitch and measure one piece; a melodic one (when ``loops``) gets loop points."""
+        sr = self.sample_rate
+        prediction, pitch = self.analyse_piece(audio)
+        loop = find_loop(audio, sr) if loops and pitch.mode == "melodic" else None
+        if loop is not None:
+            audio = crossfade_loop(audio, loop)
+        return PieceResult(
+            index=index,
+            start=start,
+            duration=audio.size / sr,
+            sample_rate=sr,
+            audio=audio,
+            prediction=prediction,
+            pitch=pitch,
+            peak_db=peak_db(audio),
+            loudness_lufs=integrated_lufs(audio, sr),
+            loop_start=None if loop is None else loop.start,
+            loop_end=None if loop is None else loop.end,
+        )
+
     def analyse_signal(self, y: np.ndarray) -> list[PieceResult]:
         """Analyse a mono float32 signal at the model's rate."""
         cfg, sr = self.config, self.sample_rate
@@ -109,18 +151,4 @@ class Analyzer:
             offset=offset,
             silent_db=loudest - cfg.trim_db,
         )
-        results = []
-        for piece in pieces:
-            prediction, pitch = self.analyse_piece(piece.audio)
-            results.append(
-                PieceResult(
-                    index=piece.index,
-                    start=piece.start,
-                    duration=piece.audio.size / sr,
-                    sample_rate=sr,
-                    audio=piece.audio,
-                    prediction=prediction,
-                    pitch=pitch,
-                )
-            )
-        return results
+        return [self._result(piece.index, piece.start, piece.audio, loops=False) for piece in pieces]

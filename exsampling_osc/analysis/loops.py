@@ -28,9 +28,9 @@ class LoopParams:
     fmin: float = 30.0  # pitch period searched between 1/fmax and 1/fmin
     fmax: float = 1500.0
     min_periodicity: float = 0.8  # normalised autocorrelation at the period
-    max_mismatch: float = 0.5  # normalised difference of the periods around start and end
+    max_mismatch: float = 0.6  # normalised difference of the periods around start and end
     crossfade_s: float = 0.03
-    candidates: int = 12  # loop lengths tried (whole numbers of periods, longest first)
+    candidates: int = 64  # loop lengths tried (whole numbers of periods, longest first)
 
 
 DEFAULTS = LoopParams()

@@ -30,7 +30,8 @@ class OnsetParams:
     gap_s: float = 0.002  # a hit ends this long before the next begins
     min_rise_db: float = 6.0  # a hit's local peak stands this far above the envelope floor just before it
     min_level_db: float = 30.0  # and no further than this below the recording's loudest point
-    tail_db: float = 45.0  # trim a hit's tail once it stays this far below the hit's peak
+    tail_db: float = 45.0  # trim a hit's tail once it falls this far below the hit's peak
+    floor_db: float = 6.0  # or into the recording's background (this above the level of its quietest fifth)
     min_hit_s: float = 0.02
 
 
@@ -163,7 +164,8 @@ def _fade(audio: np.ndarray, n_in: int, n_out: int) -> np.ndarray:
 
 def slice_hits(y: np.ndarray, sr: int, params: OnsetParams = DEFAULTS, onsets: np.ndarray | None = None) -> list[Hit]:
     """Cut ``y`` into hits: each from its onset (a ``fade_in_s`` ramp placed just before it) to ``gap_s``
-    before the next, its tail trimmed below ``tail_db`` under its peak, faded out over ``fade_out_s``.
+    before the next, its tail trimmed where it first falls ``tail_db`` under its peak or into the background
+    (``floor_db`` above the level the recording's quietest fifth stays under), faded out over ``fade_out_s``.
 
     Both ends of every hit are exactly zero, so no hit starts or ends with a step.
 
@@ -180,6 +182,8 @@ def slice_hits(y: np.ndarray, sr: int, params: OnsetParams = DEFAULTS, onsets: n
     n_in = max(1, int(round(params.fade_in_s * sr)))
     n_out = max(1, int(round(params.fade_out_s * sr)))
     gap = int(round(params.gap_s * sr))
+    width = max(1, int(0.01 * sr))
+    background = float(np.percentile(_envelope(y, width), 20)) * 10 ** (params.floor_db / 20) if y.size else 0.0
     hits: list[Hit] = []
     for i, onset in enumerate(starts):
         begin = max(0, int(onset) - n_in)
@@ -191,9 +195,12 @@ def slice_hits(y: np.ndarray, sr: int, params: OnsetParams = DEFAULTS, onsets: n
         peak = float(np.max(np.abs(seg)))
         if peak <= 0:
             continue
-        env = _envelope(seg, max(1, int(0.01 * sr)))
-        loud = np.flatnonzero(env > peak * 10 ** (-params.tail_db / 20))
-        last = int(loud[-1]) + 1 if loud.size else seg.size
+        env = _envelope(seg, 2 * width)
+        top = int(np.argmax(env))
+        quiet = np.flatnonzero(env[top:] <= max(peak * 10 ** (-params.tail_db / 20), background))
+        # the first time it has died away (for 20 ms: the window reaches 10 ms ahead; keep 5 ms of the tail)
+        last = top + max(0, int(quiet[0]) - width // 2) if quiet.size else seg.size
+        last = min(last, seg.size)
         last = max(last, min(seg.size, n_in + n_out + int(params.min_hit_s * sr)))
         audio = _fade(seg[:last], n_in, n_out)
         audio[0] = 0.0

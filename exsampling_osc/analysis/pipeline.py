@@ -3,6 +3,7 @@ pitch → loudness, peak and (melodic pieces) loop points."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,8 +19,8 @@ from exsampling_osc.analysis.audio import (
 from exsampling_osc.analysis.classify import Classifier, Prediction
 from exsampling_osc.analysis.features import FeatureParams, crops, looped_log_mel
 from exsampling_osc.analysis.loops import crossfade_loop, find_loop
-from exsampling_osc.analysis.loudness import DEFAULT_TARGET_LUFS, finite_or_none, integrated_lufs, peak_db
-from exsampling_osc.analysis.onsets import slice_hits
+from exsampling_osc.analysis.loudness import finite_or_none, integrated_lufs, peak_db
+from exsampling_osc.analysis.onsets import detect_onsets, slice_hits
 from exsampling_osc.analysis.pitch import MELODIC_THRESHOLD, PitchEstimate, estimate_pitch
 
 
@@ -35,8 +36,12 @@ class AnalysisConfig:
     max_seconds: float = MAX_SECONDS
     melodic_threshold: float = MELODIC_THRESHOLD
     crops: int = 3
-    loudness_target_lufs: float = DEFAULT_TARGET_LUFS  # what exports and ``slice --out`` normalise to
     max_hits: int = 128  # at most this many hits of one recording are kept (the first ones)
+    #: Whether a label's sounds are cut into hits (the backend: its track is percussive); where it is None or
+    #: answers None (say, for `unknown`) the analysed mode decides.
+    percussive_label: Callable[[str], bool | None] | None = None
+    min_hit_rate: float = 0.5  # a recording is cut into hits only with this many onsets per second or more
+    max_hit_rate: float = 8.0  # and no more than this (denser: a texture such as rain, kept in pieces)
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,24 @@ class PieceResult:
     loudness_lufs: float = float("-inf")
     loop_start: int | None = None
     loop_end: int | None = None
+
+    def stored_fields(self) -> dict:
+        """The library row of this piece, but for ``path`` and ``state`` (``library.store.Store.store_analysis``)."""
+        return {
+            "piece_index": self.index,
+            "start": self.start,
+            "duration": self.duration,
+            "label": self.prediction.label,
+            "confidence": self.prediction.confidence,
+            "top": [[label, float(p)] for label, p in self.prediction.top],
+            "root_midi": self.pitch.root_midi,
+            "pitch_confidence": self.pitch.confidence,
+            "analysed_mode": self.pitch.mode,
+            "loudness_lufs": finite_or_none(self.loudness_lufs, 3),
+            "peak_db": finite_or_none(self.peak_db, 3),
+            "loop_start": self.loop_start,
+            "loop_end": self.loop_end,
+        }
 
     def to_dict(self) -> dict:
         """JSON-ready summary (no audio); silence's -inf loudness and peak are null."""
@@ -139,7 +162,8 @@ class Analyzer:
         )
 
     def analyse_signal(self, y: np.ndarray) -> list[PieceResult]:
-        """Analyse a mono float32 signal at the model's rate."""
+        """Analyse a mono float32 signal at the model's rate: 5 s pieces (melodic ones with loop points), or one
+        piece per hit when the recording is percussive (:meth:`cut_into_hits`)."""
         cfg, sr = self.config, self.sample_rate
         trimmed, offset = trim_silence(y, top_db=cfg.trim_db)
         loudest = float(frame_rms_db(trimmed).max())
@@ -151,4 +175,23 @@ class Analyzer:
             offset=offset,
             silent_db=loudest - cfg.trim_db,
         )
-        return [self._result(piece.index, piece.start, piece.audio, loops=False) for piece in pieces]
+        results = [self._result(piece.index, piece.start, piece.audio) for piece in pieces]
+        if self.cut_into_hits(results, trimmed):
+            hits = self.analyse_hits(y)
+            if hits:
+                return hits
+        return results
+
+    def cut_into_hits(self, pieces: list[PieceResult], trimmed: np.ndarray) -> bool:
+        """Most pieces percussive (by :attr:`AnalysisConfig.percussive_label`, else by the analysed mode) and the
+        onsets of the ``trimmed`` recording neither too sparse nor too dense."""
+        rule = self.config.percussive_label
+
+        def percussive(p: PieceResult) -> bool:
+            verdict = None if rule is None else rule(p.prediction.label)
+            return p.pitch.mode == "percussive" if verdict is None else bool(verdict)
+
+        if not pieces or 2 * sum(map(percussive, pieces)) <= len(pieces):
+            return False
+        rate = detect_onsets(trimmed, self.sample_rate).size / (trimmed.size / self.sample_rate)
+        return self.config.min_hit_rate <= rate <= self.config.max_hit_rate

@@ -152,13 +152,18 @@ def _refine(y: np.ndarray, sr: int, around: int, params: OnsetParams) -> tuple[i
     return int(min(hi - 1, lo + k + half)), floor, float(env[k_peak])
 
 
+def _ramp(n: int) -> np.ndarray:
+    """Raised-cosine ramp 0 → 1 over ``n`` samples (0 at the first): its first steps are tiny, unlike a line's."""
+    return (0.5 - 0.5 * np.cos(np.pi * np.arange(n) / n)).astype(np.float32)
+
+
 def _fade(audio: np.ndarray, n_in: int, n_out: int) -> np.ndarray:
     out = audio.astype(np.float32, copy=True)
     n_in, n_out = min(n_in, out.size), min(n_out, out.size)
     if n_in:
-        out[:n_in] *= np.linspace(0.0, 1.0, n_in, endpoint=False, dtype=np.float32)
+        out[:n_in] *= _ramp(n_in)
     if n_out:
-        out[-n_out:] *= np.linspace(1.0, 0.0, n_out, dtype=np.float32)
+        out[-n_out:] *= _ramp(n_out)[::-1]
     return out
 
 

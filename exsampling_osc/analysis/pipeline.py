@@ -37,8 +37,8 @@ class AnalysisConfig:
     melodic_threshold: float = MELODIC_THRESHOLD
     crops: int = 3
     max_hits: int = 128  # at most this many hits of one recording are kept (the first ones)
-    #: Whether a label's sounds are cut into hits (the backend: its track is percussive); where it is None or
-    #: answers None (say, for `unknown`) the analysed mode decides.
+    #: Whether a label's sounds are cut into hits (the backend: its track is percussive); where it answers None
+    #: (say, for `unknown`) the analysed mode decides. Without a rule nothing is cut (``classify``: 5 s pieces).
     percussive_label: Callable[[str], bool | None] | None = None
     min_hit_rate: float = 0.5  # a recording is cut into hits only with this many onsets per second or more
     max_hit_rate: float = 8.0  # and no more than this (denser: a texture such as rain, kept in pieces)
@@ -183,12 +183,14 @@ class Analyzer:
         return results
 
     def cut_into_hits(self, pieces: list[PieceResult], trimmed: np.ndarray) -> bool:
-        """Most pieces percussive (by :attr:`AnalysisConfig.percussive_label`, else by the analysed mode) and the
-        onsets of the ``trimmed`` recording neither too sparse nor too dense."""
+        """With a :attr:`AnalysisConfig.percussive_label` rule: most pieces percussive (by the rule, else by the
+        analysed mode) and the onsets of the ``trimmed`` recording neither too sparse nor too dense."""
         rule = self.config.percussive_label
+        if rule is None:
+            return False
 
         def percussive(p: PieceResult) -> bool:
-            verdict = None if rule is None else rule(p.prediction.label)
+            verdict = rule(p.prediction.label)
             return p.pitch.mode == "percussive" if verdict is None else bool(verdict)
 
         if not pieces or 2 * sum(map(percussive, pieces)) <= len(pieces):

@@ -25,9 +25,9 @@ from exsampling_osc.analysis.loops import crossfade_loop, find_loop, seam_step  
 from exsampling_osc.analysis.loudness import PEAK_CEILING_DB, integrated_lufs, normalise, peak_db  # noqa: E402
 from exsampling_osc.analysis.onsets import slice_hits  # noqa: E402
 from tests import onset_material  # noqa: E402
+from tests.conftest import ESC50  # noqa: E402  (EXSAMPLING_ESC50, else ../shared/datasets/esc50)
 from tests.test_analysis_loudness import material  # noqa: E402
 
-ESC50 = Path("/work/shared/datasets/esc50")
 SUSTAINED = (0, 16, 19, 40, 48, 52, 56, 71, 73, 89)  # piano, organs, violin, strings, choir, trumpet, winds, pad
 NOTES = (48, 60, 72)
 

@@ -20,7 +20,10 @@ class OnsetParams:
     n_mels: int = 96
     lag: int = 1
     max_size: int = 3  # maximum filter across mel bands (SuperFlux)
-    delta: float = 0.07  # peak height above the local mean, in units of the envelope's maximum
+    delta: float = 0.06  # peak height above the local mean, in units of the envelope's maximum
+    pre_max: int = 1  # a peak is the largest of the frames this far either side (11.6 ms: close hits stay apart)
+    pre_avg: int = 3  # the local mean: this many frames before the peak ...
+    post_avg: int = 3  # ... and after it
     wait_s: float = 0.04  # no two onsets closer than this
     pre_s: float = 0.03  # refine the onset in [frame − pre_s, frame + post_s]
     post_s: float = 0.02
@@ -101,7 +104,15 @@ def detect_onsets(y: np.ndarray, sr: int, params: OnsetParams = DEFAULTS) -> np.
         return np.zeros(0, dtype=np.int64)
     norm = env / top
     wait = max(1, int(round(params.wait_s * sr / params.hop)))
-    peaks = librosa.util.peak_pick(norm, pre_max=3, post_max=3, pre_avg=10, post_avg=3, delta=params.delta, wait=wait)
+    peaks = librosa.util.peak_pick(
+        norm,
+        pre_max=params.pre_max,
+        post_max=params.pre_max,
+        pre_avg=params.pre_avg,
+        post_avg=params.post_avg,
+        delta=params.delta,
+        wait=wait,
+    )
     loudest = float(np.max(np.abs(y)))
     refined = []
     for p in peaks:

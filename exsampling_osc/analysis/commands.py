@@ -72,34 +72,41 @@ def run(args) -> int:
 
 
 def run_slice(args) -> int:
+    import soundfile as sf
+
     from exsampling_osc.analysis.audio import load_audio, require_sound
     from exsampling_osc.analysis.loudness import DEFAULT_TARGET_LUFS, normalise
+    from exsampling_osc.analysis.onsets import cut
     from exsampling_osc.analysis.pipeline import AnalysisConfig, Analyzer
 
     analyzer = Analyzer(args.model, AnalysisConfig(confidence_threshold=args.threshold))
-    sr = analyzer.sample_rate
+    sr, longest = analyzer.sample_rate, analyzer.config.max_seconds
     target = DEFAULT_TARGET_LUFS if args.target_lufs is None else args.target_lufs
     if args.out is not None:
         args.out.mkdir(parents=True, exist_ok=True)
     names: dict[str, int] = {}
+    native: dict[str, tuple[np.ndarray, int]] = {}
 
     def hits(path: Path):
-        y = load_audio(path, sr, analyzer.config.max_seconds)
+        y = load_audio(path, sr, longest)
         require_sound(y)
+        if args.out is not None:  # the WAVs are cut from the file at its own rate
+            rate = sf.info(str(path)).samplerate
+            native.clear()  # one file at a time: its hits are written before the next is read
+            native[str(path)] = (y if rate == sr else load_audio(path, rate, longest), rate)
         return analyzer.analyse_hits(y)
 
     def emit(path: Path, piece) -> None:
         row = _row(path, piece)
         if args.out is not None:
-            import soundfile as sf
-
-            stem = names.setdefault(str(path), len(names))
-            name = (
-                f"{path.stem}-hit{piece.index:03d}.wav" if stem == 0 else f"{path.stem}-{stem}-hit{piece.index:03d}.wav"
-            )
-            audio = np.clip(normalise(piece.audio, sr, target), -1.0, 1.0)
-            sf.write(str(args.out / name), audio, sr, subtype="PCM_16")
-            row["path"] = str(args.out / name)
+            n = names.setdefault(str(path), len(names))
+            name = f"{path.stem}-{n}" if n else path.stem
+            y, rate = native[str(path)]
+            begin = int(round(piece.start * rate))
+            audio = normalise(cut(y, rate, begin, begin + int(round(piece.duration * rate))), rate, target)
+            target_path = args.out / f"{name}-hit{piece.index:03d}.wav"
+            sf.write(str(target_path), np.clip(audio, -1.0, 1.0), rate, subtype="PCM_16")
+            row["path"] = str(target_path)
         _emit(args.json, row)
 
     return each_file(args.paths, hits, emit, args.json)

@@ -22,7 +22,7 @@ def run(args) -> int:
     from exsampling_osc.mapping import load_config
 
     config = load_config(args.config)
-    data_dir = args.data_dir or (Path(config.data_dir) if config.data_dir else default_data_dir())
+    data_dir = Path(args.data_dir or config.data_dir or default_data_dir()).expanduser()  # as serve resolves it
     target = config.loudness_target_lufs if args.target_lufs is None else args.target_lufs
     tracks = export_kit(data_dir, args.out, config, target)
     for t in tracks:

@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "exsampling_osc.mapping.commands",  # config init
     "exsampling_osc.devices.commands",  # devices build / install
     "exsampling_osc.composer.commands",  # compose train / generate / render
+    "exsampling_osc.kit.commands",  # kit export
 )
 
 

@@ -115,10 +115,21 @@ class Service:
             with quiet_native_stderr():  # the runtime's "Created TensorFlow Lite XNNPACK delegate" line
                 analyzer = Analyzer(
                     self.settings.model_dir,
-                    AnalysisConfig(trim_db=self.config.trim_db, confidence_threshold=self.config.confidence_threshold),
+                    AnalysisConfig(
+                        trim_db=self.config.trim_db,
+                        confidence_threshold=self.config.confidence_threshold,
+                        percussive_label=self._percussive_label,
+                    ),
                 )
             self._assemble(analyzer)
         return self
+
+    def _percussive_label(self, label: str) -> bool | None:
+        """Whether ``label``'s track plays percussive (its recordings are cut into hits); None for `unknown`
+        (the analysed mode decides). Looked up when a recording is analysed, so a re-map counts at once."""
+        if label == "unknown" or not hasattr(self, "samples"):
+            return None
+        return self.samples.mode_of(self.samples.mapping_rule.track_of(label)) == "percussive"
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> Service:

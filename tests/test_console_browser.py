@@ -19,6 +19,8 @@ import soundfile as sf
 from pythonosc.udp_client import SimpleUDPClient
 from serve_support import Listener, Serve
 
+from exsampling_osc.osc import protocol
+
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
 POINTS = [(48.858844, 2.294351), (48.853, 2.3499), (48.8606, 2.3376)]
@@ -201,7 +203,8 @@ def test_accept_and_override_go_through_the_service(page, backend):
     with page.expect_response(lambda r: r.url.endswith("/accept"), timeout=30000) as resp:
         first.locator("button.accept").click()
     assert resp.value.status == 200, resp.value.text()
-    listener.next("/exsampling/sample", lambda a: a[1] == sample_id and a[-1] == "accepted")
+    state = [a.name for a in protocol.get("/exsampling/sample").args].index("state")
+    listener.next("/exsampling/sample", lambda a: a[1] == sample_id and a[state] == "accepted")
     page.wait_for_selector(f"li.sample.accepted[data-id='{sample_id}']")
     select = page.locator(f"li.sample[data-id='{sample_id}'] select.override")
     new_label = next(o for o in select.locator("option").all_inner_texts() if o != select.input_value())

@@ -55,6 +55,12 @@ RULES: list[tuple[str, str, str]] = [
     (r"^exsampling train ", "help", "trains for many minutes; tests/test_training_agreement.py trains small"),
     (r"^exsampling compose train ", "help", "trains for minutes; tests/test_composer_train.py trains small"),
     (r"^exsampling compose render .*--near ", "skip", "needs a library with located samples (test_composer_render)"),
+    (
+        r"^exsampling slice ",
+        "help",
+        "needs a recording of knocks; test_analysis_slice_cli.py slices rendered drums",
+    ),
+    (r"^exsampling kit export ", "help", "needs a library of accepted samples; tests/test_kit_export.py exports one"),
     (r"^exsampling (classify|config init|compose generate|compose render)\b", "run", ""),
     (r"^python bench/", "help", "benchmarks take minutes each"),
     (r"^(pd|aconnect) ", "skip", "needs Pure Data and a MIDI keyboard; tests/test_pd_*.py drive pd"),

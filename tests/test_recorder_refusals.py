@@ -73,7 +73,8 @@ def test_too_many_uploads_from_one_client(env, tmp_path):
     page.wait_for_selector("body[data-ready='1']")
     small = _tone_file(tmp_path / "clap.wav", 0.3)
     said = [_send_file(page, small) for _ in range(4)]
-    assert all("is on its way" in s for s in said[:3]), said
+    # accepted: "Sent. Sound N is on its way", replaced by "Sound N arrived: …" once its label came (it may be quick)
+    assert all("is on its way" in s or " arrived: " in s for s in said[:3]), said
     assert said[3].startswith("Slow down:") and "at most 3 a minute" in said[3], said
     page.context.close()
 

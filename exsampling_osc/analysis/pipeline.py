@@ -42,6 +42,9 @@ class AnalysisConfig:
     percussive_label: Callable[[str], bool | None] | None = None
     min_hit_rate: float = 0.5  # a recording is cut into hits only with this many onsets per second or more
     max_hit_rate: float = 8.0  # and no more than this (denser: a texture such as rain, kept in pieces)
+    #: and only when its loud moments stand this far (dB) above its quiet ones: hits with gaps between them,
+    #: not a steady tone or a texture (wind, an engine) whose small swells read as onsets
+    min_hit_contrast_db: float = 15.0
 
 
 @dataclass(frozen=True)
@@ -195,5 +198,22 @@ class Analyzer:
 
         if not pieces or 2 * sum(map(percussive, pieces)) <= len(pieces):
             return False
+        if level_contrast_db(trimmed) < self.config.min_hit_contrast_db:
+            return False
         rate = detect_onsets(trimmed, self.sample_rate).size / (trimmed.size / self.sample_rate)
         return self.config.min_hit_rate <= rate <= self.config.max_hit_rate
+
+
+def level_contrast_db(y: np.ndarray, frame: int = 512) -> float:
+    """How far (dB) the loud frames of ``y`` stand above its quiet ones: the 95th over the 10th percentile of
+    the frames' RMS. Knocks with gaps: 30 dB and more; a steady tone or wind: a few dB.
+
+    >>> t = np.arange(22050) / 22050
+    >>> round(level_contrast_db(np.sin(2 * np.pi * 440 * t)))
+    0
+    """
+    n = y.size // frame
+    if n < 4:
+        return 0.0
+    rms = np.sqrt(np.mean(np.square(y[: n * frame].reshape(n, frame), dtype=np.float64), axis=1)) + 1e-9
+    return float(20 * np.log10(np.percentile(rms, 95) / np.percentile(rms, 10)))

@@ -91,7 +91,7 @@ def to_tokens(melody: Sequence[MelodyNote], start: int, steps: int, anchor: int)
     return tok
 
 
-def to_notes(tokens: Sequence[int]) -> list[tuple[int, int, int]]:
+def to_notes(tokens: Sequence[int] | np.ndarray) -> list[tuple[int, int, int]]:
     """Tokens back to ``(onset, length, relative pitch)`` triples (pitch relative to the anchor)."""
     out: list[list[int]] = []
     sounding = False
@@ -109,14 +109,14 @@ def to_notes(tokens: Sequence[int]) -> list[tuple[int, int, int]]:
 def phrases(
     melody: Sequence[MelodyNote], key: int, bars: int, hop_bars: int = 1, min_notes: int = 3
 ) -> list[tuple[np.ndarray, int]]:
-    """Windows of ``bars`` bars starting on bar lines every ``hop_bars`` bars: ``(tokens, anchor)``; windows
-    with fewer than ``min_notes`` onsets are skipped."""
+    """Windows of ``bars`` bars starting on bar lines every ``hop_bars`` bars, up to the last onset (the
+    last may end in silence): ``(tokens, anchor)``; windows with fewer than ``min_notes`` onsets are skipped."""
     if not melody:
         return []
     steps = bars * STEPS_PER_BAR
-    end = max(n.onset + n.length for n in melody)
+    last = max(n.onset for n in melody)
     out = []
-    for start in range(0, max(end - steps, 0) + 1, hop_bars * STEPS_PER_BAR):
+    for start in range(0, last + 1, hop_bars * STEPS_PER_BAR):
         inside = [n.pitch for n in melody if start <= n.onset < start + steps]
         if len(inside) < min_notes:
             continue

@@ -153,7 +153,7 @@ def pad_survey(grid: Sequence[Sequence[Notes]]) -> dict[str, float]:
     n = len(grid)
     pairs = [(grid[i][j], grid[i + di][j + dj]) for i in range(n) for j in range(n)
              for di, dj in ((1, 0), (0, 1)) if i + di < n and j + dj < len(grid[i])]  # fmt: skip
-    flat = [tuple(map(tuple, ph)) for row in grid for ph in row]
+    flat: list[tuple] = [tuple(tuple(n) for n in ph) for row in grid for ph in row]
     changes = [changed_share(a, b) for a, b in pairs]
     return {
         "degenerate": float(np.mean([degenerate(ph) for ph in flat])),

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.train
 def small(**kw):
     from exsampling_osc.composer.train import ComposerSettings
 
-    base = dict(bars=1, latent_dim=8, gru=32, epochs=12, finetune_epochs=4, anneal_epochs=4, patience=20, seed=0,
+    base = dict(bars=1, latent_dim=8, gru=32, epochs=12, finetune_epochs=4, anneal_epochs=4, patience=0, seed=0,
                 batch_size=16, learning_rate=5e-3)  # fmt: skip
     return ComposerSettings(**{**base, **kw})
 

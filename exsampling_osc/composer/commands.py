@@ -42,7 +42,7 @@ def register(sub) -> None:
     e.add_argument("--model", type=Path, default=None, help="composer model folder (default: the shipped one)")
     e.add_argument("--songs", type=Path, default=None, help="held-out songs (default: the model's test songs)")
     e.add_argument("--temperature", type=float, default=1.0, help="sampling temperature of the model rows")
-    e.add_argument("--samples", type=int, default=500)
+    e.add_argument("--samples", type=int, default=1000, help="phrases drawn per generator")
     e.add_argument("--seed", type=int, default=0)
     e.set_defaults(func=run_evaluate)
 

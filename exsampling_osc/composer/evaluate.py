@@ -83,7 +83,7 @@ def evaluate(
     songs_dir: str | Path | None = None,
     temperature: float = 1.0,
     pad_temperature: float = PAD_TEMPERATURE,
-    samples: int = 500,
+    samples: int = 1000,
     seed: int = 0,
     log: Callable[[str], None] = print,
 ) -> dict:

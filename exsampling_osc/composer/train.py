@@ -34,7 +34,7 @@ class ComposerSettings:
     kl_weight: float = 1.0
     free_bits: float = 1.0  # nats per latent dimension not charged
     word_dropout: float = 0.7
-    patience: int = 8
+    patience: int = 8  # 0: no early stopping (the last epoch's weights)
     batch_size: int = 64
     learning_rate: float = 2e-3
     finetune_learning_rate: float = 5e-4
@@ -108,6 +108,7 @@ def fit_stage(vae, sampler, stage: Stage, epochs: int, lr: float, anneal: int, s
     val = None
     if len(stage.val_set):
         val = ([stage.val_set.tokens, *decoder_inputs(stage.val_set.tokens, vocab)], stage.val_set.tokens)
+    if val is not None and s.patience > 0:
         callbacks.append(
             keras.callbacks.EarlyStopping(
                 patience=s.patience, restore_best_weights=True, start_from_epoch=anneal, monitor="val_loss"

@@ -5,7 +5,8 @@ A model folder holds ``model.json`` (format, phrase length, latent size, pad map
 ``decoder.npz``: ``enc_emb`` (V×E), ``enc_w/b`` (T·E×H, relu), ``mu_w/b``; ``dec_emb`` ((V+2)×E: the tokens,
 START, MASK), ``init_w/b`` (D×G, tanh: the first state), ``gru_kernel`` (E+16+D × 3G), ``gru_recurrent``
 (G×3G), ``gru_bias`` (2×3G), gates in Keras' order z, r, h with the reset gate after the recurrent product;
-``out_w/b`` (G×V); ``codes`` (the latent means of the training phrases) and pad arrays (see :mod:`pad`).
+``out_w/b`` (G×V); ``logvar_w/b`` (kept for fine-tuning); ``codes`` (the latent means of the training
+phrases) and the pad arrays (see :mod:`pad`).
 """
 
 from __future__ import annotations

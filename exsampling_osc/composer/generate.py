@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from exsampling_osc.composer.decoder import Decoder
-from exsampling_osc.composer.drums import LANES, drum_notes
+from exsampling_osc.composer.drums import drum_notes
 from exsampling_osc.composer.grid import LOW, ON, STEP, STEPS_PER_BAR, VOCAB, to_notes
 from exsampling_osc.composer.midi import Event, Note, write_midi
 from exsampling_osc.composer.pad import PadMap
@@ -143,6 +143,3 @@ def compose(
             length_beats=length, key=None if drums else NAMES[c.key], channel=9 if drums else 0,
         ).resolve()  # fmt: skip
     return phrase
-
-
-__all__ = ["LANES", "PAD_TEMPERATURE", "Controls", "Phrase", "compose", "decode_at", "parse_key"]

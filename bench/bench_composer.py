@@ -1,8 +1,8 @@
 """Benchmark: composer generation without TensorFlow, and the reference sampler's render speed.
 
 - cold start: a fresh process running ``exsampling compose generate`` (numpy decoder) against a fresh
-  process that imports TensorFlow/Keras and decodes the same point with the Keras decoder (the seed's way);
-- warm: ``phrase_at`` per call (numpy decoder + .mid write) against the Keras decoder's call on one point;
+  process that imports TensorFlow/Keras, builds the VAE with the same weights and runs it once;
+- warm: ``phrase_at`` per call (numpy decoder + .mid write) and the numpy decode alone;
 - render: a soundscape of one phrase (melody + percussion + ambience), seconds of CPU per second of audio.
 
     python bench/bench_composer.py [--runs 200] [--cold-runs 3]
@@ -25,20 +25,20 @@ import numpy as np  # noqa: E402
 
 from exsampling_osc.composer.decoder import Decoder  # noqa: E402
 from exsampling_osc.composer.live import default_composer_dir, phrase_at  # noqa: E402
+from exsampling_osc.composer.pad import PadMap  # noqa: E402
 from exsampling_osc.composer.soundscape import render_soundscape  # noqa: E402
 from exsampling_osc.sampler import SampleVoice  # noqa: E402
 
 KERAS_COLD = """
 import sys, numpy as np, keras
 from exsampling_osc.composer.decoder import Decoder
-from exsampling_osc.composer.train import ComposerSettings, build_models
-d = Decoder.load(sys.argv[1]); s = ComposerSettings(**{k: tuple(v) if isinstance(v, list) else v
-                                                     for k, v in d.meta['settings'].items()})
-_, _, dec = build_models(d.phrase_length, d.vocab.size, len(d.vocab.durations), s)
-for n in ('hidden0', 'hidden1', 'token', 'duration'):
-    dec.get_layer(n).set_weights([d.weights[n + '_w'], d.weights[n + '_b']])
-tok, dur = dec.predict(np.zeros((1, d.latent_dim), np.float32), verbose=0)
-print(tok.argmax(-1).tolist())
+from exsampling_osc.composer.train import load_weights
+from exsampling_osc.composer.vae import VaeShape, build_vae, decoder_inputs
+d = Decoder.load(sys.argv[1])
+vae, _, _ = build_vae(VaeShape(d.steps, d.vocab, d.latent_dim, gru=d.meta['settings']['gru']))
+load_weights(vae, d.weights)
+tok = np.zeros((1, d.steps), np.int32)
+print(vae.predict([tok, *decoder_inputs(tok, d.vocab)], verbose=0).argmax(-1).tolist())
 """
 
 
@@ -89,30 +89,14 @@ def main() -> None:
     for x, y in points:
         phrase_at(float(x), float(y), None, out)
     ours = (time.perf_counter() - t0) / args.runs
+    pad = PadMap.from_arrays(dec.weights)
     t0 = time.perf_counter()
     for x, y in points:
-        dec.decode(dec.latent_point(float(x), float(y)))
+        dec.decode(pad.latent(float(x), float(y))[None])
     decode_only = (time.perf_counter() - t0) / args.runs
-
-    import keras
-
-    from exsampling_osc.composer.train import ComposerSettings, build_models
-
-    settings = ComposerSettings(**{k: tuple(v) if isinstance(v, list) else v for k, v in dec.meta["settings"].items()})
-    _, _, kdec = build_models(dec.phrase_length, dec.vocab.size, len(dec.vocab.durations), settings)
-    for n in ("hidden0", "hidden1", "token", "duration"):
-        kdec.get_layer(n).set_weights([dec.weights[n + "_w"], dec.weights[n + "_b"]])
-    z = keras.ops.convert_to_tensor(np.zeros((1, dec.latent_dim), np.float32))
-    kdec(z)
-    n_keras = max(20, args.runs // 4)
-    t0 = time.perf_counter()
-    for _ in range(n_keras):
-        [np.asarray(a) for a in kdec(z)]
-    keras_call = (time.perf_counter() - t0) / n_keras
     print(
-        f"warm, per phrase: phrase_at (decode + .mid) {ours * 1000:.2f} ms, numpy decode only "
-        f"{decode_only * 1000:.3f} ms; Keras decoder call {keras_call * 1000:.2f} ms "
-        f"(x{keras_call / decode_only:.1f} the numpy decode)"
+        f"warm, per phrase ({dec.steps} steps, autoregressive): phrase_at (decode + .mid) {ours * 1000:.2f} ms, "
+        f"numpy decode only {decode_only * 1000:.3f} ms"
     )
 
     sr = 44100

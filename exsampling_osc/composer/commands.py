@@ -1,6 +1,6 @@
-"""``exsampling compose train | generate | render``: the soundscape composer on the command line.
+"""``exsampling compose train | evaluate | generate | render``: the soundscape composer on the command line.
 
-``train`` needs the ``train`` extra (TensorFlow); ``generate`` and ``render`` run on numpy and mido alone.
+``train`` needs the ``train`` extra (TensorFlow, music21); the others run on numpy and mido alone.
 """
 
 from __future__ import annotations
@@ -16,19 +16,35 @@ def register(sub) -> None:
     p = sub.add_parser("compose", help="soundscape composer: train on MIDI, generate phrases, render them")
     csub = p.add_subparsers(dest="compose_command", metavar="ACTION", required=True)
 
-    t = csub.add_parser("train", help="train the phrase autoencoder on a folder of MIDI files (needs TensorFlow)")
-    t.add_argument("midi_dir", type=Path, help="folder of .mid files (searched recursively)")
+    t = csub.add_parser(
+        "train",
+        help="pretrain the phrase VAE on a corpus and fine-tune it on your MIDI songs (needs TensorFlow)",
+    )
+    t.add_argument("midi_dir", type=Path, nargs="?", default=None, help="your songs: folder of .mid files")
     t.add_argument("--out", type=Path, default=Path("composer-model"), help="model folder to write")
-    t.add_argument("--latent-dim", type=int, default=2)
-    t.add_argument("--phrase-length", type=int, default=16, help="events per phrase")
-    t.add_argument("--hop", type=int, default=4, help="events between training phrase starts")
-    t.add_argument("--transpose", type=int, default=6, help="augment with shifts -N+1..N semitones (0: none)")
-    t.add_argument("--epochs", type=int, default=400, help="at most (early stopping ends sooner)")
-    t.add_argument("--patience", type=int, default=40)
+    t.add_argument(
+        "--corpus",
+        default="music21",
+        help="pretraining MIDI folder; 'music21': Essen folk tunes from music21's corpus (default); 'none'",
+    )
+    t.add_argument("--base", type=Path, default=None, help="start from this model instead of pretraining")
+    t.add_argument("--drums", action="store_true", help="learn drum patterns from channel-10 clips instead")
+    t.add_argument("--bars", type=int, default=2, choices=(1, 2, 3, 4), help="bars per phrase")
+    t.add_argument("--latent-dim", type=int, default=16)
+    t.add_argument("--epochs", type=int, default=60, help="pretraining epochs at most (early stopping)")
+    t.add_argument("--finetune-epochs", type=int, default=30)
     t.add_argument("--test-fraction", type=float, default=0.2)
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--bpm", type=float, default=120.0, help="tempo written into generated .mid files")
     t.set_defaults(func=run_train)
+
+    e = csub.add_parser("evaluate", help="model vs Markov-1 vs retrieval on held-out songs; pad survey")
+    e.add_argument("--model", type=Path, default=None, help="composer model folder (default: the shipped one)")
+    e.add_argument("--songs", type=Path, default=None, help="held-out songs (default: the model's test songs)")
+    e.add_argument("--temperature", type=float, default=1.0, help="sampling temperature of the model rows")
+    e.add_argument("--samples", type=int, default=1000, help="phrases drawn per generator")
+    e.add_argument("--seed", type=int, default=0)
+    e.set_defaults(func=run_evaluate)
 
     def phrase_args(q: argparse.ArgumentParser) -> None:
         q.add_argument("--model", type=Path, default=None, help="composer model folder (default: the shipped one)")
@@ -38,9 +54,17 @@ def register(sub) -> None:
         q.add_argument(
             "--temperature",
             type=float,
-            default=0.0,
-            help="0: the most likely phrase at the point; above 0: sample tokens (seeded)",
+            default=None,
+            help="variation: 0 the most likely phrase at the point; above 0 steps drawn with --seed "
+            "(default: the pad's 1.0)",
         )
+        q.add_argument("--key", default="C", help="tonic: C, F#, Bb ... (melodies are learnt relative to it)")
+        q.add_argument("--register", type=int, default=60, help="MIDI note the key's tonic sits near")
+        q.add_argument("--density", type=float, default=1.0, help="note-on weight (1: as learnt, 2: busier)")
+        q.add_argument("--low", type=int, default=0, help="lowest MIDI note played (the sample's range)")
+        q.add_argument("--high", type=int, default=127, help="highest MIDI note played")
+        q.add_argument("--bars", type=int, default=None, help="bars to play (at most the model's)")
+        q.add_argument("--song", default=None, help="start on this landmark song of the model (its pad point)")
 
     g = csub.add_parser("generate", help="decode a phrase, write it as .mid and print its notes")
     phrase_args(g)
@@ -78,28 +102,45 @@ def run_train(args) -> int:
     from exsampling_osc.composer.train import ComposerSettings, train_composer
 
     s = ComposerSettings(
-        phrase_length=args.phrase_length,
-        hop=args.hop,
+        bars=args.bars,
         latent_dim=args.latent_dim,
-        transpose=args.transpose,
         epochs=args.epochs,
-        patience=args.patience,
+        finetune_epochs=args.finetune_epochs,
         test_fraction=args.test_fraction,
         seed=args.seed,
         bpm=args.bpm,
+        kind="drums" if args.drums else "melody",
     )
-    metrics = train_composer(args.midi_dir, args.out, s, log=lambda m: print(m, flush=True))
-    print(f"model: {args.out} ({metrics['epochs_run']} epochs, {metrics['train_seconds']} s)")
+    log = lambda m: print(m, flush=True)  # noqa: E731
+    corpus = None if args.base or args.drums or args.corpus == "none" else args.corpus
+    if corpus == "music21":
+        from exsampling_osc.composer.corpus import default_corpus
+
+        corpus = default_corpus(log)
+    metrics = train_composer(args.midi_dir, args.out, s, corpus_dir=corpus, base=args.base, log=log)
+    print(f"model: {args.out} ({metrics['train_seconds']} s)")
+    return 0
+
+
+def run_evaluate(args) -> int:
+    from exsampling_osc.composer.evaluate import evaluate
+    from exsampling_osc.composer.live import default_composer_dir
+
+    evaluate(args.model or default_composer_dir(), args.songs, args.temperature, samples=args.samples, seed=args.seed)
     return 0
 
 
 def _phrase(args, out_dir: Path | None):
-    from exsampling_osc.composer.generate import compose
-    from exsampling_osc.composer.live import load_decoder
+    from exsampling_osc.composer.generate import PAD_TEMPERATURE, Controls, compose, parse_key
+    from exsampling_osc.composer.live import load_decoder, song_point
 
-    if args.temperature < 0:
+    temperature = PAD_TEMPERATURE if args.temperature is None else args.temperature
+    if temperature < 0:
         raise ExSamplingError("--temperature must be >= 0")
-    return compose(load_decoder(args.model), args.x, args.y, args.seed, args.temperature, out_dir=out_dir)
+    dec = load_decoder(args.model)
+    c = Controls(parse_key(args.key), args.register, args.density, args.low, args.high, args.bars)
+    x, y = (args.x, args.y) if args.song is None else song_point(dec, args.song)
+    return compose(dec, x, y, args.seed, temperature, out_dir=out_dir, controls=c)
 
 
 def run_generate(args) -> int:

@@ -1,92 +1,105 @@
-"""Phrases for training: fixed-length windows from MIDI files, a held-out split that never shares a phrase
-(or a transposition of one) with training, and transposition augmentation."""
+"""Songs for training and evaluation: MIDI files → top-voice melodies with their key → bar phrases, split by
+song so held-out music was never seen in any window."""
 
 from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from exsampling_osc.composer.midi import Event, MidiError, read_events
-from exsampling_osc.composer.vocab import transpose, windows
+import numpy as np
+
+from exsampling_osc.composer.drums import drum_phrases, read_drum_clip
+from exsampling_osc.composer.grid import MelodyNote, detect_key, phrases, to_notes, top_voice
+from exsampling_osc.composer.midi import MidiError, read_song
 from exsampling_osc.errors import no_such_folder
 
 MIDI_SUFFIXES = (".mid", ".midi", ".smf", ".kar")
 
 
 @dataclass
-class Split:
-    train: list[list[Event]] = field(default_factory=list)
-    val: list[list[Event]] = field(default_factory=list)  # early stopping
-    test: list[list[Event]] = field(default_factory=list)  # the reported held-out accuracy
-    skipped: list[str] = field(default_factory=list)  # files that could not be read, with the reason
+class Song:
+    name: str
+    melody: list[MelodyNote]
+    key: int  # tonic pitch class
+    bpm: float = 120.0
+    hits: np.ndarray | None = None  # drum clips: per-step lane bitmasks (melody empty)
 
 
-def signature(phrase: Sequence[Event]) -> tuple:
-    """Transposition-invariant identity of a phrase: pitches relative to its lowest pitch, and durations."""
-    low = min((p for ev in phrase for p in ev.pitches), default=0)
-    return tuple((tuple(p - low for p in ev.pitches), ev.duration) for ev in phrase)
+@dataclass
+class PhraseSet:
+    """Phrases as grid tokens (n × steps), the anchor (a tonic MIDI note) of each, and its song's index."""
+
+    tokens: np.ndarray
+    anchors: np.ndarray
+    song: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.tokens)
+
+    def notes(self) -> list[list[tuple[int, int, int]]]:
+        """Each phrase as ``(onset, length, pitch relative to the key's tonic)`` notes (for the metrics)."""
+        return [to_notes(t) for t in self.tokens]
 
 
-def read_folder(midi_dir: str | Path) -> tuple[dict[str, list[Event]], list[str]]:
-    """Events of every MIDI file under ``midi_dir`` (recursively), and the files skipped with reasons."""
-    midi_dir = Path(midi_dir)
-    if not midi_dir.is_dir():  # the command line checks first (exit 2); here the library's own error type
-        exists = midi_dir.exists()
-        raise MidiError(f"{midi_dir}: not a folder of MIDI files" if exists else no_such_folder(midi_dir))
-    pieces, skipped = {}, []
-    for path in sorted(p for p in midi_dir.rglob("*") if p.suffix.lower() in MIDI_SUFFIXES):
+def midi_files(folder: str | Path) -> list[Path]:
+    folder = Path(folder)
+    if not folder.is_dir():  # the command line checks first (exit 2); here the library's own error type
+        raise MidiError(f"{folder}: not a folder of MIDI files" if folder.exists() else no_such_folder(folder))
+    return sorted(p for p in folder.rglob("*") if p.suffix.lower() in MIDI_SUFFIXES)
+
+
+def read_songs(folder: str | Path, drums: bool = False) -> tuple[list[Song], list[str]]:
+    """Songs of every MIDI file under ``folder`` (recursively; the key from the file's key signature, else
+    detected), or with ``drums`` its drum clips (channel 10), and the files skipped, with reasons."""
+    songs, skipped = [], []
+    for path in midi_files(folder):
+        name = str(path.relative_to(folder))
         try:
-            pieces[str(path.relative_to(midi_dir))] = read_events(path)
+            if drums:
+                songs.append(Song(name, [], 0, hits=read_drum_clip(path)))
+                continue
+            notes, bpm, key = read_song(path)
         except MidiError as exc:
             skipped.append(str(exc))
-    if not pieces:
-        raise MidiError(f"{midi_dir}: no readable MIDI files with notes ({len(skipped)} skipped)")
-    return pieces, skipped
+            continue
+        songs.append(Song(name, top_voice(notes), detect_key(notes) if key is None else key, bpm))
+    if not songs:
+        what = "drums" if drums else "notes"
+        raise MidiError(f"{folder}: no readable MIDI files with {what} ({len(skipped)} skipped)")
+    return songs, skipped
 
 
-def augment(phrases: Sequence[Sequence[Event]], shifts: Sequence[int]) -> list[list[Event]]:
-    """Every phrase in every transposition of ``shifts`` that stays inside 0-127."""
-    out = []
-    for ph in phrases:
-        for s in shifts:
-            moved = transpose(ph, s)
-            if moved is not None:
-                out.append(moved)
-    return out
+def split_songs(
+    songs: Sequence[Song], test_fraction: float, val_fraction: float, seed: int
+) -> tuple[list[Song], list[Song], list[Song]]:
+    """(train, val, test) by whole songs, shuffled with ``seed``; with three songs or more each held-out
+    part gets at least one."""
+    order = list(songs)
+    random.Random(seed).shuffle(order)
+    n = len(order)
+    n_test = max(1, round(n * test_fraction)) if n >= 3 and test_fraction > 0 else 0
+    n_val = max(1, round(n * val_fraction)) if n >= 3 and val_fraction > 0 else 0
+    return order[n_test + n_val :], order[n_test : n_test + n_val], order[:n_test]
 
 
-def split_phrases(
-    pieces: dict[str, list[Event]], length: int, hop: int, test_fraction: float, val_fraction: float, seed: int
-) -> Split:
-    """Cut pieces into phrases and split them by transposition-invariant identity.
-
-    Held-out phrases are non-overlapping windows; training windows (every ``hop`` events) never overlap a
-    held-out window and are never a transposition of one. At least one phrase identity goes to test and
-    one to validation when there are three or more.
-    """
-    blocks = {name: windows(ev, length, length) for name, ev in pieces.items()}
-    sigs = sorted({signature(ph) for bl in blocks.values() for _, ph in bl})
-    random.Random(seed).shuffle(sigs)
-    n = len(sigs)
-    n_test = max(1, round(n * test_fraction)) if n >= 3 else 0
-    n_val = max(1, round(n * val_fraction)) if n >= 3 else 0
-    test_sigs, val_sigs = set(sigs[:n_test]), set(sigs[n_test : n_test + n_val])
-    split = Split()
-    held: dict[str, list[range]] = {}
-    for name, bl in blocks.items():
-        for start, ph in bl:
-            sig = signature(ph)
-            if sig in test_sigs or sig in val_sigs:
-                (split.test if sig in test_sigs else split.val).append(ph)
-                held.setdefault(name, []).append(range(start, start + length))
-    for name, ev in pieces.items():
-        for start, ph in windows(ev, length, hop):
-            span = range(start, start + length)
-            if any(span.start < r.stop and r.start < span.stop for r in held.get(name, [])):
-                continue
-            if signature(ph) in test_sigs or signature(ph) in val_sigs:
-                continue
-            split.train.append(ph)
-    return split
+def phrase_set(songs: Sequence[Song], bars: int, hop_bars: int) -> PhraseSet:
+    """All bar-aligned phrases of ``bars`` bars, one every ``hop_bars`` bars."""
+    toks, anchors, idx = [], [], []
+    for i, song in enumerate(songs):
+        windows = (
+            [(w, 0) for w in drum_phrases(song.hits, bars, hop_bars)]
+            if song.hits is not None
+            else phrases(song.melody, song.key, bars, hop_bars)
+        )
+        for tok, anchor in windows:
+            toks.append(tok)
+            anchors.append(anchor)
+            idx.append(i)
+    steps = bars * 16
+    return PhraseSet(
+        np.array(toks, dtype=np.int32).reshape(-1, steps),
+        np.array(anchors, dtype=np.int32),
+        np.array(idx, dtype=np.int32),
+    )

@@ -1,5 +1,5 @@
 """A small synthetic MIDI set written by code (no copyrighted songs): scales, arpeggios, chord progressions
-and short original melodies, all with rhythm. It trains the shipped model and the tests."""
+and short original melodies, all with rhythm. The composer tests train on it."""
 
 from __future__ import annotations
 

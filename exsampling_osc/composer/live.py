@@ -7,7 +7,8 @@ import threading
 from pathlib import Path
 
 from exsampling_osc.composer.decoder import Decoder
-from exsampling_osc.composer.generate import VARIATION_TEMPERATURE, Phrase, compose
+from exsampling_osc.composer.generate import PAD_TEMPERATURE, Controls, Phrase, compose
+from exsampling_osc.errors import ModelError
 from exsampling_osc.resources import shipped
 
 _cache: dict[tuple[str, float], Decoder] = {}
@@ -34,13 +35,33 @@ def load_decoder(model_dir: str | Path | None = None) -> Decoder:
         return _cache[key]
 
 
-def phrase_at(x: float, y: float, seed: int | None, out_dir: Path, *, model_dir: Path | None = None) -> Phrase:
+def song_point(decoder: Decoder, name: str) -> tuple[float, float]:
+    """Pad point of one of the model's landmark songs (by file name, or a unique part of it)."""
+    names = list(decoder.meta.get("landmarks", []))
+    hits = [i for i, n in enumerate(names) if n == name] or [i for i, n in enumerate(names) if name in n]
+    if len(hits) != 1:
+        known = ", ".join(names) or "none (trained without songs)"
+        raise ModelError(f"song {name!r}: {'ambiguous' if hits else 'not a landmark'}; landmarks: {known}")
+    x, y = decoder.weights["pad_landmark_xy"][hits[0]]
+    return float(x), float(y)
+
+
+def phrase_at(
+    x: float,
+    y: float,
+    seed: int | None,
+    out_dir: Path,
+    *,
+    model_dir: Path | None = None,
+    temperature: float = PAD_TEMPERATURE,
+    controls: Controls | None = None,
+) -> Phrase:
     """The phrase at pad coordinates (x, y) (each in [-1, 1] across the trained region), its .mid in out_dir.
 
-    ``seed`` None gives the most likely phrase at that point (same point, same phrase); an int gives a
-    variation drawn from the decoder's distribution, the same for the same seed. Numpy only; thread safe.
+    ``seed`` None gives the pad's phrase at that point (same point, same phrase); an int gives a variation,
+    the same for the same seed (``temperature``, the third control, defaults to 1; 0 is the most likely).
+    ``controls``: key, register, density, range, bars. Numpy only; thread safe.
     Raises ModelError when the model is missing or broken.
     """
     decoder = load_decoder(model_dir)
-    temperature = 0.0 if seed is None else VARIATION_TEMPERATURE
-    return compose(decoder, float(x), float(y), seed, temperature, out_dir=out_dir)
+    return compose(decoder, float(x), float(y), seed, temperature, out_dir=out_dir, controls=controls)

@@ -1,4 +1,4 @@
-"""MIDI in and out (mido): files → timed events on a beat grid, phrases → standard MIDI files."""
+"""MIDI in and out (mido): files → timed notes (with tempo and key), notes → standard MIDI files."""
 
 from __future__ import annotations
 
@@ -11,8 +11,6 @@ import mido
 
 from exsampling_osc.errors import ExSamplingError
 
-GRID = 0.25  # beats: onsets and lengths are quantized to sixteenth notes
-DURATIONS: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0, 4.0)  # the valid durations in beats
 DRUM_CHANNEL = 9  # General MIDI channel 10: percussion, not part of a melody
 TICKS_PER_BEAT = 480
 
@@ -39,9 +37,13 @@ class Note:
     duration_beats: float
 
 
-def nearest_duration(beats: float) -> float:
-    """The valid duration closest to ``beats`` (ties go to the shorter one)."""
-    return min(DURATIONS, key=lambda d: (abs(d - beats), d))
+KEY_NAMES = {"C": 0, "D": 2, "E": 4, "F": 5, "G": 7, "A": 9, "B": 11}
+
+
+def key_tonic(name: str) -> int:
+    """Tonic pitch class of a mido key name (``"C"``, ``"F#m"``, ``"Bb"``)."""
+    pc = KEY_NAMES[name[0]] + name[1:].count("#") - name[1:].count("b")
+    return pc % 12
 
 
 def read_notes(path: str | Path) -> tuple[list[Note], float]:
@@ -49,6 +51,13 @@ def read_notes(path: str | Path) -> tuple[list[Note], float]:
 
     Raises MidiError when the file is unreadable or has no notes.
     """
+    notes, bpm, _ = read_song(path)
+    return notes, bpm
+
+
+def read_song(path: str | Path, drums: bool = False) -> tuple[list[Note], float, int | None]:
+    """Notes (drums: only channel 10; otherwise all but channel 10), first tempo, and the tonic pitch class
+    of the first key signature (None without one). Raises MidiError when unreadable or without notes."""
     path = Path(path)
     try:
         mid = mido.MidiFile(path)
@@ -57,72 +66,29 @@ def read_notes(path: str | Path) -> tuple[list[Note], float]:
     if mid.type == 2:
         raise MidiError(f"{path.name}: MIDI type 2 (independent patterns) is not supported")
     tpb = mid.ticks_per_beat or TICKS_PER_BEAT
-    tick, bpm = 0, None
+    tick, bpm, key = 0, None, None
     open_notes: dict[tuple[int, int], list[tuple[int, int]]] = {}
     notes: list[Note] = []
     for msg in mido.merge_tracks(mid.tracks):
         tick += msg.time
         if msg.type == "set_tempo" and bpm is None:
             bpm = mido.tempo2bpm(msg.tempo)
-        if msg.type not in ("note_on", "note_off") or msg.channel == DRUM_CHANNEL:
+        if msg.type == "key_signature" and key is None:
+            key = key_tonic(msg.key)
+        if msg.type not in ("note_on", "note_off") or (msg.channel == DRUM_CHANNEL) != drums:
             continue
-        key = (msg.channel, msg.note)
+        k = (msg.channel, msg.note)
         if msg.type == "note_on" and msg.velocity > 0:
-            open_notes.setdefault(key, []).append((tick, msg.velocity))
-        elif open_notes.get(key):
-            start, vel = open_notes[key].pop(0)
-            if tick > start:
-                notes.append(Note(msg.note, vel, start / tpb, (tick - start) / tpb))
+            open_notes.setdefault(k, []).append((tick, msg.velocity))
+        elif open_notes.get(k):
+            start, vel = open_notes[k].pop(0)
+            if tick > start or drums:
+                notes.append(Note(msg.note, vel, start / tpb, max(tick - start, 1) / tpb))
     if not notes:
-        raise MidiError(f"{path.name}: no notes found (drum channel 10 is ignored)")
+        what = "drum notes on channel 10" if drums else "notes found (drum channel 10 is ignored)"
+        raise MidiError(f"{path.name}: no {what}")
     notes.sort(key=lambda n: (n.start_beats, n.note))
-    return notes, float(bpm or 120.0)
-
-
-def _q(beats: float) -> float:
-    return round(beats / GRID) * GRID
-
-
-def notes_to_events(notes: Iterable[Note], max_chord: int = 4) -> list[Event]:
-    """Quantize notes to the grid and turn them into a sequence of events with rhythm.
-
-    Notes starting on the same grid step form one chord (its ``max_chord`` lowest pitches). An event lasts
-    as long as its longest note, cut at the next onset; a gap until the next onset becomes a rest.
-    Durations snap to :data:`DURATIONS`; rests longer than 4 beats are shortened to 4.
-    """
-    groups: dict[float, list[Note]] = {}
-    for n in notes:
-        groups.setdefault(_q(n.start_beats), []).append(n)
-    onsets = sorted(groups)
-    events: list[Event] = []
-    for i, onset in enumerate(onsets):
-        pitches = tuple(sorted({n.note for n in groups[onset]}))[:max_chord]
-        length = max(_q(n.duration_beats) for n in groups[onset]) or GRID
-        if i + 1 < len(onsets):
-            gap = onsets[i + 1] - onset
-            length = min(length, gap)
-            events.append(Event(pitches, nearest_duration(length)))
-            if gap - length >= GRID:
-                events.append(Event((), nearest_duration(gap - length)))
-        else:
-            events.append(Event(pitches, nearest_duration(length)))
-    return events
-
-
-def read_events(path: str | Path) -> list[Event]:
-    """A MIDI file as a sequence of events (see :func:`notes_to_events`)."""
-    notes, _ = read_notes(path)
-    return notes_to_events(notes)
-
-
-def events_to_notes(events: Iterable[Event], velocity: int = 90) -> list[Note]:
-    """Lay events end to end from beat 0: each pitch of an event becomes a note; rests advance time."""
-    notes, t = [], 0.0
-    for ev in events:
-        for p in ev.pitches:
-            notes.append(Note(int(p), velocity, t, ev.duration))
-        t += ev.duration
-    return notes
+    return notes, float(bpm or 120.0), key
 
 
 def write_midi(
@@ -131,10 +97,13 @@ def write_midi(
     bpm: float = 120.0,
     name: str = "exsampling phrase",
     length_beats: float | None = None,
+    key: str | None = None,
+    channel: int = 0,
 ) -> Path:
     """Write notes as a type-1 standard MIDI file (one track, channel 1) that Live imports as a clip.
 
-    ``length_beats`` places the end of the track (so trailing rests keep the phrase length).
+    ``length_beats`` places the end of the track (so trailing rests keep the phrase length); ``key`` (a
+    mido key name such as ``"G"`` or ``"Em"``) writes a key signature; ``channel`` 9 writes drums.
     """
     path = Path(path)
     msgs = []
@@ -142,13 +111,15 @@ def write_midi(
         on = round(n.start_beats * TICKS_PER_BEAT)
         off = on + max(1, round(n.duration_beats * TICKS_PER_BEAT))
         vel = max(1, min(127, int(n.velocity)))
-        msgs.append((off, 0, mido.Message("note_off", note=int(n.note), velocity=0)))
-        msgs.append((on, 1, mido.Message("note_on", note=int(n.note), velocity=vel)))
+        msgs.append((off, 0, mido.Message("note_off", channel=channel, note=int(n.note), velocity=0)))
+        msgs.append((on, 1, mido.Message("note_on", channel=channel, note=int(n.note), velocity=vel)))
     msgs.sort(key=lambda m: (m[0], m[1]))  # note-offs before note-ons at the same tick
     track = mido.MidiTrack()
     track.append(mido.MetaMessage("track_name", name=name, time=0))
     track.append(mido.MetaMessage("set_tempo", tempo=mido.bpm2tempo(bpm), time=0))
     track.append(mido.MetaMessage("time_signature", numerator=4, denominator=4, time=0))
+    if key:
+        track.append(mido.MetaMessage("key_signature", key=key, time=0))
     now = 0
     for tick, _, msg in msgs:
         track.append(msg.copy(time=tick - now))

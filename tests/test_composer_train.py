@@ -122,7 +122,9 @@ def test_compose_train_command_fine_tunes_a_base_model_and_generates(trained, tm
     assert tuned.meta["sources"]["pretrain"] == Decoder.load(root / "model").meta["sources"]["pretrain"]
     assert main(["compose", "generate", "--model", str(out), "--song", "song1", "--out-dir", str(tmp_path)]) == 0
     assert "midi:" in capsys.readouterr().out
-    assert main(["compose", "train", str(tmp_path / "nothing"), "--out", str(tmp_path / "x"), "--corpus", "none"]) == 1
+    # a missing folder: the shared wording, exit 2 like every wrong path on the command line
+    assert main(["compose", "train", str(tmp_path / "nothing"), "--out", str(tmp_path / "x"), "--corpus", "none"]) == 2
+    assert capsys.readouterr().err.strip() == f"exsampling: {tmp_path / 'nothing'}: no such folder"
 
 
 def test_drum_model_learns_lanes_and_writes_channel_ten(tmp_path):

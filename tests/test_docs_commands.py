@@ -60,6 +60,8 @@ RULES: list[tuple[str, str, str]] = [
         "help",
         "needs a recording of knocks; test_analysis_slice_cli.py slices rendered drums",
     ),
+    (r"^exsampling compose evaluate ", "help", "needs a trained composer; test_composer_train.py evaluates one"),
+    (r"^exsampling compose generate --model my-", "help", "needs the model the line before trains (minutes)"),
     (r"^exsampling kit export ", "help", "needs a library of accepted samples; tests/test_kit_export.py exports one"),
     (r"^exsampling (classify|config init|compose generate|compose render)\b", "run", ""),
     (r"^python bench/", "help", "benchmarks take minutes each"),

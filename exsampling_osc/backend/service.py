@@ -77,6 +77,7 @@ class Service:
         self.local_web: Any = None
         self.drop: Any = None
         self.announcer: Any = None
+        self.tunnel: Any = None
         self.analyzer: Analyzer | None = None
         self.warm_seconds: float | None = None
         self._stopped = threading.Event()
@@ -170,10 +171,11 @@ class Service:
         app = make_app(self)
         adapter = None
         if s.https:
-            from exsampling_osc.web.tls import self_signed, ssl_adapter
+            from exsampling_osc.certs import participant_certificate
+            from exsampling_osc.web.tls import ssl_adapter
 
-            cert, key = (s.cert, s.key) if s.cert and s.key else self_signed(s.data_dir, [lan_address()])
-            adapter = ssl_adapter(Path(cert), Path(key))
+            own = (s.cert, s.key) if s.cert and s.key else participant_certificate(s.data_dir, [lan_address()])
+            adapter = ssl_adapter(Path(own[0]), Path(own[1]))
         self.web = WebServer(app, s.host, s.http_port, probe=s.probe_ports, ssl_adapter=adapter)
         s.http_port = self.web.port
         local_port = self.web.port
@@ -184,7 +186,22 @@ class Service:
         s.local_http_port = local_port
         s.http_url = f"http://127.0.0.1:{local_port}"
         self.web.start()
+        if s.tunnel:
+            self._start_tunnel(s.tunnel)
         self._update_participant_url()
+
+    def _start_tunnel(self, kind: str) -> None:
+        """The tunnel program, pointed at the participant server (never at the loopback-only console server);
+        its requests come from 127.0.0.1 but carry proxy headers and another Host, so the door policy
+        (:mod:`~exsampling_osc.web.doors`) treats them as remote. Its public URL goes in the QR code."""
+        from exsampling_osc.tunnel import start_tunnel
+
+        s = self.settings
+        host = "127.0.0.1" if s.host in ("0.0.0.0", "::", "") else s.host
+        host = f"[{host}]" if ":" in host else host
+        self.tunnel = start_tunnel(kind, f"{self.web.scheme}://{host}:{s.http_port}")
+        s.public_url = self.tunnel.public_url
+        log.info("tunnel %s: %s", kind, s.public_url)
 
     def _update_participant_url(self) -> None:
         from exsampling_osc.web.qr import write_png
@@ -220,7 +237,7 @@ class Service:
     def shutdown(self) -> None:
         """Finish the current job, stop every part, close the library."""
         self._stopped.set()
-        for part in (self.drop, self.web, self.local_web):
+        for part in (self.tunnel, self.drop, self.web, self.local_web):
             if part:
                 part.stop()
         if self.announcer:

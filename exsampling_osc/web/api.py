@@ -21,7 +21,7 @@ import bottle
 from exsampling_osc.errors import InvalidRequest
 from exsampling_osc.units import size_text
 from exsampling_osc.web.answers import Refused, json_error, refusal
-from exsampling_osc.web.doors import PARTICIPANT, THIS_COMPUTER, json_body, token_of
+from exsampling_osc.web.doors import ANYONE, PARTICIPANT, THIS_COMPUTER, json_body, token_of
 
 __all__ = ["Refused", "install", "json_error", "parse_number", "refuse_upload"]
 
@@ -131,6 +131,12 @@ def install(app: bottle.Bottle, service) -> None:
             bottle.response.status = 200
         bottle.response.content_type = "application/json"
         return json.dumps(service.get_recording(rid) or {"id": rid})
+
+    @app.get("/api/token", door=ANYONE)
+    def token_valid():
+        """Whether the page's link still holds the session token (asked first thing on opening)."""
+        bottle.response.set_header("Cache-Control", "no-store")
+        return {"valid": service.tokens.check(token_of(bottle.request))}
 
     @app.get("/api/recordings", door=THIS_COMPUTER)
     def list_recordings():

@@ -1,11 +1,13 @@
 // The participant page: record (or pick a file), listen back, send, follow what became of the sound.
 
 import { Capture, micErrorText, unsupportedReason } from "./capture.js";
+import { setupI18n, t } from "./i18n.js";
 import { MySounds } from "./status.js";
 import { newUploadId, sendRecording } from "./upload.js";
 import { peakDb, toWavBlob } from "./wav.js";
 
 const $ = (id) => document.getElementById(id);
+await setupI18n(); // the page's words in the browser's language (recorder/i18n/*.json), before anything else
 const DEFAULTS = {
   project_name: "",
   consent: "",
@@ -303,11 +305,26 @@ if (cfg.stream_url) {
   $("stream").hidden = false;
 }
 $("max-length").textContent = fmt(cfg.max_seconds);
-if (!token) fail("This link has no session token: scan the QR code in the room to get the right link.");
+
+// ---- the link is checked first: a missing, wrong or rotated token gets no record button ----------------
+async function linkIsValid() {
+  if (!token) return false;
+  try {
+    const res = await fetch(withToken("/api/token"), { cache: "no-store" });
+    return !res.ok || (await res.json()).valid !== false; // only a clear "no" refuses; the upload says the rest
+  } catch (_) {
+    return true; // offline for a moment: the upload retries and says why
+  }
+}
 
 setState("idle");
-if (!capture) showFallback(reason);
-sounds.poll();
+const linkOk = await linkIsValid();
+if (!linkOk) {
+  for (const section of [ui.capture, ui.fallback, ui.review, $("location")]) section.hidden = true;
+  document.body.dataset.link = "refused";
+  fail(t(token ? "scan_again" : "no_token"));
+} else if (!capture) showFallback(reason);
+if (linkOk) sounds.poll();
 window.exsampling = { capture, config: cfg }; // for debugging on a phone and for the tests
 document.body.dataset.ready = "1";
 performance.mark("exsampling-ready");

@@ -970,13 +970,13 @@
     "box": {
      "id": "obj-49",
      "maxclass": "newobj",
-     "numinlets": 15,
-     "numoutlets": 15,
+     "numinlets": 16,
+     "numoutlets": 16,
      "patching_rect": [
       420,
       520,
       180.0,
-      139.0
+      152.0
      ],
      "outlettype": [
       "",
@@ -993,10 +993,11 @@
       "",
       "",
       "",
+      "",
       ""
      ],
-     "text": "route /exsampling/ready /exsampling/sample /exsampling/recording /exsampling/error /exsampling/mapping /exsampling/classes /exsampling/tracks /exsampling/done /exsampling/taught /exsampling/pong /exsampling/status /exsampling/note /exsampling/phrase /exsampling/phrase/note",
-     "linecount": 10
+     "text": "route /exsampling/ready /exsampling/sample /exsampling/recording /exsampling/deleted /exsampling/error /exsampling/mapping /exsampling/classes /exsampling/tracks /exsampling/done /exsampling/taught /exsampling/pong /exsampling/status /exsampling/note /exsampling/phrase /exsampling/phrase/note",
+     "linecount": 11
     }
    },
    {
@@ -1211,24 +1212,9 @@
      "id": "obj-60",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 0,
-     "patching_rect": [
-      840,
-      800,
-      155.0,
-      22.0
-     ],
-     "text": "print exsampling-error"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-61",
-     "maxclass": "newobj",
-     "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      980,
+      840,
       800,
       187.5,
       22.0
@@ -1236,7 +1222,22 @@
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/mapping"
+     "text": "prepend /exsampling/deleted"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-61",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      840,
+      830,
+      116.0,
+      22.0
+     ],
+     "text": "print exsampling"
     }
    },
    {
@@ -1247,11 +1248,11 @@
      "numoutlets": 0,
      "patching_rect": [
       980,
-      830,
-      116.0,
+      800,
+      155.0,
       22.0
      ],
-     "text": "print exsampling"
+     "text": "print exsampling-error"
     }
    },
    {
@@ -1269,7 +1270,7 @@
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/classes"
+     "text": "prepend /exsampling/mapping"
     }
    },
    {
@@ -1296,13 +1297,13 @@
      "patching_rect": [
       420,
       860,
-      181.0,
+      187.5,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/tracks"
+     "text": "prepend /exsampling/classes"
     }
    },
    {
@@ -1329,13 +1330,13 @@
      "patching_rect": [
       560,
       860,
-      168.0,
+      181.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/done"
+     "text": "prepend /exsampling/tracks"
     }
    },
    {
@@ -1362,13 +1363,13 @@
      "patching_rect": [
       700,
       860,
-      181.0,
+      168.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/taught"
+     "text": "prepend /exsampling/done"
     }
    },
    {
@@ -1395,13 +1396,13 @@
      "patching_rect": [
       840,
       860,
-      168.0,
+      181.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/pong"
+     "text": "prepend /exsampling/taught"
     }
    },
    {
@@ -1424,9 +1425,42 @@
      "id": "obj-73",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 3,
+     "numoutlets": 1,
      "patching_rect": [
       980,
+      860,
+      168.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend /exsampling/pong"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-74",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      980,
+      890,
+      116.0,
+      22.0
+     ],
+     "text": "print exsampling"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-75",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 3,
+     "patching_rect": [
+      1120,
       860,
       90.0,
       22.0
@@ -1441,12 +1475,12 @@
    },
    {
     "box": {
-     "id": "obj-74",
+     "id": "obj-76",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
      "patching_rect": [
-      980,
+      1120,
       890,
       180.0,
       35.0
@@ -1460,39 +1494,6 @@
    },
    {
     "box": {
-     "id": "obj-75",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 1,
-     "patching_rect": [
-      1120,
-      860,
-      168.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "prepend /exsampling/note"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-76",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 0,
-     "patching_rect": [
-      1120,
-      890,
-      116.0,
-      22.0
-     ],
-     "text": "print exsampling"
-    }
-   },
-   {
-    "box": {
      "id": "obj-77",
      "maxclass": "newobj",
      "numinlets": 1,
@@ -1500,13 +1501,13 @@
      "patching_rect": [
       420,
       920,
-      181.0,
+      168.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/phrase"
+     "text": "prepend /exsampling/note"
     }
    },
    {
@@ -1533,6 +1534,39 @@
      "patching_rect": [
       560,
       920,
+      181.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend /exsampling/phrase"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-80",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      560,
+      950,
+      116.0,
+      22.0
+     ],
+     "text": "print exsampling"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-81",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      700,
+      920,
       180.0,
       35.0
      ],
@@ -1545,12 +1579,12 @@
    },
    {
     "box": {
-     "id": "obj-80",
+     "id": "obj-82",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
      "patching_rect": [
-      560,
+      700,
       950,
       116.0,
       22.0
@@ -2347,7 +2381,7 @@
       3
      ],
      "destination": [
-      "obj-44",
+      "obj-60",
       0
      ]
     }
@@ -2355,11 +2389,11 @@
    {
     "patchline": {
      "source": [
-      "obj-49",
-      3
+      "obj-60",
+      0
      ],
      "destination": [
-      "obj-60",
+      "obj-61",
       0
      ]
     }
@@ -2371,7 +2405,7 @@
       4
      ],
      "destination": [
-      "obj-61",
+      "obj-44",
       0
      ]
     }
@@ -2379,8 +2413,8 @@
    {
     "patchline": {
      "source": [
-      "obj-61",
-      0
+      "obj-49",
+      4
      ],
      "destination": [
       "obj-62",
@@ -2535,42 +2569,6 @@
    {
     "patchline": {
      "source": [
-      "obj-73",
-      1
-     ],
-     "destination": [
-      "obj-74",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-73",
-      2
-     ],
-     "destination": [
-      "obj-74",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-74",
-      0
-     ],
-     "destination": [
-      "obj-44",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-49",
       11
      ],
@@ -2588,6 +2586,42 @@
      ],
      "destination": [
       "obj-76",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-75",
+      1
+     ],
+     "destination": [
+      "obj-76",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-75",
+      2
+     ],
+     "destination": [
+      "obj-76",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-76",
+      0
+     ],
+     "destination": [
+      "obj-44",
       0
      ]
     }
@@ -2636,6 +2670,30 @@
      ],
      "destination": [
       "obj-80",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-49",
+      14
+     ],
+     "destination": [
+      "obj-81",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-81",
+      0
+     ],
+     "destination": [
+      "obj-82",
       0
      ]
     }

@@ -55,6 +55,22 @@ let position = null;
 const sounds = new MySounds($("sounds"), withToken(cfg.status_url), "exsampling:sounds",
   (why) => fail(`Your sounds cannot be followed: ${why}.`));
 
+// "My sounds": each sound sent from here can be deleted with the key its upload's answer gave.
+sounds.onDelete = async (id, key) => {
+  if (!window.confirm(t("delete_confirm", { id }))) return;
+  fail("");
+  try {
+    const res = await fetch(withToken(`/api/recordings/${id}`), { method: "DELETE", headers: { "X-Deletion-Key": key } });
+    const body = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(body.error || t("server_answered", { status: res.status }));
+    sounds.remove(id);
+    say(t("deleted", { id }));
+  } catch (err) {
+    fail(t("delete_failed", { id, why: err.message }));
+  }
+};
+sounds.render();
+
 function say(text) {
   ui.message.textContent = text;
 }
@@ -275,7 +291,7 @@ ui.send.addEventListener("click", async () => {
     setState("idle");
     const id = result.body.id;
     say(`Sent. Sound ${id} is on its way; see below what becomes of it.`);
-    if (id !== undefined) sounds.add(id);
+    if (id !== undefined) sounds.add(id, Date.now(), result.body.deletion_key || "");
     if (!capture) ui.file.focus();
     else ui.record.focus();
   } else {

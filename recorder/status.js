@@ -1,6 +1,8 @@
 // "My sounds": the recordings sent from this phone and what became of them, polled from the server
 // (GET /recorder/status?ids=...) while any of them is still on its way. Kept in localStorage so a
-// reload keeps the list.
+// reload keeps the list, and with each sound its deletion key (the upload's answer): "Delete" removes it.
+
+import { t } from "./i18n.js";
 
 const FINAL = new Set(["analysed", "refused", "missing"]);
 // [until ms after the last send, poll every ms]: quick while a fresh upload is analysed (about a tenth
@@ -57,13 +59,20 @@ export class MySounds {
     }
   }
 
-  /** A new upload acknowledged by the server with `id`. */
-  add(id, when = Date.now()) {
-    this.items.set(id, { id, phase: "received", pieces: [], when });
+  /** A new upload acknowledged by the server with `id` (and the `key` that deletes it). */
+  add(id, when = Date.now(), key = "") {
+    this.items.set(id, { id, phase: "received", pieces: [], when, key });
     this.lastAdd = Date.now();
     this.save();
     this.render();
     this.poll();
+  }
+
+  /** Forget a sound (it was deleted). */
+  remove(id) {
+    this.items.delete(id);
+    this.save();
+    this.render();
   }
 
   pending() {
@@ -114,6 +123,14 @@ export class MySounds {
           p.className = "sound-line";
           p.textContent = line;
           li.append(p);
+        }
+        if (rec.key && this.onDelete) {
+          const del = document.createElement("button");
+          del.type = "button";
+          del.className = "secondary delete";
+          del.textContent = t("delete");
+          del.addEventListener("click", () => this.onDelete(rec.id, rec.key));
+          li.append(del);
         }
         return li;
       }),

@@ -12,8 +12,8 @@ from exsampling_osc.osc.protocol import sample_args as osc_sample_args
 log = logging.getLogger("exsampling_osc.backend.service")
 
 #: The kinds of event a subscriber hears, with the dict each carries.
-EventKind = Literal["recording", "sample", "mapping", "taught", "error", "status"]
-EVENT_KINDS: tuple[EventKind, ...] = ("recording", "sample", "mapping", "taught", "error", "status")
+EventKind = Literal["recording", "sample", "mapping", "taught", "error", "status", "deleted"]
+EVENT_KINDS: tuple[EventKind, ...] = ("recording", "sample", "mapping", "taught", "error", "status", "deleted")
 
 
 class Transport(Protocol):

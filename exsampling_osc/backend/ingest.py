@@ -149,6 +149,7 @@ class Ingest:
         self.queue = IngestQueue(self.run_job, self.job_failed)
         self._held: dict[int, tuple[Any, float]] = {}  # recording id → (decoded signal or None, time received)
         self.latency: list[float] = []  # seconds from received to announced, the last 1000
+        self.busy = threading.Lock()  # held while a job runs: a recording is forgotten between jobs
 
     def start(self) -> None:
         """Queue what an earlier run left unanalysed (and space failures, when space is back); start the worker."""
@@ -242,13 +243,18 @@ class Ingest:
     def run_job(self, job: Job) -> None:
         """Run one job (the worker calls this; tests may call it directly)."""
         kind, ident = job
-        if kind == "warmup":
-            warm_up(self.analyzer)
-        elif kind == "recording":
-            self.library.check_space(0)
-            self.analyse_recording(ident)
-        elif kind == "reanalyse":
-            self.reanalyse_sample(ident)
+        with self.busy:
+            if kind == "warmup":
+                warm_up(self.analyzer)
+            elif kind == "recording":
+                self.library.check_space(0)
+                self.analyse_recording(ident)
+            elif kind == "reanalyse":
+                self.reanalyse_sample(ident)
+
+    def release(self, recording_id: int) -> None:
+        """Drop the decoded signal held for a recording that was forgotten before its analysis."""
+        self._held.pop(recording_id, None)
 
     def job_failed(self, job: Job, exc: Exception) -> None:
         kind, ident = job

@@ -116,5 +116,6 @@ def public_recording(rec: dict) -> dict:
     """A recording row as the API shows it (no drop-folder key; ``name`` for the original name)."""
     rec = dict(rec)
     rec.pop("drop_key", None)
+    rec.pop("deletion_key_hash", None)  # the phone holds the key; not even its hash is shown
     rec["name"] = rec["original_name"]
     return rec

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from exsampling_osc import __version__
 from exsampling_osc.backend.events import EVENT_KINDS, Events, osc_sample_args
+from exsampling_osc.backend.forgetting import Forgetting
 from exsampling_osc.backend.ingest import Ingest, sweep_upload_temporaries, timed_warm_up
 from exsampling_osc.backend.osc_door import OscDoor
 from exsampling_osc.backend.phrases import compose, phrase_messages
@@ -50,6 +51,7 @@ class Service:
     teaching: Teaching
     samples: Samples
     ingest: Ingest
+    forgetting: Forgetting
 
     def __init__(self, settings: Settings, analyzer: Analyzer | None = None, sender: Transport | None = None):
         """Read the config and open the library; ``analyzer`` (else loaded at start) and ``sender`` (else UDP to
@@ -106,6 +108,7 @@ class Service:
         self.samples = Samples(self.library.store, mapping, self.events, self.teaching)
         max_upload = int(self.config.max_upload_mb * 1e6)
         self.ingest = Ingest(analyzer, self.library, self.samples, self.events, max_upload)
+        self.forgetting = Forgetting(self.library, self.ingest, self.events, self.settings.keep_days)
 
     def load(self) -> Service:
         """Load the model named by the settings (unless an analyzer was given) and build the parts that need it;
@@ -145,6 +148,7 @@ class Service:
         if self.watch:  # heartbeats are counted from ready: a device starts them when it hears ready
             self.watch.last_beat = time.monotonic()
             self.watch.heartbeat_timeout = s.heartbeat_timeout
+        self.forgetting.sweep()  # --keep-days: before anything old is queued or announced again
         self.ingest.start()
         self.osc.start()
         if s.drop_folder:
@@ -251,8 +255,9 @@ class Service:
         while not self._stopped.wait(self.settings.status_interval):
             try:
                 self.ingest.retry_space_failures()
+                self.forgetting.sweep_due()
             except Exception:
-                log.exception("retrying recordings that failed for lack of space")
+                log.exception("retrying recordings that failed for lack of space, or forgetting old ones")
             st = self.status()
             self.send("/exsampling/status", [st["queue"], st["samples"], len(st["devices"])])
             self.events.emit("status", st)
@@ -302,6 +307,14 @@ class Service:
 
     def reanalyse(self, sample_id: int) -> None:
         self.ingest.reanalyse(sample_id)
+
+    def issue_deletion_key(self, recording_id: int) -> str:
+        """A deletion key for the phone that sent the recording (see :class:`Forgetting`)."""
+        return self.forgetting.issue_key(recording_id)
+
+    def delete_recording(self, recording_id: int, key: str) -> dict | None:
+        """Forget a recording when ``key`` is its deletion key (None: wrong key or no such recording)."""
+        return self.forgetting.delete(recording_id, key)
 
     def get_sample(self, sample_id: int) -> dict | None:
         return self.samples.get_sample(sample_id)

@@ -6,7 +6,8 @@ a status chosen by the error's type (:mod:`exsampling_osc.web.answers`). Upload 
 
 An upload may carry its own id (form field ``upload_id`` or header ``X-Upload-Id``: 8-64 letters, digits,
 ``-`` or ``_``, made by the page): a retry with the same id answers the recording stored the first time
-and stores no second copy.
+and stores no second copy. The answer carries a ``deletion_key``: ``DELETE /api/recordings/<id>`` with it in
+the header ``X-Deletion-Key`` removes the recording, its samples and files (the devices are told).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ __all__ = ["Refused", "install", "json_error", "parse_number", "refuse_upload"]
 NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 UPLOAD_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 UPLOAD_ID_HEADER = "X-Upload-Id"
+DELETION_KEY_HEADER = "X-Deletion-Key"
 
 
 def refuse_upload(status: int, message: str) -> bottle.HTTPResponse:
@@ -130,7 +132,17 @@ def install(app: bottle.Bottle, service) -> None:
             rid = known
             bottle.response.status = 200
         bottle.response.content_type = "application/json"
-        return json.dumps(service.get_recording(rid) or {"id": rid})
+        answer = service.get_recording(rid) or {"id": rid}
+        answer["deletion_key"] = service.issue_deletion_key(rid)  # a retry's answer replaces a lost one
+        return json.dumps(answer)
+
+    @app.delete("/api/recordings/<rid:int>", door=PARTICIPANT)
+    def delete_recording(rid: int):
+        """The participant deletes their own recording: header X-Deletion-Key, the key of the upload's answer."""
+        gone = service.delete_recording(rid, bottle.request.get_header(DELETION_KEY_HEADER) or "")
+        if gone is None:
+            raise Refused("this sound cannot be deleted from here (a wrong key, or it is gone already)", 403)
+        return {"deleted": rid, "samples": gone["sample_ids"]}
 
     @app.get("/api/token", door=ANYONE)
     def token_valid():

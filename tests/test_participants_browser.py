@@ -1,0 +1,76 @@
+"""Issue 17 in real Chromium (fake microphone) against a real ``exsampling serve`` (HTTPS by default): "My
+sounds" deletes a sound (no file, no row left, the device told), the location is blurred on the phone."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("playwright")
+from playwright.sync_api import sync_playwright  # noqa: E402
+from recorder_support import launch, new_phone_page, record, write_tone  # noqa: E402
+from serve_support import Listener, Serve  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("participants")
+    mic = write_tone(tmp / "mic.wav", seconds=3.0, freq=660.0)
+    (tmp / "data").mkdir()
+    (tmp / "data" / "recorder.yaml").write_text("uploads_per_minute: 60\nlocation_precision_km: 1.0\n")
+    device = Listener()
+    serve = Serve(tmp / "data", device_port=device.port)
+    with sync_playwright() as p:
+        browser = launch(p, mic)
+        try:
+            yield {"serve": serve, "device": device, "browser": browser, "data": tmp / "data"}
+        finally:
+            browser.close()
+            serve.stop()
+            device.close()
+
+
+def send_take(page, seconds: float = 1.0) -> int:
+    record(page, seconds)
+    page.click("#send")
+    page.wait_for_selector("body[data-state='idle']", timeout=30000)
+    match = re.search(r"Sound (\d+) is on its way", page.text_content("#message") or "")
+    assert match, (page.text_content("#message"), page.text_content("#error"))
+    return int(match.group(1))
+
+
+def test_my_sounds_delete_leaves_no_file_or_row(env):
+    serve, data = env["serve"], env["data"]
+    page = new_phone_page(env["browser"])
+    page.goto(serve.ready["participant_url"])
+    rid = send_take(page)
+    item = page.locator(f"#sounds li[data-id='{rid}']")
+    item.filter(has_text="analysed as").wait_for(timeout=60000)
+    rec = serve.get(f"/api/recordings/{rid}")
+    files = [Path(rec["path"]), *(Path(s["path"]) for s in rec["samples"])]
+    sample_ids = [s["id"] for s in rec["samples"]]
+    assert all(f.is_file() for f in files)
+    stored = json.loads(page.evaluate("localStorage.getItem('exsampling:sounds')"))
+    assert [s["key"] for s in stored if s["id"] == rid][0]  # the deletion key is kept on the phone
+
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.accept()))
+    item.locator("button.delete").click()
+    page.wait_for_selector(f"#message:has-text('Sound {rid} was deleted')")
+    assert dialogs and f"Delete sound {rid}?" in dialogs[0]
+    assert page.locator(f"#sounds li[data-id='{rid}']").count() == 0
+    with sqlite3.connect(data / "library.sqlite3") as db:
+        assert db.execute("SELECT COUNT(*) FROM recordings WHERE id = ?", (rid,)).fetchone()[0] == 0
+        assert db.execute("SELECT COUNT(*) FROM samples WHERE recording_id = ?", (rid,)).fetchone()[0] == 0
+    assert not any(f.exists() for f in files)
+    said = env["device"].wait_for("/exsampling/deleted", timeout=10, where=lambda a: a[0] == rid)
+    assert said == [[rid, " ".join(map(str, sample_ids))]]
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.locator(f"#sounds li[data-id='{rid}']").count() == 0  # forgotten on the phone too
+    assert page.js_errors == []
+    page.context.close()

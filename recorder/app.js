@@ -2,6 +2,7 @@
 
 import { Capture, micErrorText, unsupportedReason } from "./capture.js";
 import { setupI18n, t } from "./i18n.js";
+import { blurPosition } from "./location.js";
 import { MySounds } from "./status.js";
 import { newUploadId, sendRecording } from "./upload.js";
 import { peakDb, toWavBlob } from "./wav.js";
@@ -15,6 +16,7 @@ const DEFAULTS = {
   stream_label: "Listen to the performance",
   max_seconds: 30,
   sample_rate: 22050, // the analysis rate: lower costs nothing, higher only costs upload time
+  location_precision_km: 1.0, // a shared location is snapped to a grid this wide (0: exact)
   upload_url: "/api/recordings",
   status_url: "/recorder/status",
 };
@@ -276,9 +278,10 @@ ui.send.addEventListener("click", async () => {
     audio: new File([take.blob], take.name, { type: take.blob.type || "audio/wav" }),
   };
   if (ui.geo.checked && position) {
-    fields.latitude = position.latitude;
-    fields.longitude = position.longitude;
-    fields.accuracy = position.accuracy;
+    const sent = blurPosition(position, cfg.location_precision_km); // blurred here: the exact point never leaves
+    fields.latitude = sent.latitude;
+    fields.longitude = sent.longitude;
+    fields.accuracy = sent.accuracy;
   }
   const result = await sendRecording(withToken(cfg.upload_url), fields, {
     onProgress: (f) => {
@@ -321,6 +324,7 @@ if (cfg.stream_url) {
   $("stream").hidden = false;
 }
 $("max-length").textContent = fmt(cfg.max_seconds);
+if (cfg.location_precision_km > 0) $("location-blurred").textContent = t("location_blurred", { km: cfg.location_precision_km });
 
 // ---- the link is checked first: a missing, wrong or rotated token gets no record button ----------------
 async function linkIsValid() {

@@ -16,7 +16,9 @@ def page_config(serve: Serve) -> dict:
     ctx = ssl._create_unverified_context()
     with urllib.request.urlopen(serve.base + "/", context=ctx, timeout=10) as r:
         html = r.read().decode()
-    return json.loads(re.search(r'<script id="exsampling-config" type="application/json">(.*?)</script>', html).group(1))
+    found = re.search(r'<script id="exsampling-config" type="application/json">(.*?)</script>', html)
+    assert found, html[:300]
+    return json.loads(found.group(1))
 
 
 def test_consent_and_location_precision_flags_override_the_recorder_section(tmp_path):

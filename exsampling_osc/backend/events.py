@@ -77,10 +77,13 @@ class Events:
         self.emit("error", {"message": message})
 
     def sample(self, sample: dict) -> None:
-        """A sample is ready or changed: to the devices, the subscribers and the plugins."""
-        self.send("/exsampling/sample", osc_sample_args(sample))
+        """A sample is ready or changed: to the devices, the subscribers and the plugins. A held (``pending``)
+        sample reaches the subscribers (the console) only, until the performer accepts it."""
+        if sample.get("state") != "pending":
+            self.send("/exsampling/sample", osc_sample_args(sample))
         self.emit("sample", sample)
-        self.hook("sample_ready", sample=sample)
+        if sample.get("state") != "pending":
+            self.hook("sample_ready", sample=sample)
 
 
 __all__ = ["EVENT_KINDS", "EventKind", "Events", "Transport", "osc_sample_args"]

@@ -107,7 +107,7 @@ class Service:
         self.teaching = Teaching(analyzer, self.library.store, mapping, self.events)
         self.samples = Samples(self.library.store, mapping, self.events, self.teaching)
         max_upload = int(self.config.max_upload_mb * 1e6)
-        self.ingest = Ingest(analyzer, self.library, self.samples, self.events, max_upload)
+        self.ingest = Ingest(analyzer, self.library, self.samples, self.events, max_upload, self.settings.hold)
         self.forgetting = Forgetting(self.library, self.ingest, self.events, self.settings.keep_days)
 
     def load(self) -> Service:

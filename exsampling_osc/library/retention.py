@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 import sqlite3
 import time
@@ -78,6 +79,11 @@ def add_participant_columns(store: Store) -> None:
     """Every participants' column (:data:`PARTICIPANT_COLUMNS`); the library calls this when it opens."""
     for name, kind in PARTICIPANT_COLUMNS.items():
         add_column(store, name, kind)
+
+
+def set_moderation(store: Store, recording_id: int, flags: dict | None) -> None:
+    """Keep a recording's moderation flags (``Flags.as_dict()``, JSON) in ``recordings.moderation``."""
+    store._tx("UPDATE recordings SET moderation = ? WHERE id = ?", (json.dumps(flags), recording_id))
 
 
 def set_deletion_key(store: Store, recording_id: int, key: str) -> None:

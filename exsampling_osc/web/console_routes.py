@@ -79,8 +79,9 @@ def _label(s: dict) -> str:
     return s.get("overridden_label") or s.get("label") or "unknown"
 
 
-def sample_view(s: dict, blurred: bool) -> dict:
-    """The fields the console shows for one sample (a Service sample dict)."""
+def sample_view(s: dict, blurred: bool, flags: list[str] | None = None) -> dict:
+    """The fields the console shows for one sample (a Service sample dict; ``flags``: its recording's
+    moderation flags)."""
     lat, lon = s.get("latitude"), s.get("longitude")
     if blurred:
         lat, lon = blur(lat), blur(lon)
@@ -100,6 +101,7 @@ def sample_view(s: dict, blurred: bool) -> dict:
         "latitude": lat,
         "longitude": lon,
         "top": s.get("top") or [],
+        "flags": flags or [],
         "audio": f"/console/api/samples/{s['id']}/audio",
     }
 
@@ -141,9 +143,11 @@ def install(app: bottle.Bottle, service) -> None:
         if since.isdigit() and int(since) == changes.version:
             out["unchanged"] = True
             return out
-        samples = [sample_view(s, blurred) for s in service.list_samples()[:MAX_SAMPLES]]
+        listed = service.list_recordings()
+        flags = {r["id"]: (r.get("moderation") or {}).get("flags") for r in listed}
+        samples = [sample_view(s, blurred, flags.get(s["recording_id"])) for s in service.list_samples()[:MAX_SAMPLES]]
         recordings = []
-        for r in service.list_recordings():
+        for r in listed:
             lat, lon = r.get("latitude"), r.get("longitude")
             if lat is None or lon is None:
                 continue

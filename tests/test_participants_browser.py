@@ -74,3 +74,27 @@ def test_my_sounds_delete_leaves_no_file_or_row(env):
     assert page.locator(f"#sounds li[data-id='{rid}']").count() == 0  # forgotten on the phone too
     assert page.js_errors == []
     page.context.close()
+
+
+def test_the_page_speaks_the_phone_language(env):
+    """A phone set to Japanese gets the whole page in Japanese (index.html's texts and app.js's), English
+    otherwise; a show's own consent text wins over the catalogue's."""
+    cat = json.loads((Path(__file__).resolve().parents[1] / "recorder" / "i18n" / "ja.json").read_text("utf-8"))
+    page = new_phone_page(env["browser"], locale="ja-JP")
+    page.goto(env["serve"].ready["participant_url"])
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.evaluate("document.documentElement.lang") == "ja"
+    assert page.text_content("#record-label") == cat["record"]
+    assert page.text_content("#consent") == cat["consent"] and page.text_content("#capture-hint") == cat["hint_idle"]
+    assert page.text_content("#max-left") == cat["left_of"].replace("{max}", "0:30")
+    assert page.get_attribute("#countdown", "aria-label") == cat["time_left_label"]
+    record(page, 0.8)
+    assert page.text_content("#send") == cat["send"]
+    assert page.text_content("#review-info").endswith(cat["review_take"].split("}")[-1])
+    assert page.js_errors == []
+    page.context.close()
+    english = new_phone_page(env["browser"], locale="fr-FR")  # no French catalogue: English
+    english.goto(env["serve"].ready["participant_url"])
+    english.wait_for_selector("body[data-ready='1']")
+    assert english.text_content("#record-label") == "Record" and english.text_content("#max-left") == "left of 0:30"
+    english.context.close()

@@ -125,15 +125,14 @@ def timed_warm_up(analyzer) -> float:
 
 def moderate(store, rid: int, y, sr: int, hold: str) -> str:
     """Flag the recording (clipped, near-silent, likely speech; kept in ``recordings.moderation``) and say the
-    state its samples start in: ``pending`` (held until the performer accepts) or ``ready``."""
-    if hold == "none":
-        return "ready"
+    state its samples start in: ``pending`` (held until the performer accepts) or ``ready``. Flags are kept
+    (and shown in the console) whatever the policy."""
     try:
         flags = moderation_flags(y, sr)
     except ModelError as exc:  # the voice detector cannot load here: hold it, and say why
         log.warning("recording %d: no moderation flags (%s); held for the performer", rid, exc)
         set_moderation(store, rid, {"flags": ["unchecked"], "error": str(exc)})
-        return "pending"
+        return "ready" if hold == "none" else "pending"
     set_moderation(store, rid, flags.as_dict())
     return "pending" if held(flags, hold) else "ready"
 

@@ -39,8 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--hold",
         choices=("flagged", "all", "none"),
-        default="flagged",
-        help="hold recordings back until accepted in the console: flagged ones (default), all, none",
+        default="none",
+        help="hold recordings back until accepted in the console: flagged ones (clipped, near-silent, likely "
+        "speech), all, or none (the default; the flags are shown anyway)",
     )
     p.add_argument(
         "--location-precision",

@@ -27,7 +27,7 @@ class Settings:
     public_url: str | None = None
     tunnel: str | None = None  # "cloudflared" or "ngrok" (exsampling_osc.tunnel)
     keep_days: float | None = None  # recordings older than this are forgotten (None: kept)
-    hold: str = "flagged"  # moderation: hold flagged / all / none until accepted
+    hold: str = "none"  # moderation: hold flagged / all / none until accepted (flags are always kept)
     location_precision_km: float | None = None  # None: the recorder section's
     consent: str | None = None  # None: the recorder section's
     launched_by_device: bool = False

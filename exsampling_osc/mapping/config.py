@@ -33,12 +33,9 @@ class RecorderSettings:
     """The ``recorder`` section: what the participant page shows and enforces."""
 
     project_name: str = "ExSampling"
-    consent: str = (
-        "Your sound is sent to the performers' computer, analysed by a sound classifier, and "
-        "may be played live in this performance. It is kept in the performance's sound library."
-    )
+    consent: str = ""  # "": the page's own words in the participant's language (recorder/i18n/*.json)
     stream_url: str = ""
-    stream_label: str = "Listen to the performance"
+    stream_label: str = ""  # "": the page's own words
     max_seconds: float = 30.0
     sample_rate: int = 22050
     uploads_per_minute: int = 6

@@ -11,21 +11,21 @@ const SCHEDULE = [[5000, 250], [30000, 1000], [Infinity, 3000]];
 
 /** One line of words for a recording's status object (see recorder_routes.status_of). */
 export function describe(rec) {
-  if (rec.phase === "refused") return [`refused: ${rec.reason || "the sound could not be used"}`];
-  if (rec.phase === "missing") return ["no longer in the library"];
-  if (rec.phase === "received") return ["received, waiting for analysis"];
-  if (rec.phase === "analysing") return ["received, analysing…"];
-  if (rec.phase === "sending") return [rec.reason || "sending…"];
+  if (rec.phase === "refused") return [t("phase_refused", { reason: rec.reason || t("phase_refused_default") })];
+  if (rec.phase === "missing") return [t("phase_missing")];
+  if (rec.phase === "received") return [t("phase_received")];
+  if (rec.phase === "analysing") return [t("phase_analysing")];
+  if (rec.phase === "sending") return [rec.reason || t("phase_sending")];
   const lines = [];
   for (const p of rec.pieces || []) {
     const pct = Math.round((p.confidence || 0) * 100);
-    let line = `analysed as ${String(p.label).replace(/_/g, " ")} (${pct} %)`;
-    if (p.state === "rejected") line += " · not used by the performers";
-    else if (p.state === "pending") line += ` → on track ${p.track}, waiting for the performers`;
-    else if (p.track) line += ` → on track ${p.track}`;
+    let line = t("piece", { label: String(p.label).replace(/_/g, " "), pct });
+    if (p.state === "rejected") line += t("piece_rejected");
+    else if (p.state === "pending") line += t("piece_pending", { track: p.track });
+    else if (p.track) line += t("piece_track", { track: p.track });
     lines.push(line);
   }
-  return lines.length ? lines : ["analysed"];
+  return lines.length ? lines : [t("phase_analysed")];
 }
 
 export class MySounds {
@@ -116,7 +116,7 @@ export class MySounds {
         li.dataset.id = rec.id;
         const title = document.createElement("span");
         title.className = "sound-title";
-        title.textContent = `Sound ${rec.id}`;
+        title.textContent = t("sound_title", { id: rec.id });
         li.append(title);
         for (const line of describe(rec)) {
           const p = document.createElement("span");

@@ -91,6 +91,13 @@ def test_the_page_speaks_the_phone_language(env):
     record(page, 0.8)
     assert page.text_content("#send") == cat["send"]
     assert page.text_content("#review-info").endswith(cat["review_take"].split("}")[-1])
+    page.click("#send")
+    page.wait_for_selector("body[data-state='idle']", timeout=30000)
+    rid = env["serve"].get("/api/recordings?limit=1")["recordings"][0]["id"]
+    assert page.text_content("#message") == cat["sent"].replace("{id}", str(rid))
+    title = page.locator(f"#sounds li[data-id='{rid}'] .sound-title")
+    assert title.text_content() == cat["sound_title"].replace("{id}", str(rid))
+    assert page.locator(f"#sounds li[data-id='{rid}'] button.delete").text_content() == cat["delete"]
     assert page.js_errors == []
     page.context.close()
     english = new_phone_page(env["browser"], locale="fr-FR")  # no French catalogue: English

@@ -970,13 +970,13 @@
     "box": {
      "id": "obj-49",
      "maxclass": "newobj",
-     "numinlets": 16,
-     "numoutlets": 16,
+     "numinlets": 17,
+     "numoutlets": 17,
      "patching_rect": [
       420,
       520,
       180.0,
-      152.0
+      165.0
      ],
      "outlettype": [
       "",
@@ -994,10 +994,11 @@
       "",
       "",
       "",
+      "",
       ""
      ],
-     "text": "route /exsampling/ready /exsampling/sample /exsampling/recording /exsampling/deleted /exsampling/error /exsampling/mapping /exsampling/classes /exsampling/tracks /exsampling/done /exsampling/taught /exsampling/pong /exsampling/status /exsampling/note /exsampling/phrase /exsampling/phrase/note",
-     "linecount": 11
+     "text": "route /exsampling/ready /exsampling/sample /exsampling/recording /exsampling/photo /exsampling/deleted /exsampling/error /exsampling/mapping /exsampling/classes /exsampling/tracks /exsampling/done /exsampling/taught /exsampling/pong /exsampling/status /exsampling/note /exsampling/phrase /exsampling/phrase/note",
+     "linecount": 12
     }
    },
    {
@@ -1216,13 +1217,13 @@
      "patching_rect": [
       840,
       800,
-      187.5,
+      174.5,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/deleted"
+     "text": "prepend /exsampling/photo"
     }
    },
    {
@@ -1245,24 +1246,9 @@
      "id": "obj-62",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 0,
-     "patching_rect": [
-      980,
-      800,
-      155.0,
-      22.0
-     ],
-     "text": "print exsampling-error"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-63",
-     "maxclass": "newobj",
-     "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      1120,
+      980,
       800,
       187.5,
       22.0
@@ -1270,7 +1256,22 @@
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/mapping"
+     "text": "prepend /exsampling/deleted"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-63",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      980,
+      830,
+      116.0,
+      22.0
+     ],
+     "text": "print exsampling"
     }
    },
    {
@@ -1281,11 +1282,11 @@
      "numoutlets": 0,
      "patching_rect": [
       1120,
-      830,
-      116.0,
+      800,
+      155.0,
       22.0
      ],
-     "text": "print exsampling"
+     "text": "print exsampling-error"
     }
    },
    {
@@ -1303,7 +1304,7 @@
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/classes"
+     "text": "prepend /exsampling/mapping"
     }
    },
    {
@@ -1330,13 +1331,13 @@
      "patching_rect": [
       560,
       860,
-      181.0,
+      187.5,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/tracks"
+     "text": "prepend /exsampling/classes"
     }
    },
    {
@@ -1363,13 +1364,13 @@
      "patching_rect": [
       700,
       860,
-      168.0,
+      181.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/done"
+     "text": "prepend /exsampling/tracks"
     }
    },
    {
@@ -1396,13 +1397,13 @@
      "patching_rect": [
       840,
       860,
-      181.0,
+      168.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/taught"
+     "text": "prepend /exsampling/done"
     }
    },
    {
@@ -1429,13 +1430,13 @@
      "patching_rect": [
       980,
       860,
-      168.0,
+      181.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/pong"
+     "text": "prepend /exsampling/taught"
     }
    },
    {
@@ -1458,10 +1459,43 @@
      "id": "obj-75",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 3,
+     "numoutlets": 1,
      "patching_rect": [
       1120,
       860,
+      168.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend /exsampling/pong"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-76",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      1120,
+      890,
+      116.0,
+      22.0
+     ],
+     "text": "print exsampling"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-77",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 3,
+     "patching_rect": [
+      420,
+      920,
       90.0,
       22.0
      ],
@@ -1475,13 +1509,13 @@
    },
    {
     "box": {
-     "id": "obj-76",
+     "id": "obj-78",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
      "patching_rect": [
-      1120,
-      890,
+      420,
+      950,
       180.0,
       35.0
      ],
@@ -1494,12 +1528,12 @@
    },
    {
     "box": {
-     "id": "obj-77",
+     "id": "obj-79",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      420,
+      560,
       920,
       168.0,
       22.0
@@ -1508,39 +1542,6 @@
       ""
      ],
      "text": "prepend /exsampling/note"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-78",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 0,
-     "patching_rect": [
-      420,
-      950,
-      116.0,
-      22.0
-     ],
-     "text": "print exsampling"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-79",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 1,
-     "patching_rect": [
-      560,
-      920,
-      181.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "prepend /exsampling/phrase"
     }
    },
    {
@@ -1567,6 +1568,39 @@
      "patching_rect": [
       700,
       920,
+      181.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend /exsampling/phrase"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-82",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      700,
+      950,
+      116.0,
+      22.0
+     ],
+     "text": "print exsampling"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-83",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      840,
+      920,
       180.0,
       35.0
      ],
@@ -1579,12 +1613,12 @@
    },
    {
     "box": {
-     "id": "obj-82",
+     "id": "obj-84",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
      "patching_rect": [
-      700,
+      840,
       950,
       116.0,
       22.0
@@ -2405,7 +2439,7 @@
       4
      ],
      "destination": [
-      "obj-44",
+      "obj-62",
       0
      ]
     }
@@ -2413,11 +2447,11 @@
    {
     "patchline": {
      "source": [
-      "obj-49",
-      4
+      "obj-62",
+      0
      ],
      "destination": [
-      "obj-62",
+      "obj-63",
       0
      ]
     }
@@ -2429,7 +2463,7 @@
       5
      ],
      "destination": [
-      "obj-63",
+      "obj-44",
       0
      ]
     }
@@ -2437,8 +2471,8 @@
    {
     "patchline": {
      "source": [
-      "obj-63",
-      0
+      "obj-49",
+      5
      ],
      "destination": [
       "obj-64",
@@ -2593,42 +2627,6 @@
    {
     "patchline": {
      "source": [
-      "obj-75",
-      1
-     ],
-     "destination": [
-      "obj-76",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-75",
-      2
-     ],
-     "destination": [
-      "obj-76",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-76",
-      0
-     ],
-     "destination": [
-      "obj-44",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-49",
       12
      ],
@@ -2646,6 +2644,42 @@
      ],
      "destination": [
       "obj-78",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-77",
+      1
+     ],
+     "destination": [
+      "obj-78",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-77",
+      2
+     ],
+     "destination": [
+      "obj-78",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-78",
+      0
+     ],
+     "destination": [
+      "obj-44",
       0
      ]
     }
@@ -2694,6 +2728,30 @@
      ],
      "destination": [
       "obj-82",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-49",
+      15
+     ],
+     "destination": [
+      "obj-83",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-83",
+      0
+     ],
+     "destination": [
+      "obj-84",
       0
      ]
     }

@@ -3,6 +3,7 @@
 import { Capture, micErrorText, unsupportedReason } from "./capture.js";
 import { setupI18n, t, t as words } from "./i18n.js"; // `words` where a local `t` is a take
 import { blurPosition } from "./location.js";
+import { resizePhoto } from "./photo.js";
 import { MySounds } from "./status.js";
 import { newUploadId, sendRecording } from "./upload.js";
 import { peakDb, toWavBlob } from "./wav.js";
@@ -277,6 +278,17 @@ ui.send.addEventListener("click", async () => {
     upload_id: take.uploadId,
     audio: new File([take.blob], take.name, { type: take.blob.type || "audio/wav" }),
   };
+  const photoFile = $("photo").files && $("photo").files[0];
+  if (photoFile) {
+    try {
+      fields.photo = new File([(await resizePhoto(photoFile)).blob], "photo.jpg", { type: "image/jpeg" }); // resized here
+    } catch (_) {
+      setState("review");
+      say("");
+      fail(t("photo_not_image"));
+      return;
+    }
+  }
   if (ui.geo.checked && position) {
     const sent = blurPosition(position, cfg.location_precision_km); // blurred here: the exact point never leaves
     fields.latitude = sent.latitude;
@@ -290,6 +302,7 @@ ui.send.addEventListener("click", async () => {
     onRetry: (attempt, delay, why) => say(t("retrying", { why, seconds: Math.round(delay / 1000) })),
   });
   if (result.ok) {
+    $("photo").value = ""; // a photo goes with one sound
     discardTake();
     setState("idle");
     const id = result.body.id;

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -105,3 +107,72 @@ def test_the_page_speaks_the_phone_language(env):
     english.wait_for_selector("body[data-ready='1']")
     assert english.text_content("#record-label") == "Record" and english.text_content("#max-left") == "left of 0:30"
     english.context.close()
+
+
+def test_a_photo_goes_with_the_sound_without_its_gps(env, tmp_path):
+    """A photo with EXIF GPS picked on the phone: resized in the page, stripped again on the server; the file
+    on disk has no EXIF at all, the device hears /exsampling/photo, the console shows it, a delete removes it."""
+    from PIL import Image
+
+    from tests.test_participants_photos import jpeg_with_gps
+
+    serve, data = env["serve"], env["data"]
+    src = tmp_path / "street.jpg"
+    src.write_bytes(jpeg_with_gps((3000, 2000)))
+    page = new_phone_page(env["browser"])
+    page.goto(serve.ready["participant_url"])
+    record(page, 0.8)
+    page.set_input_files("#photo", str(src))
+    page.click("#send")
+    page.wait_for_selector("body[data-state='idle']", timeout=30000)
+    rid = int(re.search(r"Sound (\d+)", page.text_content("#message")).group(1))
+    kept = data / "photos" / f"r{rid:06d}.jpg"
+    assert kept.is_file()
+    raw = kept.read_bytes()
+    img = Image.open(kept)
+    assert max(img.size) <= 1600 and img.size[1] > img.size[0]  # upright (EXIF orientation 6)
+    assert not img.getexif() and b"Exif\x00\x00" not in raw and b"GPS" not in raw and b"Shibuya" not in raw
+    said = env["device"].wait_for("/exsampling/photo", timeout=10, where=lambda a: a[0] == rid)
+    assert said == [[rid, kept.as_posix()]]
+    rec = serve.get(f"/api/recordings/{rid}")
+    assert rec["photo_path"] == str(kept)
+    serve.wait_analysed(rid)
+    console = serve.get("/console/api/state")
+    assert {s["photo"] for s in console["samples"] if s["recording_id"] == rid} == {
+        f"/console/api/recordings/{rid}/photo"
+    }
+    with urllib.request.urlopen(f"{serve.url}/console/api/recordings/{rid}/photo", timeout=10) as r:
+        assert r.read() == raw
+    assert page.evaluate("document.getElementById('photo').value") == ""  # one photo, one sound
+    page.on("dialog", lambda d: d.accept())
+    page.locator(f"#sounds li[data-id='{rid}'] button.delete").click()
+    page.wait_for_selector(f"#message:has-text('Sound {rid} was deleted')")
+    assert not kept.exists()
+    page.context.close()
+
+
+def test_a_file_that_is_no_photo_is_refused_by_the_server(env, tmp_path):
+    from serve_support import tone
+
+    serve = env["serve"]
+    before = len(serve.get("/api/recordings")["recordings"])
+    body, ctype = _two_files(tone(tmp_path / "a.wav", 1.0).read_bytes(), b"not a picture at all" * 50)
+    req = urllib.request.Request(
+        f"{serve.url}/api/recordings?token={serve.token}", data=body, method="POST", headers={"Content-Type": ctype}
+    )
+    with pytest.raises(urllib.error.HTTPError) as err:
+        urllib.request.urlopen(req, timeout=30)
+    assert err.value.code == 400 and "photo" in json.loads(err.value.read())["error"]
+    assert len(serve.get("/api/recordings")["recordings"]) == before  # nothing stored
+
+
+def _two_files(audio: bytes, photo: bytes) -> tuple[bytes, str]:
+    boundary = "exsamplingboundary17"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{fn}"\r\n'
+        f"Content-Type: application/octet-stream\r\n\r\n".encode()
+        + data
+        + b"\r\n"
+        for name, fn, data in (("audio", "a.wav", audio), ("photo", "p.jpg", photo))
+    ]
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"

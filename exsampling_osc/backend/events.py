@@ -12,8 +12,17 @@ from exsampling_osc.osc.protocol import sample_args as osc_sample_args
 log = logging.getLogger("exsampling_osc.backend.service")
 
 #: The kinds of event a subscriber hears, with the dict each carries.
-EventKind = Literal["recording", "sample", "mapping", "taught", "error", "status", "deleted"]
-EVENT_KINDS: tuple[EventKind, ...] = ("recording", "sample", "mapping", "taught", "error", "status", "deleted")
+EventKind = Literal["recording", "sample", "mapping", "taught", "error", "status", "deleted", "photo"]
+EVENT_KINDS: tuple[EventKind, ...] = (
+    "recording",
+    "sample",
+    "mapping",
+    "taught",
+    "error",
+    "status",
+    "deleted",
+    "photo",
+)
 
 
 class Transport(Protocol):

@@ -55,10 +55,6 @@ class Forgetting:
             sample_ids = [int(s["id"]) for s in store.samples(recording_id)]
             files = forget_recording(store, recording_id)
             self.ingest.release(recording_id)
-        photo = self.library.data_dir / "photos" / f"r{recording_id:06d}.jpg"
-        if photo.is_file():
-            photo.unlink(missing_ok=True)
-            files.append(photo)
         gone = {"recording_id": recording_id, "sample_ids": sample_ids, "files": len(files), "reason": reason}
         log.info(
             "recording %d forgotten (%s): %d sample(s), %d file(s)", recording_id, reason, len(sample_ids), len(files)

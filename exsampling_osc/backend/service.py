@@ -28,6 +28,7 @@ from exsampling_osc.backend.events import EVENT_KINDS, Events, osc_sample_args
 from exsampling_osc.backend.forgetting import Forgetting
 from exsampling_osc.backend.ingest import Ingest, sweep_upload_temporaries, timed_warm_up
 from exsampling_osc.backend.osc_door import OscDoor
+from exsampling_osc.backend.photos import Photos
 from exsampling_osc.backend.phrases import compose, phrase_messages
 from exsampling_osc.backend.samples import STATES, Samples
 from exsampling_osc.backend.settings import Settings
@@ -69,6 +70,7 @@ class Service:
         self.tokens = Tokens(s.data_dir)
         self.upload_guards: list[Callable] = []  # guard(request) raising Refused; the recorder adds its own
         self.events = Events(sender or Sender(s.device_port), owner=self)
+        self.photos = Photos(self.library, self.events)
         self.watch = None
         if s.launched_by_device:
             from exsampling_osc.backend.lifecycle import ParentWatch

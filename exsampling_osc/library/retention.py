@@ -55,8 +55,8 @@ def verify(key: str, key_hash: str | None) -> bool:
     return hmac.compare_digest(hash_key(key), key_hash)
 
 
-#: The participants' columns of ``recordings`` (issue 17): deletion key hash, moderation flags (JSON).
-PARTICIPANT_COLUMNS = {KEY_COLUMN: "TEXT", "moderation": "TEXT"}
+#: The participants' columns of ``recordings`` (issue 17): deletion key hash, moderation flags (JSON), photo.
+PARTICIPANT_COLUMNS = {KEY_COLUMN: "TEXT", "moderation": "TEXT", "photo_path": "TEXT"}
 
 
 def add_column(store: Store, name: str, kind: str) -> None:
@@ -84,6 +84,11 @@ def add_participant_columns(store: Store) -> None:
 def set_moderation(store: Store, recording_id: int, flags: dict | None) -> None:
     """Keep a recording's moderation flags (``Flags.as_dict()``, JSON) in ``recordings.moderation``."""
     store._tx("UPDATE recordings SET moderation = ? WHERE id = ?", (json.dumps(flags), recording_id))
+
+
+def set_photo_path(store: Store, recording_id: int, path: str) -> None:
+    """Note where a recording's photo is kept (``forget_recording`` removes it with the recording)."""
+    store._tx("UPDATE recordings SET photo_path = ? WHERE id = ?", (path, recording_id))
 
 
 def set_deletion_key(store: Store, recording_id: int, key: str) -> None:
@@ -119,6 +124,8 @@ def forget_recording(store: Store, recording_id: int) -> list[Path]:
     if rec is None:
         return []
     files = [Path(s["path"]) for s in store.samples(recording_id)] + [Path(rec["path"])]
+    if rec.get("photo_path"):
+        files.append(Path(rec["photo_path"]))
     with store._lock:
         store._db.execute("BEGIN IMMEDIATE")
         try:

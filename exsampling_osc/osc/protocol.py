@@ -95,6 +95,15 @@ CORE: tuple[Message, ...] = (
         "A recording was received and stored (before analysis).",
     ),
     _m(
+        "/photo",
+        TO_DEVICE,
+        [
+            ("recording_id", "i", "the recording the photo goes with"),
+            ("path", "s", "absolute path of the JPEG (forward slashes; no EXIF, GPS or other metadata)"),
+        ],
+        "A participant sent a photo with a recording (for visual tools); kept in the data folder's photos/.",
+    ),
+    _m(
         "/deleted",
         TO_DEVICE,
         [

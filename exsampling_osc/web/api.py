@@ -7,7 +7,8 @@ a status chosen by the error's type (:mod:`exsampling_osc.web.answers`). Upload 
 An upload may carry its own id (form field ``upload_id`` or header ``X-Upload-Id``: 8-64 letters, digits,
 ``-`` or ``_``, made by the page): a retry with the same id answers the recording stored the first time
 and stores no second copy. The answer carries a ``deletion_key``: ``DELETE /api/recordings/<id>`` with it in
-the header ``X-Deletion-Key`` removes the recording, its samples and files (the devices are told).
+the header ``X-Deletion-Key`` removes the recording, its samples and files (the devices are told). An
+optional ``photo`` file part goes with the recording (:mod:`exsampling_osc.backend.photos`).
 """
 
 from __future__ import annotations
@@ -94,6 +95,8 @@ def install(app: bottle.Bottle, service) -> None:
         service.library.check_space(max(req.content_length, 0))
         upload = audio_part()
         name = upload_name(upload)
+        photo = req.files.get("photo")  # optional; cleaned (metadata stripped) before anything is stored
+        jpeg = service.photos.clean(photo.file.read()) if photo is not None else None
         lat, lon, acc = (parse_number(k, req.forms.get(k)) for k in ("latitude", "longitude", "accuracy"))
         if lat is not None and not -90 <= lat <= 90 or lon is not None and not -180 <= lon <= 180:
             raise InvalidRequest("latitude/longitude out of range")
@@ -127,6 +130,8 @@ def install(app: bottle.Bottle, service) -> None:
                 )
             finally:
                 Path(tmp).unlink(missing_ok=True)
+            if jpeg is not None:
+                service.photos.keep(rid, jpeg)
             bottle.response.status = 201
         else:
             rid = known

@@ -104,7 +104,7 @@ function sampleItem(s) {
   const fresh = state.version > 0 && !state.seen.has(s.id);
   const conf = s.confidence === null || s.confidence === undefined ? "" : `${Math.round(s.confidence * 100)}%`;
   return el("li", { class: `sample ${s.state}${fresh ? " fresh" : ""}`, "data-id": s.id },
-    canvas,
+    canvas, s.photo ? el("img", { class: "photo", src: s.photo, alt: `photo sent with recording ${s.recording_id}` }) : "",
     el("div", { class: "head" }, el("span", { class: "label" }, s.label), el("span", { class: "conf" }, conf),
       el("span", { class: "state" }, s.state || ""), s.overridden ? el("span", { class: "meta" }, `(was ${s.analysed_label})`) : "",
       s.flags && s.flags.length ? el("span", { class: "flags" }, `flagged: ${s.flags.join(", ").replace(/_/g, " ")}`) : ""),

@@ -5,7 +5,8 @@ Prints: page weight (bytes the participant downloads, and gzip sizes for referen
 baseline; upload size for 10 s of sound as sent (22.05 kHz) against the phone's capture rate; end-to-end
 time from tapping Send to the label on screen, against the upload acknowledgement in the same runs.
 
-Run: .venv/bin/python bench/bench_recorder.py [--runs 5] (also saves docs/img/recorder-phone.png)
+Run: .venv/bin/python bench/bench_recorder.py [--runs 5] (also saves a phone-sized screenshot in a scratch
+folder; --update-docs rewrites the tracked docs/img/recorder-phone.png)
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ sys.path.insert(0, str(REPO))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
+from bench.shots import add_image_arguments, image_path  # noqa: E402
 from tests.recorder_support import launch, new_phone_page, record, write_tone  # noqa: E402
 from tests.serve_support import OscDump, Serve  # noqa: E402
 
@@ -61,13 +63,9 @@ def pct(values: list[float], q: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument(
-        "--screenshot",
-        type=Path,
-        default=REPO / "docs" / "img" / "recorder-phone.png",
-        help="where to save the phone-sized page after the last send",
-    )
+    add_image_arguments(parser, "recorder-phone.png", "--screenshot")
     args = parser.parse_args()
+    args.screenshot = image_path(args.screenshot, args.update_docs, "recorder-phone.png")
     with tempfile.TemporaryDirectory() as tmpdir, sync_playwright() as p:
         tmp = Path(tmpdir)
         osc = OscDump()
@@ -149,7 +147,6 @@ def main() -> None:
                 r = page.evaluate(SEND_AND_WAIT)
                 acks.append(r["acked"])
                 labels.append(r["label"])
-            args.screenshot.parent.mkdir(parents=True, exist_ok=True)
             page.evaluate("window.scrollTo(0, 0)")
             page.screenshot(path=str(args.screenshot), full_page=True)
             lab, ack = statistics.median(labels), statistics.median(acks)

@@ -1,6 +1,7 @@
-"""Take docs/img/console.png: a real backend fed ESC-50 clips at a few places, its console in Chromium.
+"""Take the console picture: a real backend fed ESC-50 clips at a few places, its console in Chromium.
 
-python bench/screenshot_console.py [--out docs/img/console.png] [--esc50 ../shared/datasets/esc50]
+python bench/screenshot_console.py [--out PATH | --update-docs] [--esc50 ../shared/datasets/esc50]
+(default: a scratch folder; --update-docs rewrites the tracked docs/img/console.png)
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from bench.shots import add_image_arguments, image_path  # noqa: E402
 from tests.serve_support import Serve  # noqa: E402
 
 CLIPS = [  # (file, latitude, longitude): a walk through a city
@@ -28,9 +30,10 @@ CLIPS = [  # (file, latitude, longitude): a walk through a city
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, default=REPO / "docs" / "img" / "console.png")
+    add_image_arguments(ap, "console.png")
     ap.add_argument("--esc50", type=Path, default=REPO.parent / "shared" / "datasets" / "esc50")
     args = ap.parse_args()
+    args.out = image_path(args.out, args.update_docs, "console.png")
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -50,7 +53,6 @@ def main() -> None:
                 page = browser.new_page(viewport={"width": 1400, "height": 900})
                 page.goto(serve.url + "/console")
                 page.wait_for_timeout(2500)
-                args.out.parent.mkdir(parents=True, exist_ok=True)
                 page.screenshot(path=str(args.out))
                 browser.close()
         finally:

@@ -10,7 +10,7 @@ import argparse
 import sys
 
 from exsampling_osc import __version__
-from exsampling_osc.errors import ExSamplingError
+from exsampling_osc.errors import ExSamplingError, UsageError
 from exsampling_osc.optional import present_modules
 
 COMMAND_MODULES = (
@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "exsampling_osc.mapping.commands",  # config init
     "exsampling_osc.devices.commands",  # devices build / install
     "exsampling_osc.composer.commands",  # compose train / generate / render
+    "exsampling_osc.kit.commands",  # kit export
 )
 
 
@@ -45,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
+    except UsageError as exc:  # a wrong path on the command line: exit 2, like argparse's own errors
+        print(f"exsampling: {exc}", file=sys.stderr)
+        return 2
     except ExSamplingError as exc:
         print(f"exsampling: {exc}", file=sys.stderr)
         return 1

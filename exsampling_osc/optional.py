@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Iterable, Iterator
 from types import ModuleType
 
@@ -17,3 +18,16 @@ def present_modules(names: Iterable[str]) -> Iterator[ModuleType]:
             if exc.name and name.startswith(exc.name):
                 continue
             raise
+
+
+def require_train_extra() -> None:
+    """Import TensorFlow quietly or say, in a command that works from a clone, how to install it."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")  # C++ INFO/WARNING/ERROR lines of TensorFlow
+    try:
+        import tensorflow  # noqa: F401
+    except ImportError:
+        from exsampling_osc.errors import ExSamplingError
+
+        raise ExSamplingError(
+            "training needs TensorFlow (the train extra): in the clone's folder run .venv/bin/pip install -e '.[train]'"
+        ) from None

@@ -8,6 +8,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TextIO
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -82,4 +83,49 @@ def quiet_native_stderr(noise: tuple[str, ...] = NATIVE_NOISE) -> Iterator[None]
             ]
             if kept:
                 sys.stderr.write("".join(kept))
+                sys.stderr.flush()
+
+
+@contextlib.contextmanager
+def held_native_output(show: bool = False) -> Iterator[TextIO]:
+    """Hold back everything written to file descriptors 1 and 2 inside the block (TensorFlow's C++ logs, Keras'
+    export prints, absl and Python warnings), and yield a text stream on the real stdout for the lines meant for
+    a person. When the block raises (other than with one of our own errors), the held output's last 40 lines
+    go to stderr after it; ``show`` passes everything through unchanged."""
+    if show:
+        yield sys.stdout
+        return
+    try:
+        fds = (sys.stdout.fileno(), sys.stderr.fileno())
+    except (AttributeError, OSError, ValueError):
+        yield sys.stdout
+        return
+    from exsampling_osc.errors import ExSamplingError
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = [os.dup(fd) for fd in fds]
+    person = open(os.dup(saved[0]), "w", buffering=1, encoding="utf-8", errors="replace")  # noqa: SIM115
+    failed = False
+    with tempfile.TemporaryFile() as held:
+        for fd in fds:
+            os.dup2(held.fileno(), fd)
+        try:
+            yield person
+        except ExSamplingError:
+            raise
+        except BaseException:
+            failed = True
+            raise
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            for fd, keep in zip(fds, saved, strict=True):
+                os.dup2(keep, fd)
+                os.close(keep)
+            person.close()
+            if failed:
+                held.seek(0)
+                tail = held.read().decode("utf-8", "replace").splitlines(keepends=True)[-40:]
+                sys.stderr.write("".join(tail))
                 sys.stderr.flush()

@@ -729,7 +729,7 @@
      "id": "obj-34",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 11,
+     "numoutlets": 15,
      "patching_rect": [
       20,
       450,
@@ -747,9 +747,13 @@
       "float",
       "int",
       "float",
-      ""
+      "",
+      "float",
+      "float",
+      "int",
+      "int"
      ],
-     "text": "unpack 0 s 0. s 0. s 0. 0. 0 0. s",
+     "text": "unpack 0 s 0. s 0. s 0. 0. 0 0. s 0. 0. 0 0",
      "linecount": 2
     }
    },

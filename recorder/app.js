@@ -4,7 +4,7 @@ import { Capture, micErrorText, unsupportedReason } from "./capture.js";
 import { setupI18n, t, t as words } from "./i18n.js"; // `words` where a local `t` is a take
 import { blurPosition } from "./location.js";
 import { resizePhoto } from "./photo.js";
-import { MySounds } from "./status.js";
+import { MySounds, describe } from "./status.js";
 import { newUploadId, sendRecording } from "./upload.js";
 import { peakDb, toWavBlob } from "./wav.js";
 
@@ -55,8 +55,13 @@ let previewUrl = "";
 let levelDb = -Infinity;
 let position = null;
 
+let onItsWay = null; // the id whose "Sent. Sound N is on its way" line is on screen
+let canRecord = true; // false once the page fell back to files: no microphone can be used here
 const sounds = new MySounds($("sounds"), withToken(cfg.status_url), "exsampling:sounds",
-  (why) => fail(t("status_refused", { why })));
+  (why) => fail(t("status_refused", { why })),
+  (rec) => {
+    if (rec.id === onItsWay) say(t("arrived", { id: rec.id, what: describe(rec)[0] })); // replaces "on its way"
+  });
 
 // "My sounds": each sound sent from here can be deleted with the key its upload's answer gave.
 sounds.onDelete = async (id, key) => {
@@ -76,6 +81,7 @@ sounds.render();
 
 function say(text) {
   ui.message.textContent = text;
+  onItsWay = null;
 }
 function fail(text) {
   ui.error.textContent = text;
@@ -118,6 +124,8 @@ function showFallback(why) {
   ui.fallbackReason.hidden = !why;
   ui.fallbackReason.textContent = why ? t("fallback_reason", { why }) : "";
   if (why) {
+    canRecord = false;
+    ui.again.textContent = t("again_file"); // "Record again" would promise what this browser cannot do
     ui.capture.hidden = true;
     ui.capture.before(ui.fallback); // the file input takes the record button's place
     ui.fallback.classList.remove("small");
@@ -307,6 +315,7 @@ ui.send.addEventListener("click", async () => {
     setState("idle");
     const id = result.body.id;
     say(t("sent", { id }));
+    onItsWay = id;
     if (id !== undefined) sounds.add(id, Date.now(), result.body.deletion_key || "");
     if (!capture) ui.file.focus();
     else ui.record.focus();
@@ -322,7 +331,8 @@ ui.again.addEventListener("click", () => {
   fail("");
   say("");
   setState("idle");
-  if (capture) start();
+  if (!canRecord) ui.file.click();
+  else if (capture) start();
 });
 
 // ---- page text from the server's config ----------------------------------------------------------------

@@ -29,8 +29,9 @@ export function describe(rec) {
 }
 
 export class MySounds {
-  constructor(listEl, statusUrl, storageKey, onRefused = () => {}) {
+  constructor(listEl, statusUrl, storageKey, onRefused = () => {}, onSettled = () => {}) {
     this.onRefused = onRefused; // the server refused the status request (a rotated token): message in words
+    this.onSettled = onSettled; // a recording reached its last phase (analysed, refused, missing): its record
     this.listEl = listEl;
     this.statusUrl = statusUrl;
     this.key = storageKey;
@@ -88,12 +89,15 @@ export class MySounds {
       const res = await fetch(`${this.statusUrl}${sep}ids=${ids.join(",")}`, { cache: "no-store" });
       if (res.ok) {
         const body = await res.json();
+        const settled = [];
         for (const rec of body.recordings || []) {
           const old = this.items.get(rec.id) || {};
           this.items.set(rec.id, { ...old, ...rec });
+          if (FINAL.has(rec.phase) && !FINAL.has(old.phase)) settled.push(this.items.get(rec.id));
         }
         this.save();
         this.render();
+        for (const rec of settled) this.onSettled(rec);
       } else if (res.status === 403) {
         const body = await res.json().catch(() => ({}));
         this.onRefused(body.error || "this link is not valid any more");

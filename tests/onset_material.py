@@ -122,3 +122,22 @@ def make_sequence(
     mix = drums + bg * (rms(drums) / rms(bg)) * 10 ** (-snr / 20)
     mix = mix / max(1.0, float(np.max(np.abs(mix))) / 0.9)
     return Sequence(mix.astype(np.float32), sr, onsets, f"seq{seed}-{bg_path.stem}-snr{snr:.0f}")
+
+
+def render_note(workdir: Path, key: int, seconds: float = 1.5, program: int = 0, sr: int = 22050) -> np.ndarray:
+    """One note rendered with fluidsynth: a GM ``program`` on channel 1, or a drum ``key`` when ``program`` < 0."""
+    import mido
+
+    channel = 9 if program < 0 else 0
+    mid = mido.MidiFile(ticks_per_beat=480)
+    track = mido.MidiTrack()
+    mid.tracks.append(track)
+    if program >= 0:
+        track.append(mido.Message("program_change", channel=channel, program=program, time=0))
+    track.append(mido.Message("note_on", channel=channel, note=key, velocity=100, time=10))
+    ticks = int(mido.second2tick(seconds, 480, 500000))
+    track.append(mido.Message("note_off", channel=channel, note=key, velocity=0, time=ticks))
+    name = f"note-p{program}-k{key}"
+    workdir.mkdir(parents=True, exist_ok=True)
+    mid.save(str(workdir / f"{name}.mid"))
+    return render_midi(workdir / f"{name}.mid", workdir / f"{name}.wav", sr).astype(np.float32)

@@ -153,3 +153,40 @@ def test_every_declared_address_has_a_handler_and_a_missing_one_stops_start(serv
             handlers.install_handlers(service)
     finally:
         server.sock.close()
+
+
+def test_a_percussive_recording_becomes_one_sample_per_hit_with_its_loudness(service, tmp_path):
+    import numpy as np
+    import soundfile as sf
+
+    from exsampling_osc.osc.protocol import sample_args
+
+    sr, rng = 22050, np.random.default_rng(3)
+    y = np.zeros(4 * sr, np.float32)
+    starts = [0.3, 0.9, 1.5, 2.2, 2.8, 3.4]  # six knocks, 0.6-0.7 s apart
+    for k, t0 in enumerate(starts):
+        n = int(0.12 * sr)
+        knock = rng.normal(0, 0.5, n) * np.exp(-np.arange(n) / (0.015 * sr)) * (0.5 + 0.1 * k)
+        y[int(t0 * sr) : int(t0 * sr) + n] += knock.astype(np.float32)
+    sf.write(tmp_path / "knocks.wav", y, sr)
+    rid = service.ingest_upload(tmp_path / "knocks.wav", "knocks.wav")
+    service.ingest.run_job(("recording", rid))
+    samples = service.get_recording(rid)["samples"]
+    assert len(samples) == len(starts)  # a 5 s piece before: one sample holding six knocks
+    assert [round(s["start"], 1) for s in samples] == starts
+    for s in samples:
+        assert s["mode"] == "percussive" and s["loop_start"] is None
+        assert -40 < s["loudness_lufs"] < 0 and s["peak_db"] <= 0
+        args = sample_args(s)
+        assert args[12] == pytest.approx(s["loudness_lufs"], abs=1e-3) and args[14:16] == [-1, -1]
+
+
+def test_a_sustained_tone_keeps_its_piece_and_stores_its_loop(service, tmp_path):
+    from exsampling_osc.osc.protocol import sample_args
+
+    rid = service.ingest_upload(tone(tmp_path / "tone.wav", 3.0, 220.0), "tone.wav")
+    service.ingest.run_job(("recording", rid))
+    (s,) = service.get_recording(rid)["samples"]
+    assert s["analysed_mode"] == "melodic"
+    assert s["loop_start"] is not None and 0 <= s["loop_start"] < s["loop_end"]
+    assert sample_args(s)[14:16] == [s["loop_start"], s["loop_end"]]

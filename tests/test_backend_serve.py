@@ -63,7 +63,7 @@ def test_upload_is_analysed_and_sent_as_sample(served, tmp_path):
     assert abs(s["root_midi"] - 69.0) < 0.6
     lines = [x for x in dump.wait_for("/exsampling/sample") if f'"{s["path"]}"' in x]
     assert lines, dump.lines
-    assert lines[0].split()[1] == "sisfsfsffifs"
+    assert lines[0].split()[1] == "sisfsfsffifsffii"  # with loudness, peak and the loop points (issue 15)
     assert f'"{s["track"]}"' in lines[0] and " 48.8499" in lines[0]
     dump.wait_for("/exsampling/recording")
 

@@ -196,4 +196,6 @@ def test_render_without_samples_or_library_is_refused(tmp_path, capsys):
     rc = main(["compose", "render", "--data-dir", str(tmp_path / "none"), "--out", str(tmp_path / "o.wav")])
     assert rc == 1 and "no library" in capsys.readouterr().err
     rc = main(["compose", "render", "--melodic", str(tmp_path / "missing.wav"), "--out", str(tmp_path / "o.wav")])
-    assert rc == 1 and not (tmp_path / "o.wav").exists()
+    err = capsys.readouterr()
+    assert rc == 2 and "missing.wav: no such file" in err.err and not (tmp_path / "o.wav").exists()
+    assert "phrase at" not in err.out  # refused before the phrase is decoded and printed

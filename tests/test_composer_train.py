@@ -117,7 +117,9 @@ def test_compose_train_command(tmp_path, capsys):
     out = capsys.readouterr().out
     assert rc == 0 and "epoch 2:" in out and "baseline" in out
     assert Decoder.load(tmp_path / "m").latent_dim == 3
-    assert main(["compose", "train", str(tmp_path / "empty-nothing"), "--out", str(tmp_path / "x")]) == 1
+    # a missing folder: the shared wording, exit 2 like every wrong path on the command line
+    assert main(["compose", "train", str(tmp_path / "empty-nothing"), "--out", str(tmp_path / "x")]) == 2
+    assert capsys.readouterr().err.strip() == f"exsampling: {tmp_path / 'empty-nothing'}: no such folder"
 
 
 def test_too_little_music_trains_but_says_accuracy_was_not_measured(tmp_path):

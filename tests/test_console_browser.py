@@ -92,11 +92,11 @@ def backend(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def page(backend):
+def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
+        chromium = pw.chromium.launch(
             executable_path=CHROMIUM,
             args=[
                 "--no-sandbox",
@@ -105,19 +105,41 @@ def page(backend):
                 "--autoplay-policy=no-user-gesture-required",
             ],
         )
-        context = browser.new_context(viewport={"width": 1400, "height": 900})
-        # a closed network: anything but the backend is refused (map tiles included)
-        context.route(
-            "**/*", lambda route: route.continue_() if route.request.url.startswith(backend["base"]) else route.abort()
-        )
-        pg = context.new_page()
-        errors: list[str] = []
-        pg.on("pageerror", lambda exc: errors.append(str(exc)))
-        pg.goto(backend["base"] + "/console")
-        pg.wait_for_selector("li.sample")
-        pg.errors = errors
+        yield chromium
+        chromium.close()
+
+
+def open_console(browser, base: str, viewport: dict, ready_selector: str):
+    context = browser.new_context(viewport=viewport)
+    # a closed network: anything but the backend is refused (map tiles included)
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    pg.goto(base + "/console")
+    pg.wait_for_selector(ready_selector)
+    pg.errors = errors
+    return pg
+
+
+@pytest.fixture(scope="module")
+def page(backend, browser):
+    pg = open_console(browser, backend["base"], {"width": 1400, "height": 900}, "li.sample")
+    yield pg
+    pg.context.close()
+
+
+@pytest.fixture(scope="module")
+def first_look(tmp_path_factory, browser):
+    """What a performer sees first: a backend with no device and no recordings, on a 1280x800 laptop screen."""
+    serve = Serve(tmp_path_factory.mktemp("first-look") / "data")
+    try:
+        pg = open_console(browser, serve.url, {"width": 1280, "height": 800}, "#osc-status.pill")
+        until(pg, "!document.querySelector('#osc-status').textContent.includes('…')")  # the first status came
         yield pg
-        browser.close()
+        pg.context.close()
+    finally:
+        serve.stop(15)
 
 
 def test_map_shows_the_recordings_points(page):
@@ -340,4 +362,92 @@ def test_a_participants_file_name_is_shown_as_text_and_runs_nothing(page, backen
     assert page.evaluate("window.__xss") is None
     assert violations, "the page's Content-Security-Policy did not block the injected handler"
     page.evaluate("document.getElementById('probe').remove()")
+    assert page.errors == []
+
+
+def luminance(rgb: tuple[float, ...]) -> float:
+    def channel(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(page, selector: str) -> float:
+    """WCAG contrast of ``selector``'s computed text colour against the first opaque background behind it."""
+    fg, bg = page.evaluate(
+        """(sel) => {
+          const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
+          let node = document.querySelector(sel);
+          const fg = rgb(getComputedStyle(node).color);
+          for (; node; node = node.parentElement) {
+            const bg = rgb(getComputedStyle(node).backgroundColor);
+            if (bg.length < 4 || bg[3] > 0) return [fg, bg];
+          }
+          return [fg, [255, 255, 255]];
+        }""",
+        selector,
+    )
+    light, dark = sorted((luminance(fg), luminance(bg)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_download_link_is_readable(page):
+    if not page.locator("#phrase a").count():
+        page.locator("#xy-pad").click()
+        page.locator("#phrase a").wait_for(timeout=30000)
+    assert page.locator("#phrase a").inner_text() == "Download .mid"
+    assert contrast(page, "#phrase a") >= 4.5  # was 1.9:1 (default blue on near-black)
+
+
+def test_with_no_device_the_header_is_neutral_and_says_so(first_look):
+    for pill in ("#osc-status", "#heartbeat-status"):
+        classes = first_look.locator(pill).get_attribute("class").split()
+        assert "idle" in classes and "bad" not in classes and "ok" not in classes, (pill, classes)
+        assert "no device yet" in first_look.locator(pill).inner_text()
+        assert contrast(first_look, pill) >= 4.5
+
+
+def test_the_empty_map_says_there_are_no_located_sounds(first_look):
+    note = first_look.locator("#no-points")
+    assert note.is_visible() and "No located sounds yet" in note.inner_text()
+
+
+def test_at_1280x800_the_composer_pad_is_above_the_fold(first_look):
+    first_look.evaluate("window.scrollTo(0, 0)")
+    box = first_look.locator("#xy-pad").bounding_box()
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 800, box  # was cut at the fold
+    assert first_look.errors == []
+
+
+def test_once_a_recording_has_a_place_the_empty_map_note_goes(page):
+    assert not page.locator("#no-points").is_visible()
+
+
+def test_teach_ticked_samples_as_a_label_then_forget_it(page, backend):
+    listener = backend["listener"]
+    boxes = page.locator("li.sample input.pick")
+    ids = [int(page.locator("li.sample").nth(i).get_attribute("data-id")) for i in range(2)]
+    assert page.locator("#teach").is_disabled()  # nothing ticked, no label
+    for i in range(2):
+        boxes.nth(i).check()
+    page.fill("#teach-label", "hum")
+    assert page.locator("#teach").inner_text() == "Teach 2 ticked as hum"
+    with page.expect_response(lambda r: r.url.endswith("/console/api/teach"), timeout=60000) as resp:
+        page.locator("#teach").click()
+    assert resp.value.status == 200, resp.value.text()
+    assert listener.next("/exsampling/taught", lambda a: a[0] == "hum")[1] == 2
+    until(page, "document.querySelector('#taught li[data-label=\"hum\"]') !== null")
+    assert "2 examples" in page.locator('#taught li[data-label="hum"]').inner_text()
+    assert page.locator("li.sample input.pick:checked").count() == 0  # the ticks were cleared
+    # re-analysing the library applies the new label to the examples themselves
+    with page.expect_response(lambda r: r.url.endswith("/console/api/reanalyse"), timeout=30000) as resp:
+        page.locator("#reanalyse-all").click()
+    assert resp.value.json()["queued"] == page.locator("li.sample").count()
+    for sid in ids:
+        until(page, f"document.querySelector('li.sample[data-id=\"{sid}\"] .label').textContent === 'hum'", 60000)
+    page.locator('#taught li[data-label="hum"] button.forget').click()
+    until(page, "document.querySelector('#taught li') === null")
+    assert listener.next("/exsampling/taught", lambda a: a[0] == "hum")[1] == 0
     assert page.errors == []

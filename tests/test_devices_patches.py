@@ -76,7 +76,7 @@ def test_osc_check_catches_undeclared_wrong_count_and_unhandled(saved):
     problems = "\n".join(check_osc(broken))
     assert "sends /exsampling/hello with 1 arguments, declared 2" in problems
     assert "routes undeclared address /exsampling/pongg" in problems
-    assert "unpacks /exsampling/sample into 13 values, declared 12" in problems
+    assert "unpacks /exsampling/sample into 17 values, declared 16" in problems
     assert "no patch handles to-device address /exsampling/pong" in problems
 
 

@@ -68,7 +68,7 @@ def _wait_label(page, rid: int, timeout: float = 60.0) -> tuple[str, int]:
 def _sent_id(page) -> int:
     page.wait_for_selector("body[data-state='idle']", timeout=30000)
     msg = page.text_content("#message")
-    match = re.search(r"Sound (\d+) is on its way", msg or "")
+    match = re.search(r"Sound (\d+) (is on its way|arrived)", msg or "")  # the label may have come already
     assert match, (msg, page.text_content("#error"))
     return int(match.group(1))
 
@@ -92,6 +92,9 @@ def test_record_send_analyse_osc_and_label_on_screen(env):
     rid = _sent_id(page)
     label, pct = _wait_label(page, rid)
     assert label in LABELS
+    # once the label arrived, "on its way" gives way to what became of the sound
+    page.locator("#message", has_text=f"Sound {rid} arrived: analysed as").wait_for(timeout=10000)
+    assert "on its way" not in page.text_content("#message")
 
     rec = serve.get(f"/api/recordings/{rid}", public=True)
     assert rec["samples"], rec
@@ -159,9 +162,17 @@ def test_file_fallback_without_a_microphone(env, tmp_path):
         sf.write(str(path), 0.4 * np.sin(2 * np.pi * 880 * t) * np.exp(-3 * t), sr)
         page.set_input_files("#file", str(path))
         page.wait_for_selector("body[data-state='review']")
+        # recording is impossible here: the second button offers what the user can do instead
+        assert page.text_content("#again") == "Choose another file"
+        with page.expect_file_chooser() as chooser:
+            page.click("#again")
+        chooser.value.set_files(str(path))
+        page.wait_for_selector("body[data-state='review']")
+        assert not page.is_visible("#capture")
         page.click("#send")
         rid = _sent_id(page)
         assert _wait_label(page, rid)[0] in LABELS
+        page.locator("#message", has_text=f"Sound {rid} arrived").wait_for(timeout=10000)
 
         junk = tmp_path / "notes.wav"
         junk.write_bytes(b"this is not audio at all" * 100)

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 import soundfile as sf
 
-from exsampling_osc.errors import AudioError
+from exsampling_osc.errors import AudioError, no_such_file
 
 #: Longest recording accepted, in seconds (an hour of anything is refused before it is read).
 MAX_SECONDS = 600.0
@@ -28,7 +28,7 @@ def load_audio(path: str | Path, sr: int, max_seconds: float = MAX_SECONDS) -> n
     """
     path = Path(path)
     if not path.is_file():
-        raise AudioError(f"{path.name}: no such file")
+        raise AudioError(no_such_file(path.name))
     if path.stat().st_size == 0:
         raise AudioError(f"{path.name}: the file is empty (0 bytes)")
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from exsampling_osc.analysis.features import FeatureParams
-from exsampling_osc.errors import ModelError
+from exsampling_osc.errors import ModelError, no_such_folder
 
 UNKNOWN = "unknown"
 
@@ -42,6 +42,8 @@ class ModelInfo:
     @classmethod
     def read(cls, model_dir: Path) -> ModelInfo:
         path = model_dir / "model.json"
+        if not model_dir.is_dir():
+            raise ModelError(f"{no_such_folder(model_dir)} (a model folder holds model.tflite and model.json)")
         try:
             data = json.loads(path.read_text())
             return cls(

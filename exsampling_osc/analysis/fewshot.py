@@ -17,7 +17,7 @@ import numpy as np
 
 from exsampling_osc.analysis.classify import Prediction, decide
 from exsampling_osc.analysis.embedding import embedding_of, reader_for
-from exsampling_osc.errors import ExSamplingError
+from exsampling_osc.errors import ExSamplingError, existing_folder
 
 __all__ = ["MIN_SIMILARITY", "TaughtClassifier", "TaughtLabels", "combine", "embedding_of", "unit"]
 
@@ -305,8 +305,7 @@ def teach_from_folder(analyzer, folder: str | Path, min_similarity: float = MIN_
     from exsampling_osc.audio_suffixes import AUDIO_SUFFIXES
 
     folder = Path(folder)
-    if not folder.is_dir():
-        raise TeachingError(f"{folder}: not a folder of example sub-folders")
+    existing_folder(folder, "folder of example sub-folders")
     examples: dict[str, list[np.ndarray]] = {}
     for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")):
         files = sorted(f for f in sub.rglob("*") if f.is_file() and f.suffix.lower() in AUDIO_SUFFIXES)

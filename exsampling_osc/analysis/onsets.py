@@ -20,7 +20,10 @@ class OnsetParams:
     n_mels: int = 96
     lag: int = 1
     max_size: int = 3  # maximum filter across mel bands (SuperFlux)
-    delta: float = 0.07  # peak height above the local mean, in units of the envelope's maximum
+    delta: float = 0.06  # peak height above the local mean, in units of the envelope's maximum
+    pre_max: int = 1  # a peak is the largest of the frames this far either side (11.6 ms: close hits stay apart)
+    pre_avg: int = 3  # the local mean: this many frames before the peak ...
+    post_avg: int = 3  # ... and after it
     wait_s: float = 0.04  # no two onsets closer than this
     pre_s: float = 0.03  # refine the onset in [frame − pre_s, frame + post_s]
     post_s: float = 0.02
@@ -30,7 +33,8 @@ class OnsetParams:
     gap_s: float = 0.002  # a hit ends this long before the next begins
     min_rise_db: float = 6.0  # a hit's local peak stands this far above the envelope floor just before it
     min_level_db: float = 30.0  # and no further than this below the recording's loudest point
-    tail_db: float = 45.0  # trim a hit's tail once it stays this far below the hit's peak
+    tail_db: float = 45.0  # trim a hit's tail once it falls this far below the hit's peak
+    floor_db: float = 6.0  # or into the recording's background (this above the level of its quietest fifth)
     min_hit_s: float = 0.02
 
 
@@ -100,7 +104,15 @@ def detect_onsets(y: np.ndarray, sr: int, params: OnsetParams = DEFAULTS) -> np.
         return np.zeros(0, dtype=np.int64)
     norm = env / top
     wait = max(1, int(round(params.wait_s * sr / params.hop)))
-    peaks = librosa.util.peak_pick(norm, pre_max=3, post_max=3, pre_avg=10, post_avg=3, delta=params.delta, wait=wait)
+    peaks = librosa.util.peak_pick(
+        norm,
+        pre_max=params.pre_max,
+        post_max=params.pre_max,
+        pre_avg=params.pre_avg,
+        post_avg=params.post_avg,
+        delta=params.delta,
+        wait=wait,
+    )
     loudest = float(np.max(np.abs(y)))
     refined = []
     for p in peaks:
@@ -151,19 +163,25 @@ def _refine(y: np.ndarray, sr: int, around: int, params: OnsetParams) -> tuple[i
     return int(min(hi - 1, lo + k + half)), floor, float(env[k_peak])
 
 
+def _ramp(n: int) -> np.ndarray:
+    """Raised-cosine ramp 0 → 1 over ``n`` samples (0 at the first): its first steps are tiny, unlike a line's."""
+    return (0.5 - 0.5 * np.cos(np.pi * np.arange(n) / n)).astype(np.float32)
+
+
 def _fade(audio: np.ndarray, n_in: int, n_out: int) -> np.ndarray:
     out = audio.astype(np.float32, copy=True)
     n_in, n_out = min(n_in, out.size), min(n_out, out.size)
     if n_in:
-        out[:n_in] *= np.linspace(0.0, 1.0, n_in, endpoint=False, dtype=np.float32)
+        out[:n_in] *= _ramp(n_in)
     if n_out:
-        out[-n_out:] *= np.linspace(1.0, 0.0, n_out, dtype=np.float32)
+        out[-n_out:] *= _ramp(n_out)[::-1]
     return out
 
 
 def slice_hits(y: np.ndarray, sr: int, params: OnsetParams = DEFAULTS, onsets: np.ndarray | None = None) -> list[Hit]:
     """Cut ``y`` into hits: each from its onset (a ``fade_in_s`` ramp placed just before it) to ``gap_s``
-    before the next, its tail trimmed below ``tail_db`` under its peak, faded out over ``fade_out_s``.
+    before the next, its tail trimmed where it first falls ``tail_db`` under its peak or into the background
+    (``floor_db`` above the level the recording's quietest fifth stays under), faded out over ``fade_out_s``.
 
     Both ends of every hit are exactly zero, so no hit starts or ends with a step.
 
@@ -180,6 +198,8 @@ def slice_hits(y: np.ndarray, sr: int, params: OnsetParams = DEFAULTS, onsets: n
     n_in = max(1, int(round(params.fade_in_s * sr)))
     n_out = max(1, int(round(params.fade_out_s * sr)))
     gap = int(round(params.gap_s * sr))
+    width = max(1, int(0.01 * sr))
+    background = float(np.percentile(_envelope(y, width), 20)) * 10 ** (params.floor_db / 20) if y.size else 0.0
     hits: list[Hit] = []
     for i, onset in enumerate(starts):
         begin = max(0, int(onset) - n_in)
@@ -191,15 +211,33 @@ def slice_hits(y: np.ndarray, sr: int, params: OnsetParams = DEFAULTS, onsets: n
         peak = float(np.max(np.abs(seg)))
         if peak <= 0:
             continue
-        env = _envelope(seg, max(1, int(0.01 * sr)))
-        loud = np.flatnonzero(env > peak * 10 ** (-params.tail_db / 20))
-        last = int(loud[-1]) + 1 if loud.size else seg.size
+        env = _envelope(seg, 2 * width)
+        top = int(np.argmax(env))
+        quiet = np.flatnonzero(env[top:] <= max(peak * 10 ** (-params.tail_db / 20), background))
+        # the first time it has died away (for 20 ms: the window reaches 10 ms ahead; keep 5 ms of the tail)
+        last = top + max(0, int(quiet[0]) - width // 2) if quiet.size else seg.size
+        last = min(last, seg.size)
         last = max(last, min(seg.size, n_in + n_out + int(params.min_hit_s * sr)))
-        audio = _fade(seg[:last], n_in, n_out)
-        audio[0] = 0.0
-        audio[-1] = 0.0
+        audio = cut(y, sr, begin, begin + last, params)
         hits.append(Hit(len(hits), begin, begin + last, sr, audio, float(20 * np.log10(peak))))
     return hits
+
+
+def cut(y: np.ndarray, sr: int, begin: int, end: int, params: OnsetParams = DEFAULTS) -> np.ndarray:
+    """Samples ``begin:end`` of ``y`` with a hit's fades (``fade_in_s``, ``fade_out_s`` raised-cosine ramps) and
+    both end samples exactly zero: how :func:`slice_hits` cuts, usable on the same recording at another rate.
+
+    >>> out = cut(np.ones(1000, np.float32), 22050, 100, 600)
+    >>> out.size, float(out[0]), float(out[-1]), float(out[250])
+    (500, 0.0, 0.0, 1.0)
+    """
+    n_in = max(1, int(round(params.fade_in_s * sr)))
+    n_out = max(1, int(round(params.fade_out_s * sr)))
+    audio = _fade(np.asarray(y[begin:end], np.float32), n_in, n_out)
+    if audio.size:
+        audio[0] = 0.0
+        audio[-1] = 0.0
+    return audio
 
 
 def match_onsets(found: np.ndarray, truth: np.ndarray, window_s: float = 0.025) -> tuple[float, float, float]:

@@ -319,21 +319,7 @@ class Ingest:
         rows = []
         for p in pieces:
             path = self.library.write_sample(rid, p.index, p.audio, p.sample_rate)
-            rows.append(
-                {
-                    "piece_index": p.index,
-                    "start": p.start,
-                    "duration": p.duration,
-                    "path": str(path),
-                    "label": p.prediction.label,
-                    "confidence": p.prediction.confidence,
-                    "top": [[lbl, float(pr)] for lbl, pr in p.prediction.top],
-                    "root_midi": p.pitch.root_midi,
-                    "pitch_confidence": p.pitch.confidence,
-                    "analysed_mode": p.pitch.mode,
-                    "state": state,
-                }
-            )
+            rows.append({**p.stored_fields(), "path": str(path), "state": state})
         for sid in store.store_analysis(rid, rows):
             self.samples.announce(sid)
         if held:

@@ -45,6 +45,10 @@ def sample_view(row: dict, mapping: TrackRule) -> dict[str, Any]:
         "overridden_label": row["overridden_label"],
         "top": row["top"],
         "pitch_confidence": row["pitch_confidence"],
+        "loudness_lufs": row.get("loudness_lufs"),
+        "peak_db": row.get("peak_db"),
+        "loop_start": row.get("loop_start"),
+        "loop_end": row.get("loop_end"),
         "created": row["created"],
         "audio_url": f"/api/samples/{row['id']}/audio",
     }

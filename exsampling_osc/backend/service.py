@@ -121,10 +121,21 @@ class Service:
             with quiet_native_stderr():  # the runtime's "Created TensorFlow Lite XNNPACK delegate" line
                 analyzer = Analyzer(
                     self.settings.model_dir,
-                    AnalysisConfig(trim_db=self.config.trim_db, confidence_threshold=self.config.confidence_threshold),
+                    AnalysisConfig(
+                        trim_db=self.config.trim_db,
+                        confidence_threshold=self.config.confidence_threshold,
+                        percussive_label=self._percussive_label,
+                    ),
                 )
             self._assemble(analyzer)
         return self
+
+    def _percussive_label(self, label: str) -> bool | None:
+        """Whether ``label``'s track plays percussive (its recordings are cut into hits); None for `unknown`
+        (the analysed mode decides). Looked up when a recording is analysed, so a re-map counts at once."""
+        if label == "unknown" or not hasattr(self, "samples"):
+            return None
+        return self.samples.mode_of(self.samples.mapping_rule.track_of(label)) == "percussive"
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> Service:
@@ -356,6 +367,18 @@ class Service:
 
     def untaught(self, label: str) -> dict:
         return self.teaching.untaught(label)
+
+    def taught(self) -> dict[str, int]:
+        """Taught labels and their number of examples."""
+        return self.teaching.counts()
+
+    def reanalyse_all(self, label: str | None = None) -> int:
+        """Queue every sample (or every sample now labelled ``label``) for analysis again, so labels taught
+        since apply to them; a sample event follows for each. Returns how many were queued."""
+        ids = [s["id"] for s in self.samples.list_samples("all") if label is None or s.get("label") == label]
+        for sid in ids:
+            self.ingest.reanalyse(sid)
+        return len(ids)
 
     def phrase(self, x: float, y: float, seed: int | None = None) -> dict:
         """A phrase at latent (x, y) (:func:`~exsampling_osc.backend.phrases.compose`), its MIDI file kept in

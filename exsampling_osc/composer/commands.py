@@ -9,7 +9,7 @@ import argparse
 import time
 from pathlib import Path
 
-from exsampling_osc.errors import ExSamplingError
+from exsampling_osc.errors import ExSamplingError, existing_file, existing_folder
 
 
 def register(sub) -> None:
@@ -71,10 +71,10 @@ def register(sub) -> None:
 
 
 def run_train(args) -> int:
-    try:
-        import tensorflow  # noqa: F401
-    except ImportError:
-        raise ExSamplingError("training needs TensorFlow: pip install 'exsampling-osc[train]'") from None
+    from exsampling_osc.optional import require_train_extra
+
+    existing_folder(args.midi_dir, "folder of MIDI files")
+    require_train_extra()
     from exsampling_osc.composer.train import ComposerSettings, train_composer
 
     s = ComposerSettings(
@@ -119,6 +119,9 @@ def run_render(args) -> int:
     from exsampling_osc.composer.midi import read_notes
     from exsampling_osc.composer.soundscape import load_sample, render_soundscape
 
+    for path in (args.midi, args.melodic, *args.percussive, *args.ambient):
+        if path is not None:  # before the phrase is decoded and printed
+            existing_file(path)
     if args.midi:
         notes, bpm = read_notes(args.midi)
         length = max(n.start_beats + n.duration_beats for n in notes)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from exsampling_osc.composer.midi import Event, MidiError, read_events
 from exsampling_osc.composer.vocab import transpose, windows
+from exsampling_osc.errors import no_such_folder
 
 MIDI_SUFFIXES = (".mid", ".midi", ".smf", ".kar")
 
@@ -31,8 +32,9 @@ def signature(phrase: Sequence[Event]) -> tuple:
 def read_folder(midi_dir: str | Path) -> tuple[dict[str, list[Event]], list[str]]:
     """Events of every MIDI file under ``midi_dir`` (recursively), and the files skipped with reasons."""
     midi_dir = Path(midi_dir)
-    if not midi_dir.is_dir():
-        raise MidiError(f"{midi_dir}: not a folder of MIDI files")
+    if not midi_dir.is_dir():  # the command line checks first (exit 2); here the library's own error type
+        exists = midi_dir.exists()
+        raise MidiError(f"{midi_dir}: not a folder of MIDI files" if exists else no_such_folder(midi_dir))
     pieces, skipped = {}, []
     for path in sorted(p for p in midi_dir.rglob("*") if p.suffix.lower() in MIDI_SUFFIXES):
         try:

@@ -40,6 +40,10 @@ CREATE TABLE IF NOT EXISTS samples (
     state TEXT NOT NULL DEFAULT 'ready',
     overridden_label TEXT,
     created REAL NOT NULL,
+    loudness_lufs REAL,
+    peak_db REAL,
+    loop_start INTEGER,
+    loop_end INTEGER,
     UNIQUE (recording_id, piece_index)
 );
 CREATE TABLE IF NOT EXISTS remaps (label TEXT PRIMARY KEY, track TEXT NOT NULL, changed REAL NOT NULL);
@@ -68,6 +72,17 @@ _SAMPLE_COLUMNS = (
     "pitch_confidence",
     "analysed_mode",
     "state",
+    "loudness_lufs",
+    "peak_db",
+    "loop_start",
+    "loop_end",
+)
+#: Sample columns added after the first libraries were made: (name, SQL type), added to those on opening.
+_ADDED_SAMPLE_COLUMNS = (
+    ("loudness_lufs", "REAL"),
+    ("peak_db", "REAL"),
+    ("loop_start", "INTEGER"),
+    ("loop_end", "INTEGER"),
 )
 _UPDATABLE = {
     "label",
@@ -98,6 +113,10 @@ class Store:
         if "client_id" not in columns:  # a library made before uploads carried their own id
             self._db.execute("ALTER TABLE recordings ADD COLUMN client_id TEXT")
         self._db.execute("CREATE UNIQUE INDEX IF NOT EXISTS recordings_client_id ON recordings(client_id)")
+        have = {r[1] for r in self._db.execute("PRAGMA table_info(samples)")}
+        for name, kind in _ADDED_SAMPLE_COLUMNS:  # a library made before hits, loudness and loops were stored
+            if name not in have:
+                self._db.execute(f"ALTER TABLE samples ADD COLUMN {name} {kind}")
 
     def close(self) -> None:
         with self._lock:

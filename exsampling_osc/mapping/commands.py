@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from exsampling_osc.errors import ConfigError, ModelError
+from exsampling_osc.errors import ConfigError, ModelError, no_such_folder
 from exsampling_osc.mapping.config import DEFAULT_CONFIG, DEFAULT_PORTS, load_config
 
 NEW_TRACK = "sounds"
@@ -21,6 +21,8 @@ NEW_TRACK = "sounds"
 
 def model_labels(model_dir: Path) -> list[str]:
     """The labels in a model folder's ``model.json``."""
+    if not Path(model_dir).is_dir():
+        raise ModelError(f"{no_such_folder(model_dir)} (a model folder holds model.tflite and model.json)")
     meta = Path(model_dir) / "model.json"
     try:
         labels = json.loads(meta.read_text(encoding="utf-8"))["labels"]

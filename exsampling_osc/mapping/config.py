@@ -15,11 +15,22 @@ from pathlib import Path
 
 import yaml
 
+from exsampling_osc.analysis.loudness import DEFAULT_TARGET_LUFS
 from exsampling_osc.errors import ConfigError
 
 MODES = ("percussive", "melodic")
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "default.yaml"
-_KEYS = {"tracks", "unknown", "unlisted", "ports", "data_dir", "trim_db", "confidence_threshold", "max_upload_mb"}
+_KEYS = {
+    "tracks",
+    "unknown",
+    "unlisted",
+    "ports",
+    "data_dir",
+    "trim_db",
+    "confidence_threshold",
+    "max_upload_mb",
+    "loudness_target_lufs",
+}
 #: Sections of other parts: the participant page (:class:`RecorderSettings`) and the performer console (no
 #: settings yet: an empty mapping or nothing).
 SECTIONS = ("recorder", "console")
@@ -106,6 +117,7 @@ class Config:
     trim_db: float = 20.0
     confidence_threshold: float = 0.25
     max_upload_mb: float = 50.0
+    loudness_target_lufs: float = DEFAULT_TARGET_LUFS  # samples normalised to this, peak at most -1 dBFS
     recorder: RecorderSettings | None = field(default=None, compare=False)  # None: no `recorder` section
     console: dict | None = field(default=None, compare=False)
     lines: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
@@ -276,7 +288,12 @@ def parse_config(data: object, path: Path, lines: dict[str, int]) -> Config:
             raise fail(f"ports.{k}", f"port {k} must be a whole number 0-65535, not {v!r}")
         ports[k] = v
     numbers = {}
-    for k, lo, hi in (("trim_db", 1.0, 120.0), ("confidence_threshold", 0.0, 1.0), ("max_upload_mb", 0.001, 4096.0)):
+    for k, lo, hi in (
+        ("trim_db", 1.0, 120.0),
+        ("confidence_threshold", 0.0, 1.0),
+        ("max_upload_mb", 0.001, 4096.0),
+        ("loudness_target_lufs", -60.0, 0.0),
+    ):
         v = data.get(k, _default(k))
         if isinstance(v, bool) or not isinstance(v, int | float) or not lo <= v <= hi:
             raise fail(k, f"{k} must be a number between {lo:g} and {hi:g}, not {v!r}")

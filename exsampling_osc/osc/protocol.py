@@ -58,6 +58,10 @@ _SAMPLE_ARGS = (
     ("recording_id", "i", "the recording this piece came from"),
     ("duration", "f", "seconds of audio in the file"),
     ("state", "s", "pending, ready, accepted or rejected"),
+    ("loudness_lufs", "f", "integrated loudness of the file (ITU-R BS.1770); -70.0 when silent or unknown"),
+    ("peak_db", "f", "sample peak of the file in dBFS; -120.0 when silent or unknown"),
+    ("loop_start", "i", "first sample of the loop (melodic sounds that sustain); -1 when it has no loop"),
+    ("loop_end", "i", "sample after the loop's last one; -1 when it has no loop"),
 )
 
 CORE: tuple[Message, ...] = (
@@ -347,7 +351,15 @@ def osc_number(v: float | None) -> float:
 
 
 #: What /exsampling/sample carries where a sample has no value (no pitch: 60.0; no place: 0.0).
-SAMPLE_DEFAULTS = {"root_midi": 60.0, "latitude": 0.0, "longitude": 0.0}
+SAMPLE_DEFAULTS = {
+    "root_midi": 60.0,
+    "latitude": 0.0,
+    "longitude": 0.0,
+    "loudness_lufs": -70.0,
+    "peak_db": -120.0,
+    "loop_start": -1,
+    "loop_end": -1,
+}
 
 
 def encode(address: str, values: dict, defaults: dict | None = None) -> list:

@@ -14,12 +14,16 @@ MAX_VOICES = 8  # per sample, as in the devices
 
 @dataclass(frozen=True)
 class SampleVoice:
-    """A loaded sample and how it plays: mono audio at ``sr`` Hz, its root and mode."""
+    """A loaded sample and how it plays: mono audio at ``sr`` Hz, its root and mode, an optional loop
+    ``[start, end)`` in samples, a gain (linear, 1 = as recorded) and the release after note-off."""
 
     audio: np.ndarray
     sr: int
     root_midi: float = 60.0
     mode: Mode = "melodic"
+    loop: tuple[int, int] | None = None
+    gain: float = 1.0
+    release_s: float = RELEASE_S
 
 
 @dataclass(frozen=True)
@@ -67,8 +71,18 @@ def render_events(
     rendered = [
         (
             int(round(e.start_s * sr)),
-            render_note(
-                e.sample.audio, e.sample.sr, e.sample.root_midi, e.note, e.velocity, dur, e.sample.mode, out_sr=sr
+            e.sample.gain
+            * render_note(
+                e.sample.audio,
+                e.sample.sr,
+                e.sample.root_midi,
+                e.note,
+                e.velocity,
+                dur,
+                e.sample.mode,
+                out_sr=sr,
+                release_s=e.sample.release_s,
+                loop=e.sample.loop,
             ),
         )
         for e, dur in zip(events, lengths, strict=True)

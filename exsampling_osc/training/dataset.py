@@ -15,7 +15,7 @@ import numpy as np
 from exsampling_osc.analysis.audio import load_audio, trim_silence
 from exsampling_osc.analysis.features import FeatureParams, looped_log_mel
 from exsampling_osc.audio_suffixes import AUDIO_SUFFIXES  # the package's one list
-from exsampling_osc.errors import AudioError, ExSamplingError
+from exsampling_osc.errors import AudioError, UsageError, existing_folder, nothing_in_folder
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class Clip:
 def read_dataset(root: str | Path) -> list[Clip]:
     """Clips of an ESC-50 layout (``*.csv`` with filename/fold/category, audio in ``audio/``) or of
     class sub-folders (``root/<label>/*.wav``; fold 1 for all, a validation split is drawn later)."""
-    root = Path(root)
+    root = existing_folder(root, "folder of class sub-folders or the ESC-50 folder")
     csvs = [p for p in root.glob("*.csv") if _is_esc50_csv(p)]
     if csvs:
         audio = root / "audio" if (root / "audio").is_dir() else root
@@ -45,8 +45,13 @@ def read_dataset(root: str | Path) -> list[Clip]:
         if f.suffix.lower() in AUDIO_SUFFIXES
     ]
     if not clips:
-        raise ExSamplingError(f"{root}: no ESC-50 csv and no class sub-folders with audio files")
+        raise UsageError(f"{nothing_in_folder(root, 'class sub-folders with audio files')} (and no ESC-50 csv)")
     return clips
+
+
+def is_esc50(root: str | Path) -> bool:
+    """Whether ``root`` has the ESC-50 layout (a csv with filename, fold and category columns)."""
+    return any(_is_esc50_csv(p) for p in Path(root).glob("*.csv"))
 
 
 def _is_esc50_csv(path: Path) -> bool:

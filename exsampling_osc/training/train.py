@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from exsampling_osc.analysis.features import FeatureParams
-from exsampling_osc.training.dataset import Clip, assign_folds, build_arrays, read_dataset
+from exsampling_osc.errors import UsageError
+from exsampling_osc.training.dataset import Clip, assign_folds, build_arrays, is_esc50, read_dataset
 
 
 @dataclass(frozen=True)
@@ -37,8 +38,10 @@ def train_model(
     settings: TrainSettings,
     val: tuple[np.ndarray, np.ndarray] | None = None,
     log=print,
+    val_name: str = "held-out",
 ):
-    """Fit a fresh model on features ``x`` (N, mels, 2·frames) with labels ``y``; returns the model."""
+    """Fit a fresh model on features ``x`` (N, mels, 2·frames) with labels ``y``; returns the model.
+    Logs one line per epoch (``val_name``: what the validation clips are, e.g. ``fold 1``)."""
     import keras
     import tensorflow as tf
 
@@ -76,11 +79,11 @@ def train_model(
             loss, acc = model.train_on_batch(xb, yb)
             losses.append(loss)
             accs.append(acc)
-        line = f"epoch {epoch + 1}/{settings.epochs}: loss {np.mean(losses):.3f} acc {np.mean(accs):.3f}"
+        line = f"  epoch {epoch + 1}/{settings.epochs}: loss {np.mean(losses):.3f}, training acc {np.mean(accs):.2f}"
         if val_images is not None and ((epoch + 1) % 5 == 0 or epoch + 1 == settings.epochs):
             recalibrate_batchnorm(model, x[:, :, :frames, None], rng)
             pred = model.predict(val_images, verbose=0, batch_size=64).argmax(axis=1)
-            line += f" val_acc {np.mean(pred == val[1]):.3f}"
+            line += f", {val_name} acc {np.mean(pred == val[1]):.2f}"
         log(f"{line} ({time.perf_counter() - t0:.1f} s)")
     recalibrate_batchnorm(model, x[:, :, :frames, None], rng)
     return model
@@ -137,7 +140,7 @@ def run_training(
     if limit_per_class:
         clips = _limit(clips, limit_per_class)
     labels = sorted({c.label for c in clips})
-    log(f"{len(clips)} clips, {len(labels)} classes; computing features")
+    log(f"{len(clips)} clips, {len(labels)} classes ({_counts_text(clips)}); computing features")
     x, y = build_arrays(clips, labels, params, log=log)
     folds = np.array([c.fold for c in clips])
     frames = params.frames
@@ -146,31 +149,41 @@ def run_training(
         "features": params.to_dict(),
         "labels": labels,
         "dataset": str(dataset),
+        "esc50": is_esc50(dataset),
         "val_fold": val_fold,
         "val_fraction": val_fraction,
         "train_counts": dict(Counter(c.label for c in clips)),
     }
+    step = "model 1 of 2, " if final and val_fold else ""
     if val_fold:
         va = _holdout(folds == val_fold, y, val_fraction, settings.seed)
+        if not va.any():
+            raise UsageError(f"--val-fold {val_fold}: that fold holds no clips (folds here: {_folds_text(folds)})")
         tr = ~va
-        log(f"cross-validation: train {tr.sum()} clips, validate {va.sum()} clips (fold {val_fold})")
+        held = f"fold {val_fold}" if val_fraction >= 1 else f"{val_fraction:.0%} of fold {val_fold}"
+        trained_on = f"{tr.sum()} clips, folds {_folds_text(folds[tr])}"
+        log(f"{step}held-out check: trains on {trained_on}; validates on {held} ({va.sum()} clips)")
         t0 = time.perf_counter()
-        model = train_model(x[tr], y[tr], len(labels), frames, settings, (x[va], y[va]), log)
+        model = train_model(x[tr], y[tr], len(labels), frames, settings, (x[va], y[va]), log, held)
         report["cv_train_seconds"] = round(time.perf_counter() - t0, 1)
         cv_dir = out_dir / "cv" if final else out_dir
         export_tflite(model, x[tr][:, :, :frames], cv_dir, labels, params)
         ev = evaluate(cv_dir, x[va], y[va])
-        report["cv"] = _summary(ev, labels, y[va])
+        report["cv"] = {**_summary(ev, labels, y[va]), "held": held, "trained_on": trained_on}
         report["cv_counts_train"] = dict(Counter(labels[i] for i in y[tr]))
-        log(f"cross-validation accuracy (int8 TFLite): {ev['accuracy']:.3f}")
+        log(f"held-out {held} accuracy: {ev['accuracy']:.2f} ({va.sum()} clips; int8 model trained on {trained_on})")
         _write_confusion(ev["confusion"], labels, out_dir / "confusion.png")
     if final or not val_fold:
-        log(f"final model: train on all {len(x)} clips")
+        log(f"{'model 2 of 2, ' if step else ''}final model: trains on all {len(x)} clips")
         t0 = time.perf_counter()
         model = train_model(x, y, len(labels), frames, settings, None, log)
         report["final_train_seconds"] = round(time.perf_counter() - t0, 1)
         export_tflite(model, x[:, :, :frames], out_dir, labels, params)
         report["final_fit"] = _summary(evaluate(out_dir, x, y), labels, y)
+        log(
+            f"final model's accuracy on its own {len(x)} training clips: {report['final_fit']['accuracy']:.2f} "
+            "(a fit check, not a measure on new sounds)"
+        )
     ev_size = (out_dir / "model.tflite").stat().st_size
     report["size_bytes"] = ev_size
     report["latency_ms"] = _latency(out_dir, x[:8, :, :frames])
@@ -194,6 +207,25 @@ def _holdout(in_fold: np.ndarray, y: np.ndarray, fraction: float, seed: int) -> 
 
 def _quiet(_message: str) -> None:
     pass
+
+
+def _folds_text(folds: np.ndarray) -> str:
+    """``1-3, 5`` for folds 1, 2, 3 and 5."""
+    runs: list[list[int]] = []
+    for f in sorted({int(v) for v in folds}):
+        if runs and f == runs[-1][-1] + 1:
+            runs[-1].append(f)
+        else:
+            runs.append([f])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in runs)
+
+
+def _counts_text(clips: list[Clip]) -> str:
+    """``beep 4, hiss 4`` for a few classes; ``8-40 clips each`` for many."""
+    counts = Counter(c.label for c in clips)
+    if len(counts) <= 8:
+        return ", ".join(f"{label} {n}" for label, n in sorted(counts.items()))
+    return f"{min(counts.values())}-{max(counts.values())} clips each"
 
 
 def _limit(clips: list[Clip], n: int) -> list[Clip]:

@@ -2,7 +2,8 @@
 
 Every action calls the same :class:`~exsampling_osc.backend.service.Service` operation as its OSC message (one code
 path, two doors): accept/reject → ``set_state``, override → ``override``, re-map → ``remap``,
-re-analyse → ``reanalyse``. The page polls ``/console/api/state?since=N``; the version number moves with
+re-analyse → ``reanalyse``, teach as LABEL → ``teach``, forget → ``untaught``, re-analyse all →
+``reanalyse_all``. The page polls ``/console/api/state?since=N``; the version number moves with
 every service event, so an idle poll answers with the status only.
 
 Every route is behind the ``THIS_COMPUTER`` door (:mod:`exsampling_osc.web.doors`): loopback peer, loopback
@@ -177,6 +178,7 @@ def install(app: bottle.Bottle, service) -> None:
             mapping=mapping,
             classes=list(service.classes()),
             tracks=tracks,
+            taught=service.taught(),
             participant_url=getattr(service.settings, "participant_url", ""),
             qr="/qr.png",
             blurred=blurred,
@@ -221,6 +223,26 @@ def install(app: bottle.Bottle, service) -> None:
     @app.post("/console/api/samples/<sample_id:int>/reanalyse", door=THIS_COMPUTER)
     def console_reanalyse(sample_id: int):
         return act(service.reanalyse, sample_id)
+
+    @app.post("/console/api/teach", door=THIS_COMPUTER)
+    def console_teach():
+        data = json_body()
+        label, ids = str(data.get("label", "")).strip(), data.get("sample_ids")
+        if not label or not isinstance(ids, list) or not ids or not all(isinstance(i, int) for i in ids):
+            raise InvalidRequest("give the label and sample_ids (a list of sample numbers)")
+        return act(service.teach, label, ids)
+
+    @app.post("/console/api/untaught", door=THIS_COMPUTER)
+    def console_untaught():
+        label = str(json_body().get("label", "")).strip()
+        if not label:
+            raise InvalidRequest("give the label")
+        return act(service.untaught, label)
+
+    @app.post("/console/api/reanalyse", door=THIS_COMPUTER)
+    def console_reanalyse_all():
+        label = json_body().get("label")
+        return {"queued": service.reanalyse_all(None if label in (None, "") else str(label))}
 
     @app.post("/console/api/remap", door=THIS_COMPUTER)
     def console_remap():

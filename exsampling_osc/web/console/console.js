@@ -3,7 +3,10 @@
 "use strict";
 
 const $ = (sel) => document.querySelector(sel);
-const state = { version: 0, samples: [], recordings: [], classes: [], tracks: [], mapping: [], seen: new Set() };
+const state = {
+  version: 0, samples: [], recordings: [], classes: [], tracks: [], mapping: [], seen: new Set(), picked: new Set(),
+  taught: {},
+};
 const prefs = { blur: localStorage.getItem("exs.blur") === "1", tiles: localStorage.getItem("exs.tiles") !== "0" };
 
 function el(tag, attrs = {}, ...children) {
@@ -39,14 +42,18 @@ function showStatus(s) {
   const osc = s.osc || {};
   const up = osc.link === "up";
   const devices = Array.isArray(s.devices) ? s.devices.length : s.devices;
-  $("#osc-status").textContent = `OSC ${up ? "linked" : osc.link || "?"}${osc.port ? " :" + osc.port : ""}` +
-    (devices !== undefined ? ` · ${devices} device(s)` : "");
+  const age = s.seconds_since_heartbeat;
+  // no device has ever spoken: a neutral state, not a failure (red is for a device that went silent)
+  const never = (age === null || age === undefined) && !devices;
+  const port = osc.port ? " :" + osc.port : "";
+  $("#osc-status").textContent = never ? `OSC${port} · no device yet`
+    : `OSC ${up ? "linked" : osc.link || "?"}${port}` + (devices !== undefined ? ` · ${devices} device(s)` : "");
   $("#osc-status").title = Array.isArray(s.devices)
     ? s.devices.map((d) => `${d.name} :${d.port} (${d.seconds_ago} s ago)`).join("\n") : "";
-  $("#osc-status").className = "pill " + (up ? "ok" : "bad");
-  const age = s.seconds_since_heartbeat;
-  $("#heartbeat-status").textContent = `heartbeat ${ageText(age)}`;
-  $("#heartbeat-status").className = "pill " + (age !== null && age !== undefined && age < 10 ? "ok" : "bad");
+  $("#osc-status").className = "pill " + (up ? "ok" : never ? "idle" : "bad");
+  $("#heartbeat-status").textContent = never ? "heartbeat: no device yet" : `heartbeat ${ageText(age)}`;
+  $("#heartbeat-status").className = "pill " + (age !== null && age !== undefined && age < 10 ? "ok"
+    : never ? "idle" : "bad");
   $("#queue-status").textContent = `queue ${s.queue === undefined ? "?" : s.queue}`;
 }
 
@@ -103,6 +110,12 @@ function sampleItem(s) {
   drawWave(canvas, s.id);
   const fresh = state.version > 0 && !state.seen.has(s.id);
   const conf = s.confidence === null || s.confidence === undefined ? "" : `${Math.round(s.confidence * 100)}%`;
+  const pick = el("input", { type: "checkbox", class: "pick", "aria-label": `tick sample ${s.id} to teach` });
+  pick.checked = state.picked.has(s.id);
+  pick.addEventListener("change", () => {
+    if (pick.checked) state.picked.add(s.id); else state.picked.delete(s.id);
+    updateTeach();
+  });
   return el("li", { class: `sample ${s.state}${fresh ? " fresh" : ""}`, "data-id": s.id },
     canvas, s.photo ? el("img", { class: "photo", src: s.photo, alt: `photo sent with recording ${s.recording_id}` }) : "",
     el("div", { class: "head" }, el("span", { class: "label" }, s.label), el("span", { class: "conf" }, conf),
@@ -110,7 +123,7 @@ function sampleItem(s) {
       s.flags && s.flags.length ? el("span", { class: "flags" }, `flagged: ${s.flags.join(", ").replace(/_/g, " ")}`) : ""),
     el("div", { class: "meta" }, `#${s.id} · track ${s.track || "?"} · ${s.mode || ""}`,
       s.root_midi ? ` · root ${Number(s.root_midi).toFixed(1)}` : "", ` · ${timeText(s.created)}`),
-    el("div", { class: "actions" },
+    el("div", { class: "actions" }, pick,
       el("button", { type: "button", class: "listen", onclick: () => play(s) }, "▶ Listen"),
       el("button", { type: "button", class: "accept", onclick: () => post(`/console/api/samples/${s.id}/accept`) }, "Accept"),
       el("button", { type: "button", class: "reject", onclick: () => post(`/console/api/samples/${s.id}/reject`) }, "Reject"),
@@ -135,6 +148,42 @@ function showSamples() {
   for (const s of state.samples) state.seen.add(s.id);
   $("#no-samples").hidden = state.samples.length > 0;
   $("#sample-count").textContent = state.samples.length ? `(${state.samples.length})` : "";
+}
+
+// ---------------------------------------------------------------- teaching
+
+function updateTeach() {
+  const label = $("#teach-label").value.trim();
+  $("#teach").disabled = !label || state.picked.size === 0;
+  $("#teach").textContent = state.picked.size ? `Teach ${state.picked.size} ticked as ${label || "label"}` : "Teach ticked as label";
+}
+
+function showTaught(taught) {
+  state.taught = taught || {};
+  $("#taught").replaceChildren(...Object.entries(state.taught).sort().map(([label, n]) =>
+    el("li", { class: "taught", "data-label": label }, el("span", { class: "label" }, label),
+      ` ${n} example${n === 1 ? "" : "s"} `,
+      el("button", { type: "button", class: "forget", onclick: async () => {
+        const body = await post("/console/api/untaught", { label });
+        if (!body.error) $("#teach-note").textContent = `Forgot ${label}: re-analyse to relabel its samples.`;
+      } }, "Forget"))));
+}
+
+async function teach() {
+  const label = $("#teach-label").value.trim();
+  const ids = [...state.picked];
+  const body = await post("/console/api/teach", { label, sample_ids: ids });
+  if (body.error) return;
+  state.picked.clear();
+  for (const box of document.querySelectorAll("input.pick")) box.checked = false;
+  updateTeach();
+  $("#teach-note").textContent = `Taught ${label} from ${ids.length} sample${ids.length === 1 ? "" : "s"}: ` +
+    "new sounds get it now; re-analyse all to apply it to the library.";
+}
+
+async function reanalyseAll() {
+  const body = await post("/console/api/reanalyse", {});
+  if (!body.error) $("#teach-note").textContent = `${body.queued} samples queued for analysis again.`;
 }
 
 // ---------------------------------------------------------------- map
@@ -214,6 +263,7 @@ function showPlainMap(points) {
 function showMap() {
   const points = state.recordings;
   $("#point-count").textContent = points.length ? `(${points.length})` : "";
+  $("#no-points").hidden = points.length > 0;
   if (!map) { if (points.length) showPlainMap(points); return; }
   markers.clearLayers();
   for (const p of points) {
@@ -272,6 +322,7 @@ async function poll() {
         rawMapping: data.mapping, mapping: normaliseMapping(data.mapping),
       });
       showSamples();
+      showTaught(data.taught);
       showMap();
       if (mappingChanged) showMapping();
       for (const p of document.querySelectorAll("#participant-url, .overlay-url")) p.textContent = data.participant_url || "";
@@ -341,6 +392,9 @@ function init() {
     setTiles(prefs.tiles);
   });
   $("#project-qr").addEventListener("click", () => { $("#qr-overlay").hidden = false; });
+  $("#teach-label").addEventListener("input", updateTeach);
+  $("#teach").addEventListener("click", teach);
+  $("#reanalyse-all").addEventListener("click", reanalyseAll);
   $("#xy-pad").addEventListener("click", (e) => compose(...padPoint(e)));
   $("#xy-pad").addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") compose(0, 0); });
   $("#qr-overlay").addEventListener("click", () => { $("#qr-overlay").hidden = true; });

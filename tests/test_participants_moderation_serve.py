@@ -55,9 +55,33 @@ def test_flagged_recordings_wait_for_the_performer(show, tmp_path):
     held = [s for s in console["samples"] if s["recording_id"] == bad]
     assert held and all("clipped" in s["flags"] and s["state"] == "pending" for s in held)
     sid = held[0]["id"]
-    assert accept(serve, sid) == 200
+    accept_in_the_console(serve, sid)
     sent = device.wait_for("/exsampling/sample", where=lambda a: a[1] == sid, timeout=10)
     assert sent[0][11] == "accepted"
+
+
+def accept_in_the_console(serve: Serve, sid: int) -> None:
+    """The performer sees the held sample with its flags in the console (real Chromium) and clicks Accept;
+    without a browser, the console's own request."""
+    try:
+        from playwright.sync_api import sync_playwright
+        from recorder_support import launch
+    except ImportError:
+        assert accept(serve, sid) == 200
+        return
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 900})
+            page.goto(serve.url + "/console")
+            item = page.locator(f"li.sample[data-id='{sid}']")
+            item.wait_for(timeout=15000)
+            assert "flagged: clipped" in item.locator(".flags").text_content()
+            assert item.locator(".state").text_content() == "pending"
+            item.locator("button.accept").click()
+            page.locator(f"li.sample[data-id='{sid}'] .state", has_text="accepted").wait_for(timeout=10000)
+        finally:
+            browser.close()
 
 
 def test_hold_all_and_hold_none_the_default(show, tmp_path):

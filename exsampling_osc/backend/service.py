@@ -254,9 +254,16 @@ class Service:
     def shutdown(self) -> None:
         """Finish the current job, stop every part, close the library."""
         self._stopped.set()
-        for part in (self.tunnel, self.drop, self.web, self.local_web):
+        for part in (self.tunnel, self.drop):
             if part:
                 part.stop()
+        # the two HTTP servers stop side by side: each waits up to half a second for its accept loop, and a
+        # launching device gives a clean stop 1.5 s before it signals
+        stopping = [threading.Thread(target=w.stop) for w in (self.web, self.local_web) if w]
+        for t in stopping:
+            t.start()
+        for t in stopping:
+            t.join()
         if self.announcer:
             self.announcer.close()
         if self.analyzer is not None:

@@ -108,7 +108,7 @@ def main() -> int:
             if line.startswith("EXSAMPLING_READY "):
                 ready = json.loads(line.split(" ", 1)[1])
                 break
-        base = f"http://127.0.0.1:{ready['http_port']}"
+        base = ready["http_url"]  # plain HTTP on loopback (phones get HTTPS on http_port)
         token = ready["participant_url"].split("token=", 1)[1]
         sr = 22050
         t = np.arange(sr) / sr

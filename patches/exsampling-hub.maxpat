@@ -970,13 +970,13 @@
     "box": {
      "id": "obj-49",
      "maxclass": "newobj",
-     "numinlets": 15,
-     "numoutlets": 15,
+     "numinlets": 17,
+     "numoutlets": 17,
      "patching_rect": [
       420,
       520,
       180.0,
-      139.0
+      165.0
      ],
      "outlettype": [
       "",
@@ -993,10 +993,12 @@
       "",
       "",
       "",
+      "",
+      "",
       ""
      ],
-     "text": "route /exsampling/ready /exsampling/sample /exsampling/recording /exsampling/error /exsampling/mapping /exsampling/classes /exsampling/tracks /exsampling/done /exsampling/taught /exsampling/pong /exsampling/status /exsampling/note /exsampling/phrase /exsampling/phrase/note",
-     "linecount": 10
+     "text": "route /exsampling/ready /exsampling/sample /exsampling/recording /exsampling/photo /exsampling/deleted /exsampling/error /exsampling/mapping /exsampling/classes /exsampling/tracks /exsampling/done /exsampling/taught /exsampling/pong /exsampling/status /exsampling/note /exsampling/phrase /exsampling/phrase/note",
+     "linecount": 12
     }
    },
    {
@@ -1211,19 +1213,37 @@
      "id": "obj-60",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 0,
+     "numoutlets": 1,
      "patching_rect": [
       840,
       800,
-      155.0,
+      174.5,
       22.0
      ],
-     "text": "print exsampling-error"
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend /exsampling/photo"
     }
    },
    {
     "box": {
      "id": "obj-61",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      840,
+      830,
+      116.0,
+      22.0
+     ],
+     "text": "print exsampling"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-62",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1236,12 +1256,12 @@
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/mapping"
+     "text": "prepend /exsampling/deleted"
     }
    },
    {
     "box": {
-     "id": "obj-62",
+     "id": "obj-63",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
@@ -1252,24 +1272,6 @@
       22.0
      ],
      "text": "print exsampling"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-63",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 1,
-     "patching_rect": [
-      1120,
-      800,
-      187.5,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "prepend /exsampling/classes"
     }
    },
    {
@@ -1280,11 +1282,11 @@
      "numoutlets": 0,
      "patching_rect": [
       1120,
-      830,
-      116.0,
+      800,
+      155.0,
       22.0
      ],
-     "text": "print exsampling"
+     "text": "print exsampling-error"
     }
    },
    {
@@ -1296,13 +1298,13 @@
      "patching_rect": [
       420,
       860,
-      181.0,
+      187.5,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/tracks"
+     "text": "prepend /exsampling/mapping"
     }
    },
    {
@@ -1329,13 +1331,13 @@
      "patching_rect": [
       560,
       860,
-      168.0,
+      187.5,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/done"
+     "text": "prepend /exsampling/classes"
     }
    },
    {
@@ -1368,7 +1370,7 @@
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/taught"
+     "text": "prepend /exsampling/tracks"
     }
    },
    {
@@ -1401,7 +1403,7 @@
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/pong"
+     "text": "prepend /exsampling/done"
     }
    },
    {
@@ -1424,38 +1426,32 @@
      "id": "obj-73",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 3,
+     "numoutlets": 1,
      "patching_rect": [
       980,
       860,
-      90.0,
+      181.0,
       22.0
      ],
      "outlettype": [
-      "int",
-      "int",
-      "int"
+      ""
      ],
-     "text": "unpack 0 0 0"
+     "text": "prepend /exsampling/taught"
     }
    },
    {
     "box": {
      "id": "obj-74",
      "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 1,
+     "numinlets": 1,
+     "numoutlets": 0,
      "patching_rect": [
       980,
       890,
-      180.0,
-      35.0
+      116.0,
+      22.0
      ],
-     "outlettype": [
-      ""
-     ],
-     "text": "sprintf queue %ld samples %ld devices %ld",
-     "linecount": 2
+     "text": "print exsampling"
     }
    },
    {
@@ -1473,7 +1469,7 @@
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/note"
+     "text": "prepend /exsampling/pong"
     }
    },
    {
@@ -1496,9 +1492,81 @@
      "id": "obj-77",
      "maxclass": "newobj",
      "numinlets": 1,
+     "numoutlets": 3,
+     "patching_rect": [
+      420,
+      920,
+      90.0,
+      22.0
+     ],
+     "outlettype": [
+      "int",
+      "int",
+      "int"
+     ],
+     "text": "unpack 0 0 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-78",
+     "maxclass": "newobj",
+     "numinlets": 3,
      "numoutlets": 1,
      "patching_rect": [
       420,
+      950,
+      180.0,
+      35.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "sprintf queue %ld samples %ld devices %ld",
+     "linecount": 2
+    }
+   },
+   {
+    "box": {
+     "id": "obj-79",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      560,
+      920,
+      168.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend /exsampling/note"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-80",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      560,
+      950,
+      116.0,
+      22.0
+     ],
+     "text": "print exsampling"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-81",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      700,
       920,
       181.0,
       22.0
@@ -1511,12 +1579,12 @@
    },
    {
     "box": {
-     "id": "obj-78",
+     "id": "obj-82",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
      "patching_rect": [
-      420,
+      700,
       950,
       116.0,
       22.0
@@ -1526,12 +1594,12 @@
    },
    {
     "box": {
-     "id": "obj-79",
+     "id": "obj-83",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      560,
+      840,
       920,
       180.0,
       35.0
@@ -1545,12 +1613,12 @@
    },
    {
     "box": {
-     "id": "obj-80",
+     "id": "obj-84",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
      "patching_rect": [
-      560,
+      840,
       950,
       116.0,
       22.0
@@ -2347,7 +2415,7 @@
       3
      ],
      "destination": [
-      "obj-44",
+      "obj-60",
       0
      ]
     }
@@ -2355,11 +2423,11 @@
    {
     "patchline": {
      "source": [
-      "obj-49",
-      3
+      "obj-60",
+      0
      ],
      "destination": [
-      "obj-60",
+      "obj-61",
       0
      ]
     }
@@ -2371,7 +2439,7 @@
       4
      ],
      "destination": [
-      "obj-61",
+      "obj-62",
       0
      ]
     }
@@ -2379,11 +2447,11 @@
    {
     "patchline": {
      "source": [
-      "obj-61",
+      "obj-62",
       0
      ],
      "destination": [
-      "obj-62",
+      "obj-63",
       0
      ]
     }
@@ -2395,7 +2463,7 @@
       5
      ],
      "destination": [
-      "obj-63",
+      "obj-44",
       0
      ]
     }
@@ -2403,8 +2471,8 @@
    {
     "patchline": {
      "source": [
-      "obj-63",
-      0
+      "obj-49",
+      5
      ],
      "destination": [
       "obj-64",
@@ -2535,42 +2603,6 @@
    {
     "patchline": {
      "source": [
-      "obj-73",
-      1
-     ],
-     "destination": [
-      "obj-74",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-73",
-      2
-     ],
-     "destination": [
-      "obj-74",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-74",
-      0
-     ],
-     "destination": [
-      "obj-44",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-49",
       11
      ],
@@ -2619,6 +2651,42 @@
    {
     "patchline": {
      "source": [
+      "obj-77",
+      1
+     ],
+     "destination": [
+      "obj-78",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-77",
+      2
+     ],
+     "destination": [
+      "obj-78",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-78",
+      0
+     ],
+     "destination": [
+      "obj-44",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-49",
       13
      ],
@@ -2636,6 +2704,54 @@
      ],
      "destination": [
       "obj-80",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-49",
+      14
+     ],
+     "destination": [
+      "obj-81",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-81",
+      0
+     ],
+     "destination": [
+      "obj-82",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-49",
+      15
+     ],
+     "destination": [
+      "obj-83",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-83",
+      0
+     ],
+     "destination": [
+      "obj-84",
       0
      ]
     }

@@ -1,18 +1,23 @@
 // The participant page: record (or pick a file), listen back, send, follow what became of the sound.
 
 import { Capture, micErrorText, unsupportedReason } from "./capture.js";
+import { setupI18n, t, t as words } from "./i18n.js"; // `words` where a local `t` is a take
+import { blurPosition } from "./location.js";
+import { resizePhoto } from "./photo.js";
 import { MySounds, describe } from "./status.js";
 import { newUploadId, sendRecording } from "./upload.js";
 import { peakDb, toWavBlob } from "./wav.js";
 
 const $ = (id) => document.getElementById(id);
+await setupI18n(); // the page's words in the browser's language (recorder/i18n/*.json), before anything else
 const DEFAULTS = {
   project_name: "",
   consent: "",
   stream_url: "",
-  stream_label: "Listen to the performance",
+  stream_label: "", // "": the catalogue's (the page's language)
   max_seconds: 30,
   sample_rate: 22050, // the analysis rate: lower costs nothing, higher only costs upload time
+  location_precision_km: 1.0, // a shared location is snapped to a grid this wide (0: exact)
   upload_url: "/api/recordings",
   status_url: "/recorder/status",
 };
@@ -53,10 +58,26 @@ let position = null;
 let onItsWay = null; // the id whose "Sent. Sound N is on its way" line is on screen
 let canRecord = true; // false once the page fell back to files: no microphone can be used here
 const sounds = new MySounds($("sounds"), withToken(cfg.status_url), "exsampling:sounds",
-  (why) => fail(`Your sounds cannot be followed: ${why}.`),
+  (why) => fail(t("status_refused", { why })),
   (rec) => {
-    if (rec.id === onItsWay) say(`Sound ${rec.id} arrived: ${describe(rec)[0]}.`); // replaces "on its way"
+    if (rec.id === onItsWay) say(t("arrived", { id: rec.id, what: describe(rec)[0] })); // replaces "on its way"
   });
+
+// "My sounds": each sound sent from here can be deleted with the key its upload's answer gave.
+sounds.onDelete = async (id, key) => {
+  if (!window.confirm(t("delete_confirm", { id }))) return;
+  fail("");
+  try {
+    const res = await fetch(withToken(`/api/recordings/${id}`), { method: "DELETE", headers: { "X-Deletion-Key": key } });
+    const body = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(body.error || t("server_answered", { status: res.status }));
+    sounds.remove(id);
+    say(t("deleted", { id }));
+  } catch (err) {
+    fail(t("delete_failed", { id, why: err.message }));
+  }
+};
+sounds.render();
 
 function say(text) {
   ui.message.textContent = text;
@@ -72,7 +93,7 @@ function setState(next) {
   const recording = next === "recording";
   ui.record.classList.toggle("recording", recording);
   ui.record.setAttribute("aria-pressed", String(recording));
-  ui.label.textContent = recording ? "Stop" : next === "starting" ? "Starting…" : "Record";
+  ui.label.textContent = t(recording ? "stop" : next === "starting" ? "starting" : "record");
   ui.record.disabled = !(next === "idle" || next === "recording" || next === "review") || !capture;
   ui.review.hidden = !(next === "review" || next === "sending");
   ui.send.disabled = next === "sending";
@@ -101,14 +122,14 @@ const capture = reason
 
 function showFallback(why) {
   ui.fallbackReason.hidden = !why;
-  ui.fallbackReason.textContent = why ? `${why} You can send a sound file instead.` : "";
+  ui.fallbackReason.textContent = why ? t("fallback_reason", { why }) : "";
   if (why) {
     canRecord = false;
-    ui.again.textContent = "Choose another file"; // "Record again" would promise what this browser cannot do
+    ui.again.textContent = t("again_file"); // "Record again" would promise what this browser cannot do
     ui.capture.hidden = true;
     ui.capture.before(ui.fallback); // the file input takes the record button's place
     ui.fallback.classList.remove("small");
-    $("file-label").textContent = "Record or choose a sound file";
+    $("file-label").textContent = t("file_label_main");
   }
 }
 
@@ -146,7 +167,7 @@ async function start() {
   }
   setState("recording");
   holdScreen(true);
-  ui.hint.textContent = "Recording… tap Stop when you are done.";
+  ui.hint.textContent = t("hint_recording");
   requestAnimationFrame(meterLoop);
 }
 
@@ -155,10 +176,10 @@ async function stop() {
   setState("stopping");
   const { channels, sampleRate } = await capture.stop();
   holdScreen(false);
-  ui.hint.textContent = "Tap to record, tap again to stop.";
+  ui.hint.textContent = t("hint_idle");
   if (!channels[0].length) {
     setState("idle");
-    fail("Nothing was recorded. Tap Record and allow the microphone.");
+    fail(t("nothing_recorded"));
     return;
   }
   const out = toWavBlob(channels, sampleRate, cfg.sample_rate);
@@ -179,8 +200,8 @@ function useTake(t) {
   ui.playback.src = previewUrl;
   const kb = Math.round(t.blob.size / 1024);
   ui.reviewInfo.textContent = t.seconds
-    ? `${t.seconds.toFixed(1)} s, ${kb} KB. Listen, then send it or record again.`
-    : `${kb} KB. Listen, then send it.`;
+    ? words("review_take", { seconds: t.seconds.toFixed(1), kb })
+    : words("review_file", { kb });
   setState("review");
   ui.send.focus();
 }
@@ -224,7 +245,7 @@ ui.file.addEventListener("change", async () => {
   const t = await fileToTake(file, cfg.max_seconds);
   ui.file.value = "";
   useTake(t);
-  if (t.cutFrom) ui.reviewInfo.textContent += ` Only the first ${fmt(cfg.max_seconds)} of ${fmt(t.cutFrom)} will be sent.`;
+  if (t.cutFrom) ui.reviewInfo.textContent += ` ${words("review_cut", { max: fmt(cfg.max_seconds), length: fmt(t.cutFrom) })}`;
 });
 
 // ---- location (opt-in) -----------------------------------------------------------------------------
@@ -244,13 +265,13 @@ ui.geo.addEventListener("change", async () => {
   if (!ui.geo.checked) return;
   if (!navigator.geolocation || !window.isSecureContext) {
     ui.geo.checked = false;
-    fail("This browser cannot share a location from this page.");
+    fail(t("no_location_here"));
     return;
   }
   position = await locate(0);
   if (!position) {
     ui.geo.checked = false;
-    fail("Location was not shared; your sounds are sent without it.");
+    fail(t("location_refused"));
   }
 });
 
@@ -259,30 +280,43 @@ ui.send.addEventListener("click", async () => {
   if (!take || state === "sending") return;
   fail("");
   setState("sending");
-  say("Sending…");
+  say(t("sending"));
   if (ui.geo.checked) position = (await locate(60000)) || position;
   const fields = {
     upload_id: take.uploadId,
     audio: new File([take.blob], take.name, { type: take.blob.type || "audio/wav" }),
   };
+  const photoFile = $("photo").files && $("photo").files[0];
+  if (photoFile) {
+    try {
+      fields.photo = new File([(await resizePhoto(photoFile)).blob], "photo.jpg", { type: "image/jpeg" }); // resized here
+    } catch (_) {
+      setState("review");
+      say("");
+      fail(t("photo_not_image"));
+      return;
+    }
+  }
   if (ui.geo.checked && position) {
-    fields.latitude = position.latitude;
-    fields.longitude = position.longitude;
-    fields.accuracy = position.accuracy;
+    const sent = blurPosition(position, cfg.location_precision_km); // blurred here: the exact point never leaves
+    fields.latitude = sent.latitude;
+    fields.longitude = sent.longitude;
+    fields.accuracy = sent.accuracy;
   }
   const result = await sendRecording(withToken(cfg.upload_url), fields, {
     onProgress: (f) => {
       ui.progress.value = f;
     },
-    onRetry: (attempt, delay, why) => say(`Connection problem (${why}); trying again in ${Math.round(delay / 1000)} s…`),
+    onRetry: (attempt, delay, why) => say(t("retrying", { why, seconds: Math.round(delay / 1000) })),
   });
   if (result.ok) {
+    $("photo").value = ""; // a photo goes with one sound
     discardTake();
     setState("idle");
     const id = result.body.id;
-    say(`Sent. Sound ${id} is on its way; see below what becomes of it.`);
+    say(t("sent", { id }));
     onItsWay = id;
-    if (id !== undefined) sounds.add(id);
+    if (id !== undefined) sounds.add(id, Date.now(), result.body.deletion_key || "");
     if (!capture) ui.file.focus();
     else ui.record.focus();
   } else {
@@ -302,22 +336,41 @@ ui.again.addEventListener("click", () => {
 });
 
 // ---- page text from the server's config ----------------------------------------------------------------
+document.title = t("title");
 if (cfg.project_name) {
   $("project-name").textContent = cfg.project_name;
-  document.title = `${cfg.project_name}: record a sound`;
+  document.title = t("title_project", { project: cfg.project_name });
 }
-if (cfg.consent) $("consent").textContent = cfg.consent;
+if (cfg.consent) $("consent").textContent = cfg.consent; // the show's own words, else the catalogue's
 if (cfg.stream_url) {
   $("stream-link").href = cfg.stream_url;
-  $("stream-link").textContent = cfg.stream_label || DEFAULTS.stream_label;
+  $("stream-link").textContent = cfg.stream_label || t("stream_label");
   $("stream").hidden = false;
 }
 $("max-length").textContent = fmt(cfg.max_seconds);
-if (!token) fail("This link has no session token: scan the QR code in the room to get the right link.");
+const [leftBefore, leftAfter = ""] = t("left_of", { max: "\u0001" }).split("\u0001");
+$("max-left").replaceChildren(leftBefore, $("max-length"), leftAfter);
+if (cfg.location_precision_km > 0) $("location-blurred").textContent = t("location_blurred", { km: cfg.location_precision_km });
+
+// ---- the link is checked first: a missing, wrong or rotated token gets no record button ----------------
+async function linkIsValid() {
+  if (!token) return false;
+  try {
+    const res = await fetch(withToken("/api/token"), { cache: "no-store" });
+    return !res.ok || (await res.json()).valid !== false; // only a clear "no" refuses; the upload says the rest
+  } catch (_) {
+    return true; // offline for a moment: the upload retries and says why
+  }
+}
 
 setState("idle");
-if (!capture) showFallback(reason);
-sounds.poll();
+const linkOk = await linkIsValid();
+if (!linkOk) {
+  for (const section of [ui.capture, ui.fallback, ui.review, $("location")]) section.hidden = true;
+  document.body.dataset.link = "refused";
+  fail(t(token ? "scan_again" : "no_token"));
+} else if (!capture) showFallback(reason);
+if (linkOk) sounds.poll();
 window.exsampling = { capture, config: cfg }; // for debugging on a phone and for the tests
 document.body.dataset.ready = "1";
 performance.mark("exsampling-ready");

@@ -1,24 +1,26 @@
 // Live capture: one microphone stream and one AudioContext for the whole visit (iOS Safari asks for
 // the microphone again on every getUserMedia call), PCM taken in an AudioWorklet at the real rate.
 
+import { t } from "./i18n.js";
+
 const WORKLET_URL = new URL("./pcm-worklet.js", import.meta.url);
 
 /** Why live capture cannot work here, in words, or "" when it can. */
 export function unsupportedReason() {
-  if (!window.isSecureContext) return "This page is not on a secure (https) address, so the browser keeps the microphone off.";
-  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return "This browser cannot record from the page.";
-  if (!window.AudioContext && !window.webkitAudioContext) return "This browser cannot process audio in the page.";
-  if (!window.AudioWorkletNode) return "This browser is too old to record from the page.";
+  if (!window.isSecureContext) return t("insecure");
+  if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return t("no_record_api");
+  if (!window.AudioContext && !window.webkitAudioContext) return t("no_audio_api");
+  if (!window.AudioWorkletNode) return t("old_browser");
   return "";
 }
 
 /** Plain words for a getUserMedia failure. */
 export function micErrorText(err) {
   const name = err && err.name;
-  if (name === "NotAllowedError" || name === "SecurityError") return "Microphone access was refused.";
-  if (name === "NotFoundError" || name === "OverconstrainedError") return "No microphone was found.";
-  if (name === "NotReadableError") return "The microphone is busy in another app.";
-  return `The microphone could not start (${(err && err.message) || err}).`;
+  if (name === "NotAllowedError" || name === "SecurityError") return t("mic_refused");
+  if (name === "NotFoundError" || name === "OverconstrainedError") return t("mic_missing");
+  if (name === "NotReadableError") return t("mic_busy");
+  return t("mic_failed", { why: (err && err.message) || err });
 }
 
 export class Capture {

@@ -1,6 +1,8 @@
 // "My sounds": the recordings sent from this phone and what became of them, polled from the server
 // (GET /recorder/status?ids=...) while any of them is still on its way. Kept in localStorage so a
-// reload keeps the list.
+// reload keeps the list, and with each sound its deletion key (the upload's answer): "Delete" removes it.
+
+import { t } from "./i18n.js";
 
 const FINAL = new Set(["analysed", "refused", "missing"]);
 // [until ms after the last send, poll every ms]: quick while a fresh upload is analysed (about a tenth
@@ -9,21 +11,21 @@ const SCHEDULE = [[5000, 250], [30000, 1000], [Infinity, 3000]];
 
 /** One line of words for a recording's status object (see recorder_routes.status_of). */
 export function describe(rec) {
-  if (rec.phase === "refused") return [`refused: ${rec.reason || "the sound could not be used"}`];
-  if (rec.phase === "missing") return ["no longer in the library"];
-  if (rec.phase === "received") return ["received, waiting for analysis"];
-  if (rec.phase === "analysing") return ["received, analysing…"];
-  if (rec.phase === "sending") return [rec.reason || "sending…"];
+  if (rec.phase === "refused") return [t("phase_refused", { reason: rec.reason || t("phase_refused_default") })];
+  if (rec.phase === "missing") return [t("phase_missing")];
+  if (rec.phase === "received") return [t("phase_received")];
+  if (rec.phase === "analysing") return [t("phase_analysing")];
+  if (rec.phase === "sending") return [rec.reason || t("phase_sending")];
   const lines = [];
   for (const p of rec.pieces || []) {
     const pct = Math.round((p.confidence || 0) * 100);
-    let line = `analysed as ${String(p.label).replace(/_/g, " ")} (${pct} %)`;
-    if (p.state === "rejected") line += " · not used by the performers";
-    else if (p.state === "pending") line += ` → on track ${p.track}, waiting for the performers`;
-    else if (p.track) line += ` → on track ${p.track}`;
+    let line = t("piece", { label: String(p.label).replace(/_/g, " "), pct });
+    if (p.state === "rejected") line += t("piece_rejected");
+    else if (p.state === "pending") line += t("piece_pending", { track: p.track });
+    else if (p.track) line += t("piece_track", { track: p.track });
     lines.push(line);
   }
-  return lines.length ? lines : ["analysed"];
+  return lines.length ? lines : [t("phase_analysed")];
 }
 
 export class MySounds {
@@ -58,13 +60,20 @@ export class MySounds {
     }
   }
 
-  /** A new upload acknowledged by the server with `id`. */
-  add(id, when = Date.now()) {
-    this.items.set(id, { id, phase: "received", pieces: [], when });
+  /** A new upload acknowledged by the server with `id` (and the `key` that deletes it). */
+  add(id, when = Date.now(), key = "") {
+    this.items.set(id, { id, phase: "received", pieces: [], when, key });
     this.lastAdd = Date.now();
     this.save();
     this.render();
     this.poll();
+  }
+
+  /** Forget a sound (it was deleted). */
+  remove(id) {
+    this.items.delete(id);
+    this.save();
+    this.render();
   }
 
   pending() {
@@ -111,13 +120,21 @@ export class MySounds {
         li.dataset.id = rec.id;
         const title = document.createElement("span");
         title.className = "sound-title";
-        title.textContent = `Sound ${rec.id}`;
+        title.textContent = t("sound_title", { id: rec.id });
         li.append(title);
         for (const line of describe(rec)) {
           const p = document.createElement("span");
           p.className = "sound-line";
           p.textContent = line;
           li.append(p);
+        }
+        if (rec.key && this.onDelete) {
+          const del = document.createElement("button");
+          del.type = "button";
+          del.className = "secondary delete";
+          del.textContent = t("delete");
+          del.addEventListener("click", () => this.onDelete(rec.id, rec.key));
+          li.append(del);
         }
         return li;
       }),

@@ -1,5 +1,7 @@
 // Sending a recording: XMLHttpRequest (for upload progress), automatic retry when the connection drops.
 
+import { t } from "./i18n.js";
+
 /** Waits (ms) before each retry after a network failure; the last one repeats. */
 export const RETRY_DELAYS = [1000, 2000, 4000, 8000, 15000];
 /** Give up after this many attempts (about two minutes of trying). */
@@ -14,12 +16,15 @@ function sentence(text) {
 
 /** Plain words for a refused upload: the server's own message, with what to do about it when it does not say. */
 export function refusalText(status, message) {
-  const said = sentence(message || `the server answered ${status}`);
-  const hint = (text) => (said.toLowerCase().includes(text.toLowerCase().slice(0, 12)) ? "" : ` ${text}`);
-  if (status === 403) return `Refused: ${said}${hint("Scan the QR code again to get a fresh link.")}`;
-  if (status === 413) return `Too large: ${said}${hint("Record a shorter sound.")}`;
-  if (status === 429) return `Slow down: ${said}`;
-  return `Refused: ${said}`;
+  const said = sentence(message || t("server_answered", { status }));
+  const hint = (key) => {
+    const text = t(key);
+    return said.toLowerCase().includes(text.toLowerCase().slice(0, 12)) ? "" : ` ${text}`;
+  };
+  if (status === 403) return t("refused", { said }) + hint("refused_token_hint");
+  if (status === 413) return t("too_large", { said }) + hint("too_large_hint");
+  if (status === 429) return t("slow_down", { said });
+  return t("refused", { said });
 }
 
 function once(xhrFactory, url, form, onProgress) {
@@ -32,9 +37,9 @@ function once(xhrFactory, url, form, onProgress) {
       if (e.lengthComputable) onProgress(e.loaded / e.total);
     };
     const fail = (why) => resolve({ status: 0, body: null, network: why });
-    xhr.onerror = () => fail("the connection dropped");
-    xhr.ontimeout = () => fail("the server took too long");
-    xhr.onabort = () => fail("the upload was interrupted");
+    xhr.onerror = () => fail(t("net_dropped"));
+    xhr.ontimeout = () => fail(t("net_slow"));
+    xhr.onabort = () => fail(t("net_aborted"));
     xhr.onload = () => {
       let body = null;
       try {
@@ -98,5 +103,5 @@ export async function sendRecording(url, fields, hooks = {}, xhrFactory = () => 
     await sleep(delay);
     await waitOnline();
   }
-  return { ok: false, status: 0, message: `Could not send: ${last}. Tap Send to try again.` };
+  return { ok: false, status: 0, message: t("could_not_send", { why: last }) };
 }

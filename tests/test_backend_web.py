@@ -61,7 +61,7 @@ def test_token_rotation_is_refused_from_another_address(tmp_path):
     lan = lan_address()
     if lan.startswith("127."):
         pytest.skip("no non-loopback address on this machine")
-    serve = Serve(tmp_path / "data", "--host", "0.0.0.0")
+    serve = Serve(tmp_path / "data", "--host", "0.0.0.0", "--http")
     try:
         port = serve.ready["http_port"]
         req = urllib.request.Request(
@@ -104,3 +104,29 @@ def test_a_tunnel_or_another_site_cannot_rotate_the_token(tmp_path):
         assert code == 200 and serve.token not in body["participant_url"]
     finally:
         serve.stop()
+
+
+def test_phones_get_https_by_default_and_the_first_visit_is_explained(tmp_path):
+    """No flag: an HTTPS participant URL with our certificate (LAN address and host name in it) and the
+    words about the phone's first warning; --http: plain HTTP and the words that phones get no microphone."""
+    import socket
+
+    from exsampling_osc.certs import certificate_sans
+    from exsampling_osc.web.server import lan_address
+
+    data = tmp_path / "data"
+    serve = Serve(data)
+    try:
+        assert serve.ready["https"] and serve.ready["participant_url"].startswith("https://127.0.0.1:")
+        assert {lan_address(), "127.0.0.1", socket.gethostname().lower()} <= certificate_sans(data / "tls" / "cert.pem")
+        assert serve.err.wait_for(lambda line: "This Connection Is Not Private" in line, 10), serve.log
+        assert "--tunnel cloudflared" in serve.log and "--cert FILE --key FILE" in serve.log
+    finally:
+        serve.stop()
+    plain = Serve(tmp_path / "plain", "--http")
+    try:
+        assert not plain.ready["https"] and plain.ready["participant_url"].startswith("http://127.0.0.1:")
+        assert plain.err.wait_for(lambda line: "only send sound files" in line, 10), plain.log
+        assert not (tmp_path / "plain" / "tls").exists()
+    finally:
+        plain.stop()

@@ -60,7 +60,7 @@ def backend(tmp_path_factory):
 
     client.send_message("/exsampling/heartbeat", 0)
     threading.Thread(target=heartbeat, daemon=True).start()
-    base = f"http://127.0.0.1:{ready['http_port']}"
+    base = ready["http_url"]  # plain HTTP on loopback (phones get HTTPS on http_port)
     token = ready["participant_url"].split("token=", 1)[1]
     ids = []
     sr = 22050

@@ -51,6 +51,7 @@ RULES: list[tuple[str, str, str]] = [
     (r"^python -m pytest", "skip", "the test suite this check is part of"),
     (r"^exsampling devices install", "skip", "writes into this user's Ableton User Library"),
     (r"^exsampling serve .*--cert ", "skip", "needs a real certificate for a real domain"),
+    (r"^exsampling serve .*--tunnel ", "skip", "reaches the internet (stand-ins: test_participants_tunnel_serve)"),
     (r"^exsampling serve\b", "serve", ""),
     (r"^exsampling train ", "help", "trains for many minutes; tests/test_training_agreement.py trains small"),
     (r"^exsampling compose train ", "help", "trains for minutes; tests/test_composer_train.py trains small"),

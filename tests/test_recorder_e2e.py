@@ -8,6 +8,7 @@ retried (oversize and the per-client limit: test_recorder_refusals.py)."""
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 
@@ -115,16 +116,31 @@ def test_record_send_analyse_osc_and_label_on_screen(env):
     page.context.close()
 
 
-def test_wrong_token_is_refused_in_words(env):
+@pytest.mark.parametrize("query", ["?token=not-the-token", "", "?token="])
+def test_a_wrong_or_missing_token_is_refused_on_opening(env, query):
+    """The page asks whether its link is valid before anything else: no record button, no file input, and
+    the words to scan the QR code again (before: a normal recorder, refused only after Send)."""
     serve = env["serve"]
     page = new_phone_page(env["browser"])
-    page.goto(serve.base + "/?token=not-the-token")
-    record(page, 1.0)
-    page.click("#send")
-    page.wait_for_selector("#error:not(:empty)")
+    page.goto(serve.base + "/" + query)
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.evaluate("document.body.dataset.link") == "refused"
+    assert not page.is_visible("#record") and not page.is_visible("#file") and not page.is_visible("#send")
     error = page.text_content("#error")
-    assert error.startswith("Refused:") and "QR code" in error
-    assert page.evaluate("document.body.dataset.state") == "review"  # the take is kept: nothing lost
+    assert ("Scan the QR code again" if "not-the-token" in query else "scan the QR code") in error, error
+    assert page.js_errors == []
+    page.context.close()
+
+
+def test_the_valid_link_is_checked_too(env):
+    serve = env["serve"]
+    page = new_phone_page(env["browser"])
+    asked = []
+    page.on("request", lambda r: asked.append(r.url) if "/api/token" in r.url else None)
+    page.goto(serve.ready["participant_url"])
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.is_visible("#record") and page.evaluate("document.body.dataset.link") is None
+    assert asked and asked[0].endswith(f"/api/token?token={serve.token}")
     page.context.close()
 
 
@@ -239,7 +255,13 @@ def test_location_is_sent_only_when_opted_in(env):
     page.click("#send")
     rid = _sent_id(page)
     located = serve.get(f"/api/recordings/{rid}", public=True)
-    assert (located["latitude"], located["longitude"], located["accuracy"]) == (52.52, 13.405, 25)
+    # blurred on the phone to the default 1 km grid: the exact point never reaches the server
+    assert (located["latitude"], located["longitude"]) != (52.52, 13.405)
+    moved_km = math.hypot(
+        (located["latitude"] - 52.52) * 111.32, (located["longitude"] - 13.405) * 111.32 * math.cos(math.radians(52.52))
+    )
+    assert 0 < moved_km <= 1.0 / math.sqrt(2) + 1e-6 and located["accuracy"] >= 700
+    assert "about 1 km" in page.text_content("#location-blurred")
     status = serve.get(
         f"/recorder/status?token={serve.ready['participant_url'].split('token=')[1]}&ids={rid}", public=True
     )

@@ -15,9 +15,10 @@ from slow_clients import Trickle
 from test_web_doors import wav_bytes
 from web_client import ShowStandIn
 
+from exsampling_osc.certs import participant_certificate
 from exsampling_osc.web.app import make_app
 from exsampling_osc.web.server import WebServer
-from exsampling_osc.web.tls import self_signed, ssl_adapter
+from exsampling_osc.web.tls import ssl_adapter
 
 
 @pytest.fixture
@@ -88,7 +89,7 @@ def test_connections_that_stall_their_tls_handshake_do_not_stop_https(tmp_path):
     # cheroot's own adapter shook hands in its accept loop: 5 silent connections left HTTPS without an answer
     # for 15 s. Silent ones and ones sending their ClientHello a byte at a time, then a real HTTPS request.
     show = ShowStandIn(tmp_path / "data")
-    adapter = ssl_adapter(*self_signed(tmp_path / "data", []))
+    adapter = ssl_adapter(*participant_certificate(tmp_path / "data", []))
     server = WebServer(make_app(show), "127.0.0.1", 0, ssl_adapter=adapter, header_timeout=3.0)
     server.start()
     silent = [socket.create_connection(("127.0.0.1", server.port)) for _ in range(20)]

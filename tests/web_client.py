@@ -144,6 +144,22 @@ class ShowStandIn:
         self.calls.append(("ingest_upload", original_name, client_id))
         return self.library.keep_recording(Path(tmp_path), original_name, client_id=client_id, **fields)
 
+    def issue_deletion_key(self, rid) -> str:
+        from exsampling_osc.library.retention import new_deletion_key, set_deletion_key
+
+        key = new_deletion_key()
+        set_deletion_key(self.library.store, rid, key)
+        return key
+
+    def delete_recording(self, rid, key):
+        from exsampling_osc.library.retention import forget_recording, key_matches
+
+        if not key_matches(self.library.store, rid, key):
+            return None
+        self.calls.append(("delete_recording", rid))
+        forget_recording(self.library.store, rid)
+        return {"recording_id": rid, "sample_ids": []}
+
     def get_recording(self, rid):
         rec = self.library.store.recording(rid)
         return None if rec is None else {**rec, "samples": []}

@@ -12,8 +12,17 @@ from exsampling_osc.osc.protocol import sample_args as osc_sample_args
 log = logging.getLogger("exsampling_osc.backend.service")
 
 #: The kinds of event a subscriber hears, with the dict each carries.
-EventKind = Literal["recording", "sample", "mapping", "taught", "error", "status"]
-EVENT_KINDS: tuple[EventKind, ...] = ("recording", "sample", "mapping", "taught", "error", "status")
+EventKind = Literal["recording", "sample", "mapping", "taught", "error", "status", "deleted", "photo"]
+EVENT_KINDS: tuple[EventKind, ...] = (
+    "recording",
+    "sample",
+    "mapping",
+    "taught",
+    "error",
+    "status",
+    "deleted",
+    "photo",
+)
 
 
 class Transport(Protocol):
@@ -77,10 +86,13 @@ class Events:
         self.emit("error", {"message": message})
 
     def sample(self, sample: dict) -> None:
-        """A sample is ready or changed: to the devices, the subscribers and the plugins."""
-        self.send("/exsampling/sample", osc_sample_args(sample))
+        """A sample is ready or changed: to the devices, the subscribers and the plugins. A held (``pending``)
+        sample reaches the subscribers (the console) only, until the performer accepts it."""
+        if sample.get("state") != "pending":
+            self.send("/exsampling/sample", osc_sample_args(sample))
         self.emit("sample", sample)
-        self.hook("sample_ready", sample=sample)
+        if sample.get("state") != "pending":
+            self.hook("sample_ready", sample=sample)
 
 
 __all__ = ["EVENT_KINDS", "EventKind", "Events", "Transport", "osc_sample_args"]

@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from exsampling_osc.analysis.audio import load_audio, require_sound
+from exsampling_osc.analysis.moderation import held, moderation_flags
 from exsampling_osc.backend.events import Events
-from exsampling_osc.errors import AudioError, StorageFull
+from exsampling_osc.errors import AudioError, ModelError, StorageFull
+from exsampling_osc.library.retention import set_moderation
 from exsampling_osc.library.store import STORAGE_FULL_PREFIX
 from exsampling_osc.osc.protocol import osc_number
 from exsampling_osc.units import size_text
@@ -121,6 +123,20 @@ def timed_warm_up(analyzer) -> float:
     return time.perf_counter() - t
 
 
+def moderate(store, rid: int, y, sr: int, hold: str) -> str:
+    """Flag the recording (clipped, near-silent, likely speech; kept in ``recordings.moderation``) and say the
+    state its samples start in: ``pending`` (held until the performer accepts) or ``ready``. Flags are kept
+    (and shown in the console) whatever the policy."""
+    try:
+        flags = moderation_flags(y, sr)
+    except ModelError as exc:  # the voice detector cannot load here: hold it, and say why
+        log.warning("recording %d: no moderation flags (%s); held for the performer", rid, exc)
+        set_moderation(store, rid, {"flags": ["unchecked"], "error": str(exc)})
+        return "ready" if hold == "none" else "pending"
+    set_moderation(store, rid, flags.as_dict())
+    return "pending" if held(flags, hold) else "ready"
+
+
 def sweep_upload_temporaries(data_dir: Path) -> int:
     """Remove ``incoming/.upload-*.tmp`` left by an upload that was killed mid-way; returns how many."""
     n = 0
@@ -143,12 +159,16 @@ class Ingest:
     #: Decoded signals held for the worker at most (a longer queue re-reads the files).
     HELD = 16
 
-    def __init__(self, analyzer, library: Library, samples: Samples, events: Events, max_upload_bytes: int):
+    def __init__(
+        self, analyzer, library: Library, samples: Samples, events: Events, max_upload_bytes: int, hold: str = "none"
+    ):
         self.analyzer, self.library, self.samples, self.events = analyzer, library, samples, events
         self.max_upload_bytes = max_upload_bytes
+        self.hold = hold  # moderation: which recordings' samples wait as `pending` (flagged, all, none)
         self.queue = IngestQueue(self.run_job, self.job_failed)
         self._held: dict[int, tuple[Any, float]] = {}  # recording id → (decoded signal or None, time received)
         self.latency: list[float] = []  # seconds from received to announced, the last 1000
+        self.busy = threading.Lock()  # held while a job runs: a recording is forgotten between jobs
 
     def start(self) -> None:
         """Queue what an earlier run left unanalysed (and space failures, when space is back); start the worker."""
@@ -242,13 +262,18 @@ class Ingest:
     def run_job(self, job: Job) -> None:
         """Run one job (the worker calls this; tests may call it directly)."""
         kind, ident = job
-        if kind == "warmup":
-            warm_up(self.analyzer)
-        elif kind == "recording":
-            self.library.check_space(0)
-            self.analyse_recording(ident)
-        elif kind == "reanalyse":
-            self.reanalyse_sample(ident)
+        with self.busy:
+            if kind == "warmup":
+                warm_up(self.analyzer)
+            elif kind == "recording":
+                self.library.check_space(0)
+                self.analyse_recording(ident)
+            elif kind == "reanalyse":
+                self.reanalyse_sample(ident)
+
+    def release(self, recording_id: int) -> None:
+        """Drop the decoded signal held for a recording that was forgotten before its analysis."""
+        self._held.pop(recording_id, None)
 
     def job_failed(self, job: Job, exc: Exception) -> None:
         kind, ident = job
@@ -285,6 +310,7 @@ class Ingest:
                 y = held[0]
             else:
                 y = load_audio(rec["path"], analyzer.sample_rate, analyzer.config.max_seconds)
+            state = moderate(store, rid, y, analyzer.sample_rate, self.hold)
             pieces = analyzer.analyse_signal(y)
         except AudioError as exc:
             store.set_failed(rid, str(exc))
@@ -293,7 +319,7 @@ class Ingest:
         rows = []
         for p in pieces:
             path = self.library.write_sample(rid, p.index, p.audio, p.sample_rate)
-            rows.append({**p.stored_fields(), "path": str(path), "state": "ready"})
+            rows.append({**p.stored_fields(), "path": str(path), "state": state})
         for sid in store.store_analysis(rid, rows):
             self.samples.announce(sid)
         if held:

@@ -29,7 +29,8 @@ def install_handlers(service) -> None:
 
     def query_samples(args, peer) -> Iterator[Reply]:
         what = args[1]
-        samples = service.list_samples(what)  # read on the answer thread (this generator runs there)
+        # read on the answer thread (this generator runs there); held samples reach no device until accepted
+        samples = [s for s in service.list_samples(what) if s.get("state") != "pending"]
         for s in samples:
             yield "/exsampling/sample", protocol.sample_args(s)
         yield "/exsampling/done", [len(samples), f"samples {what}"]

@@ -17,6 +17,7 @@ Hooks (every argument is optional in an implementation; take only those you need
 - ``startup(service)``: the service is serving.
 - ``recording_received(service, recording)``: a recording was stored (dict as ``Service.get_recording``).
 - ``sample_ready(service, sample)``: a sample is ready or changed (dict as in ``Service.get_recording``).
+- ``photo_ready(service, recording_id, path)``: a participant's photo was kept (a JPEG without metadata).
 - ``mapping_changed(service, label, track)``: a label was re-mapped.
 
 A plugin sends OSC to every device with ``service.send(address, args)`` (declared addresses only) and must not
@@ -55,6 +56,11 @@ def recording_received(service, recording):
 @hookspec
 def sample_ready(service, sample):
     """A sample is ready to play, or was changed (re-map, override, state, re-analysis)."""
+
+
+@hookspec
+def photo_ready(service, recording_id, path):
+    """A participant's photo for ``recording_id`` is kept at ``path`` (a JPEG without metadata)."""
 
 
 @hookspec

@@ -3,6 +3,7 @@ both doors make (re-map, override, accept/reject). One part of the service (:cla
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 from exsampling_osc.backend.events import Events
@@ -116,5 +117,8 @@ def public_recording(rec: dict) -> dict:
     """A recording row as the API shows it (no drop-folder key; ``name`` for the original name)."""
     rec = dict(rec)
     rec.pop("drop_key", None)
+    rec.pop("deletion_key_hash", None)  # the phone holds the key; not even its hash is shown
+    if isinstance(rec.get("moderation"), str):
+        rec["moderation"] = json.loads(rec["moderation"])
     rec["name"] = rec["original_name"]
     return rec

@@ -24,10 +24,32 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--device-port", type=int, help=f"OSC port of the device on 127.0.0.1 (default {PORTS['device']})")
     p.add_argument("--probe-ports", action="store_true", help="a busy port moves to the next free one")
     p.add_argument("--drop-folder", type=Path, help="watch a folder for audio files")
-    p.add_argument("--https", action="store_true", help="serve participants over HTTPS (self-signed by default)")
+    tls = p.add_mutually_exclusive_group()
+    tls.add_argument("--https", action="store_true", help="HTTPS for phones (the default; kept for old scripts)")
+    tls.add_argument("--http", action="store_true", help="plain HTTP for phones (they get no microphone)")
     p.add_argument("--cert", type=Path, help="TLS certificate (PEM) instead of the self-signed one")
     p.add_argument("--key", type=Path, help="TLS private key (PEM) for --cert")
     p.add_argument("--public-url", help="address participants reach (tunnel, hostname); goes in the QR code")
+    p.add_argument(
+        "--tunnel",
+        choices=("cloudflared", "ngrok"),
+        help="start this tunnel program; its public URL goes in the QR code",
+    )
+    p.add_argument("--keep-days", type=float, help="forget recordings older than this many days (default: keep)")
+    p.add_argument(
+        "--hold",
+        choices=("flagged", "all", "none"),
+        default="none",
+        help="hold recordings back until accepted in the console: flagged ones (clipped, near-silent, likely "
+        "speech), all, or none (the default; the flags are shown anyway)",
+    )
+    p.add_argument(
+        "--location-precision",
+        type=float,
+        metavar="KM",
+        help="phones blur their location to a grid this wide before sending (0: exact; default: the config's)",
+    )
+    p.add_argument("--consent", metavar="TEXT", help="the consent text on the participant page")
     p.add_argument(
         "--launched-by-device",
         action="store_true",
@@ -53,6 +75,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from exsampling_osc.backend.lifecycle import install_signals
     from exsampling_osc.backend.service import Service, Settings, ready_line
+    from exsampling_osc.certs import first_visit_text
     from exsampling_osc.errors import ConfigError
 
     logging.basicConfig(
@@ -62,6 +85,12 @@ def run(args: argparse.Namespace) -> int:
     )
     if bool(args.cert) != bool(args.key):
         raise ConfigError("--cert and --key go together")
+    if args.http and args.cert:
+        raise ConfigError("--http serves no certificate: leave out --cert/--key or --http")
+    if args.keep_days is not None and args.keep_days <= 0:
+        raise ConfigError("--keep-days must be more than 0")
+    if args.location_precision is not None and not 0 <= args.location_precision <= 100:
+        raise ConfigError("--location-precision must be between 0 and 100 km")
     settings = Settings(
         data_dir=args.data_dir,
         config_path=args.config,
@@ -72,10 +101,15 @@ def run(args: argparse.Namespace) -> int:
         device_port=args.device_port,
         probe_ports=args.probe_ports,
         drop_folder=args.drop_folder,
-        https=args.https or bool(args.cert),
+        https=not args.http,
         cert=args.cert,
         key=args.key,
         public_url=args.public_url,
+        tunnel=args.tunnel,
+        keep_days=args.keep_days,
+        hold=args.hold,
+        location_precision_km=args.location_precision,
+        consent=args.consent,
         launched_by_device=args.launched_by_device,
         heartbeat_timeout=args.heartbeat_timeout,
         load_plugins=not args.no_plugins,
@@ -93,6 +127,7 @@ def run(args: argparse.Namespace) -> int:
 
         print_terminal(settings.participant_url)
     print(f"participants open: {settings.participant_url}", file=sys.stderr)
+    print(first_visit_text(settings.participant_url, self_signed=settings.self_signed), file=sys.stderr)
     if "oscquery" in settings.urls:
         print(f"OSCQuery: {settings.urls['oscquery']} (announced with zeroconf)", file=sys.stderr)
     print(f"console: {settings.http_url}/console  library: {settings.data_dir}", file=sys.stderr)

@@ -25,8 +25,10 @@ from typing import TYPE_CHECKING, Any
 
 from exsampling_osc import __version__
 from exsampling_osc.backend.events import EVENT_KINDS, Events, osc_sample_args
+from exsampling_osc.backend.forgetting import Forgetting
 from exsampling_osc.backend.ingest import Ingest, sweep_upload_temporaries, timed_warm_up
 from exsampling_osc.backend.osc_door import OscDoor
+from exsampling_osc.backend.photos import Photos
 from exsampling_osc.backend.phrases import compose, phrase_messages
 from exsampling_osc.backend.samples import STATES, Samples
 from exsampling_osc.backend.settings import Settings
@@ -50,6 +52,7 @@ class Service:
     teaching: Teaching
     samples: Samples
     ingest: Ingest
+    forgetting: Forgetting
 
     def __init__(self, settings: Settings, analyzer: Analyzer | None = None, sender: Transport | None = None):
         """Read the config and open the library; ``analyzer`` (else loaded at start) and ``sender`` (else UDP to
@@ -67,6 +70,7 @@ class Service:
         self.tokens = Tokens(s.data_dir)
         self.upload_guards: list[Callable] = []  # guard(request) raising Refused; the recorder adds its own
         self.events = Events(sender or Sender(s.device_port), owner=self)
+        self.photos = Photos(self.library, self.events)
         self.watch = None
         if s.launched_by_device:
             from exsampling_osc.backend.lifecycle import ParentWatch
@@ -77,6 +81,7 @@ class Service:
         self.local_web: Any = None
         self.drop: Any = None
         self.announcer: Any = None
+        self.tunnel: Any = None
         self.analyzer: Analyzer | None = None
         self.warm_seconds: float | None = None
         self._stopped = threading.Event()
@@ -104,7 +109,8 @@ class Service:
         self.teaching = Teaching(analyzer, self.library.store, mapping, self.events)
         self.samples = Samples(self.library.store, mapping, self.events, self.teaching)
         max_upload = int(self.config.max_upload_mb * 1e6)
-        self.ingest = Ingest(analyzer, self.library, self.samples, self.events, max_upload)
+        self.ingest = Ingest(analyzer, self.library, self.samples, self.events, max_upload, self.settings.hold)
+        self.forgetting = Forgetting(self.library, self.ingest, self.events, self.settings.keep_days)
 
     def load(self) -> Service:
         """Load the model named by the settings (unless an analyzer was given) and build the parts that need it;
@@ -155,6 +161,7 @@ class Service:
         if self.watch:  # heartbeats are counted from ready: a device starts them when it hears ready
             self.watch.last_beat = time.monotonic()
             self.watch.heartbeat_timeout = s.heartbeat_timeout
+        self.forgetting.sweep()  # --keep-days: before anything old is queued or announced again
         self.ingest.start()
         self.osc.start()
         if s.drop_folder:
@@ -181,10 +188,11 @@ class Service:
         app = make_app(self)
         adapter = None
         if s.https:
-            from exsampling_osc.web.tls import self_signed, ssl_adapter
+            from exsampling_osc.certs import participant_certificate
+            from exsampling_osc.web.tls import ssl_adapter
 
-            cert, key = (s.cert, s.key) if s.cert and s.key else self_signed(s.data_dir, [lan_address()])
-            adapter = ssl_adapter(Path(cert), Path(key))
+            own = (s.cert, s.key) if s.cert and s.key else participant_certificate(s.data_dir, [lan_address()])
+            adapter = ssl_adapter(Path(own[0]), Path(own[1]))
         self.web = WebServer(app, s.host, s.http_port, probe=s.probe_ports, ssl_adapter=adapter)
         s.http_port = self.web.port
         local_port = self.web.port
@@ -195,7 +203,22 @@ class Service:
         s.local_http_port = local_port
         s.http_url = f"http://127.0.0.1:{local_port}"
         self.web.start()
+        if s.tunnel:
+            self._start_tunnel(s.tunnel)
         self._update_participant_url()
+
+    def _start_tunnel(self, kind: str) -> None:
+        """The tunnel program, pointed at the participant server (never at the loopback-only console server);
+        its requests come from 127.0.0.1 but carry proxy headers and another Host, so the door policy
+        (:mod:`~exsampling_osc.web.doors`) treats them as remote. Its public URL goes in the QR code."""
+        from exsampling_osc.tunnel import start_tunnel
+
+        s = self.settings
+        host = "127.0.0.1" if s.host in ("0.0.0.0", "::", "") else s.host
+        host = f"[{host}]" if ":" in host else host
+        self.tunnel = start_tunnel(kind, f"{self.web.scheme}://{host}:{s.http_port}")
+        s.public_url = self.tunnel.public_url
+        log.info("tunnel %s: %s", kind, s.public_url)
 
     def _update_participant_url(self) -> None:
         from exsampling_osc.web.qr import write_png
@@ -231,9 +254,16 @@ class Service:
     def shutdown(self) -> None:
         """Finish the current job, stop every part, close the library."""
         self._stopped.set()
-        for part in (self.drop, self.web, self.local_web):
+        for part in (self.tunnel, self.drop):
             if part:
                 part.stop()
+        # the two HTTP servers stop side by side: each waits up to half a second for its accept loop, and a
+        # launching device gives a clean stop 1.5 s before it signals
+        stopping = [threading.Thread(target=w.stop) for w in (self.web, self.local_web) if w]
+        for t in stopping:
+            t.start()
+        for t in stopping:
+            t.join()
         if self.announcer:
             self.announcer.close()
         if self.analyzer is not None:
@@ -245,8 +275,9 @@ class Service:
         while not self._stopped.wait(self.settings.status_interval):
             try:
                 self.ingest.retry_space_failures()
+                self.forgetting.sweep_due()
             except Exception:
-                log.exception("retrying recordings that failed for lack of space")
+                log.exception("retrying recordings that failed for lack of space, or forgetting old ones")
             st = self.status()
             self.send("/exsampling/status", [st["queue"], st["samples"], len(st["devices"])])
             self.events.emit("status", st)
@@ -296,6 +327,14 @@ class Service:
 
     def reanalyse(self, sample_id: int) -> None:
         self.ingest.reanalyse(sample_id)
+
+    def issue_deletion_key(self, recording_id: int) -> str:
+        """A deletion key for the phone that sent the recording (see :class:`Forgetting`)."""
+        return self.forgetting.issue_key(recording_id)
+
+    def delete_recording(self, recording_id: int, key: str) -> dict | None:
+        """Forget a recording when ``key`` is its deletion key (None: wrong key or no such recording)."""
+        return self.forgetting.delete(recording_id, key)
 
     def get_sample(self, sample_id: int) -> dict | None:
         return self.samples.get_sample(sample_id)

@@ -21,10 +21,15 @@ class Settings:
     device_port: int | None = None
     probe_ports: bool = False
     drop_folder: Path | None = None
-    https: bool = False
+    https: bool = True  # phones get HTTPS (the microphone needs it); --http turns it off
     cert: Path | None = None
     key: Path | None = None
     public_url: str | None = None
+    tunnel: str | None = None  # "cloudflared" or "ngrok" (exsampling_osc.tunnel)
+    keep_days: float | None = None  # recordings older than this are forgotten (None: kept)
+    hold: str = "none"  # moderation: hold flagged / all / none until accepted (flags are always kept)
+    location_precision_km: float | None = None  # None: the recorder section's
+    consent: str | None = None  # None: the recorder section's
     launched_by_device: bool = False
     heartbeat_timeout: float = 10.0
     status_interval: float = 5.0
@@ -36,6 +41,11 @@ class Settings:
     qr_path: str = ""
     local_http_port: int = 0
     urls: dict = field(default_factory=dict)
+
+    @property
+    def self_signed(self) -> bool:
+        """True when phones reach the page with our own certificate (they warn the first time)."""
+        return self.https and not (self.cert and self.key) and not self.public_url
 
     def ready(self) -> dict:
         """The ``EXSAMPLING_READY`` payload."""
@@ -49,5 +59,6 @@ class Settings:
             "local_http_port": self.local_http_port,
             "data_dir": str(self.data_dir),
             "https": self.https,
+            "tunnel": self.tunnel,
             "version": __version__,
         }

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from exsampling_osc.errors import StorageFull
 from exsampling_osc.library.files import copy_durable, remove_temporaries, write_wav
+from exsampling_osc.library.retention import add_participant_columns
 from exsampling_osc.library.store import Store
 from exsampling_osc.units import size_text
 
@@ -54,6 +55,7 @@ class Library:
         for d in (self.recordings_dir, self.samples_dir):
             d.mkdir(parents=True, exist_ok=True)
         self.store = Store(self.data_dir / "library.sqlite3")
+        add_participant_columns(self.store)
         self.cleanup()
 
     def cleanup(self) -> None:

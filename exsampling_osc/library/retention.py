@@ -2,13 +2,14 @@
 
 A deletion key is a random secret the upload's answer gives the phone; only its SHA-256 is stored (the key
 is 192 random bits, so a plain hash cannot be guessed back; no slow KDF is needed). The schema change is
-:func:`add_deletion_key_column`, for the integrator to call once when the store opens.
+:func:`add_participant_columns`, called by :class:`~exsampling_osc.library.Library` when it opens.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import secrets
 import sqlite3
 import time
@@ -54,15 +55,40 @@ def verify(key: str, key_hash: str | None) -> bool:
     return hmac.compare_digest(hash_key(key), key_hash)
 
 
-def add_deletion_key_column(store: Store) -> None:
-    """Schema change: ``recordings.deletion_key_hash`` (idempotent; call once when the store opens)."""
+#: The participants' columns of ``recordings`` (issue 17): deletion key hash, moderation flags (JSON), photo.
+PARTICIPANT_COLUMNS = {KEY_COLUMN: "TEXT", "moderation": "TEXT", "photo_path": "TEXT"}
+
+
+def add_column(store: Store, name: str, kind: str) -> None:
+    """Schema change: ``recordings.<name>`` (idempotent)."""
     cols = {r["name"] for r in store._all("PRAGMA table_info(recordings)")}
-    if KEY_COLUMN not in cols:
+    if name not in cols:
         try:
-            store._tx(f"ALTER TABLE recordings ADD COLUMN {KEY_COLUMN} TEXT")
+            store._tx(f"ALTER TABLE recordings ADD COLUMN {name} {kind}")
         except sqlite3.OperationalError as exc:  # another process added it meanwhile
             if "duplicate column" not in str(exc):
                 raise
+
+
+def add_deletion_key_column(store: Store) -> None:
+    """Schema change: ``recordings.deletion_key_hash`` (idempotent)."""
+    add_column(store, KEY_COLUMN, "TEXT")
+
+
+def add_participant_columns(store: Store) -> None:
+    """Every participants' column (:data:`PARTICIPANT_COLUMNS`); the library calls this when it opens."""
+    for name, kind in PARTICIPANT_COLUMNS.items():
+        add_column(store, name, kind)
+
+
+def set_moderation(store: Store, recording_id: int, flags: dict | None) -> None:
+    """Keep a recording's moderation flags (``Flags.as_dict()``, JSON) in ``recordings.moderation``."""
+    store._tx("UPDATE recordings SET moderation = ? WHERE id = ?", (json.dumps(flags), recording_id))
+
+
+def set_photo_path(store: Store, recording_id: int, path: str) -> None:
+    """Note where a recording's photo is kept (``forget_recording`` removes it with the recording)."""
+    store._tx("UPDATE recordings SET photo_path = ? WHERE id = ?", (path, recording_id))
 
 
 def set_deletion_key(store: Store, recording_id: int, key: str) -> None:
@@ -98,6 +124,8 @@ def forget_recording(store: Store, recording_id: int) -> list[Path]:
     if rec is None:
         return []
     files = [Path(s["path"]) for s in store.samples(recording_id)] + [Path(rec["path"])]
+    if rec.get("photo_path"):
+        files.append(Path(rec["photo_path"]))
     with store._lock:
         store._db.execute("BEGIN IMMEDIATE")
         try:

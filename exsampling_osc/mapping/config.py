@@ -44,15 +44,13 @@ class RecorderSettings:
     """The ``recorder`` section: what the participant page shows and enforces."""
 
     project_name: str = "ExSampling"
-    consent: str = (
-        "Your sound is sent to the performers' computer, analysed by a sound classifier, and "
-        "may be played live in this performance. It is kept in the performance's sound library."
-    )
+    consent: str = ""  # "": the page's own words in the participant's language (recorder/i18n/*.json)
     stream_url: str = ""
-    stream_label: str = "Listen to the performance"
+    stream_label: str = ""  # "": the page's own words
     max_seconds: float = 30.0
     sample_rate: int = 22050
     uploads_per_minute: int = 6
+    location_precision_km: float = 1.0  # the phone snaps a shared location to a grid this wide (0: exact)
 
     def page_config(self) -> dict:
         """The JSON the page reads (without the rate limit, which the page does not need)."""
@@ -85,7 +83,11 @@ def parse_recorder(raw: object, fail: Fail) -> RecorderSettings:
                 raise bad(key, f"must be text, not {value!r}")
         elif isinstance(value, bool) or not isinstance(value, int | float):
             raise bad(key, f"must be a number, not {value!r}")
-        elif value < 0 or (key == "max_seconds" and not 1 <= value <= 600):
+        elif (
+            value < 0
+            or (key == "max_seconds" and not 1 <= value <= 600)
+            or (key == "location_precision_km" and value > 100)
+        ):
             raise bad(key, f"{value!r} is out of range")
         elif key == "sample_rate" and value and not 8000 <= value <= 192000:
             raise bad(key, f"{value!r} is not a sample rate (8000-192000, or 0 for the phone's own)")

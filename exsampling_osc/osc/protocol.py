@@ -99,6 +99,25 @@ CORE: tuple[Message, ...] = (
         "A recording was received and stored (before analysis).",
     ),
     _m(
+        "/photo",
+        TO_DEVICE,
+        [
+            ("recording_id", "i", "the recording the photo goes with"),
+            ("path", "s", "absolute path of the JPEG (forward slashes; no EXIF, GPS or other metadata)"),
+        ],
+        "A participant sent a photo with a recording (for visual tools); kept in the data folder's photos/.",
+    ),
+    _m(
+        "/deleted",
+        TO_DEVICE,
+        [
+            ("recording_id", "i", "the recording that is gone"),
+            ("sample_ids", "s", "its sample ids joined by spaces (empty when it had none): forget them"),
+        ],
+        "A recording and its samples were removed (its participant deleted it, or --keep-days): their files "
+        "are gone, do not play them any more.",
+    ),
+    _m(
         "/error",
         TO_DEVICE,
         [("message", "s", "what went wrong, in words")],

@@ -6,7 +6,9 @@ a status chosen by the error's type (:mod:`exsampling_osc.web.answers`). Upload 
 
 An upload may carry its own id (form field ``upload_id`` or header ``X-Upload-Id``: 8-64 letters, digits,
 ``-`` or ``_``, made by the page): a retry with the same id answers the recording stored the first time
-and stores no second copy.
+and stores no second copy. The answer carries a ``deletion_key``: ``DELETE /api/recordings/<id>`` with it in
+the header ``X-Deletion-Key`` removes the recording, its samples and files (the devices are told). An
+optional ``photo`` file part goes with the recording (:mod:`exsampling_osc.backend.photos`).
 """
 
 from __future__ import annotations
@@ -21,13 +23,14 @@ import bottle
 from exsampling_osc.errors import InvalidRequest
 from exsampling_osc.units import size_text
 from exsampling_osc.web.answers import Refused, json_error, refusal
-from exsampling_osc.web.doors import PARTICIPANT, THIS_COMPUTER, json_body, token_of
+from exsampling_osc.web.doors import ANYONE, PARTICIPANT, THIS_COMPUTER, json_body, token_of
 
 __all__ = ["Refused", "install", "json_error", "parse_number", "refuse_upload"]
 
 NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 UPLOAD_ID = re.compile(r"[A-Za-z0-9_-]{8,64}")
 UPLOAD_ID_HEADER = "X-Upload-Id"
+DELETION_KEY_HEADER = "X-Deletion-Key"
 
 
 def refuse_upload(status: int, message: str) -> bottle.HTTPResponse:
@@ -92,6 +95,8 @@ def install(app: bottle.Bottle, service) -> None:
         service.library.check_space(max(req.content_length, 0))
         upload = audio_part()
         name = upload_name(upload)
+        photo = req.files.get("photo")  # optional; cleaned (metadata stripped) before anything is stored
+        jpeg = service.photos.clean(photo.file.read()) if photo is not None else None
         lat, lon, acc = (parse_number(k, req.forms.get(k)) for k in ("latitude", "longitude", "accuracy"))
         if lat is not None and not -90 <= lat <= 90 or lon is not None and not -180 <= lon <= 180:
             raise InvalidRequest("latitude/longitude out of range")
@@ -125,12 +130,30 @@ def install(app: bottle.Bottle, service) -> None:
                 )
             finally:
                 Path(tmp).unlink(missing_ok=True)
+            if jpeg is not None:
+                service.photos.keep(rid, jpeg)
             bottle.response.status = 201
         else:
             rid = known
             bottle.response.status = 200
         bottle.response.content_type = "application/json"
-        return json.dumps(service.get_recording(rid) or {"id": rid})
+        answer = service.get_recording(rid) or {"id": rid}
+        answer["deletion_key"] = service.issue_deletion_key(rid)  # a retry's answer replaces a lost one
+        return json.dumps(answer)
+
+    @app.delete("/api/recordings/<rid:int>", door=PARTICIPANT)
+    def delete_recording(rid: int):
+        """The participant deletes their own recording: header X-Deletion-Key, the key of the upload's answer."""
+        gone = service.delete_recording(rid, bottle.request.get_header(DELETION_KEY_HEADER) or "")
+        if gone is None:
+            raise Refused("this sound cannot be deleted from here (a wrong key, or it is gone already)", 403)
+        return {"deleted": rid, "samples": gone["sample_ids"]}
+
+    @app.get("/api/token", door=ANYONE)
+    def token_valid():
+        """Whether the page's link still holds the session token (asked first thing on opening)."""
+        bottle.response.set_header("Cache-Control", "no-store")
+        return {"valid": service.tokens.check(token_of(bottle.request))}
 
     @app.get("/api/recordings", door=THIS_COMPUTER)
     def list_recordings():

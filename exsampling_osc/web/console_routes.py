@@ -80,8 +80,10 @@ def _label(s: dict) -> str:
     return s.get("overridden_label") or s.get("label") or "unknown"
 
 
-def sample_view(s: dict, blurred: bool) -> dict:
-    """The fields the console shows for one sample (a Service sample dict)."""
+def sample_view(s: dict, blurred: bool, recording: dict | None = None) -> dict:
+    """The fields the console shows for one sample (a Service sample dict; ``recording``: its recording, for
+    the moderation flags and the photo)."""
+    recording = recording or {}
     lat, lon = s.get("latitude"), s.get("longitude")
     if blurred:
         lat, lon = blur(lat), blur(lon)
@@ -101,6 +103,8 @@ def sample_view(s: dict, blurred: bool) -> dict:
         "latitude": lat,
         "longitude": lon,
         "top": s.get("top") or [],
+        "flags": (recording.get("moderation") or {}).get("flags") or [],
+        "photo": f"/console/api/recordings/{recording['id']}/photo" if recording.get("photo_path") else "",
         "audio": f"/console/api/samples/{s['id']}/audio",
     }
 
@@ -142,9 +146,11 @@ def install(app: bottle.Bottle, service) -> None:
         if since.isdigit() and int(since) == changes.version:
             out["unchanged"] = True
             return out
-        samples = [sample_view(s, blurred) for s in service.list_samples()[:MAX_SAMPLES]]
+        listed = service.list_recordings()
+        by_id = {r["id"]: r for r in listed}
+        samples = [sample_view(s, blurred, by_id.get(s["recording_id"])) for s in service.list_samples()[:MAX_SAMPLES]]
         recordings = []
-        for r in service.list_recordings():
+        for r in listed:
             lat, lon = r.get("latitude"), r.get("longitude")
             if lat is None or lon is None:
                 continue
@@ -178,6 +184,14 @@ def install(app: bottle.Bottle, service) -> None:
             blurred=blurred,
         )
         return out
+
+    @app.get("/console/api/recordings/<rid:int>/photo", door=THIS_COMPUTER)
+    def recording_photo(rid: int):
+        rec = service.get_recording(rid)
+        if not rec or not rec.get("photo_path"):
+            raise NotFound(f"recording {rid} has no photo")
+        path = Path(rec["photo_path"])
+        return bottle.static_file(path.name, root=str(path.parent), mimetype="image/jpeg")
 
     @app.get("/console/api/samples/<sample_id:int>/audio", door=THIS_COMPUTER)
     def console_audio(sample_id: int):

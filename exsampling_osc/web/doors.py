@@ -36,7 +36,18 @@ from exsampling_osc.web.answers import Refused
 
 ANYONE, PARTICIPANT, THIS_COMPUTER, NOBODY = "anyone", "participant", "this computer", "nobody"
 DOORS = (ANYONE, PARTICIPANT, THIS_COMPUTER, NOBODY)
-PROXY_HEADERS = ("Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Real-IP", "CF-Connecting-IP", "True-Client-IP")
+#: Headers a proxy or tunnel adds (cloudflared: CF-Connecting-IP, CF-Ray, X-Forwarded-For/-Proto; ngrok:
+#: X-Forwarded-For/-Host/-Proto): their requests arrive from 127.0.0.1, and any of these makes them remote.
+PROXY_HEADERS = (
+    "Forwarded",
+    "X-Forwarded-For",
+    "X-Forwarded-Host",
+    "X-Forwarded-Proto",
+    "X-Real-IP",
+    "CF-Connecting-IP",
+    "CF-Ray",
+    "True-Client-IP",
+)
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "[::1]"})
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 TOKEN_HEADER = "X-Exsampling-Token"

@@ -13,10 +13,14 @@ folder (the same keys)::
       max_seconds: 30                     # longest recording (countdown in the page)
       sample_rate: 22050                  # rate the page sends (0: the phone's own rate)
       uploads_per_minute: 6               # per client (IP address); 0: no limit
+      location_precision_km: 1.0          # a shared location is blurred on the phone to this grid (0: exact)
+
+``serve --consent TEXT`` and ``--location-precision KM`` override those two for one run.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -45,7 +49,12 @@ SETTINGS_FILE = "recorder.yaml"
 
 def recorder_settings(service) -> RecorderSettings:
     """The config's ``recorder`` section when the config has one, else ``<data dir>/recorder.yaml`` when that
-    file exists, else the defaults (validated by :mod:`exsampling_osc.mapping.config`, the one validator)."""
+    file exists, else the defaults (validated by :mod:`exsampling_osc.mapping.config`, the one validator);
+    serve's ``--consent`` and ``--location-precision`` on top."""
+    return _overridden(_configured(service), getattr(service, "settings", None))
+
+
+def _configured(service) -> RecorderSettings:
     config = getattr(service, "config", None)
     if getattr(config, "recorder", None) is not None:
         return config.recorder  # type: ignore[union-attr]
@@ -54,6 +63,15 @@ def recorder_settings(service) -> RecorderSettings:
     if path is not None and path.is_file():
         return load_recorder_file(path)
     return RecorderSettings()
+
+
+def _overridden(settings: RecorderSettings, serve_settings) -> RecorderSettings:
+    changes = {
+        "consent": getattr(serve_settings, "consent", None),
+        "location_precision_km": getattr(serve_settings, "location_precision_km", None),
+    }
+    changes = {k: v for k, v in changes.items() if v is not None}
+    return dataclasses.replace(settings, **changes) if changes else settings
 
 
 def render_index(template: str, settings: RecorderSettings) -> str:

@@ -1,53 +1,11 @@
-"""TLS for the participant page: a self-signed certificate made on first use and kept in the data folder."""
+"""TLS for the participant page: cheroot's adapter with the handshake moved to the worker thread (the
+certificate itself: :func:`exsampling_osc.certs.participant_certificate`)."""
 
 from __future__ import annotations
 
-import datetime as dt
-import ipaddress
 from pathlib import Path
 
 from exsampling_osc.errors import ConfigError
-from exsampling_osc.library.files import atomic_write
-
-
-def self_signed(data_dir: Path, hosts: list[str]) -> tuple[Path, Path]:
-    """``(cert, key)`` under ``<data_dir>/tls``, created once (valid 2 years) for ``hosts`` (names or IPs)."""
-    folder = Path(data_dir) / "tls"
-    cert_path, key_path = folder / "cert.pem", folder / "key.pem"
-    if cert_path.is_file() and key_path.is_file():
-        return cert_path, key_path
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    names: list[x509.GeneralName] = []
-    for h in dict.fromkeys(["localhost", "127.0.0.1", *hosts]):
-        try:
-            names.append(x509.IPAddress(ipaddress.ip_address(h)))
-        except ValueError:
-            names.append(x509.DNSName(h))
-    subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "ExSampling OSC")])
-    now = dt.datetime.now(dt.UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(days=1))
-        .not_valid_after(now + dt.timedelta(days=730))
-        .add_extension(x509.SubjectAlternativeName(names), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    atomic_write(key_path, lambda tmp: tmp.write_bytes(key_pem))
-    key_path.chmod(0o600)
-    atomic_write(cert_path, lambda tmp: tmp.write_bytes(cert.public_bytes(serialization.Encoding.PEM)))
-    return cert_path, key_path
 
 
 def ssl_adapter(cert: Path, key: Path):

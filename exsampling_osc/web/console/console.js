@@ -117,9 +117,10 @@ function sampleItem(s) {
     updateTeach();
   });
   return el("li", { class: `sample ${s.state}${fresh ? " fresh" : ""}`, "data-id": s.id },
-    canvas,
+    canvas, s.photo ? el("img", { class: "photo", src: s.photo, alt: `photo sent with recording ${s.recording_id}` }) : "",
     el("div", { class: "head" }, el("span", { class: "label" }, s.label), el("span", { class: "conf" }, conf),
-      el("span", { class: "state" }, s.state || ""), s.overridden ? el("span", { class: "meta" }, `(was ${s.analysed_label})`) : ""),
+      el("span", { class: "state" }, s.state || ""), s.overridden ? el("span", { class: "meta" }, `(was ${s.analysed_label})`) : "",
+      s.flags && s.flags.length ? el("span", { class: "flags" }, `flagged: ${s.flags.join(", ").replace(/_/g, " ")}`) : ""),
     el("div", { class: "meta" }, `#${s.id} · track ${s.track || "?"} · ${s.mode || ""}`,
       s.root_midi ? ` · root ${Number(s.root_midi).toFixed(1)}` : "", ` · ${timeText(s.created)}`),
     el("div", { class: "actions" }, pick,

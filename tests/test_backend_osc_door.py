@@ -20,7 +20,7 @@ def analyzer():
 @pytest.fixture
 def client(tmp_path, analyzer):
     svc = Service(Settings(data_dir=tmp_path / "data", load_plugins=False), analyzer=analyzer, sender=CapturingSender())
-    assert svc.analyzer is analyzer and svc.osc.server is None and svc.web is None  # injected; nothing bound yet
+    assert svc.analyzer is analyzer and svc.osc.server is None and svc.http.web is None  # injected; nothing bound yet
     c = OscClient(svc)
     yield c
     c.close()

@@ -6,7 +6,8 @@ what it needs in its constructor:
 - ``samples`` (:mod:`~exsampling_osc.backend.samples`): the library through the one sample view, and changes;
 - ``ingest`` (:mod:`~exsampling_osc.backend.ingest`): recordings in, its queue and its one analysis worker;
 - ``osc`` (:mod:`~exsampling_osc.backend.osc_door`): the OSC door, its handlers in ``osc_handlers``;
-- ``web``, ``drop``, ``announcer``, ``watch``: the HTTP server, drop folder, zeroconf, parent watch.
+- ``http`` (:mod:`~exsampling_osc.backend.web_door`): the HTTP door: servers, certificate, tunnel, QR code;
+- ``drop``, ``announcer``, ``watch``: the drop folder, zeroconf, parent watch.
 
 The constructor is cheap: config, library and parts, nothing bound. The model is loaded in :meth:`start` unless
 an analyzer was given (tests share one); :meth:`start` binds the ports and starts the threads. OSC handlers and
@@ -33,6 +34,7 @@ from exsampling_osc.backend.phrases import compose, phrase_messages
 from exsampling_osc.backend.samples import STATES, Samples
 from exsampling_osc.backend.settings import Settings
 from exsampling_osc.backend.teaching import Teaching
+from exsampling_osc.backend.web_door import WebDoor
 from exsampling_osc.errors import ExSamplingError
 from exsampling_osc.library import Library, default_data_dir
 from exsampling_osc.mapping import Mapping, load_config
@@ -77,11 +79,9 @@ class Service:
 
             self.watch = ParentWatch(self.stop, 0)  # heartbeats are checked from ready on (start)
         self.osc = OscDoor(self.events.sender, self.events, self.watch)
-        self.web: Any = None
-        self.local_web: Any = None
+        self.http = WebDoor(s, self.tokens)
         self.drop: Any = None
         self.announcer: Any = None
-        self.tunnel: Any = None
         self.analyzer: Analyzer | None = None
         self.warm_seconds: float | None = None
         self._stopped = threading.Event()
@@ -149,7 +149,9 @@ class Service:
         self.load()
         assert self.analyzer is not None
         s.osc_port = self.osc.bind(s.osc_port, s.probe_ports).port
-        self._start_web()
+        from exsampling_osc.web.app import make_app
+
+        self.http.start(make_app(self))
         if s.load_plugins:
             from exsampling_osc.backend.plugins import plugin_manager
 
@@ -179,66 +181,10 @@ class Service:
         self.events.hook("startup")
         return self
 
-    def _start_web(self) -> None:
-        from exsampling_osc.web.app import make_app
-        from exsampling_osc.web.server import WebServer, lan_address
-
-        s = self.settings
-        assert s.data_dir is not None and s.http_port is not None  # set in __init__
-        app = make_app(self)
-        adapter = None
-        if s.https:
-            from exsampling_osc.certs import participant_certificate
-            from exsampling_osc.web.tls import ssl_adapter
-
-            own = (s.cert, s.key) if s.cert and s.key else participant_certificate(s.data_dir, [lan_address()])
-            adapter = ssl_adapter(Path(own[0]), Path(own[1]))
-        self.web = WebServer(app, s.host, s.http_port, probe=s.probe_ports, ssl_adapter=adapter)
-        s.http_port = self.web.port
-        local_port = self.web.port
-        if s.https:  # plain HTTP stays available on loopback for the console and the device
-            self.local_web = WebServer(app, "127.0.0.1", 0)
-            local_port = self.local_web.port
-            self.local_web.start()
-        s.local_http_port = local_port
-        s.http_url = f"http://127.0.0.1:{local_port}"
-        self.web.start()
-        if s.tunnel:
-            self._start_tunnel(s.tunnel)
-        self._update_participant_url()
-
-    def _start_tunnel(self, kind: str) -> None:
-        """The tunnel program, pointed at the participant server (never at the loopback-only console server);
-        its requests come from 127.0.0.1 but carry proxy headers and another Host, so the door policy
-        (:mod:`~exsampling_osc.web.doors`) treats them as remote. Its public URL goes in the QR code."""
-        from exsampling_osc.tunnel import start_tunnel
-
-        s = self.settings
-        host = "127.0.0.1" if s.host in ("0.0.0.0", "::", "") else s.host
-        host = f"[{host}]" if ":" in host else host
-        self.tunnel = start_tunnel(kind, f"{self.web.scheme}://{host}:{s.http_port}")
-        s.public_url = self.tunnel.public_url
-        log.info("tunnel %s: %s", kind, s.public_url)
-
-    def _update_participant_url(self) -> None:
-        from exsampling_osc.web.qr import write_png
-        from exsampling_osc.web.server import lan_address
-
-        s = self.settings
-        assert s.data_dir is not None and self.web is not None
-        if s.public_url:
-            base = s.public_url.rstrip("/")
-        else:
-            host = s.host if s.host not in ("0.0.0.0", "::", "") else lan_address()
-            base = f"{self.web.scheme}://{host}:{s.http_port}"
-        s.participant_url = f"{base}/?token={self.tokens.current}"
-        s.qr_path = str(write_png(s.participant_url, s.data_dir / "qr.png"))
-        s.urls = {"participant": s.participant_url, "http": s.http_url, "qr": f"{s.http_url}/qr.png"}
-
     def rotate_token(self) -> str:
         """A new session token: the old participant URL stops working; QR and ready are sent again."""
         self.tokens.rotate()
-        self._update_participant_url()
+        self.http.update_participant_url()
         self.send_ready()
         self.events.emit("status", self.status())
         return self.settings.participant_url
@@ -254,16 +200,9 @@ class Service:
     def shutdown(self) -> None:
         """Finish the current job, stop every part, close the library."""
         self._stopped.set()
-        for part in (self.tunnel, self.drop):
-            if part:
-                part.stop()
-        # the two HTTP servers stop side by side: each waits up to half a second for its accept loop, and a
-        # launching device gives a clean stop 1.5 s before it signals
-        stopping = [threading.Thread(target=w.stop) for w in (self.web, self.local_web) if w]
-        for t in stopping:
-            t.start()
-        for t in stopping:
-            t.join()
+        if self.drop:
+            self.drop.stop()
+        self.http.stop()
         if self.announcer:
             self.announcer.close()
         if self.analyzer is not None:

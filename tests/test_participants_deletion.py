@@ -91,3 +91,28 @@ def test_keep_days_forgets_old_recordings_at_start(tmp_path):
     finally:
         again.stop()
         device.close()
+
+
+def test_a_deleted_sound_is_replaced_on_its_track_by_the_newest_one_left(tmp_path):
+    data, device = tmp_path / "data", Listener()
+    serve = Serve(data, device_port=device.port)
+    try:
+        first = serve.upload(tone(tmp_path / "a.wav", 2.0, 440.0))[1]
+        serve.wait_analysed(first["id"])
+        second = serve.upload(tone(tmp_path / "b.wav", 2.0, 440.0))[1]
+        (newest,) = serve.wait_analysed(second["id"])["samples"]
+        (older,) = serve.get(f"/api/recordings/{first['id']}")["samples"]
+        assert older["track"] == newest["track"]  # the same sound twice: one track, the newest plays
+        device.wait_for("/exsampling/sample", where=lambda a: a[1] == newest["id"])
+        before = len(device.messages)
+        assert delete(serve, second["id"], second["deletion_key"])[0] == 200
+        # the samplers play the newest sample of a track: the one left is sent again, after the deletion
+        device.wait_for("/exsampling/deleted", where=lambda a: a[0] == second["id"])
+        later = [(addr, args) for addr, args in device.messages[before:]]
+        kinds = [addr for addr, _ in later]
+        assert kinds.index("/exsampling/deleted") < kinds.index("/exsampling/sample")
+        resent = next(args for addr, args in later if addr == "/exsampling/sample")
+        assert resent[0] == older["track"] and resent[1] == older["id"]
+    finally:
+        serve.stop()
+        device.close()

@@ -29,8 +29,8 @@ SWEEP_INTERVAL_S = 3600.0
 class Forgetting:
     """Deletion keys, deletion on request and retention; ``ingest`` is the part whose worker writes samples."""
 
-    def __init__(self, library: Library, ingest, events, keep_days: float | None = None):
-        self.library, self.ingest, self.events = library, ingest, events
+    def __init__(self, library: Library, ingest, events, keep_days: float | None = None, samples=None):
+        self.library, self.ingest, self.events, self.samples = library, ingest, events, samples
         self.keep_days = keep_days
         self.last_sweep = 0.0
 
@@ -53,6 +53,7 @@ class Forgetting:
             if store.recording(recording_id) is None:
                 return None
             sample_ids = [int(s["id"]) for s in store.samples(recording_id)]
+            tracks = self._tracks_of(sample_ids)
             files = forget_recording(store, recording_id)
             self.ingest.release(recording_id)
         gone = {"recording_id": recording_id, "sample_ids": sample_ids, "files": len(files), "reason": reason}
@@ -61,7 +62,26 @@ class Forgetting:
         )
         self.events.send("/exsampling/deleted", [recording_id, " ".join(map(str, sample_ids))])
         self.events.emit("deleted", gone)
+        gone["replaced"] = self._replace_on(tracks)
         return gone
+
+    def _tracks_of(self, sample_ids: list[int]) -> set[str]:
+        if self.samples is None:
+            return set()
+        views = (self.samples.get_sample(sid) for sid in sample_ids)
+        return {v["track"] for v in views if v is not None}
+
+    def _replace_on(self, tracks: set[str]) -> dict[str, int]:
+        """The samplers play the newest sample of their track: send each track that lost one its newest
+        remaining playable sample again, so no sampler keeps playing the deleted sound. A track with none
+        left keeps what it has loaded (its sampler does not act on ``/exsampling/deleted``)."""
+        replaced: dict[str, int] = {}
+        for track in sorted(tracks):
+            newest = next((s for s in self.samples.list_samples(track) if s["state"] in ("ready", "accepted")), None)
+            if newest is not None and newest["track"] == track:
+                self.samples.announce(newest["id"])
+                replaced[track] = newest["id"]
+        return replaced
 
     def sweep(self, now: float | None = None) -> list[int]:
         """With ``keep_days``: forget every recording older than that; returns their ids."""

@@ -110,7 +110,7 @@ class Service:
         self.samples = Samples(self.library.store, mapping, self.events, self.teaching)
         max_upload = int(self.config.max_upload_mb * 1e6)
         self.ingest = Ingest(analyzer, self.library, self.samples, self.events, max_upload, self.settings.hold)
-        self.forgetting = Forgetting(self.library, self.ingest, self.events, self.settings.keep_days)
+        self.forgetting = Forgetting(self.library, self.ingest, self.events, self.settings.keep_days, self.samples)
 
     def load(self) -> Service:
         """Load the model named by the settings (unless an analyzer was given) and build the parts that need it;

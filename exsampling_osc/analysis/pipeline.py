@@ -206,14 +206,13 @@ class Analyzer:
 
 def level_contrast_db(y: np.ndarray, frame: int = 512) -> float:
     """How far (dB) the loud frames of ``y`` stand above its quiet ones: the 95th over the 10th percentile of
-    the frames' RMS. Knocks with gaps: 30 dB and more; a steady tone or wind: a few dB.
+    the RMS (dB) of its ``frame``-long frames. Knocks with gaps: 30 dB and more; a steady tone or wind: a few dB.
 
     >>> t = np.arange(22050) / 22050
     >>> round(level_contrast_db(np.sin(2 * np.pi * 440 * t)))
     0
     """
-    n = y.size // frame
-    if n < 4:
+    if y.size // frame < 4:
         return 0.0
-    rms = np.sqrt(np.mean(np.square(y[: n * frame].reshape(n, frame), dtype=np.float64), axis=1)) + 1e-9
-    return float(20 * np.log10(np.percentile(rms, 95) / np.percentile(rms, 10)))
+    db = frame_rms_db(y, frame, frame)
+    return float(np.percentile(db, 95) - np.percentile(db, 10))

@@ -13,11 +13,7 @@ from exsampling_osc.audio_suffixes import AUDIO_SUFFIXES
 
 
 def register(sub) -> None:
-    p = sub.add_parser("classify", help="classify audio files or folders (5-second pieces)")
-    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="audio files or folders (recursive)")
-    p.add_argument("--json", action="store_true", help="one JSON object per piece per line")
-    p.add_argument("--model", type=Path, default=None, help="model folder (default: the shipped model)")
-    p.add_argument("--threshold", type=float, default=0.25, help="below this confidence the label is unknown")
+    p = _analysing(sub.add_parser("classify", help="classify audio files or folders (5-second pieces)"), "piece")
     p.add_argument("--trim-db", type=float, default=20.0, help="silence threshold in dB below the peak")
     p.add_argument(
         "--examples",
@@ -27,12 +23,10 @@ def register(sub) -> None:
         help="teach labels first: DIR holds one sub-folder of example recordings per label",
     )
     p.set_defaults(func=run)
-    s = sub.add_parser("slice", help="cut audio files into hits (onsets), each classified, pitched and measured")
-    s.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="audio files or folders (recursive)")
-    s.add_argument("--json", action="store_true", help="one JSON object per hit per line")
+    s = _analysing(
+        sub.add_parser("slice", help="cut audio files into hits (onsets), each classified, pitched and measured"), "hit"
+    )
     s.add_argument("--out", type=Path, default=None, metavar="DIR", help="write each hit as a WAV file into DIR")
-    s.add_argument("--model", type=Path, default=None, help="model folder (default: the shipped model)")
-    s.add_argument("--threshold", type=float, default=0.25, help="below this confidence the label is unknown")
     s.add_argument(
         "--target-lufs",
         type=float,
@@ -40,6 +34,15 @@ def register(sub) -> None:
         help="loudness the written hits are normalised to (default: -23 LUFS; peaks at most -1 dBFS)",
     )
     s.set_defaults(func=run_slice)
+
+
+def _analysing(p, per: str):
+    """The arguments ``classify`` and ``slice`` share: paths, --json (one object per ``per``), model, threshold."""
+    p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="audio files or folders (recursive)")
+    p.add_argument("--json", action="store_true", help=f"one JSON object per {per} per line")
+    p.add_argument("--model", type=Path, default=None, help="model folder (default: the shipped model)")
+    p.add_argument("--threshold", type=float, default=0.25, help="below this confidence the label is unknown")
+    return p
 
 
 def expand(paths: list[Path]) -> tuple[list[Path], list[Path]]:

@@ -43,21 +43,14 @@ class Announcer:
         server = f"exsampling-{socket.gethostname().split('.')[0]}.local."
         self.infos = [
             ServiceInfo(
-                OSCQUERY_TYPE,
-                f"{self.name}.{OSCQUERY_TYPE}",
+                kind,
+                f"{self.name}.{kind}",
                 addresses=[address],
-                port=self.http_port,
+                port=port,
                 properties={"txtvers": "1"},
                 server=server,
-            ),
-            ServiceInfo(
-                OSC_TYPE,
-                f"{self.name}.{OSC_TYPE}",
-                addresses=[address],
-                port=self.osc_port,
-                properties={"txtvers": "1"},
-                server=server,
-            ),
+            )
+            for kind, port in ((OSCQUERY_TYPE, self.http_port), (OSC_TYPE, self.osc_port))
         ]
         self.zeroconf = Zeroconf(interfaces=[self.host], ip_version=IPVersion.V4Only)
         for info in self.infos:

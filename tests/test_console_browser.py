@@ -10,30 +10,25 @@ import os
 import subprocess
 import threading
 import time
-from pathlib import Path
 
-import numpy as np
 import pytest
 import requests
-import soundfile as sf
+from console_support import chromium, contrast, needs_chromium, open_console, post_tone, until
 from pythonosc.udp_client import SimpleUDPClient
 from serve_support import Listener, Serve
 
 from exsampling_osc.osc import protocol
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium")
+pytestmark = needs_chromium
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with chromium() as b:
+        yield b
+
+
 POINTS = [(48.858844, 2.294351), (48.853, 2.3499), (48.8606, 2.3376)]
-
-
-def until(page, expression: str, timeout: float = 30000) -> None:
-    """Poll ``expression`` until it is true. The console's Content-Security-Policy forbids eval, which
-    Playwright's wait_for_function uses in the page; page.evaluate goes through DevTools instead."""
-    end = time.monotonic() + timeout / 1000
-    while not page.evaluate(expression):
-        if time.monotonic() > end:
-            raise AssertionError(f"not true after {timeout / 1000:.0f} s: {expression}")
-        time.sleep(0.05)
 
 
 @pytest.fixture(scope="module")
@@ -63,19 +58,8 @@ def backend(tmp_path_factory):
     base = ready["http_url"]  # plain HTTP on loopback (phones get HTTPS on http_port)
     token = ready["participant_url"].split("token=", 1)[1]
     ids = []
-    sr = 22050
-    t = np.arange(int(sr * 1.5)) / sr
     for i, (lat, lon) in enumerate(POINTS):
-        wav = tmp / f"tone{i}.wav"
-        sf.write(wav, (0.4 * np.sin(2 * np.pi * (330 + 110 * i) * t)).astype(np.float32), sr)
-        with wav.open("rb") as f:
-            fields = {"latitude": str(lat), "longitude": str(lon), "accuracy": "10"}
-            r = requests.post(
-                f"{base}/api/recordings?token={token}",
-                files={"audio": (wav.name, f, "audio/wav")},
-                data=fields,
-                timeout=30,
-            )
+        r = post_tone(base, token, tmp / f"tone{i}.wav", 330 + 110 * i, 1.5, latitude=lat, longitude=lon, accuracy=10)
         assert r.status_code < 300, r.text
         ids.append(r.json()["id"])
     for rid in ids:  # wait until analysed
@@ -94,54 +78,10 @@ def backend(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--autoplay-policy=no-user-gesture-required",
-            ],
-        )
-        yield chromium
-        chromium.close()
-
-
-def open_console(browser, base: str, viewport: dict, ready_selector: str):
-    context = browser.new_context(viewport=viewport)
-    # a closed network: anything but the backend is refused (map tiles included)
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(base) else route.abort())
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.goto(base + "/console")
-    pg.wait_for_selector(ready_selector)
-    pg.errors = errors
-    return pg
-
-
-@pytest.fixture(scope="module")
 def page(backend, browser):
     pg = open_console(browser, backend["base"], {"width": 1400, "height": 900}, "li.sample")
     yield pg
     pg.context.close()
-
-
-@pytest.fixture(scope="module")
-def first_look(tmp_path_factory, browser):
-    """What a performer sees first: a backend with no device and no recordings, on a 1280x800 laptop screen."""
-    serve = Serve(tmp_path_factory.mktemp("first-look") / "data")
-    try:
-        pg = open_console(browser, serve.url, {"width": 1280, "height": 800}, "#osc-status.pill")
-        until(pg, "!document.querySelector('#osc-status').textContent.includes('…')")  # the first status came
-        yield pg
-        pg.context.close()
-    finally:
-        serve.stop(15)
 
 
 def test_map_shows_the_recordings_points(page):
@@ -231,17 +171,8 @@ def test_live_update_status_qr_blur_and_reanalyse(page, backend, tmp_path):
     assert "OSC" in page.locator("#osc-status").inner_text()
     # a new recording appears without reloading the page
     before = page.locator("li.sample").count()
-    sr = 22050
-    wav = tmp_path / "late.wav"
-    sf.write(wav, (0.4 * np.sin(2 * np.pi * 550 * np.arange(sr) / sr)).astype(np.float32), sr)
     token = backend["ready"]["participant_url"].split("token=", 1)[1]
-    with wav.open("rb") as f:
-        r = requests.post(
-            f"{base}/api/recordings?token={token}",
-            files={"audio": (wav.name, f, "audio/wav")},
-            data={"latitude": "48.87", "longitude": "2.30"},
-            timeout=30,
-        )
+    r = post_tone(base, token, tmp_path / "late.wav", 550, 1.0, latitude="48.87", longitude="2.30")
     assert r.status_code < 300, r.text
     until(page, f"document.querySelectorAll('li.sample').length > {before}", timeout=30000)
     until(page, "window.exsConsole.points().length === 4")
@@ -325,17 +256,8 @@ def test_a_participants_file_name_is_shown_as_text_and_runs_nothing(page, backen
     violations: list[str] = []
     page.on("console", lambda msg: violations.append(msg.text) if "Content Security Policy" in msg.text else None)
     before = page.evaluate("window.exsConsole.points().length")
-    sr = 22050
-    wav = tmp_path / "named.wav"
-    sf.write(wav, (0.4 * np.sin(2 * np.pi * 660 * np.arange(sr) / sr)).astype(np.float32), sr)
     token = backend["ready"]["participant_url"].split("token=", 1)[1]
-    with wav.open("rb") as f:
-        r = requests.post(
-            f"{base}/api/recordings?token={token}",
-            files={"audio": (XSS_NAME, f, "audio/wav")},
-            data={"latitude": "48.857", "longitude": "2.32"},
-            timeout=30,
-        )
+    r = post_tone(base, token, tmp_path / "named.wav", 660, 1.0, XSS_NAME, latitude="48.857", longitude="2.32")
     assert r.status_code == 201, r.text
     rid = r.json()["id"]
     until(page, f"window.exsConsole.points().length === {before + 1}")
@@ -368,60 +290,12 @@ def test_a_participants_file_name_is_shown_as_text_and_runs_nothing(page, backen
     assert page.errors == []
 
 
-def luminance(rgb: tuple[float, ...]) -> float:
-    def channel(c: float) -> float:
-        c /= 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(c) for c in rgb[:3])
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-
-def contrast(page, selector: str) -> float:
-    """WCAG contrast of ``selector``'s computed text colour against the first opaque background behind it."""
-    fg, bg = page.evaluate(
-        """(sel) => {
-          const rgb = (c) => c.match(/[\\d.]+/g).map(Number);
-          let node = document.querySelector(sel);
-          const fg = rgb(getComputedStyle(node).color);
-          for (; node; node = node.parentElement) {
-            const bg = rgb(getComputedStyle(node).backgroundColor);
-            if (bg.length < 4 || bg[3] > 0) return [fg, bg];
-          }
-          return [fg, [255, 255, 255]];
-        }""",
-        selector,
-    )
-    light, dark = sorted((luminance(fg), luminance(bg)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
-
-
 def test_download_link_is_readable(page):
     if not page.locator("#phrase a").count():
         page.locator("#xy-pad").click()
         page.locator("#phrase a").wait_for(timeout=30000)
     assert page.locator("#phrase a").inner_text() == "Download .mid"
     assert contrast(page, "#phrase a") >= 4.5  # was 1.9:1 (default blue on near-black)
-
-
-def test_with_no_device_the_header_is_neutral_and_says_so(first_look):
-    for pill in ("#osc-status", "#heartbeat-status"):
-        classes = first_look.locator(pill).get_attribute("class").split()
-        assert "idle" in classes and "bad" not in classes and "ok" not in classes, (pill, classes)
-        assert "no device yet" in first_look.locator(pill).inner_text()
-        assert contrast(first_look, pill) >= 4.5
-
-
-def test_the_empty_map_says_there_are_no_located_sounds(first_look):
-    note = first_look.locator("#no-points")
-    assert note.is_visible() and "No located sounds yet" in note.inner_text()
-
-
-def test_at_1280x800_the_composer_pad_is_above_the_fold(first_look):
-    first_look.evaluate("window.scrollTo(0, 0)")
-    box = first_look.locator("#xy-pad").bounding_box()
-    assert box["y"] >= 0 and box["y"] + box["height"] <= 800, box  # was cut at the fold
-    assert first_look.errors == []
 
 
 def test_once_a_recording_has_a_place_the_empty_map_note_goes(page):

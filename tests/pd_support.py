@@ -151,11 +151,29 @@ class PdSampler:
         while self.count(r"exsampling: recorded") == before:
             assert time.monotonic() < deadline, f"no 'recorded' from Pd: {self.lines[-20:]}"
             time.sleep(0.02)
+        wait_for_file(path)
 
     def close(self) -> None:
         self._sock.close()
         stop_process(self.proc)
         self._reader.join(2)
+
+
+def wait_for_file(path: Path, timeout: float = 10.0) -> int:
+    """Wait until writesf~'s child thread has written ``path``'s header: "recorded" is printed when ``stop``
+    is sent, the file is finished a moment later. Its frame count, once it holds frames and stops growing."""
+    deadline = time.monotonic() + timeout
+    last = -1
+    while True:
+        try:
+            frames = sf.info(path).frames
+        except (RuntimeError, sf.LibsndfileError):  # not there yet, or a header still being written
+            frames = 0
+        if frames > 0 and frames == last:
+            return frames
+        assert time.monotonic() < deadline, f"writesf~ never finished {path} ({frames} frames)"
+        last = frames
+        time.sleep(0.05)
 
 
 class FakeBackend:

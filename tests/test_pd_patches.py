@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 import soundfile as sf
-from pd_support import PD, PD_DIR, FakeBackend, PdSampler
+from pd_support import PD, PD_DIR, FakeBackend, PdSampler, wait_for_file
 from serve_support import stop_process
 
 from exsampling_osc.mapping.config import load_config
@@ -58,6 +58,7 @@ def test_noaudio_still_runs_dsp_for_a_timed_recording(tmp_path):
     try:
         pd.control(f"record {tmp_path / 'half.wav'} 0.5")
         pd.wait_for(r"exsampling: recorded", timeout=10)
+        wait_for_file(tmp_path / "half.wav")
     finally:
         pd.close()
         backend.close()

@@ -970,8 +970,8 @@
     "box": {
      "id": "obj-49",
      "maxclass": "newobj",
-     "numinlets": 17,
-     "numoutlets": 17,
+     "numinlets": 18,
+     "numoutlets": 18,
      "patching_rect": [
       420,
       520,
@@ -995,9 +995,10 @@
       "",
       "",
       "",
+      "",
       ""
      ],
-     "text": "route /exsampling/ready /exsampling/sample /exsampling/recording /exsampling/photo /exsampling/deleted /exsampling/error /exsampling/mapping /exsampling/classes /exsampling/tracks /exsampling/done /exsampling/taught /exsampling/pong /exsampling/status /exsampling/note /exsampling/phrase /exsampling/phrase/note",
+     "text": "route /exsampling/ready /exsampling/sample /exsampling/recording /exsampling/photo /exsampling/deleted /exsampling/unload /exsampling/error /exsampling/mapping /exsampling/classes /exsampling/tracks /exsampling/done /exsampling/taught /exsampling/pong /exsampling/status /exsampling/note /exsampling/phrase /exsampling/phrase/note",
      "linecount": 12
     }
    },
@@ -1279,14 +1280,17 @@
      "id": "obj-64",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 0,
+     "numoutlets": 1,
      "patching_rect": [
       1120,
       800,
-      155.0,
+      181.0,
       22.0
      ],
-     "text": "print exsampling-error"
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend /exsampling/unload"
     }
    },
    {
@@ -1294,17 +1298,14 @@
      "id": "obj-65",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 1,
+     "numoutlets": 0,
      "patching_rect": [
-      420,
-      860,
-      187.5,
+      1120,
+      830,
+      116.0,
       22.0
      ],
-     "outlettype": [
-      ""
-     ],
-     "text": "prepend /exsampling/mapping"
+     "text": "print exsampling"
     }
    },
    {
@@ -1315,11 +1316,11 @@
      "numoutlets": 0,
      "patching_rect": [
       420,
-      890,
-      116.0,
+      860,
+      155.0,
       22.0
      ],
-     "text": "print exsampling"
+     "text": "print exsampling-error"
     }
    },
    {
@@ -1337,7 +1338,7 @@
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/classes"
+     "text": "prepend /exsampling/mapping"
     }
    },
    {
@@ -1364,13 +1365,13 @@
      "patching_rect": [
       700,
       860,
-      181.0,
+      187.5,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/tracks"
+     "text": "prepend /exsampling/classes"
     }
    },
    {
@@ -1397,13 +1398,13 @@
      "patching_rect": [
       840,
       860,
-      168.0,
+      181.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/done"
+     "text": "prepend /exsampling/tracks"
     }
    },
    {
@@ -1430,13 +1431,13 @@
      "patching_rect": [
       980,
       860,
-      181.0,
+      168.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/taught"
+     "text": "prepend /exsampling/done"
     }
    },
    {
@@ -1463,13 +1464,13 @@
      "patching_rect": [
       1120,
       860,
-      168.0,
+      181.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "prepend /exsampling/pong"
+     "text": "prepend /exsampling/taught"
     }
    },
    {
@@ -1492,9 +1493,42 @@
      "id": "obj-77",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 3,
+     "numoutlets": 1,
      "patching_rect": [
       420,
+      920,
+      168.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend /exsampling/pong"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-78",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      420,
+      950,
+      116.0,
+      22.0
+     ],
+     "text": "print exsampling"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-79",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 3,
+     "patching_rect": [
+      560,
       920,
       90.0,
       22.0
@@ -1509,12 +1543,12 @@
    },
    {
     "box": {
-     "id": "obj-78",
+     "id": "obj-80",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
      "patching_rect": [
-      420,
+      560,
       950,
       180.0,
       35.0
@@ -1528,12 +1562,12 @@
    },
    {
     "box": {
-     "id": "obj-79",
+     "id": "obj-81",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      560,
+      700,
       920,
       168.0,
       22.0
@@ -1542,39 +1576,6 @@
       ""
      ],
      "text": "prepend /exsampling/note"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-80",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 0,
-     "patching_rect": [
-      560,
-      950,
-      116.0,
-      22.0
-     ],
-     "text": "print exsampling"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-81",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 1,
-     "patching_rect": [
-      700,
-      920,
-      181.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "prepend /exsampling/phrase"
     }
    },
    {
@@ -1601,6 +1602,39 @@
      "patching_rect": [
       840,
       920,
+      181.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend /exsampling/phrase"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-84",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      840,
+      950,
+      116.0,
+      22.0
+     ],
+     "text": "print exsampling"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-85",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      980,
+      920,
       180.0,
       35.0
      ],
@@ -1613,12 +1647,12 @@
    },
    {
     "box": {
-     "id": "obj-84",
+     "id": "obj-86",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 0,
      "patching_rect": [
-      840,
+      980,
       950,
       116.0,
       22.0
@@ -2463,7 +2497,7 @@
       5
      ],
      "destination": [
-      "obj-44",
+      "obj-64",
       0
      ]
     }
@@ -2471,11 +2505,11 @@
    {
     "patchline": {
      "source": [
-      "obj-49",
-      5
+      "obj-64",
+      0
      ],
      "destination": [
-      "obj-64",
+      "obj-65",
       0
      ]
     }
@@ -2487,7 +2521,7 @@
       6
      ],
      "destination": [
-      "obj-65",
+      "obj-44",
       0
      ]
     }
@@ -2495,8 +2529,8 @@
    {
     "patchline": {
      "source": [
-      "obj-65",
-      0
+      "obj-49",
+      6
      ],
      "destination": [
       "obj-66",
@@ -2651,42 +2685,6 @@
    {
     "patchline": {
      "source": [
-      "obj-77",
-      1
-     ],
-     "destination": [
-      "obj-78",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-77",
-      2
-     ],
-     "destination": [
-      "obj-78",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-78",
-      0
-     ],
-     "destination": [
-      "obj-44",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-49",
       13
      ],
@@ -2704,6 +2702,42 @@
      ],
      "destination": [
       "obj-80",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-79",
+      1
+     ],
+     "destination": [
+      "obj-80",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-79",
+      2
+     ],
+     "destination": [
+      "obj-80",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-80",
+      0
+     ],
+     "destination": [
+      "obj-44",
       0
      ]
     }
@@ -2752,6 +2786,30 @@
      ],
      "destination": [
       "obj-84",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-49",
+      16
+     ],
+     "destination": [
+      "obj-85",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-85",
+      0
+     ],
+     "destination": [
+      "obj-86",
       0
      ]
     }

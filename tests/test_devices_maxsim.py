@@ -116,6 +116,22 @@ def test_other_tracks_and_rejected_samples_are_not_loaded(tmp_path):
     assert np.abs(play(sim, [(0.05, 69, 127, 0.2)], 0.4)).max() == 0
 
 
+def test_unload_for_its_track_empties_the_sampler(tmp_path):
+    sim = sampler()
+
+    def note_now() -> np.ndarray:  # one 0.3 s note 50 ms from now (at() takes the sim's absolute time)
+        return play(sim, [(sim.now / SR + 0.05, 69, 127, 0.3)], 0.5)
+
+    sim.broadcast("exsampling.fromhub", sample_msg("bells", 1, tone(tmp_path / "a.wav", 440), 69, "melodic"))
+    sim.broadcast("exsampling.fromhub", ["/exsampling/unload", "drums"])  # another track's: ours plays on
+    assert dominant_hz(note_now()[int(0.07 * SR) : int(0.33 * SR)], SR) == pytest.approx(440, rel=0.01)
+    sim.broadcast("exsampling.fromhub", ["/exsampling/unload", "bells"])
+    assert np.abs(note_now()).max() == 0
+    # a new sample loads again after an unload
+    sim.broadcast("exsampling.fromhub", sample_msg("bells", 2, tone(tmp_path / "b.wav", 660), 69, "melodic"))
+    assert dominant_hz(note_now()[int(0.07 * SR) : int(0.33 * SR)], SR) == pytest.approx(660, rel=0.01)
+
+
 def test_auto_track_follows_the_live_track_name_and_queries_it(tmp_path):
     sim = MaxSim(built("exsampling-sampler"), sr=SR, live_track="bells", params={"Track": "auto"})
     assert ("exsampling.tohub", ["/exsampling/query/samples", 0, "bells"]) in sim.sent

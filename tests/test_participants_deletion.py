@@ -113,6 +113,14 @@ def test_a_deleted_sound_is_replaced_on_its_track_by_the_newest_one_left(tmp_pat
         assert kinds.index("/exsampling/deleted") < kinds.index("/exsampling/sample")
         resent = next(args for addr, args in later if addr == "/exsampling/sample")
         assert resent[0] == older["track"] and resent[1] == older["id"]
+        assert "/exsampling/unload" not in kinds
+        # the last sound of the track goes too: the track is told to empty its sampler
+        before = len(device.messages)
+        assert delete(serve, first["id"], first["deletion_key"])[0] == 200
+        assert device.wait_for("/exsampling/unload", timeout=10) == [[older["track"]]]
+        kinds = [addr for addr, _ in device.messages[before:]]
+        assert kinds.index("/exsampling/deleted") < kinds.index("/exsampling/unload")
+        assert "/exsampling/sample" not in kinds
     finally:
         serve.stop()
         device.close()

@@ -159,6 +159,21 @@ def test_other_tracks_and_rejected_samples_are_not_played(pd, tmp_path):
     assert np.abs(y).max() == 0.0
 
 
+def test_unload_for_its_track_silences_the_sampler_until_the_next_sample(pd, tmp_path):
+    load(pd, "keys", 1, tone_wav(tmp_path / "a440.wav"), 69.0, "melodic")
+    pd.osc("/exsampling/unload", "drums")  # another track's
+    y, sr = play(pd, tmp_path, [(69, 127, 0.3)], wait=0.5, name="one.wav")
+    assert np.abs(y).max() > 0.1
+    pd.osc("/exsampling/unload", "keys")
+    pd.wait_for(r"exsampling: unloaded: its sample was deleted")
+    y, sr = play(pd, tmp_path, [(69, 127, 0.3)], wait=0.5, name="two.wav")
+    assert np.abs(y).max() == 0.0
+    load(pd, "keys", 2, tone_wav(tmp_path / "b.wav", freq=660.0), 69.0, "melodic")
+    y, sr = play(pd, tmp_path, [(69, 127, 0.3)], wait=0.5, name="three.wav")
+    start, end = active_span(y, sr)
+    assert dominant_hz(y[int(start * sr) : int((end - RELEASE) * sr)], sr) == pytest.approx(660.0, rel=0.01)
+
+
 def test_unreadable_sample_keeps_the_loaded_one(pd, tmp_path):
     load(pd, "keys", 1, tone_wav(tmp_path / "a440.wav"), 69.0, "melodic")
     (tmp_path / "broken.wav").write_bytes(b"RIFF....WAVEfmt nonsense")

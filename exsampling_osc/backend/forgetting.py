@@ -73,14 +73,18 @@ class Forgetting:
 
     def _replace_on(self, tracks: set[str]) -> dict[str, int]:
         """The samplers play the newest sample of their track: send each track that lost one its newest
-        remaining playable sample again, so no sampler keeps playing the deleted sound. A track with none
-        left keeps what it has loaded (its sampler does not act on ``/exsampling/deleted``)."""
+        remaining playable sample again, so no sampler keeps playing the deleted sound; a track with none
+        left hears ``/exsampling/unload`` and empties its sampler. Returns track -> sample id sent, 0 for an
+        unloaded track."""
         replaced: dict[str, int] = {}
         for track in sorted(tracks):
             newest = next((s for s in self.samples.list_samples(track) if s["state"] in ("ready", "accepted")), None)
             if newest is not None and newest["track"] == track:
                 self.samples.announce(newest["id"])
                 replaced[track] = newest["id"]
+            else:
+                self.events.send("/exsampling/unload", [track])
+                replaced[track] = 0
         return replaced
 
     def sweep(self, now: float | None = None) -> list[int]:

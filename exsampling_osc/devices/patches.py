@@ -6,9 +6,9 @@
   ``exsampling.backend`` send.
 * sampler (instrument, one per MIDI track): a Track menu and a reply Port (Live parameters; Port 0 means
   9101 + the track's index, so samplers of different tracks never share a port), hello to the
-  backend, ``[route /exsampling/sample]`` → ``[route <track>]`` → ``buffer~ ---smp`` (``replace <path>``),
-  ``notein`` → ``poly`` → 8 ``groove~`` voices (melodic rate 2^((note − root)/12), percussive rate 1,
-  gain velocity/127, 50 ms release at note-off).
+  backend, ``[route /exsampling/sample]`` → ``[route <track>]`` → ``buffer~ ---smp`` (``replace <path>``;
+  ``/exsampling/unload`` for the track: ``clear``), ``notein`` → ``poly`` → 8 ``groove~`` voices (melodic
+  rate 2^((note − root)/12), percussive rate 1, gain velocity/127, 50 ms release at note-off).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ READY = protocol.PREFIX + "/ready"
 HELLO = protocol.PREFIX + "/hello"
 QUERY_SAMPLES = protocol.PREFIX + "/query/samples"
 DONE = protocol.PREFIX + "/done"
+UNLOAD = protocol.PREFIX + "/unload"
 # one unpack letter per OSC type: route strips the address, unpack restores the types
 _UNPACK = {"i": "0", "f": "0.", "s": "s"}
 
@@ -275,7 +276,7 @@ def build_sampler() -> dict:
     query_msg = _via(p, query, 0, p.msg(f"{QUERY_SAMPLES} $1 $2", 200, 280), tohub)
     del query_msg
 
-    router = _via(p, fromhub, 0, p.obj(f"route {SAMPLE} {NOTE} {READY} {DONE}", 20, 380))
+    router = _via(p, fromhub, 0, p.obj(f"route {SAMPLE} {NOTE} {READY} {DONE} {UNLOAD}", 20, 380))
     mine = _via(p, router, 0, p.obj("route drums", 20, 410))
     # while the answer to our query comes in (newest first), only a newer sample id replaces the loaded one
     querying = p.obj("r ---querying", 500, 440)
@@ -326,6 +327,14 @@ def build_sampler() -> dict:
         p.connect(loaded, 0, flash, 0)
     label = _via(p, fields, names.index("label"), p.obj("prepend set new:", 100, 570))
     p.connect(label, 0, last, 0)
+    # /exsampling/unload for this track (its sample was deleted, none left): both buffers emptied
+    unload = _via(p, router, 4, p.obj("route drums", 320, 600))
+    p.connect(track, 1, unload, 1)
+    emptied = _via(p, unload, 0, p.obj("t b b", 320, 630))
+    clear = _via(p, emptied, 1, p.msg("clear", 320, 660))
+    for buf in [b["box"]["id"] for b in p.boxes if b["box"].get("text", "").startswith("buffer~ ---smp")]:
+        p.connect(clear, 0, buf, 0)
+    _via(p, emptied, 0, p.msg("set emptied: sample deleted", 380, 660), last)
     # one-shot: "auto" plays percussive samples whole and gates melodic ones by the note length
     gated = p.obj("expr ($i1 == 1) + ($i1 == 0) * $i2", 400, 540)
     _via(p, play, 0, p.obj("t i", 400, 510), gated)

@@ -118,6 +118,13 @@ CORE: tuple[Message, ...] = (
         "are gone, do not play them any more.",
     ),
     _m(
+        "/unload",
+        TO_DEVICE,
+        [("track", "s", "the track that has no playable sample left")],
+        "Sent after /exsampling/deleted to each track whose loaded sample went with it and that has no other "
+        "sample left: empty the sampler, do not play the deleted sound any more.",
+    ),
+    _m(
         "/error",
         TO_DEVICE,
         [("message", "s", "what went wrong, in words")],

@@ -36,7 +36,7 @@ def routes(*addresses: str) -> str:
 
 HELLO = oscformat(protocol.PREFIX + "/hello")
 QUERY_SAMPLES = oscformat(protocol.PREFIX + "/query/samples")
-ANSWERS = routes(*(protocol.PREFIX + a for a in ("/sample", "/note", "/ready", "/done")))
+ANSWERS = routes(*(protocol.PREFIX + a for a in ("/sample", "/note", "/ready", "/done", "/unload")))
 OSC_PORT = DEFAULT_PORTS["osc"]
 
 HERE = Path(__file__).resolve().parent
@@ -178,8 +178,9 @@ def sampler():
     )
     p = top.sub("network", "network")
     p.text(
-        "OSC in: /exsampling/sample and /exsampling/note for our track, /exsampling/ready (the first "
-        "one after a change asks for our newest sample) and /exsampling/done (end of that answer). "
+        "OSC in: /exsampling/sample, /exsampling/note and /exsampling/unload for our track, "
+        "/exsampling/ready (the first one after a change asks for our newest sample) and /exsampling/done "
+        "(end of that answer). "
         "OSC out: whatever is sent to $0-osc-out.",
         60,
     )
@@ -236,11 +237,14 @@ def sampler():
     # ---- /exsampling/note for this track
     p.obj("nt_s", "s $0-timed")
     track_filter("nf_", ("r_addr", 1), "nt_s")
+    # ---- /exsampling/unload for this track: its sample was deleted and none is left
+    p.obj("ul_s", "s $0-unload")
+    track_filter("uf_", ("r_addr", 4), "ul_s")
     p = top.sub("load", "load")
     p.text(
         "sample: ID LABEL CONFIDENCE PATH ROOT MODE LAT LON RECORDING DURATION STATE. Loaded unless "
         "rejected; while the answer to our query comes in (newest first) only a newer ID replaces the one "
-        "loaded. A rejected sample that is loaded is silenced.",
+        "loaded. A rejected sample that is loaded is silenced, and so is the track on /exsampling/unload.",
         60,
     )
     add(
@@ -281,6 +285,8 @@ def sampler():
         wire ld_print_msg:0 -> ld_print
         wire ld_sel:1 -> ld_unload, ld_sel:1 -> ld_unload_msg, ld_unload:0 -> ld_gate_s
         wire ld_unload_msg:0 -> ld_print
+        obj ul_r r $0-unload | obj ul_t t b b | msg ul_msg unloaded: its sample was deleted
+        wire ul_r:0 -> ul_t, ul_t:1 -> ld_unload, ul_t:0 -> ul_msg, ul_msg:0 -> ld_print
         obj cur_r2 r $0-cur | obj cur_v2 v $0-cur
         wire cur_r2:0 -> cur_v2
     """,

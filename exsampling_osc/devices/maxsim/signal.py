@@ -146,9 +146,15 @@ class PlugOut(SignalObj):
 
 class Buffer(Obj):
     """buffer~: https://docs.cycling74.com/reference/buffer~ - ``replace file`` reads the file and takes its
-    length and rate; the right outlet bangs when it has loaded."""
+    length and rate; the right outlet bangs when it has loaded. ``clear`` sets every sample to 0 (the size
+    stays)."""
 
     def inlet(self, k: int, msg: Msg) -> None:
+        name = str(self.args[0])
+        if msg and msg[0] == "clear" and name in self.box.engine.buffers:
+            data, rate = self.box.engine.buffers[name]
+            self.box.engine.buffers[name] = (np.zeros_like(data), rate)
+            return
         if msg and msg[0] in ("replace", "read") and len(msg) > 1:
             try:
                 data, rate = sf.read(str(msg[1]), dtype="float64", always_2d=True)

@@ -320,8 +320,10 @@ def build_sampler() -> dict:
     p.connect(which, 0, slot, 0)
     _via(p, flip, 0, p.obj("prepend replace", 20, 600), slot, 1)
     current = p.obj("r ---current", 600, 660)
+    buffers = []
     for i, name_ in enumerate(("A", "B")):
         buf = _via(p, slot, i, p.obj(f"buffer~ ---smp{name_}", 20 + 150 * i, 660))
+        buffers.append(buf)
         loaded = _via(p, buf, 1, p.obj(f"t b ---smp{name_}", 20 + 150 * i, 690))
         p.connect(loaded, 1, p.obj("s ---current", 20 + 150 * i, 720), 0)
         p.connect(loaded, 0, flash, 0)
@@ -332,7 +334,7 @@ def build_sampler() -> dict:
     p.connect(track, 1, unload, 1)
     emptied = _via(p, unload, 0, p.obj("t b b", 320, 630))
     clear = _via(p, emptied, 1, p.msg("clear", 320, 660))
-    for buf in [b["box"]["id"] for b in p.boxes if b["box"].get("text", "").startswith("buffer~ ---smp")]:
+    for buf in buffers:
         p.connect(clear, 0, buf, 0)
     _via(p, emptied, 0, p.msg("set emptied: sample deleted", 380, 660), last)
     # one-shot: "auto" plays percussive samples whole and gates melodic ones by the note length

@@ -245,6 +245,40 @@ def test_xy_pad_composes_a_phrase_and_sends_it_to_the_devices(page, backend):
     assert page.errors == []
 
 
+def test_moving_a_knob_composes_again_at_the_same_point_with_its_value(page, backend):
+    import json
+
+    pad = page.locator("#xy-pad")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    with page.expect_response(lambda r: r.url.endswith("/console/api/compose"), timeout=30000) as first:
+        pad.click(position={"x": box["width"] * 0.25, "y": box["height"] * 0.5})  # latent (-0.5, 0)
+    sent = json.loads(first.value.request.post_data)
+    assert {k: sent[k] for k in ("temperature", "density", "register", "key", "bars")} == {
+        "temperature": 1, "density": 1, "register": -1, "key": 0, "bars": -1,
+    }  # fmt: skip
+    base = first.value.json()["result"]
+    with page.expect_response(lambda r: r.url.endswith("/console/api/compose"), timeout=30000) as resp:
+        page.locator("#knob-density").fill("3")
+    sent = json.loads(resp.value.request.post_data)
+    result = resp.value.json()["result"]
+    assert sent["density"] == 3 and (sent["x"], sent["y"]) == (base["x"], base["y"])
+    assert result["controls"]["density"] == 3.0 and result["phrase_id"] != base["phrase_id"]
+    assert page.locator("#knob-density + output").inner_text() == "3"
+    with page.expect_response(lambda r: r.url.endswith("/console/api/compose"), timeout=30000) as resp:
+        page.locator("#knob-temperature").fill("0")
+    assert json.loads(resp.value.request.post_data)["temperature"] == 0
+    assert resp.value.json()["result"]["controls"]["temperature"] == 0.0
+    with page.expect_response(lambda r: r.url.endswith("/console/api/compose"), timeout=30000) as resp:
+        page.locator("#knob-key").select_option("7")
+    assert resp.value.json()["result"]["controls"]["key"] == 7
+    until(page, f"document.querySelector('#phrase').dataset.phrase === '{resp.value.json()['result']['phrase_id']}'")
+    assert "density 3" in page.locator("#phrase").inner_text()
+    bad = requests.post(backend["base"] + "/console/api/compose", json={"x": 0, "y": 0, "density": 9}, timeout=10)
+    assert bad.status_code == 400 and "density must be" in bad.json()["error"]
+    assert page.errors == []
+
+
 XSS_NAME = "<img src=x onerror=window.__xss=1>.wav"
 
 

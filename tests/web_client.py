@@ -208,7 +208,7 @@ class ShowStandIn:
     def reanalyse(self, sid):
         return self._change("reanalyse", sid)
 
-    def compose(self, x, y, seed=None):
+    def compose(self, x, y, seed=None, values=None):
         return self._change("compose", x, y, seed)
 
     def changes(self) -> list:

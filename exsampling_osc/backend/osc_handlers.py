@@ -51,8 +51,10 @@ def install_handlers(service) -> None:
         return "/exsampling/tracks", [len(names), " ".join(names)]
 
     def compose(args, peer) -> Iterator[Reply]:
-        _, x, y, seed = args
-        yield from phrase_messages(service.phrase(x, y, None if seed < 0 else seed))  # on the answer thread
+        values = protocol.decode(protocol.PREFIX + "/compose", args)  # the knobs by name (defaults filled in)
+        seed = values["seed"]
+        # on the answer thread
+        yield from phrase_messages(service.phrase(values["x"], values["y"], None if seed < 0 else seed, values))
 
     def changed(result) -> None:  # a change is announced to every device as an event, not answered
         return None

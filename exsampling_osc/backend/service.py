@@ -30,7 +30,7 @@ from exsampling_osc.backend.forgetting import Forgetting
 from exsampling_osc.backend.ingest import Ingest, sweep_upload_temporaries, timed_warm_up
 from exsampling_osc.backend.osc_door import OscDoor
 from exsampling_osc.backend.photos import Photos
-from exsampling_osc.backend.phrases import compose, phrase_messages
+from exsampling_osc.backend.phrases import compose, knobs, phrase_messages, sample_range
 from exsampling_osc.backend.samples import STATES, Samples
 from exsampling_osc.backend.settings import Settings
 from exsampling_osc.backend.teaching import Teaching
@@ -326,16 +326,19 @@ class Service:
             self.ingest.reanalyse(sid)
         return len(ids)
 
-    def phrase(self, x: float, y: float, seed: int | None = None) -> dict:
-        """A phrase at latent (x, y) (:func:`~exsampling_osc.backend.phrases.compose`), its MIDI file kept in
-        the data folder; sent to nobody (the OSC door answers the asker with it)."""
+    def phrase(self, x: float, y: float, seed: int | None = None, values: dict | None = None) -> dict:
+        """A phrase at latent (x, y) (:func:`~exsampling_osc.backend.phrases.compose`) with the knobs named
+        in ``values`` (read by :func:`~exsampling_osc.backend.phrases.knobs`; both doors pass theirs),
+        clamped to the newest playable melodic sample's range; its MIDI file kept in the data folder; sent
+        to nobody (the OSC door answers the asker with it)."""
         assert self.settings.data_dir is not None  # resolved in __init__
-        return compose(self.settings.data_dir / "phrases", x, y, seed)
+        span = sample_range(self.list_samples("all"))
+        return compose(self.settings.data_dir / "phrases", x, y, seed, knobs(values or {}), span)
 
-    def compose(self, x: float, y: float, seed: int | None = None) -> dict:
+    def compose(self, x: float, y: float, seed: int | None = None, values: dict | None = None) -> dict:
         """A phrase (as :meth:`phrase`), sent to every device as /exsampling/phrase, its notes and
         /exsampling/done; returned as a dict (the console asks for one this way)."""
-        phrase = self.phrase(x, y, seed)
+        phrase = self.phrase(x, y, seed, values)
         for address, args in phrase_messages(phrase):
             self.send(address, args)
         return phrase

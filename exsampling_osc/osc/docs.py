@@ -41,7 +41,11 @@ def _table(message: protocol.Message) -> list[str]:
         lines += [f"Added by the plugin `{message.source}`.", ""]
     if message.args:
         lines += ["| # | name | type | meaning |", "|---|---|---|---|"]
-        lines += [f"| {i} | `{a.name}` | `{a.type}` | {a.doc} |" for i, a in enumerate(message.args, 1)]
+        optional = {a.name: f" (optional, default {a.default})" for a in message.args if a.default is not None}
+        lines += [
+            f"| {i} | `{a.name}` | `{a.type}` | {a.doc}{optional.get(a.name, '')} |"
+            for i, a in enumerate(message.args, 1)
+        ]
         lines.append("")
     if message.replies:
         lines += ["Answered with: " + ", ".join(f"`{r}`" for r in message.replies), ""]
@@ -77,7 +81,10 @@ def declaration_json(messages: list[protocol.Message] | None = None) -> dict:
                 "address": m.address,
                 "direction": m.direction,
                 "typetags": m.typetags,
-                "args": [{"name": a.name, "type": a.type} for a in m.args],
+                "args": [
+                    {"name": a.name, "type": a.type, **({} if a.default is None else {"default": a.default})}
+                    for a in m.args
+                ],
                 "replies": list(m.replies),
                 "source": m.source,
             }

@@ -25,6 +25,7 @@ class Arg:
     name: str
     type: str  # one OSC type tag: i, f, s
     doc: str = ""
+    default: int | float | str | None = None  # an optional trailing argument: what a sender that omits it means
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,15 @@ _SAMPLE_ARGS = (
     ("peak_db", "f", "sample peak of the file in dBFS; -120.0 when silent or unknown"),
     ("loop_start", "i", "first sample of the loop (melodic sounds that sustain); -1 when it has no loop"),
     ("loop_end", "i", "sample after the loop's last one; -1 when it has no loop"),
+)
+
+#: /exsampling/compose's knobs, after seed; each optional, -1 (its default) leaves it to the composer.
+_KNOBS = (
+    ("temperature", "f", "variation: 0 the most likely notes, 1 as learnt, up to 2; -1: the composer's", -1.0),
+    ("density", "f", "note-on weight: 1 as learnt, 2 twice as many note-ons (0.25-4); -1: 1", -1.0),
+    ("register", "i", "MIDI note the key's tonic sits near; -1: the melodic sample's root (else 60)", -1),
+    ("key", "i", "tonic pitch class 0 (C) - 11 (B); -1: C", -1),
+    ("bars", "i", "bars to play, 1 up to the model's phrase length; -1: all", -1),
 )
 
 CORE: tuple[Message, ...] = (
@@ -196,6 +206,12 @@ CORE: tuple[Message, ...] = (
             ("midi_path", "s", "absolute path of the .mid file"),
             ("x", "f", "latent x"),
             ("y", "f", "latent y"),
+            ("temperature", "f", "variation used (0: the most likely notes)"),
+            ("density", "f", "note density used (1: as learnt)"),
+            ("register", "i", "MIDI note the key's tonic sat near"),
+            ("key", "i", "tonic pitch class used, 0 (C) - 11 (B)"),
+            ("low", "i", "lowest MIDI note allowed (the melodic sample's usable range)"),
+            ("high", "i", "highest MIDI note allowed"),
         ],
         "A composed phrase (answer to compose); its notes follow as /exsampling/phrase/note.",
     ),
@@ -300,10 +316,12 @@ CORE: tuple[Message, ...] = (
             ("reply_port", "i", "0: the announced port"),
             ("x", "f", "latent x"),
             ("y", "f", "latent y"),
-            ("seed", "i", "variation seed; -1: the most likely phrase at (x, y)"),
+            ("seed", "i", "variation seed; -1: the pad's own phrase at (x, y)"),
+            *_KNOBS,
         ],
         "Compose a phrase at a point of the composer's latent space; answered with phrase, its notes, "
-        "then done (or error when no composer is installed).",
+        "then done (or error when no composer is installed). The knobs are optional trailing arguments "
+        "(a sender may stop after seed or any knob); -1 means the composer's default.",
         ("/phrase", "/phrase/note", "/done", "/error"),
     ),
 )
@@ -333,8 +351,12 @@ def to_backend() -> list[Message]:
 
 def check_args(message: Message, args: tuple | list) -> list:
     """Coerce ``args`` to the declared types (int↔float allowed); raise ValueError with a readable reason."""
+    required = [a for a in message.args if a.default is None]
+    if len(required) <= len(args) < len(message.args):
+        args = [*args, *(a.default for a in message.args[len(args) :])]
     if len(args) != len(message.args):
-        raise ValueError(f"{message.address} takes {len(message.args)} arguments ({message.typetags}), got {len(args)}")
+        n = f"{len(required)} to {len(message.args)}" if len(required) < len(message.args) else len(message.args)
+        raise ValueError(f"{message.address} takes {n} arguments ({message.typetags}), got {len(args)}")
     out: list[int | float | str] = []
     for spec, value in zip(message.args, args, strict=True):
         if spec.type == "s":
@@ -370,15 +392,15 @@ SAMPLE_DEFAULTS = {
 
 
 def encode(address: str, values: dict, defaults: dict | None = None) -> list:
-    """The arguments of ``address`` taken from ``values`` by argument name (None or missing: ``defaults``),
-    coerced to the declared types.
+    """The arguments of ``address`` taken from ``values`` by argument name (None or missing: ``defaults``,
+    then the declared default), coerced to the declared types.
 
     >>> encode("/exsampling/pong", {"seq": 3})
     [3]
     """
     message = get(address)
     defaults = defaults or {}
-    raw = [values.get(a.name) if values.get(a.name) is not None else defaults.get(a.name) for a in message.args]
+    raw = [v if (v := values.get(a.name)) is not None else defaults.get(a.name, a.default) for a in message.args]
     missing = [a.name for a, v in zip(message.args, raw, strict=True) if v is None]
     if missing:
         raise ValueError(f"{address}: no value for {', '.join(missing)}")

@@ -264,7 +264,7 @@ def install(app: bottle.Bottle, service) -> None:
             ) from None
         if not (math.isfinite(x) and math.isfinite(y)):
             raise InvalidRequest("x and y must be finite")
-        return act(service.compose, x, y, None if seed < 0 else seed)
+        return act(service.compose, x, y, None if seed < 0 else seed, data)
 
     @app.get("/console/api/phrases/<name:re:[A-Za-z0-9_.+-]+[.]mid>", door=THIS_COMPUTER)
     def console_phrase(name: str):

@@ -43,7 +43,7 @@ const OSC = Object.freeze({
   reanalyse: "/exsampling/reanalyse", // sample_id i
   teach: "/exsampling/teach", // label s, sample_ids s
   untaught: "/exsampling/untaught", // label s
-  compose: "/exsampling/compose", // reply_port i, x f, y f, seed i
+  compose: "/exsampling/compose", // reply_port i, x f, y f, seed i, temperature f, density f, register i, key i, bars i
 });
 // ---- end of the generated block
 

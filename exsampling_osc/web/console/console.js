@@ -342,7 +342,16 @@ async function poll() {
 const NOTE_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
 const noteName = (n) => `${NOTE_NAMES[n % 12]}${Math.floor(n / 12) - 1}`;
 
+const KNOBS = ["temperature", "density", "register", "key", "bars"];
+let lastPoint = null;
+
+// the knobs beside the pad, as the request carries them (-1: the composer's default)
+function knobValues() {
+  return Object.fromEntries(KNOBS.map((k) => [k, Number($(`#knob-${k}`).value)]));
+}
+
 async function compose(x, y) {
+  lastPoint = [x, y];
   const dot = $("#xy-dot");
   dot.hidden = false;
   dot.style.left = `${((x + 1) / 2) * 100}%`;
@@ -351,7 +360,7 @@ async function compose(x, y) {
   const out = $("#phrase");
   out.textContent = "composing…";
   const res = await fetch("/console/api/compose", {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ x, y, seed }),
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ x, y, seed, ...knobValues() }),
   });
   const body = await res.json().catch(() => ({}));
   if (!res.ok || !body.result) {
@@ -363,7 +372,8 @@ async function compose(x, y) {
   const notes = p.notes.map((n) => `${noteName(n.note)}·${n.duration_beats}`).join(" ");
   out.replaceChildren(
     `Phrase ${p.phrase_id} at (${x.toFixed(2)}, ${y.toFixed(2)}): ${p.notes.length} notes over ${p.length_beats} `
-      + "beats, sent to the devices. ",
+      + `beats (variation ${p.controls.temperature}, density ${p.controls.density}, notes ${noteName(p.controls.low)}`
+      + `-${noteName(p.controls.high)}), sent to the devices. `,
     el("a", { href: `/console/api/phrases/${encodeURIComponent(file)}`, download: file }, "Download .mid"),
     el("br"), el("small", { class: "notes" }, notes),
   );
@@ -398,6 +408,15 @@ function init() {
   $("#xy-pad").addEventListener("click", (e) => compose(...padPoint(e)));
   $("#xy-pad").addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") compose(0, 0); });
   $("#qr-overlay").addEventListener("click", () => { $("#qr-overlay").hidden = true; });
+  for (const k of KNOBS) {
+    const input = $(`#knob-${k}`);
+    input.addEventListener("input", () => {
+      const out = input.parentElement.querySelector("output");
+      if (out) out.textContent = input.value;
+    });
+    // a knob moved: the phrase at the last pad point again, with the new value
+    input.addEventListener("change", () => { if (lastPoint) compose(...lastPoint); });
+  }
   initMap();
   poll();
   setInterval(poll, 1000);

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pythonosc.osc_message_builder import OscMessageBuilder
 
 from exsampling_osc.backend.osc_handlers import install_handlers
-from exsampling_osc.osc import protocol
+from exsampling_osc.osc import codec, protocol
 from exsampling_osc.osc.sender import build
 
 
@@ -28,7 +28,7 @@ class CapturingSender:
     def send(self, address: str, args, ports=None) -> None:
         build(address, args)  # the same encoding (and size limit) as on the wire
         for port in ports if ports is not None else self.ports():
-            self.sent.append((port, address, protocol.decode(address, args)))
+            self.sent.append((port, address, codec.decode(address, args)))
 
     def close(self) -> None:
         pass
@@ -54,7 +54,7 @@ class OscClient:
     def send(self, address: str, **values) -> list[tuple[int, str, dict]]:
         message = protocol.get(address)
         b = OscMessageBuilder(address)
-        for spec, value in zip(message.args, protocol.encode(address, values), strict=True):
+        for spec, value in zip(message.args, codec.encode(address, values), strict=True):
             b.add_arg(value, spec.type)
         return self.send_raw(b.build().dgram)
 

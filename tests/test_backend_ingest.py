@@ -159,7 +159,7 @@ def test_a_percussive_recording_becomes_one_sample_per_hit_with_its_loudness(ser
     import numpy as np
     import soundfile as sf
 
-    from exsampling_osc.osc.protocol import sample_args
+    from exsampling_osc.osc.codec import sample_args
 
     sr, rng = 22050, np.random.default_rng(3)
     y = np.zeros(4 * sr, np.float32)
@@ -182,7 +182,7 @@ def test_a_percussive_recording_becomes_one_sample_per_hit_with_its_loudness(ser
 
 
 def test_a_sustained_tone_keeps_its_piece_and_stores_its_loop(service, tmp_path):
-    from exsampling_osc.osc.protocol import sample_args
+    from exsampling_osc.osc.codec import sample_args
 
     rid = service.ingest_upload(tone(tmp_path / "tone.wav", 3.0, 220.0), "tone.wav")
     service.ingest.run_job(("recording", rid))

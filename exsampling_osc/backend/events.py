@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Literal, Protocol
 
-from exsampling_osc.osc.protocol import sample_args as osc_sample_args
+from exsampling_osc.osc.codec import sample_args as osc_sample_args
 
 log = logging.getLogger("exsampling_osc.backend.service")
 

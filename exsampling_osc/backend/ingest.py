@@ -26,7 +26,7 @@ from exsampling_osc.backend.events import Events
 from exsampling_osc.errors import AudioError, ModelError, StorageFull
 from exsampling_osc.library.retention import set_moderation
 from exsampling_osc.library.store import STORAGE_FULL_PREFIX
-from exsampling_osc.osc.protocol import osc_number
+from exsampling_osc.osc.codec import osc_number
 from exsampling_osc.units import size_text
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from exsampling_osc.backend.osc_door import Replies, Reply
 from exsampling_osc.backend.phrases import phrase_messages
-from exsampling_osc.osc import protocol
+from exsampling_osc.osc import codec, protocol
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +32,7 @@ def install_handlers(service) -> None:
         # read on the answer thread (this generator runs there); held samples reach no device until accepted
         samples = [s for s in service.list_samples(what) if s.get("state") != "pending"]
         for s in samples:
-            yield "/exsampling/sample", protocol.sample_args(s)
+            yield "/exsampling/sample", codec.sample_args(s)
         yield "/exsampling/done", [len(samples), f"samples {what}"]
 
     def query_mapping(args, peer) -> list[Reply]:
@@ -51,7 +51,7 @@ def install_handlers(service) -> None:
         return "/exsampling/tracks", [len(names), " ".join(names)]
 
     def compose(args, peer) -> Iterator[Reply]:
-        values = protocol.decode(protocol.PREFIX + "/compose", args)  # the knobs by name (defaults filled in)
+        values = codec.decode(protocol.PREFIX + "/compose", args)  # the knobs by name (defaults filled in)
         seed = values["seed"]
         # on the answer thread
         yield from phrase_messages(service.phrase(values["x"], values["y"], None if seed < 0 else seed, values))

@@ -8,7 +8,7 @@ import threading
 
 from pythonosc.osc_message_builder import OscMessageBuilder
 
-from exsampling_osc.osc import protocol
+from exsampling_osc.osc import codec, protocol
 
 log = logging.getLogger(__name__)
 MAX_PACKET = 8192
@@ -17,7 +17,7 @@ MAX_PACKET = 8192
 def build(address: str, args: list | tuple) -> bytes:
     """Encode ``args`` with the declared type tags of ``address`` (ValueError when they don't fit)."""
     message = protocol.get(address)
-    values = protocol.check_args(message, args)
+    values = codec.check_args(message, args)
     builder = OscMessageBuilder(address)
     for spec, value in zip(message.args, values, strict=True):
         builder.add_arg(value, spec.type)

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from pythonosc import osc_packet
 
-from exsampling_osc.osc import protocol
+from exsampling_osc.osc import codec, protocol
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ class OscServer:
             self._reject(f"unknown OSC address {address}", sender, reply=False)
             return
         try:
-            args = protocol.check_args(protocol.get(address), params)
+            args = codec.check_args(protocol.get(address), params)
         except ValueError as exc:
             self._reject(str(exc), sender)
             return

@@ -41,3 +41,11 @@ def esc50() -> Path:
     if not (ESC50 / "esc50.csv").is_file():
         pytest.skip(f"ESC-50 data not found at {ESC50}")
     return ESC50
+
+
+@pytest.fixture(scope="session")
+def analyzer():
+    """The shipped model's analyzer, loaded once for every in-process service of the run."""
+    from exsampling_osc.analysis.pipeline import Analyzer
+
+    return Analyzer()

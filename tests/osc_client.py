@@ -4,6 +4,10 @@ sockets for replies; the packets are the real encoded bytes, so parsing, argumen
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 from pythonosc.osc_message_builder import OscMessageBuilder
 
 from exsampling_osc.backend.osc_handlers import install_handlers
@@ -60,3 +64,19 @@ class OscClient:
 
     def close(self) -> None:
         self.server.sock.close()
+
+
+@contextmanager
+def service_client(data_dir: Path, analyzer) -> Iterator[OscClient]:
+    """A service on ``data_dir`` with ``analyzer`` injected, no plugins and a capturing sender, and its client;
+    closed (answer thread, library) on leaving."""
+    from exsampling_osc.backend.service import Service, Settings
+
+    svc = Service(Settings(data_dir=data_dir, load_plugins=False), analyzer=analyzer, sender=CapturingSender())
+    client = OscClient(svc)
+    try:
+        yield client
+    finally:
+        client.close()
+        svc.osc.answers.shutdown()
+        svc.library.close()

@@ -4,28 +4,24 @@ replies are checked by argument name, without starting `exsampling serve`."""
 from __future__ import annotations
 
 import pytest
-from osc_client import CapturingSender, OscClient
+from osc_client import service_client
 from serve_support import labels, tone
 
 from exsampling_osc.backend.service import Service, Settings
 
 
-@pytest.fixture(scope="module")
-def analyzer():
-    from exsampling_osc.analysis.pipeline import Analyzer
-
-    return Analyzer()
-
-
 @pytest.fixture
 def client(tmp_path, analyzer):
-    svc = Service(Settings(data_dir=tmp_path / "data", load_plugins=False), analyzer=analyzer, sender=CapturingSender())
-    assert svc.analyzer is analyzer and svc.osc.server is None and svc.http.web is None  # injected; nothing bound yet
-    c = OscClient(svc)
-    yield c
-    c.close()
-    svc.osc.answers.shutdown()
-    svc.library.close()
+    with service_client(tmp_path / "data", analyzer) as c:
+        yield c
+
+
+def test_the_constructor_is_cheap_the_analyzer_injected_and_nothing_bound(tmp_path, analyzer):
+    svc = Service(Settings(data_dir=tmp_path / "data", load_plugins=False), analyzer=analyzer)
+    try:
+        assert svc.analyzer is analyzer and svc.osc.server is None and svc.http.web is None
+    finally:
+        svc.library.close()
 
 
 def test_ping_hello_and_queries(client):

@@ -5,31 +5,19 @@ which values were used, and the phrase is clamped to the usable range of the new
 from __future__ import annotations
 
 import pytest
-from osc_client import CapturingSender, OscClient
+from osc_client import service_client
 from pythonosc.osc_message_builder import OscMessageBuilder
 from serve_support import tone
 
 from exsampling_osc.backend.phrases import SAMPLE_RANGE
-from exsampling_osc.backend.service import Service, Settings
 
 pytest.importorskip("exsampling_osc.composer.live")
 
 
-@pytest.fixture(scope="module")
-def analyzer():
-    from exsampling_osc.analysis.pipeline import Analyzer
-
-    return Analyzer()
-
-
 @pytest.fixture
 def client(tmp_path, analyzer):
-    svc = Service(Settings(data_dir=tmp_path / "data", load_plugins=False), analyzer=analyzer, sender=CapturingSender())
-    c = OscClient(svc)
-    yield c
-    c.close()
-    svc.osc.answers.shutdown()
-    svc.library.close()
+    with service_client(tmp_path / "data", analyzer) as c:
+        yield c
 
 
 def phrase(client, **values) -> tuple[dict, list[int]]:

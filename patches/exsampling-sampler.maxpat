@@ -1109,18 +1109,19 @@
     "box": {
      "id": "obj-54",
      "maxclass": "newobj",
-     "numinlets": 1,
+     "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
       100,
       570,
-      116.0,
-      22.0
+      180.0,
+      35.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "prepend set new:"
+     "text": "sprintf set new: %s, rec %ld",
+     "linecount": 2
     }
    },
    {
@@ -1261,6 +1262,272 @@
      "numoutlets": 3,
      "patching_rect": [
       600,
+      780,
+      57.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      "float",
+      "float"
+     ],
+     "text": "t b f f"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-63",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 8,
+     "patching_rect": [
+      600,
+      750,
+      96.5,
+      22.0
+     ],
+     "outlettype": [
+      "float",
+      "list",
+      "float",
+      "float",
+      "float",
+      "float",
+      "float",
+      ""
+     ],
+     "text": "info~ ---smpA"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-64",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 8,
+     "patching_rect": [
+      720,
+      750,
+      96.5,
+      22.0
+     ],
+     "outlettype": [
+      "float",
+      "list",
+      "float",
+      "float",
+      "float",
+      "float",
+      "float",
+      ""
+     ],
+     "text": "info~ ---smpB"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-65",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      600,
+      810,
+      180.0,
+      35.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr ($f2 >= 0) * $f2 * 1000. / $f1",
+     "linecount": 2
+    }
+   },
+   {
+    "box": {
+     "id": "obj-66",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      700,
+      810,
+      180.0,
+      35.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr ($f2 >= 0) * $f2 * 1000. / $f1",
+     "linecount": 2
+    }
+   },
+   {
+    "box": {
+     "id": "obj-67",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      600,
+      840,
+      77.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "pack 0. 0."
+    }
+   },
+   {
+    "box": {
+     "id": "obj-68",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      600,
+      870,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend setloop"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-69",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      600,
+      900,
+      90.0,
+      22.0
+     ],
+     "text": "s ---setloop"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-70",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "patching_rect": [
+      760,
+      840,
+      180.0,
+      35.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr $i1 * ($f2 >= 0) * ($f3 > $f2)",
+     "linecount": 2
+    }
+   },
+   {
+    "box": {
+     "id": "obj-71",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      760,
+      870,
+      90.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend loop"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-72",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      760,
+      900,
+      70.5,
+      22.0
+     ],
+     "text": "s ---loop"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-73",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "patching_rect": [
+      900,
+      840,
+      180.0,
+      48.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr exp(($f2 > -70.0) * min(-23.0 - $f2, -1.0 - $f3) * 0.11512925465)",
+     "linecount": 3
+    }
+   },
+   {
+    "box": {
+     "id": "obj-74",
+     "maxclass": "newobj",
+     "numinlets": 0,
+     "numoutlets": 1,
+     "patching_rect": [
+      600,
+      930,
+      90.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "r ---setloop"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-75",
+     "maxclass": "newobj",
+     "numinlets": 0,
+     "numoutlets": 1,
+     "patching_rect": [
+      760,
+      930,
+      70.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "r ---loop"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-76",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 3,
+     "patching_rect": [
+      600,
       380,
       51.0,
       22.0
@@ -1275,7 +1542,7 @@
    },
    {
     "box": {
-     "id": "obj-63",
+     "id": "obj-77",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 3,
@@ -1295,7 +1562,7 @@
    },
    {
     "box": {
-     "id": "obj-64",
+     "id": "obj-78",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 3,
@@ -1315,7 +1582,7 @@
    },
    {
     "box": {
-     "id": "obj-65",
+     "id": "obj-79",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
@@ -1334,7 +1601,7 @@
    },
    {
     "box": {
-     "id": "obj-66",
+     "id": "obj-80",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1352,7 +1619,7 @@
    },
    {
     "box": {
-     "id": "obj-67",
+     "id": "obj-81",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -1370,7 +1637,7 @@
    },
    {
     "box": {
-     "id": "obj-68",
+     "id": "obj-82",
      "maxclass": "newobj",
      "numinlets": 9,
      "numoutlets": 9,
@@ -1396,7 +1663,7 @@
    },
    {
     "box": {
-     "id": "obj-69",
+     "id": "obj-83",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1414,7 +1681,7 @@
    },
    {
     "box": {
-     "id": "obj-70",
+     "id": "obj-84",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1432,7 +1699,7 @@
    },
    {
     "box": {
-     "id": "obj-71",
+     "id": "obj-85",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -1451,7 +1718,7 @@
    },
    {
     "box": {
-     "id": "obj-72",
+     "id": "obj-86",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -1470,7 +1737,7 @@
    },
    {
     "box": {
-     "id": "obj-73",
+     "id": "obj-87",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -1489,7 +1756,7 @@
    },
    {
     "box": {
-     "id": "obj-74",
+     "id": "obj-88",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1507,7 +1774,7 @@
    },
    {
     "box": {
-     "id": "obj-75",
+     "id": "obj-89",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -1526,7 +1793,7 @@
    },
    {
     "box": {
-     "id": "obj-76",
+     "id": "obj-90",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1544,7 +1811,7 @@
    },
    {
     "box": {
-     "id": "obj-77",
+     "id": "obj-91",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1562,45 +1829,47 @@
    },
    {
     "box": {
-     "id": "obj-78",
+     "id": "obj-92",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 3,
+     "numoutlets": 5,
      "patching_rect": [
       160,
       760,
-      57.5,
+      83.5,
       22.0
      ],
      "outlettype": [
       "bang",
       "bang",
+      "bang",
+      "bang",
       "float"
      ],
-     "text": "t b b f"
+     "text": "t b b b b f"
     }
    },
    {
     "box": {
-     "id": "obj-79",
+     "id": "obj-93",
      "maxclass": "newobj",
-     "numinlets": 1,
+     "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
       180,
       790,
-      109.5,
+      148.5,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "expr $f1 / 127."
+     "text": "expr $f1 / 127. * $f2"
     }
    },
    {
     "box": {
-     "id": "obj-80",
+     "id": "obj-94",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1618,7 +1887,79 @@
    },
    {
     "box": {
-     "id": "obj-81",
+     "id": "obj-95",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      120,
+      880,
+      89.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "setloop 0 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-96",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      120,
+      850,
+      83.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-97",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      180,
+      880,
+      54.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "loop 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-98",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      180,
+      850,
+      83.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-99",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1636,7 +1977,7 @@
    },
    {
     "box": {
-     "id": "obj-82",
+     "id": "obj-100",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1654,7 +1995,7 @@
    },
    {
     "box": {
-     "id": "obj-83",
+     "id": "obj-101",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1672,7 +2013,7 @@
    },
    {
     "box": {
-     "id": "obj-84",
+     "id": "obj-102",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
@@ -1691,7 +2032,7 @@
    },
    {
     "box": {
-     "id": "obj-85",
+     "id": "obj-103",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -1710,7 +2051,7 @@
    },
    {
     "box": {
-     "id": "obj-86",
+     "id": "obj-104",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1728,7 +2069,7 @@
    },
    {
     "box": {
-     "id": "obj-87",
+     "id": "obj-105",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -1747,7 +2088,7 @@
    },
    {
     "box": {
-     "id": "obj-88",
+     "id": "obj-106",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -1766,7 +2107,7 @@
    },
    {
     "box": {
-     "id": "obj-89",
+     "id": "obj-107",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1784,7 +2125,7 @@
    },
    {
     "box": {
-     "id": "obj-90",
+     "id": "obj-108",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -1803,7 +2144,7 @@
    },
    {
     "box": {
-     "id": "obj-91",
+     "id": "obj-109",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1821,7 +2162,7 @@
    },
    {
     "box": {
-     "id": "obj-92",
+     "id": "obj-110",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1839,45 +2180,47 @@
    },
    {
     "box": {
-     "id": "obj-93",
+     "id": "obj-111",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 3,
+     "numoutlets": 5,
      "patching_rect": [
       370,
       760,
-      57.5,
+      83.5,
       22.0
      ],
      "outlettype": [
       "bang",
       "bang",
+      "bang",
+      "bang",
       "float"
      ],
-     "text": "t b b f"
+     "text": "t b b b b f"
     }
    },
    {
     "box": {
-     "id": "obj-94",
+     "id": "obj-112",
      "maxclass": "newobj",
-     "numinlets": 1,
+     "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
       390,
       790,
-      109.5,
+      148.5,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "expr $f1 / 127."
+     "text": "expr $f1 / 127. * $f2"
     }
    },
    {
     "box": {
-     "id": "obj-95",
+     "id": "obj-113",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1895,7 +2238,79 @@
    },
    {
     "box": {
-     "id": "obj-96",
+     "id": "obj-114",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      330,
+      880,
+      89.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "setloop 0 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-115",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      330,
+      850,
+      83.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-116",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      390,
+      880,
+      54.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "loop 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-117",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      390,
+      850,
+      83.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-118",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1913,7 +2328,7 @@
    },
    {
     "box": {
-     "id": "obj-97",
+     "id": "obj-119",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -1931,7 +2346,7 @@
    },
    {
     "box": {
-     "id": "obj-98",
+     "id": "obj-120",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -1949,7 +2364,7 @@
    },
    {
     "box": {
-     "id": "obj-99",
+     "id": "obj-121",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
@@ -1968,7 +2383,7 @@
    },
    {
     "box": {
-     "id": "obj-100",
+     "id": "obj-122",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -1987,7 +2402,7 @@
    },
    {
     "box": {
-     "id": "obj-101",
+     "id": "obj-123",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2005,7 +2420,7 @@
    },
    {
     "box": {
-     "id": "obj-102",
+     "id": "obj-124",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -2024,7 +2439,7 @@
    },
    {
     "box": {
-     "id": "obj-103",
+     "id": "obj-125",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -2043,7 +2458,7 @@
    },
    {
     "box": {
-     "id": "obj-104",
+     "id": "obj-126",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -2061,7 +2476,7 @@
    },
    {
     "box": {
-     "id": "obj-105",
+     "id": "obj-127",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -2080,7 +2495,7 @@
    },
    {
     "box": {
-     "id": "obj-106",
+     "id": "obj-128",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2098,7 +2513,7 @@
    },
    {
     "box": {
-     "id": "obj-107",
+     "id": "obj-129",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2116,45 +2531,47 @@
    },
    {
     "box": {
-     "id": "obj-108",
+     "id": "obj-130",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 3,
+     "numoutlets": 5,
      "patching_rect": [
       580,
       760,
-      57.5,
+      83.5,
       22.0
      ],
      "outlettype": [
       "bang",
       "bang",
+      "bang",
+      "bang",
       "float"
      ],
-     "text": "t b b f"
+     "text": "t b b b b f"
     }
    },
    {
     "box": {
-     "id": "obj-109",
+     "id": "obj-131",
      "maxclass": "newobj",
-     "numinlets": 1,
+     "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
       600,
       790,
-      109.5,
+      148.5,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "expr $f1 / 127."
+     "text": "expr $f1 / 127. * $f2"
     }
    },
    {
     "box": {
-     "id": "obj-110",
+     "id": "obj-132",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2172,7 +2589,79 @@
    },
    {
     "box": {
-     "id": "obj-111",
+     "id": "obj-133",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      540,
+      880,
+      89.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "setloop 0 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-134",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      540,
+      850,
+      83.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-135",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      600,
+      880,
+      54.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "loop 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-136",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      600,
+      850,
+      83.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-137",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2190,7 +2679,7 @@
    },
    {
     "box": {
-     "id": "obj-112",
+     "id": "obj-138",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -2208,7 +2697,7 @@
    },
    {
     "box": {
-     "id": "obj-113",
+     "id": "obj-139",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2226,7 +2715,7 @@
    },
    {
     "box": {
-     "id": "obj-114",
+     "id": "obj-140",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
@@ -2245,7 +2734,7 @@
    },
    {
     "box": {
-     "id": "obj-115",
+     "id": "obj-141",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -2264,7 +2753,7 @@
    },
    {
     "box": {
-     "id": "obj-116",
+     "id": "obj-142",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -2282,500 +2771,21 @@
    },
    {
     "box": {
-     "id": "obj-117",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 2,
-     "patching_rect": [
-      650,
-      700,
-      77.0,
-      22.0
-     ],
-     "outlettype": [
-      "int",
-      "int"
-     ],
-     "text": "unpack 0 0"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-118",
-     "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 1,
-     "patching_rect": [
-      650,
-      730,
-      180.0,
-      35.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3",
-     "linecount": 2
-    }
-   },
-   {
-    "box": {
-     "id": "obj-119",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 1,
-     "patching_rect": [
-      650,
-      760,
-      40.0,
-      22.0
-     ],
-     "outlettype": [
-      "signal"
-     ],
-     "text": "sig~"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-120",
-     "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 2,
-     "patching_rect": [
-      740,
-      730,
-      44.5,
-      22.0
-     ],
-     "outlettype": [
-      "bang",
-      ""
-     ],
-     "text": "sel 0"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-121",
-     "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      740,
-      760,
-      64.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "gate 1 1"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-122",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      740,
-      790,
-      40.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "0 50"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-123",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 3,
-     "patching_rect": [
-      790,
-      760,
-      57.5,
-      22.0
-     ],
-     "outlettype": [
-      "bang",
-      "bang",
-      "float"
-     ],
-     "text": "t b b f"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-124",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 1,
-     "patching_rect": [
-      810,
-      790,
-      109.5,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "expr $f1 / 127."
-    }
-   },
-   {
-    "box": {
-     "id": "obj-125",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      810,
-      820,
-      30.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "$1"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-126",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      710,
-      850,
-      89.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "set ---smpA"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-127",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 1,
-     "patching_rect": [
-      710,
-      820,
-      109.5,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "prepend set set"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-128",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      670,
-      850,
-      30.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "0"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-129",
-     "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 2,
-     "patching_rect": [
-      650,
-      910,
-      122.5,
-      22.0
-     ],
-     "outlettype": [
-      "signal",
-      "signal"
-     ],
-     "text": "groove~ ---smpA 1"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-130",
-     "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 2,
-     "patching_rect": [
-      770,
-      910,
-      44.5,
-      22.0
-     ],
-     "outlettype": [
-      "signal",
-      "bang"
-     ],
-     "text": "line~"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-131",
-     "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      650,
-      950,
-      40.0,
-      22.0
-     ],
-     "outlettype": [
-      "signal"
-     ],
-     "text": "*~"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-132",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 2,
-     "patching_rect": [
-      860,
-      700,
-      77.0,
-      22.0
-     ],
-     "outlettype": [
-      "int",
-      "int"
-     ],
-     "text": "unpack 0 0"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-133",
-     "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 1,
-     "patching_rect": [
-      860,
-      730,
-      180.0,
-      35.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3",
-     "linecount": 2
-    }
-   },
-   {
-    "box": {
-     "id": "obj-134",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 1,
-     "patching_rect": [
-      860,
-      760,
-      40.0,
-      22.0
-     ],
-     "outlettype": [
-      "signal"
-     ],
-     "text": "sig~"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-135",
-     "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 2,
-     "patching_rect": [
-      950,
-      730,
-      44.5,
-      22.0
-     ],
-     "outlettype": [
-      "bang",
-      ""
-     ],
-     "text": "sel 0"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-136",
-     "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      950,
-      760,
-      64.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "gate 1 1"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-137",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      950,
-      790,
-      40.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "0 50"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-138",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 3,
-     "patching_rect": [
-      1000,
-      760,
-      57.5,
-      22.0
-     ],
-     "outlettype": [
-      "bang",
-      "bang",
-      "float"
-     ],
-     "text": "t b b f"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-139",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 1,
-     "patching_rect": [
-      1020,
-      790,
-      109.5,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "expr $f1 / 127."
-    }
-   },
-   {
-    "box": {
-     "id": "obj-140",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      1020,
-      820,
-      30.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "$1"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-141",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
-     "patching_rect": [
-      920,
-      850,
-      89.0,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "set ---smpA"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-142",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 1,
-     "patching_rect": [
-      920,
-      820,
-      109.5,
-      22.0
-     ],
-     "outlettype": [
-      ""
-     ],
-     "text": "prepend set set"
-    }
-   },
-   {
-    "box": {
      "id": "obj-143",
-     "maxclass": "message",
-     "numinlets": 2,
-     "numoutlets": 1,
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
      "patching_rect": [
-      880,
-      850,
-      30.0,
+      650,
+      700,
+      77.0,
       22.0
      ],
      "outlettype": [
-      ""
+      "int",
+      "int"
      ],
-     "text": "0"
+     "text": "unpack 0 0"
     }
    },
    {
@@ -2783,84 +2793,9 @@
      "id": "obj-144",
      "maxclass": "newobj",
      "numinlets": 3,
-     "numoutlets": 2,
-     "patching_rect": [
-      860,
-      910,
-      122.5,
-      22.0
-     ],
-     "outlettype": [
-      "signal",
-      "signal"
-     ],
-     "text": "groove~ ---smpA 1"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-145",
-     "maxclass": "newobj",
-     "numinlets": 2,
-     "numoutlets": 2,
-     "patching_rect": [
-      980,
-      910,
-      44.5,
-      22.0
-     ],
-     "outlettype": [
-      "signal",
-      "bang"
-     ],
-     "text": "line~"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-146",
-     "maxclass": "newobj",
-     "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      860,
-      950,
-      40.0,
-      22.0
-     ],
-     "outlettype": [
-      "signal"
-     ],
-     "text": "*~"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-147",
-     "maxclass": "newobj",
-     "numinlets": 1,
-     "numoutlets": 2,
-     "patching_rect": [
-      1070,
-      700,
-      77.0,
-      22.0
-     ],
-     "outlettype": [
-      "int",
-      "int"
-     ],
-     "text": "unpack 0 0"
-    }
-   },
-   {
-    "box": {
-     "id": "obj-148",
-     "maxclass": "newobj",
-     "numinlets": 3,
-     "numoutlets": 1,
-     "patching_rect": [
-      1070,
+      650,
       730,
       180.0,
       35.0
@@ -2874,12 +2809,12 @@
    },
    {
     "box": {
-     "id": "obj-149",
+     "id": "obj-145",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      1070,
+      650,
       760,
       40.0,
       22.0
@@ -2892,12 +2827,12 @@
    },
    {
     "box": {
-     "id": "obj-150",
+     "id": "obj-146",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      1160,
+      740,
       730,
       44.5,
       22.0
@@ -2911,12 +2846,12 @@
    },
    {
     "box": {
-     "id": "obj-151",
+     "id": "obj-147",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1160,
+      740,
       760,
       64.0,
       22.0
@@ -2925,6 +2860,82 @@
       ""
      ],
      "text": "gate 1 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-148",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      740,
+      790,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0 50"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-149",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 5,
+     "patching_rect": [
+      790,
+      760,
+      83.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      "bang",
+      "bang",
+      "bang",
+      "float"
+     ],
+     "text": "t b b b b f"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-150",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      810,
+      790,
+      148.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr $f1 / 127. * $f2"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-151",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      810,
+      820,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "$1"
     }
    },
    {
@@ -2934,15 +2945,15 @@
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1160,
-      790,
-      40.0,
+      750,
+      880,
+      89.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "0 50"
+     "text": "setloop 0 0"
     }
    },
    {
@@ -2950,55 +2961,53 @@
      "id": "obj-153",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 3,
+     "numoutlets": 1,
      "patching_rect": [
-      1210,
-      760,
-      57.5,
+      750,
+      850,
+      83.5,
       22.0
      ],
      "outlettype": [
-      "bang",
-      "bang",
-      "float"
+      ""
      ],
-     "text": "t b b f"
+     "text": "prepend set"
     }
    },
    {
     "box": {
      "id": "obj-154",
-     "maxclass": "newobj",
-     "numinlets": 1,
+     "maxclass": "message",
+     "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1230,
-      790,
-      109.5,
+      810,
+      880,
+      54.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "expr $f1 / 127."
+     "text": "loop 0"
     }
    },
    {
     "box": {
      "id": "obj-155",
-     "maxclass": "message",
-     "numinlets": 2,
+     "maxclass": "newobj",
+     "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      1230,
-      820,
-      30.0,
+      810,
+      850,
+      83.5,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "$1"
+     "text": "prepend set"
     }
    },
    {
@@ -3008,7 +3017,7 @@
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1130,
+      710,
       850,
       89.0,
       22.0
@@ -3026,7 +3035,7 @@
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      1130,
+      710,
       820,
       109.5,
       22.0
@@ -3044,7 +3053,7 @@
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1090,
+      670,
       850,
       30.0,
       22.0
@@ -3062,7 +3071,7 @@
      "numinlets": 3,
      "numoutlets": 2,
      "patching_rect": [
-      1070,
+      650,
       910,
       122.5,
       22.0
@@ -3081,7 +3090,7 @@
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      1190,
+      770,
       910,
       44.5,
       22.0
@@ -3100,7 +3109,7 @@
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1070,
+      650,
       950,
       40.0,
       22.0
@@ -3118,7 +3127,7 @@
      "numinlets": 1,
      "numoutlets": 2,
      "patching_rect": [
-      1280,
+      860,
       700,
       77.0,
       22.0
@@ -3137,7 +3146,7 @@
      "numinlets": 3,
      "numoutlets": 1,
      "patching_rect": [
-      1280,
+      860,
       730,
       180.0,
       35.0
@@ -3156,7 +3165,7 @@
      "numinlets": 1,
      "numoutlets": 1,
      "patching_rect": [
-      1280,
+      860,
       760,
       40.0,
       22.0
@@ -3174,7 +3183,7 @@
      "numinlets": 2,
      "numoutlets": 2,
      "patching_rect": [
-      1370,
+      950,
       730,
       44.5,
       22.0
@@ -3193,7 +3202,7 @@
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1370,
+      950,
       760,
       64.0,
       22.0
@@ -3211,7 +3220,7 @@
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1370,
+      950,
       790,
       40.0,
       22.0
@@ -3227,37 +3236,39 @@
      "id": "obj-168",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 3,
+     "numoutlets": 5,
      "patching_rect": [
-      1420,
+      1000,
       760,
-      57.5,
+      83.5,
       22.0
      ],
      "outlettype": [
       "bang",
       "bang",
+      "bang",
+      "bang",
       "float"
      ],
-     "text": "t b b f"
+     "text": "t b b b b f"
     }
    },
    {
     "box": {
      "id": "obj-169",
      "maxclass": "newobj",
-     "numinlets": 1,
+     "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1440,
+      1020,
       790,
-      109.5,
+      148.5,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "expr $f1 / 127."
+     "text": "expr $f1 / 127. * $f2"
     }
    },
    {
@@ -3267,7 +3278,7 @@
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
-      1440,
+      1020,
       820,
       30.0,
       22.0
@@ -3285,6 +3296,780 @@
      "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
+      960,
+      880,
+      89.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "setloop 0 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-172",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      960,
+      850,
+      83.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-173",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1020,
+      880,
+      54.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "loop 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-174",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1020,
+      850,
+      83.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-175",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      920,
+      850,
+      89.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "set ---smpA"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-176",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      920,
+      820,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-177",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      880,
+      850,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-178",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 2,
+     "patching_rect": [
+      860,
+      910,
+      122.5,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "signal"
+     ],
+     "text": "groove~ ---smpA 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-179",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      980,
+      910,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "bang"
+     ],
+     "text": "line~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-180",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      860,
+      950,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal"
+     ],
+     "text": "*~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-181",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      1070,
+      700,
+      77.0,
+      22.0
+     ],
+     "outlettype": [
+      "int",
+      "int"
+     ],
+     "text": "unpack 0 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-182",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "patching_rect": [
+      1070,
+      730,
+      180.0,
+      35.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3",
+     "linecount": 2
+    }
+   },
+   {
+    "box": {
+     "id": "obj-183",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1070,
+      760,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal"
+     ],
+     "text": "sig~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-184",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      1160,
+      730,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      ""
+     ],
+     "text": "sel 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-185",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1160,
+      760,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "gate 1 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-186",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1160,
+      790,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0 50"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-187",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 5,
+     "patching_rect": [
+      1210,
+      760,
+      83.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      "bang",
+      "bang",
+      "bang",
+      "float"
+     ],
+     "text": "t b b b b f"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-188",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1230,
+      790,
+      148.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr $f1 / 127. * $f2"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-189",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1230,
+      820,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "$1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-190",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1170,
+      880,
+      89.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "setloop 0 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-191",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1170,
+      850,
+      83.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-192",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1230,
+      880,
+      54.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "loop 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-193",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1230,
+      850,
+      83.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-194",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1130,
+      850,
+      89.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "set ---smpA"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-195",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1130,
+      820,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-196",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1090,
+      850,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-197",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 2,
+     "patching_rect": [
+      1070,
+      910,
+      122.5,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "signal"
+     ],
+     "text": "groove~ ---smpA 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-198",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      1190,
+      910,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "signal",
+      "bang"
+     ],
+     "text": "line~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-199",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1070,
+      950,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal"
+     ],
+     "text": "*~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-200",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      1280,
+      700,
+      77.0,
+      22.0
+     ],
+     "outlettype": [
+      "int",
+      "int"
+     ],
+     "text": "unpack 0 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-201",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "patching_rect": [
+      1280,
+      730,
+      180.0,
+      35.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3",
+     "linecount": 2
+    }
+   },
+   {
+    "box": {
+     "id": "obj-202",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1280,
+      760,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "signal"
+     ],
+     "text": "sig~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-203",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      1370,
+      730,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      ""
+     ],
+     "text": "sel 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-204",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1370,
+      760,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "gate 1 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-205",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1370,
+      790,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0 50"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-206",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 5,
+     "patching_rect": [
+      1420,
+      760,
+      83.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      "bang",
+      "bang",
+      "bang",
+      "float"
+     ],
+     "text": "t b b b b f"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-207",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1440,
+      790,
+      148.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr $f1 / 127. * $f2"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-208",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1440,
+      820,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "$1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-209",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1380,
+      880,
+      89.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "setloop 0 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-210",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1380,
+      850,
+      83.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-211",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1440,
+      880,
+      54.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "loop 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-212",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1440,
+      850,
+      83.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-213",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
       1340,
       850,
       89.0,
@@ -3298,7 +4083,7 @@
    },
    {
     "box": {
-     "id": "obj-172",
+     "id": "obj-214",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -3316,7 +4101,7 @@
    },
    {
     "box": {
-     "id": "obj-173",
+     "id": "obj-215",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -3334,7 +4119,7 @@
    },
    {
     "box": {
-     "id": "obj-174",
+     "id": "obj-216",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
@@ -3353,7 +4138,7 @@
    },
    {
     "box": {
-     "id": "obj-175",
+     "id": "obj-217",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -3372,7 +4157,7 @@
    },
    {
     "box": {
-     "id": "obj-176",
+     "id": "obj-218",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -3390,7 +4175,7 @@
    },
    {
     "box": {
-     "id": "obj-177",
+     "id": "obj-219",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -3409,7 +4194,7 @@
    },
    {
     "box": {
-     "id": "obj-178",
+     "id": "obj-220",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -3428,7 +4213,7 @@
    },
    {
     "box": {
-     "id": "obj-179",
+     "id": "obj-221",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -3446,7 +4231,7 @@
    },
    {
     "box": {
-     "id": "obj-180",
+     "id": "obj-222",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -3465,7 +4250,7 @@
    },
    {
     "box": {
-     "id": "obj-181",
+     "id": "obj-223",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -3483,7 +4268,7 @@
    },
    {
     "box": {
-     "id": "obj-182",
+     "id": "obj-224",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -3501,45 +4286,47 @@
    },
    {
     "box": {
-     "id": "obj-183",
+     "id": "obj-225",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 3,
+     "numoutlets": 5,
      "patching_rect": [
       1630,
       760,
-      57.5,
+      83.5,
       22.0
      ],
      "outlettype": [
       "bang",
       "bang",
+      "bang",
+      "bang",
       "float"
      ],
-     "text": "t b b f"
+     "text": "t b b b b f"
     }
    },
    {
     "box": {
-     "id": "obj-184",
+     "id": "obj-226",
      "maxclass": "newobj",
-     "numinlets": 1,
+     "numinlets": 2,
      "numoutlets": 1,
      "patching_rect": [
       1650,
       790,
-      109.5,
+      148.5,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "expr $f1 / 127."
+     "text": "expr $f1 / 127. * $f2"
     }
    },
    {
     "box": {
-     "id": "obj-185",
+     "id": "obj-227",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -3557,7 +4344,79 @@
    },
    {
     "box": {
-     "id": "obj-186",
+     "id": "obj-228",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1590,
+      880,
+      89.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "setloop 0 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-229",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1590,
+      850,
+      83.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-230",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1650,
+      880,
+      54.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "loop 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-231",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1650,
+      850,
+      83.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend set"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-232",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -3575,7 +4434,7 @@
    },
    {
     "box": {
-     "id": "obj-187",
+     "id": "obj-233",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -3593,7 +4452,7 @@
    },
    {
     "box": {
-     "id": "obj-188",
+     "id": "obj-234",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -3611,7 +4470,7 @@
    },
    {
     "box": {
-     "id": "obj-189",
+     "id": "obj-235",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 2,
@@ -3630,7 +4489,7 @@
    },
    {
     "box": {
-     "id": "obj-190",
+     "id": "obj-236",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -3649,7 +4508,7 @@
    },
    {
     "box": {
-     "id": "obj-191",
+     "id": "obj-237",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -4390,6 +5249,18 @@
    {
     "patchline": {
      "source": [
+      "obj-34",
+      8
+     ],
+     "destination": [
+      "obj-54",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-19",
       4
      ],
@@ -4570,8 +5441,8 @@
    {
     "patchline": {
      "source": [
-      "obj-62",
-      0
+      "obj-48",
+      1
      ],
      "destination": [
       "obj-63",
@@ -4582,11 +5453,263 @@
    {
     "patchline": {
      "source": [
+      "obj-63",
+      0
+     ],
+     "destination": [
+      "obj-62",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-51",
+      1
+     ],
+     "destination": [
+      "obj-64",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-64",
+      0
+     ],
+     "destination": [
+      "obj-62",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-34",
+      13
+     ],
+     "destination": [
+      "obj-65",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-34",
+      14
+     ],
+     "destination": [
+      "obj-66",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-62",
+      2
+     ],
+     "destination": [
+      "obj-66",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-66",
+      0
+     ],
+     "destination": [
+      "obj-67",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-62",
       1
      ],
      "destination": [
-      "obj-63",
+      "obj-65",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-65",
+      0
+     ],
+     "destination": [
+      "obj-67",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-67",
+      0
+     ],
+     "destination": [
+      "obj-68",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-68",
+      0
+     ],
+     "destination": [
+      "obj-69",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-59",
+      0
+     ],
+     "destination": [
+      "obj-70",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-34",
+      13
+     ],
+     "destination": [
+      "obj-70",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-34",
+      14
+     ],
+     "destination": [
+      "obj-70",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-62",
+      0
+     ],
+     "destination": [
+      "obj-70",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-70",
+      0
+     ],
+     "destination": [
+      "obj-71",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-71",
+      0
+     ],
+     "destination": [
+      "obj-72",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-34",
+      11
+     ],
+     "destination": [
+      "obj-73",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-34",
+      12
+     ],
+     "destination": [
+      "obj-73",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-62",
+      0
+     ],
+     "destination": [
+      "obj-73",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-76",
+      0
+     ],
+     "destination": [
+      "obj-77",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-76",
+      1
+     ],
+     "destination": [
+      "obj-77",
       1
      ]
     }
@@ -4598,7 +5721,7 @@
       0
      ],
      "destination": [
-      "obj-64",
+      "obj-78",
       0
      ]
     }
@@ -4606,11 +5729,11 @@
    {
     "patchline": {
      "source": [
-      "obj-64",
+      "obj-78",
       2
      ],
      "destination": [
-      "obj-66",
+      "obj-80",
       0
      ]
     }
@@ -4618,95 +5741,11 @@
    {
     "patchline": {
      "source": [
-      "obj-66",
+      "obj-80",
       0
      ],
      "destination": [
-      "obj-65",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-64",
-      1
-     ],
-     "destination": [
-      "obj-65",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-64",
-      0
-     ],
-     "destination": [
-      "obj-65",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-65",
-      0
-     ],
-     "destination": [
-      "obj-63",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-65",
-      1
-     ],
-     "destination": [
-      "obj-63",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-63",
-      0
-     ],
-     "destination": [
-      "obj-67",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-63",
-      1
-     ],
-     "destination": [
-      "obj-67",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-63",
-      2
-     ],
-     "destination": [
-      "obj-67",
+      "obj-79",
       2
      ]
     }
@@ -4714,11 +5753,95 @@
    {
     "patchline": {
      "source": [
-      "obj-67",
+      "obj-78",
+      1
+     ],
+     "destination": [
+      "obj-79",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-78",
       0
      ],
      "destination": [
-      "obj-68",
+      "obj-79",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-79",
+      0
+     ],
+     "destination": [
+      "obj-77",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-79",
+      1
+     ],
+     "destination": [
+      "obj-77",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-77",
+      0
+     ],
+     "destination": [
+      "obj-81",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-77",
+      1
+     ],
+     "destination": [
+      "obj-81",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-77",
+      2
+     ],
+     "destination": [
+      "obj-81",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-81",
+      0
+     ],
+     "destination": [
+      "obj-82",
       0
      ]
     }
@@ -4730,7 +5853,7 @@
       0
      ],
      "destination": [
-      "obj-70",
+      "obj-84",
       0
      ]
     }
@@ -4738,251 +5861,23 @@
    {
     "patchline": {
      "source": [
-      "obj-70",
-      0
-     ],
-     "destination": [
-      "obj-69",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-69",
-      0
-     ],
-     "destination": [
-      "obj-71",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-69",
-      0
-     ],
-     "destination": [
-      "obj-71",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-68",
-      0
-     ],
-     "destination": [
-      "obj-72",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-72",
-      0
-     ],
-     "destination": [
-      "obj-73",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-42",
-      0
-     ],
-     "destination": [
-      "obj-73",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-40",
-      0
-     ],
-     "destination": [
-      "obj-73",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-73",
-      0
-     ],
-     "destination": [
-      "obj-74",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-72",
-      1
-     ],
-     "destination": [
-      "obj-75",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-75",
-      0
-     ],
-     "destination": [
-      "obj-76",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-59",
-      0
-     ],
-     "destination": [
-      "obj-76",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-76",
-      0
-     ],
-     "destination": [
-      "obj-77",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-75",
-      1
-     ],
-     "destination": [
-      "obj-78",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-78",
-      2
-     ],
-     "destination": [
-      "obj-79",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-79",
-      0
-     ],
-     "destination": [
-      "obj-80",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-47",
-      0
-     ],
-     "destination": [
-      "obj-82",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-82",
-      0
-     ],
-     "destination": [
-      "obj-81",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-78",
-      1
-     ],
-     "destination": [
-      "obj-81",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-78",
+      "obj-84",
       0
      ],
      "destination": [
       "obj-83",
-      0
+      1
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-74",
+      "obj-83",
       0
      ],
      "destination": [
-      "obj-84",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-81",
-      0
-     ],
-     "destination": [
-      "obj-84",
+      "obj-85",
       0
      ]
     }
@@ -4994,67 +5889,7 @@
       0
      ],
      "destination": [
-      "obj-84",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-77",
-      0
-     ],
-     "destination": [
       "obj-85",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-80",
-      0
-     ],
-     "destination": [
-      "obj-85",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-84",
-      0
-     ],
-     "destination": [
-      "obj-86",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-86",
-      0
-     ],
-     "destination": [
-      "obj-69",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-85",
-      0
-     ],
-     "destination": [
-      "obj-86",
       1
      ]
     }
@@ -5062,11 +5897,11 @@
    {
     "patchline": {
      "source": [
-      "obj-68",
-      1
+      "obj-82",
+      0
      ],
      "destination": [
-      "obj-87",
+      "obj-86",
       0
      ]
     }
@@ -5074,11 +5909,11 @@
    {
     "patchline": {
      "source": [
-      "obj-87",
+      "obj-86",
       0
      ],
      "destination": [
-      "obj-88",
+      "obj-87",
       0
      ]
     }
@@ -5090,7 +5925,7 @@
       0
      ],
      "destination": [
-      "obj-88",
+      "obj-87",
       1
      ]
     }
@@ -5102,20 +5937,8 @@
       0
      ],
      "destination": [
-      "obj-88",
+      "obj-87",
       2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-88",
-      0
-     ],
-     "destination": [
-      "obj-89",
-      0
      ]
     }
    },
@@ -5123,130 +5946,22 @@
     "patchline": {
      "source": [
       "obj-87",
+      0
+     ],
+     "destination": [
+      "obj-88",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-86",
       1
      ],
      "destination": [
-      "obj-90",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-90",
-      0
-     ],
-     "destination": [
-      "obj-91",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-59",
-      0
-     ],
-     "destination": [
-      "obj-91",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-91",
-      0
-     ],
-     "destination": [
-      "obj-92",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-90",
-      1
-     ],
-     "destination": [
-      "obj-93",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-93",
-      2
-     ],
-     "destination": [
-      "obj-94",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-94",
-      0
-     ],
-     "destination": [
-      "obj-95",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-47",
-      0
-     ],
-     "destination": [
-      "obj-97",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-97",
-      0
-     ],
-     "destination": [
-      "obj-96",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-93",
-      1
-     ],
-     "destination": [
-      "obj-96",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-93",
-      0
-     ],
-     "destination": [
-      "obj-98",
+      "obj-89",
       0
      ]
     }
@@ -5258,7 +5973,19 @@
       0
      ],
      "destination": [
-      "obj-99",
+      "obj-90",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-59",
+      0
+     ],
+     "destination": [
+      "obj-90",
       0
      ]
     }
@@ -5266,11 +5993,11 @@
    {
     "patchline": {
      "source": [
-      "obj-96",
+      "obj-90",
       0
      ],
      "destination": [
-      "obj-99",
+      "obj-91",
       0
      ]
     }
@@ -5278,11 +6005,11 @@
    {
     "patchline": {
      "source": [
-      "obj-98",
-      0
+      "obj-89",
+      1
      ],
      "destination": [
-      "obj-99",
+      "obj-92",
       0
      ]
     }
@@ -5291,646 +6018,10 @@
     "patchline": {
      "source": [
       "obj-92",
-      0
-     ],
-     "destination": [
-      "obj-100",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-95",
-      0
-     ],
-     "destination": [
-      "obj-100",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-99",
-      0
-     ],
-     "destination": [
-      "obj-101",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-101",
-      0
-     ],
-     "destination": [
-      "obj-69",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-100",
-      0
-     ],
-     "destination": [
-      "obj-101",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-68",
-      2
-     ],
-     "destination": [
-      "obj-102",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-102",
-      0
-     ],
-     "destination": [
-      "obj-103",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-42",
-      0
-     ],
-     "destination": [
-      "obj-103",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-40",
-      0
-     ],
-     "destination": [
-      "obj-103",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-103",
-      0
-     ],
-     "destination": [
-      "obj-104",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-102",
-      1
-     ],
-     "destination": [
-      "obj-105",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-105",
-      0
-     ],
-     "destination": [
-      "obj-106",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-59",
-      0
-     ],
-     "destination": [
-      "obj-106",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-106",
-      0
-     ],
-     "destination": [
-      "obj-107",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-105",
-      1
-     ],
-     "destination": [
-      "obj-108",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-108",
-      2
-     ],
-     "destination": [
-      "obj-109",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-109",
-      0
-     ],
-     "destination": [
-      "obj-110",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-47",
-      0
-     ],
-     "destination": [
-      "obj-112",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-112",
-      0
-     ],
-     "destination": [
-      "obj-111",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-108",
-      1
-     ],
-     "destination": [
-      "obj-111",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-108",
-      0
-     ],
-     "destination": [
-      "obj-113",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-104",
-      0
-     ],
-     "destination": [
-      "obj-114",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-111",
-      0
-     ],
-     "destination": [
-      "obj-114",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-113",
-      0
-     ],
-     "destination": [
-      "obj-114",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-107",
-      0
-     ],
-     "destination": [
-      "obj-115",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-110",
-      0
-     ],
-     "destination": [
-      "obj-115",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-114",
-      0
-     ],
-     "destination": [
-      "obj-116",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-116",
-      0
-     ],
-     "destination": [
-      "obj-69",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-115",
-      0
-     ],
-     "destination": [
-      "obj-116",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-68",
-      3
-     ],
-     "destination": [
-      "obj-117",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-117",
-      0
-     ],
-     "destination": [
-      "obj-118",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-42",
-      0
-     ],
-     "destination": [
-      "obj-118",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-40",
-      0
-     ],
-     "destination": [
-      "obj-118",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-118",
-      0
-     ],
-     "destination": [
-      "obj-119",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-117",
-      1
-     ],
-     "destination": [
-      "obj-120",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-120",
-      0
-     ],
-     "destination": [
-      "obj-121",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-59",
-      0
-     ],
-     "destination": [
-      "obj-121",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-121",
-      0
-     ],
-     "destination": [
-      "obj-122",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-120",
-      1
-     ],
-     "destination": [
-      "obj-123",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-123",
-      2
-     ],
-     "destination": [
-      "obj-124",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-124",
-      0
-     ],
-     "destination": [
-      "obj-125",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-47",
-      0
-     ],
-     "destination": [
-      "obj-127",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-127",
-      0
-     ],
-     "destination": [
-      "obj-126",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-123",
-      1
-     ],
-     "destination": [
-      "obj-126",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-123",
-      0
-     ],
-     "destination": [
-      "obj-128",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-119",
-      0
-     ],
-     "destination": [
-      "obj-129",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-126",
-      0
-     ],
-     "destination": [
-      "obj-129",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-128",
-      0
-     ],
-     "destination": [
-      "obj-129",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-122",
-      0
-     ],
-     "destination": [
-      "obj-130",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-125",
-      0
-     ],
-     "destination": [
-      "obj-130",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-129",
-      0
-     ],
-     "destination": [
-      "obj-131",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-131",
-      0
-     ],
-     "destination": [
-      "obj-69",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-130",
-      0
-     ],
-     "destination": [
-      "obj-131",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-68",
       4
      ],
      "destination": [
-      "obj-132",
+      "obj-93",
       0
      ]
     }
@@ -5938,1175 +6029,311 @@
    {
     "patchline": {
      "source": [
-      "obj-132",
-      0
-     ],
-     "destination": [
-      "obj-133",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-42",
-      0
-     ],
-     "destination": [
-      "obj-133",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-40",
-      0
-     ],
-     "destination": [
-      "obj-133",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-133",
-      0
-     ],
-     "destination": [
-      "obj-134",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-132",
-      1
-     ],
-     "destination": [
-      "obj-135",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-135",
-      0
-     ],
-     "destination": [
-      "obj-136",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-59",
-      0
-     ],
-     "destination": [
-      "obj-136",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-136",
-      0
-     ],
-     "destination": [
-      "obj-137",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-135",
-      1
-     ],
-     "destination": [
-      "obj-138",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-138",
-      2
-     ],
-     "destination": [
-      "obj-139",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-139",
-      0
-     ],
-     "destination": [
-      "obj-140",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-47",
-      0
-     ],
-     "destination": [
-      "obj-142",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-142",
-      0
-     ],
-     "destination": [
-      "obj-141",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-138",
-      1
-     ],
-     "destination": [
-      "obj-141",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-138",
-      0
-     ],
-     "destination": [
-      "obj-143",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-134",
-      0
-     ],
-     "destination": [
-      "obj-144",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-141",
-      0
-     ],
-     "destination": [
-      "obj-144",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-143",
-      0
-     ],
-     "destination": [
-      "obj-144",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-137",
-      0
-     ],
-     "destination": [
-      "obj-145",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-140",
-      0
-     ],
-     "destination": [
-      "obj-145",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-144",
-      0
-     ],
-     "destination": [
-      "obj-146",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-146",
-      0
-     ],
-     "destination": [
-      "obj-69",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-145",
-      0
-     ],
-     "destination": [
-      "obj-146",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-68",
-      5
-     ],
-     "destination": [
-      "obj-147",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-147",
-      0
-     ],
-     "destination": [
-      "obj-148",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-42",
-      0
-     ],
-     "destination": [
-      "obj-148",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-40",
-      0
-     ],
-     "destination": [
-      "obj-148",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-148",
-      0
-     ],
-     "destination": [
-      "obj-149",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-147",
-      1
-     ],
-     "destination": [
-      "obj-150",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-150",
-      0
-     ],
-     "destination": [
-      "obj-151",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-59",
-      0
-     ],
-     "destination": [
-      "obj-151",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-151",
-      0
-     ],
-     "destination": [
-      "obj-152",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-150",
-      1
-     ],
-     "destination": [
-      "obj-153",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-153",
-      2
-     ],
-     "destination": [
-      "obj-154",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-154",
-      0
-     ],
-     "destination": [
-      "obj-155",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-47",
-      0
-     ],
-     "destination": [
-      "obj-157",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-157",
-      0
-     ],
-     "destination": [
-      "obj-156",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-153",
-      1
-     ],
-     "destination": [
-      "obj-156",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-153",
-      0
-     ],
-     "destination": [
-      "obj-158",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-149",
-      0
-     ],
-     "destination": [
-      "obj-159",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-156",
-      0
-     ],
-     "destination": [
-      "obj-159",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-158",
-      0
-     ],
-     "destination": [
-      "obj-159",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-152",
-      0
-     ],
-     "destination": [
-      "obj-160",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-155",
-      0
-     ],
-     "destination": [
-      "obj-160",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-159",
-      0
-     ],
-     "destination": [
-      "obj-161",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-161",
-      0
-     ],
-     "destination": [
-      "obj-69",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-160",
-      0
-     ],
-     "destination": [
-      "obj-161",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-68",
-      6
-     ],
-     "destination": [
-      "obj-162",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-162",
-      0
-     ],
-     "destination": [
-      "obj-163",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-42",
-      0
-     ],
-     "destination": [
-      "obj-163",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-40",
-      0
-     ],
-     "destination": [
-      "obj-163",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-163",
-      0
-     ],
-     "destination": [
-      "obj-164",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-162",
-      1
-     ],
-     "destination": [
-      "obj-165",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-165",
-      0
-     ],
-     "destination": [
-      "obj-166",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-59",
-      0
-     ],
-     "destination": [
-      "obj-166",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-166",
-      0
-     ],
-     "destination": [
-      "obj-167",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-165",
-      1
-     ],
-     "destination": [
-      "obj-168",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-168",
-      2
-     ],
-     "destination": [
-      "obj-169",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-169",
-      0
-     ],
-     "destination": [
-      "obj-170",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-47",
-      0
-     ],
-     "destination": [
-      "obj-172",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-172",
-      0
-     ],
-     "destination": [
-      "obj-171",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-168",
-      1
-     ],
-     "destination": [
-      "obj-171",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-168",
-      0
-     ],
-     "destination": [
-      "obj-173",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-164",
-      0
-     ],
-     "destination": [
-      "obj-174",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-171",
-      0
-     ],
-     "destination": [
-      "obj-174",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-173",
-      0
-     ],
-     "destination": [
-      "obj-174",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-167",
-      0
-     ],
-     "destination": [
-      "obj-175",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-170",
-      0
-     ],
-     "destination": [
-      "obj-175",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-174",
-      0
-     ],
-     "destination": [
-      "obj-176",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-176",
-      0
-     ],
-     "destination": [
-      "obj-69",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-175",
-      0
-     ],
-     "destination": [
-      "obj-176",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-68",
-      7
-     ],
-     "destination": [
-      "obj-177",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-177",
-      0
-     ],
-     "destination": [
-      "obj-178",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-42",
-      0
-     ],
-     "destination": [
-      "obj-178",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-40",
-      0
-     ],
-     "destination": [
-      "obj-178",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-178",
-      0
-     ],
-     "destination": [
-      "obj-179",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-177",
-      1
-     ],
-     "destination": [
-      "obj-180",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-180",
-      0
-     ],
-     "destination": [
-      "obj-181",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-59",
-      0
-     ],
-     "destination": [
-      "obj-181",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-181",
-      0
-     ],
-     "destination": [
-      "obj-182",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-180",
-      1
-     ],
-     "destination": [
-      "obj-183",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-183",
-      2
-     ],
-     "destination": [
-      "obj-184",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-184",
-      0
-     ],
-     "destination": [
-      "obj-185",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-47",
-      0
-     ],
-     "destination": [
-      "obj-187",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-187",
-      0
-     ],
-     "destination": [
-      "obj-186",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-183",
-      1
-     ],
-     "destination": [
-      "obj-186",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-183",
-      0
-     ],
-     "destination": [
-      "obj-188",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-179",
-      0
-     ],
-     "destination": [
-      "obj-189",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-186",
-      0
-     ],
-     "destination": [
-      "obj-189",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-188",
-      0
-     ],
-     "destination": [
-      "obj-189",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-182",
-      0
-     ],
-     "destination": [
-      "obj-190",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-185",
-      0
-     ],
-     "destination": [
-      "obj-190",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-189",
-      0
-     ],
-     "destination": [
-      "obj-191",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-191",
-      0
-     ],
-     "destination": [
-      "obj-69",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-190",
-      0
-     ],
-     "destination": [
-      "obj-191",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-41",
-      0
-     ],
-     "destination": [
       "obj-73",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-41",
       0
      ],
      "destination": [
-      "obj-88",
-      2
+      "obj-93",
+      1
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-41",
+      "obj-93",
+      0
+     ],
+     "destination": [
+      "obj-94",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-74",
+      0
+     ],
+     "destination": [
+      "obj-96",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-96",
+      0
+     ],
+     "destination": [
+      "obj-95",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-75",
+      0
+     ],
+     "destination": [
+      "obj-98",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-98",
+      0
+     ],
+     "destination": [
+      "obj-97",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-92",
+      2
+     ],
+     "destination": [
+      "obj-95",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-92",
+      1
+     ],
+     "destination": [
+      "obj-97",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-47",
+      0
+     ],
+     "destination": [
+      "obj-100",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-100",
+      0
+     ],
+     "destination": [
+      "obj-99",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-92",
+      3
+     ],
+     "destination": [
+      "obj-99",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-92",
+      0
+     ],
+     "destination": [
+      "obj-101",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-88",
+      0
+     ],
+     "destination": [
+      "obj-102",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-99",
+      0
+     ],
+     "destination": [
+      "obj-102",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-95",
+      0
+     ],
+     "destination": [
+      "obj-102",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-97",
+      0
+     ],
+     "destination": [
+      "obj-102",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-101",
+      0
+     ],
+     "destination": [
+      "obj-102",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-91",
       0
      ],
      "destination": [
       "obj-103",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-94",
+      0
+     ],
+     "destination": [
+      "obj-103",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-102",
+      0
+     ],
+     "destination": [
+      "obj-104",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-104",
+      0
+     ],
+     "destination": [
+      "obj-83",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-103",
+      0
+     ],
+     "destination": [
+      "obj-104",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-82",
+      1
+     ],
+     "destination": [
+      "obj-105",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-105",
+      0
+     ],
+     "destination": [
+      "obj-106",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-42",
+      0
+     ],
+     "destination": [
+      "obj-106",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-40",
+      0
+     ],
+     "destination": [
+      "obj-106",
       2
      ]
     }
@@ -7114,11 +6341,395 @@
    {
     "patchline": {
      "source": [
-      "obj-41",
+      "obj-106",
+      0
+     ],
+     "destination": [
+      "obj-107",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-105",
+      1
+     ],
+     "destination": [
+      "obj-108",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-108",
+      0
+     ],
+     "destination": [
+      "obj-109",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-59",
+      0
+     ],
+     "destination": [
+      "obj-109",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-109",
+      0
+     ],
+     "destination": [
+      "obj-110",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-108",
+      1
+     ],
+     "destination": [
+      "obj-111",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-111",
+      4
+     ],
+     "destination": [
+      "obj-112",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-73",
+      0
+     ],
+     "destination": [
+      "obj-112",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-112",
+      0
+     ],
+     "destination": [
+      "obj-113",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-74",
+      0
+     ],
+     "destination": [
+      "obj-115",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-115",
+      0
+     ],
+     "destination": [
+      "obj-114",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-75",
+      0
+     ],
+     "destination": [
+      "obj-117",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-117",
+      0
+     ],
+     "destination": [
+      "obj-116",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-111",
+      2
+     ],
+     "destination": [
+      "obj-114",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-111",
+      1
+     ],
+     "destination": [
+      "obj-116",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-47",
+      0
+     ],
+     "destination": [
+      "obj-119",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-119",
       0
      ],
      "destination": [
       "obj-118",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-111",
+      3
+     ],
+     "destination": [
+      "obj-118",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-111",
+      0
+     ],
+     "destination": [
+      "obj-120",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-107",
+      0
+     ],
+     "destination": [
+      "obj-121",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-118",
+      0
+     ],
+     "destination": [
+      "obj-121",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-114",
+      0
+     ],
+     "destination": [
+      "obj-121",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-116",
+      0
+     ],
+     "destination": [
+      "obj-121",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-120",
+      0
+     ],
+     "destination": [
+      "obj-121",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-110",
+      0
+     ],
+     "destination": [
+      "obj-122",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-113",
+      0
+     ],
+     "destination": [
+      "obj-122",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-121",
+      0
+     ],
+     "destination": [
+      "obj-123",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-123",
+      0
+     ],
+     "destination": [
+      "obj-83",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-122",
+      0
+     ],
+     "destination": [
+      "obj-123",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-82",
+      2
+     ],
+     "destination": [
+      "obj-124",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-124",
+      0
+     ],
+     "destination": [
+      "obj-125",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-42",
+      0
+     ],
+     "destination": [
+      "obj-125",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-40",
+      0
+     ],
+     "destination": [
+      "obj-125",
       2
      ]
     }
@@ -7126,11 +6737,2339 @@
    {
     "patchline": {
      "source": [
-      "obj-41",
+      "obj-125",
+      0
+     ],
+     "destination": [
+      "obj-126",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-124",
+      1
+     ],
+     "destination": [
+      "obj-127",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-127",
+      0
+     ],
+     "destination": [
+      "obj-128",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-59",
+      0
+     ],
+     "destination": [
+      "obj-128",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-128",
+      0
+     ],
+     "destination": [
+      "obj-129",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-127",
+      1
+     ],
+     "destination": [
+      "obj-130",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-130",
+      4
+     ],
+     "destination": [
+      "obj-131",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-73",
+      0
+     ],
+     "destination": [
+      "obj-131",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-131",
+      0
+     ],
+     "destination": [
+      "obj-132",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-74",
+      0
+     ],
+     "destination": [
+      "obj-134",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-134",
       0
      ],
      "destination": [
       "obj-133",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-75",
+      0
+     ],
+     "destination": [
+      "obj-136",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-136",
+      0
+     ],
+     "destination": [
+      "obj-135",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-130",
+      2
+     ],
+     "destination": [
+      "obj-133",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-130",
+      1
+     ],
+     "destination": [
+      "obj-135",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-47",
+      0
+     ],
+     "destination": [
+      "obj-138",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-138",
+      0
+     ],
+     "destination": [
+      "obj-137",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-130",
+      3
+     ],
+     "destination": [
+      "obj-137",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-130",
+      0
+     ],
+     "destination": [
+      "obj-139",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-126",
+      0
+     ],
+     "destination": [
+      "obj-140",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-137",
+      0
+     ],
+     "destination": [
+      "obj-140",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-133",
+      0
+     ],
+     "destination": [
+      "obj-140",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-135",
+      0
+     ],
+     "destination": [
+      "obj-140",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-139",
+      0
+     ],
+     "destination": [
+      "obj-140",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-129",
+      0
+     ],
+     "destination": [
+      "obj-141",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-132",
+      0
+     ],
+     "destination": [
+      "obj-141",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-140",
+      0
+     ],
+     "destination": [
+      "obj-142",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-142",
+      0
+     ],
+     "destination": [
+      "obj-83",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-141",
+      0
+     ],
+     "destination": [
+      "obj-142",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-82",
+      3
+     ],
+     "destination": [
+      "obj-143",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-143",
+      0
+     ],
+     "destination": [
+      "obj-144",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-42",
+      0
+     ],
+     "destination": [
+      "obj-144",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-40",
+      0
+     ],
+     "destination": [
+      "obj-144",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-144",
+      0
+     ],
+     "destination": [
+      "obj-145",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-143",
+      1
+     ],
+     "destination": [
+      "obj-146",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-146",
+      0
+     ],
+     "destination": [
+      "obj-147",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-59",
+      0
+     ],
+     "destination": [
+      "obj-147",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-147",
+      0
+     ],
+     "destination": [
+      "obj-148",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-146",
+      1
+     ],
+     "destination": [
+      "obj-149",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-149",
+      4
+     ],
+     "destination": [
+      "obj-150",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-73",
+      0
+     ],
+     "destination": [
+      "obj-150",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-150",
+      0
+     ],
+     "destination": [
+      "obj-151",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-74",
+      0
+     ],
+     "destination": [
+      "obj-153",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-153",
+      0
+     ],
+     "destination": [
+      "obj-152",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-75",
+      0
+     ],
+     "destination": [
+      "obj-155",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-155",
+      0
+     ],
+     "destination": [
+      "obj-154",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-149",
+      2
+     ],
+     "destination": [
+      "obj-152",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-149",
+      1
+     ],
+     "destination": [
+      "obj-154",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-47",
+      0
+     ],
+     "destination": [
+      "obj-157",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-157",
+      0
+     ],
+     "destination": [
+      "obj-156",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-149",
+      3
+     ],
+     "destination": [
+      "obj-156",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-149",
+      0
+     ],
+     "destination": [
+      "obj-158",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-145",
+      0
+     ],
+     "destination": [
+      "obj-159",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-156",
+      0
+     ],
+     "destination": [
+      "obj-159",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-152",
+      0
+     ],
+     "destination": [
+      "obj-159",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-154",
+      0
+     ],
+     "destination": [
+      "obj-159",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-158",
+      0
+     ],
+     "destination": [
+      "obj-159",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-148",
+      0
+     ],
+     "destination": [
+      "obj-160",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-151",
+      0
+     ],
+     "destination": [
+      "obj-160",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-159",
+      0
+     ],
+     "destination": [
+      "obj-161",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-161",
+      0
+     ],
+     "destination": [
+      "obj-83",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-160",
+      0
+     ],
+     "destination": [
+      "obj-161",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-82",
+      4
+     ],
+     "destination": [
+      "obj-162",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-162",
+      0
+     ],
+     "destination": [
+      "obj-163",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-42",
+      0
+     ],
+     "destination": [
+      "obj-163",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-40",
+      0
+     ],
+     "destination": [
+      "obj-163",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-163",
+      0
+     ],
+     "destination": [
+      "obj-164",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-162",
+      1
+     ],
+     "destination": [
+      "obj-165",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-165",
+      0
+     ],
+     "destination": [
+      "obj-166",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-59",
+      0
+     ],
+     "destination": [
+      "obj-166",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-166",
+      0
+     ],
+     "destination": [
+      "obj-167",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-165",
+      1
+     ],
+     "destination": [
+      "obj-168",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-168",
+      4
+     ],
+     "destination": [
+      "obj-169",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-73",
+      0
+     ],
+     "destination": [
+      "obj-169",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-169",
+      0
+     ],
+     "destination": [
+      "obj-170",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-74",
+      0
+     ],
+     "destination": [
+      "obj-172",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-172",
+      0
+     ],
+     "destination": [
+      "obj-171",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-75",
+      0
+     ],
+     "destination": [
+      "obj-174",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-174",
+      0
+     ],
+     "destination": [
+      "obj-173",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-168",
+      2
+     ],
+     "destination": [
+      "obj-171",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-168",
+      1
+     ],
+     "destination": [
+      "obj-173",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-47",
+      0
+     ],
+     "destination": [
+      "obj-176",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-176",
+      0
+     ],
+     "destination": [
+      "obj-175",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-168",
+      3
+     ],
+     "destination": [
+      "obj-175",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-168",
+      0
+     ],
+     "destination": [
+      "obj-177",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-164",
+      0
+     ],
+     "destination": [
+      "obj-178",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-175",
+      0
+     ],
+     "destination": [
+      "obj-178",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-171",
+      0
+     ],
+     "destination": [
+      "obj-178",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-173",
+      0
+     ],
+     "destination": [
+      "obj-178",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-177",
+      0
+     ],
+     "destination": [
+      "obj-178",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-167",
+      0
+     ],
+     "destination": [
+      "obj-179",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-170",
+      0
+     ],
+     "destination": [
+      "obj-179",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-178",
+      0
+     ],
+     "destination": [
+      "obj-180",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-180",
+      0
+     ],
+     "destination": [
+      "obj-83",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-179",
+      0
+     ],
+     "destination": [
+      "obj-180",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-82",
+      5
+     ],
+     "destination": [
+      "obj-181",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-181",
+      0
+     ],
+     "destination": [
+      "obj-182",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-42",
+      0
+     ],
+     "destination": [
+      "obj-182",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-40",
+      0
+     ],
+     "destination": [
+      "obj-182",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-182",
+      0
+     ],
+     "destination": [
+      "obj-183",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-181",
+      1
+     ],
+     "destination": [
+      "obj-184",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-184",
+      0
+     ],
+     "destination": [
+      "obj-185",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-59",
+      0
+     ],
+     "destination": [
+      "obj-185",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-185",
+      0
+     ],
+     "destination": [
+      "obj-186",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-184",
+      1
+     ],
+     "destination": [
+      "obj-187",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-187",
+      4
+     ],
+     "destination": [
+      "obj-188",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-73",
+      0
+     ],
+     "destination": [
+      "obj-188",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-188",
+      0
+     ],
+     "destination": [
+      "obj-189",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-74",
+      0
+     ],
+     "destination": [
+      "obj-191",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-191",
+      0
+     ],
+     "destination": [
+      "obj-190",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-75",
+      0
+     ],
+     "destination": [
+      "obj-193",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-193",
+      0
+     ],
+     "destination": [
+      "obj-192",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-187",
+      2
+     ],
+     "destination": [
+      "obj-190",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-187",
+      1
+     ],
+     "destination": [
+      "obj-192",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-47",
+      0
+     ],
+     "destination": [
+      "obj-195",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-195",
+      0
+     ],
+     "destination": [
+      "obj-194",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-187",
+      3
+     ],
+     "destination": [
+      "obj-194",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-187",
+      0
+     ],
+     "destination": [
+      "obj-196",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-183",
+      0
+     ],
+     "destination": [
+      "obj-197",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-194",
+      0
+     ],
+     "destination": [
+      "obj-197",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-190",
+      0
+     ],
+     "destination": [
+      "obj-197",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-192",
+      0
+     ],
+     "destination": [
+      "obj-197",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-196",
+      0
+     ],
+     "destination": [
+      "obj-197",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-186",
+      0
+     ],
+     "destination": [
+      "obj-198",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-189",
+      0
+     ],
+     "destination": [
+      "obj-198",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-197",
+      0
+     ],
+     "destination": [
+      "obj-199",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-199",
+      0
+     ],
+     "destination": [
+      "obj-83",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-198",
+      0
+     ],
+     "destination": [
+      "obj-199",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-82",
+      6
+     ],
+     "destination": [
+      "obj-200",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-200",
+      0
+     ],
+     "destination": [
+      "obj-201",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-42",
+      0
+     ],
+     "destination": [
+      "obj-201",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-40",
+      0
+     ],
+     "destination": [
+      "obj-201",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-201",
+      0
+     ],
+     "destination": [
+      "obj-202",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-200",
+      1
+     ],
+     "destination": [
+      "obj-203",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-203",
+      0
+     ],
+     "destination": [
+      "obj-204",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-59",
+      0
+     ],
+     "destination": [
+      "obj-204",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-204",
+      0
+     ],
+     "destination": [
+      "obj-205",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-203",
+      1
+     ],
+     "destination": [
+      "obj-206",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-206",
+      4
+     ],
+     "destination": [
+      "obj-207",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-73",
+      0
+     ],
+     "destination": [
+      "obj-207",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-207",
+      0
+     ],
+     "destination": [
+      "obj-208",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-74",
+      0
+     ],
+     "destination": [
+      "obj-210",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-210",
+      0
+     ],
+     "destination": [
+      "obj-209",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-75",
+      0
+     ],
+     "destination": [
+      "obj-212",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-212",
+      0
+     ],
+     "destination": [
+      "obj-211",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-206",
+      2
+     ],
+     "destination": [
+      "obj-209",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-206",
+      1
+     ],
+     "destination": [
+      "obj-211",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-47",
+      0
+     ],
+     "destination": [
+      "obj-214",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-214",
+      0
+     ],
+     "destination": [
+      "obj-213",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-206",
+      3
+     ],
+     "destination": [
+      "obj-213",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-206",
+      0
+     ],
+     "destination": [
+      "obj-215",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-202",
+      0
+     ],
+     "destination": [
+      "obj-216",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-213",
+      0
+     ],
+     "destination": [
+      "obj-216",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-209",
+      0
+     ],
+     "destination": [
+      "obj-216",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-211",
+      0
+     ],
+     "destination": [
+      "obj-216",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-215",
+      0
+     ],
+     "destination": [
+      "obj-216",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-205",
+      0
+     ],
+     "destination": [
+      "obj-217",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-208",
+      0
+     ],
+     "destination": [
+      "obj-217",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-216",
+      0
+     ],
+     "destination": [
+      "obj-218",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-218",
+      0
+     ],
+     "destination": [
+      "obj-83",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-217",
+      0
+     ],
+     "destination": [
+      "obj-218",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-82",
+      7
+     ],
+     "destination": [
+      "obj-219",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-219",
+      0
+     ],
+     "destination": [
+      "obj-220",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-42",
+      0
+     ],
+     "destination": [
+      "obj-220",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-40",
+      0
+     ],
+     "destination": [
+      "obj-220",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-220",
+      0
+     ],
+     "destination": [
+      "obj-221",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-219",
+      1
+     ],
+     "destination": [
+      "obj-222",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-222",
+      0
+     ],
+     "destination": [
+      "obj-223",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-59",
+      0
+     ],
+     "destination": [
+      "obj-223",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-223",
+      0
+     ],
+     "destination": [
+      "obj-224",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-222",
+      1
+     ],
+     "destination": [
+      "obj-225",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-225",
+      4
+     ],
+     "destination": [
+      "obj-226",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-73",
+      0
+     ],
+     "destination": [
+      "obj-226",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-226",
+      0
+     ],
+     "destination": [
+      "obj-227",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-74",
+      0
+     ],
+     "destination": [
+      "obj-229",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-229",
+      0
+     ],
+     "destination": [
+      "obj-228",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-75",
+      0
+     ],
+     "destination": [
+      "obj-231",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-231",
+      0
+     ],
+     "destination": [
+      "obj-230",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-225",
+      2
+     ],
+     "destination": [
+      "obj-228",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-225",
+      1
+     ],
+     "destination": [
+      "obj-230",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-47",
+      0
+     ],
+     "destination": [
+      "obj-233",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-233",
+      0
+     ],
+     "destination": [
+      "obj-232",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-225",
+      3
+     ],
+     "destination": [
+      "obj-232",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-225",
+      0
+     ],
+     "destination": [
+      "obj-234",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-221",
+      0
+     ],
+     "destination": [
+      "obj-235",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-232",
+      0
+     ],
+     "destination": [
+      "obj-235",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-228",
+      0
+     ],
+     "destination": [
+      "obj-235",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-230",
+      0
+     ],
+     "destination": [
+      "obj-235",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-234",
+      0
+     ],
+     "destination": [
+      "obj-235",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-224",
+      0
+     ],
+     "destination": [
+      "obj-236",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-227",
+      0
+     ],
+     "destination": [
+      "obj-236",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-235",
+      0
+     ],
+     "destination": [
+      "obj-237",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-237",
+      0
+     ],
+     "destination": [
+      "obj-83",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-236",
+      0
+     ],
+     "destination": [
+      "obj-237",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-41",
+      0
+     ],
+     "destination": [
+      "obj-87",
       2
      ]
     }
@@ -7142,7 +9081,31 @@
       0
      ],
      "destination": [
-      "obj-148",
+      "obj-106",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-41",
+      0
+     ],
+     "destination": [
+      "obj-125",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-41",
+      0
+     ],
+     "destination": [
+      "obj-144",
       2
      ]
     }
@@ -7166,7 +9129,31 @@
       0
      ],
      "destination": [
-      "obj-178",
+      "obj-182",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-41",
+      0
+     ],
+     "destination": [
+      "obj-201",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-41",
+      0
+     ],
+     "destination": [
+      "obj-220",
       2
      ]
     }

@@ -28,8 +28,10 @@ def tone(path: Path, hz: float, seconds: float = 2.0, sr: int = 22050, amp: floa
     return path
 
 
-def sample_msg(track, sample_id, path, root, mode, state="ready"):
-    return ["/exsampling/sample", track, sample_id, "dog", 0.9, str(path), float(root), mode, 0.0, 0.0, 7, 2.0, state]
+def sample_msg(track, sample_id, path, root, mode, state="ready", lufs=-70.0, peak=-120.0, loop=(-1, -1)):
+    """A /exsampling/sample as the backend sends it; loudness unknown and no loop unless given."""
+    head = ["/exsampling/sample", track, sample_id, "dog", 0.9, str(path), float(root), mode, 0.0, 0.0, 7, 2.0]
+    return [*head, state, float(lufs), float(peak), *loop]
 
 
 def sampler(track="bells", **params) -> MaxSim:

@@ -90,12 +90,12 @@ def test_every_to_device_address_is_routed_with_its_declared_arity(saved):
 
 
 def _expr(expr_text: str, **values) -> float:
-    """Evaluate a Max expr box (arithmetic, comparisons and exp only) with $i1/$f2... replaced."""
+    """Evaluate a Max expr box (arithmetic, comparisons, exp and min only) with $i1/$f2... replaced."""
     body = expr_text.removeprefix("expr ")
     for name, value in values.items():
         body = body.replace("$" + name, str(value))
-    assert re.fullmatch(r"[0-9.()+\-*/=<> exp]+", body), body
-    return eval(body, {"exp": math.exp})  # noqa: S307 - digits, operators and exp only, checked above
+    assert re.fullmatch(r"[0-9.,()+\-*/=<> expmin]+", body), body
+    return eval(body, {"exp": math.exp, "min": min})  # noqa: S307 - digits, operators, exp, min, checked above
 
 
 def _rate(expr_text: str, note: int, root: float, melodic: int) -> float:
@@ -116,10 +116,19 @@ def test_sampler_playback_semantics(saved):
     from exsampling_osc.sampler import RELEASE_S
 
     assert gen.RELEASE_MS == RELEASE_S * 1000  # the reference renderer's release
-    assert t.count(f"0 {gen.RELEASE_MS}") == gen.VOICES and t.count("expr $f1 / 127.") == gen.VOICES
+    assert t.count(f"0 {gen.RELEASE_MS}") == gen.VOICES and t.count("expr $f1 / 127. * $f2") == gen.VOICES
     gated = next(x for x in t if x.startswith("expr ($i1 == 1)"))
     assert _expr(gated, i1=0, i2=1) == 1 and _expr(gated, i1=0, i2=0) == 0  # auto: percussive plays one-shot
     assert _expr(gated, i1=1, i2=0) == 1 and _expr(gated, i1=2, i2=1) == 0  # gate / one-shot by hand
+    # loudness: to the target, the peak at most at the ceiling; unknown loudness (-70) plays at 0 dB
+    level = next(x for x in t if x.startswith("expr exp(($f2 >"))
+    assert 20 * math.log10(_expr(level, f2=-30.0, f3=-20.0)) == pytest.approx(7.0)
+    assert 20 * math.log10(_expr(level, f2=-40.0, f3=-6.0)) == pytest.approx(5.0)
+    assert _expr(level, f2=-70.0, f3=-120.0) == pytest.approx(1.0)
+    # loop points in samples of the file become ms at the buffer's rate; -1: none
+    to_ms = next(x for x in t if x.startswith("expr ($f2 >= 0) * $f2 * 1000."))
+    assert _expr(to_ms, f1=22050.0, f2=11025) == pytest.approx(500.0) and _expr(to_ms, f1=44100.0, f2=-1) == 0
+    assert t.count("prepend setloop") == 1 and t.count("setloop 0 0") == t.count("loop 0") == gen.VOICES
     params = {b["varname"]: b for b in boxes(sampler) if b.get("parameter_enable")}
     assert set(params) == {"Track", "Play", "Volume"}
     assert params["Track"]["maxclass"] == "live.menu"  # saved with the Live set

@@ -39,22 +39,10 @@ def pd(backend):
     p.close()
 
 
-def sample_msg(track, sample_id, path, root, mode, state="ready", duration=2.0):
-    return (
-        "/exsampling/sample",
-        track,
-        sample_id,
-        "dog",
-        0.9,
-        str(path),
-        float(root),
-        mode,
-        0.0,
-        0.0,
-        7,
-        float(duration),
-        state,
-    )
+def sample_msg(track, sample_id, path, root, mode, state="ready", duration=2.0, lufs=-70.0, peak=-120.0, loop=(-1, -1)):
+    """A /exsampling/sample as the backend sends it; loudness unknown and no loop unless given."""
+    head = ("/exsampling/sample", track, sample_id, "dog", 0.9, str(path), float(root), mode, 0.0, 0.0, 7)
+    return (*head, float(duration), state, float(lufs), float(peak), *loop)
 
 
 def load(pd, *args, **kw):

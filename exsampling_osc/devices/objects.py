@@ -40,6 +40,7 @@ FIXED: dict[str, tuple[int, int, list[str]]] = {
     "poly": (2, 3, ["int", "int", "int"]),
     "makenote": (3, 2, ["float", "float"]),
     "buffer~": (1, 2, ["float", "bang"]),
+    "info~": (1, 8, ["float", "list", "float", "float", "float", "float", "float", ""]),
     "groove~": (3, 2, ["signal", "signal"]),
     "line~": (2, 2, ["signal", "bang"]),
     "*~": (2, 1, ["signal"]),

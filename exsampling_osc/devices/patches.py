@@ -8,7 +8,8 @@
   9101 + the track's index, so samplers of different tracks never share a port), hello to the
   backend, ``[route /exsampling/sample]`` → ``[route <track>]`` → ``buffer~ ---smp`` (``replace <path>``;
   ``/exsampling/unload`` for the track: ``clear``), ``notein`` → ``poly`` → 8 ``groove~`` voices (melodic
-  rate 2^((note − root)/12), percussive rate 1, gain velocity/127, 50 ms release at note-off).
+  rate 2^((note − root)/12), percussive rate 1, gain velocity/127 times the loudness-matching gain, the
+  sample's loop while a gated note lasts, 50 ms release at note-off; see ``devices/voice.py``).
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from exsampling_osc.devices.maxpat import Patcher
+from exsampling_osc.devices.voice import RELEASE_MS as RELEASE_MS  # the 50 ms release (tests read it here)
+from exsampling_osc.devices.voice import loop_and_level, voice
+from exsampling_osc.devices.voice import via as _via
 from exsampling_osc.osc import protocol
 
 VOICES = 8
-RELEASE_MS = 50
 BACKEND_SEND = "exsampling.backend"
 FROM_HUB = "exsampling.fromhub"  # global receive: every message the backend sends, forwarded by the hub
 TO_HUB = "exsampling.tohub"  # global send: messages for the backend, relayed by the hub's udpsend
@@ -49,14 +52,6 @@ def send_text(address: str) -> str:
     """Message box text that sends ``address`` with one ``$n`` per declared argument."""
     n = len(protocol.get(address).args)
     return " ".join([address] + [f"${i}" for i in range(1, n + 1)])
-
-
-def _via(p: Patcher, source: str, outlet: int, box: str, destination: str | None = None, inlet: int = 0) -> str:
-    """Connect ``source``'s ``outlet`` to the new ``box`` (and ``box`` to ``destination``'s ``inlet``); ``box``."""
-    p.connect(source, outlet, box, 0)
-    if destination is not None:
-        p.connect(box, 0, destination, inlet)
-    return box
 
 
 def default_tracks() -> list[str]:
@@ -192,44 +187,6 @@ def build_hub() -> dict:
     return p.to_dict()
 
 
-def _voice(p: Patcher, k: int, router: str, cold: dict[str, str], mix: str) -> None:
-    """One voice: buffer chosen at note-on, speed as a signal, velocity gain, release or one-shot.
-
-    ``cold`` holds the boxes that feed every voice: ``root`` (float), ``melodic`` (1/0), ``gated`` (1: note-off
-    releases; 0: one-shot) and ``current`` (a ``receive`` of the loaded buffer's name).
-    """
-    x, y = 20 + 210 * k, 700
-    fields = _via(p, router, k, p.obj("unpack 0 0", x, y))
-    # speed = melodic ? 2^((note-root)/12) : 1, as a signal: groove~'s left inlet takes speed only as a
-    # signal (a float there sets the position in ms): https://docs.cycling74.com/reference/groove~
-    rate = _via(p, fields, 0, p.obj("expr $i3 * exp(($f1 - $f2) * 0.057762265) + 1 - $i3", x, y + 30))
-    p.connect(cold["root"], 0, rate, 1)
-    p.connect(cold["melodic"], 0, rate, 2)
-    speed = _via(p, rate, 0, p.obj("sig~", x, y + 60))
-    off = _via(p, fields, 1, p.obj("sel 0", x + 90, y + 30))
-    # note-off: a 50 ms release, unless the track plays one-shot (the gate is closed then)
-    release_gate = p.obj("gate 1 1", x + 90, y + 60)
-    p.connect(off, 0, release_gate, 1)
-    p.connect(cold["gated"], 0, release_gate, 0)
-    release = _via(p, release_gate, 0, p.msg(f"0 {RELEASE_MS}", x + 90, y + 90))
-    # note-on, right to left: gain jumps to velocity/127, the voice takes the newest loaded buffer, position 0
-    on = _via(p, off, 1, p.obj("t b b f", x + 140, y + 60))
-    gain = _via(p, on, 2, p.obj("expr $f1 / 127.", x + 160, y + 90))
-    attack = _via(p, gain, 0, p.msg("$1", x + 160, y + 120))
-    choose = p.msg("set ---smpA", x + 60, y + 150)  # replaced by "set <buffer>" when a buffer has loaded
-    _via(p, cold["current"], 0, p.obj("prepend set set", x + 60, y + 120), choose)
-    p.connect(on, 1, choose, 0)
-    start = _via(p, on, 0, p.msg("0", x + 20, y + 150))
-    groove = p.obj("groove~ ---smpA 1", x, y + 210)
-    p.connect(speed, 0, groove, 0)
-    p.connect(choose, 0, groove, 0)
-    p.connect(start, 0, groove, 0)
-    env = _via(p, release, 0, p.obj("line~", x + 120, y + 210))
-    p.connect(attack, 0, env, 0)
-    amp = _via(p, groove, 0, p.obj("*~", x, y + 250), mix, 0)
-    p.connect(env, 0, amp, 1)
-
-
 def build_sampler() -> dict:
     """The sampler device patch (instrument). It binds no port: the hub forwards the backend's messages
     through the global ``exsampling.fromhub`` receive and relays ours through ``exsampling.tohub``."""
@@ -327,8 +284,9 @@ def build_sampler() -> dict:
         loaded = _via(p, buf, 1, p.obj(f"t b ---smp{name_}", 20 + 150 * i, 690))
         p.connect(loaded, 1, p.obj("s ---current", 20 + 150 * i, 720), 0)
         p.connect(loaded, 0, flash, 0)
-    label = _via(p, fields, names.index("label"), p.obj("prepend set new:", 100, 570))
-    p.connect(label, 0, last, 0)
+    # the status names the sample and the recording it is a hit (or piece) of: "new: dog, rec 12"
+    label = _via(p, fields, names.index("label"), p.obj("sprintf set new: %s, rec %ld", 100, 570), last)
+    p.connect(fields, names.index("recording_id"), label, 1)
     # /exsampling/unload for this track (its sample was deleted, none left): both buffers emptied
     unload = _via(p, router, 4, p.obj("route drums", 320, 600))
     p.connect(track, 1, unload, 1)
@@ -347,6 +305,9 @@ def build_sampler() -> dict:
     p.connect(mode_t, 1, gated, 1)
     p.connect(mode_t, 0, gated, 0)
     p.connect(thisdevice, 0, play, 0)
+
+    cold = {"root": root, "melodic": melodic, "gated": gated, "current": current}
+    cold.update(loop_and_level(p, fields, names, buffers, gated))
 
     # notes: MIDI from Live, or /exsampling/note from the backend (composer preview)
     notein = p.obj("notein", 600, 380)
@@ -370,9 +331,8 @@ def build_sampler() -> dict:
     plugout = p.obj("plugout~", 700, 1000)
     p.connect(mix, 0, plugout, 0)
     p.connect(mix, 0, plugout, 1)
-    cold = {"root": root, "melodic": melodic, "gated": gated, "current": current}
     for k in range(VOICES):
-        _voice(p, k, vrouter, cold, mix)
+        voice(p, k, vrouter, cold, mix)
     # the percussive flag feeds the same cold inlet of every voice as the melodic one
     for rate_id in [b["box"]["id"] for b in p.boxes if b["box"].get("text", "").startswith("expr $i3")]:
         p.connect(percussive, 0, rate_id, 2)

@@ -12,7 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from pdwriter import Patch  # noqa: E402
+from pdload import load  # noqa: E402
+from pdvoice import voice, voices  # noqa: E402
+from pdwriter import Patch, add  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from exsampling_osc.mapping.config import DEFAULT_PORTS  # noqa: E402
@@ -40,58 +42,6 @@ ANSWERS = routes(*(protocol.PREFIX + a for a in ("/sample", "/note", "/ready", "
 OSC_PORT = DEFAULT_PORTS["osc"]
 
 HERE = Path(__file__).resolve().parent
-
-
-def add(p: Patch, table: str) -> None:
-    """Add boxes and connections to ``p`` in the order a table lists them. Rows: boxes ``obj NAME TEXT`` or
-    ``msg NAME TEXT`` joined by `` | ``; connections ``wire A:OUTLET -> B[:INLET], ...``; ``#`` comments."""
-    for row in table.strip().splitlines():
-        row = row.strip()
-        if row.startswith("wire "):
-            p.wire(*(pair.replace(" -> ", " ") for pair in row[5:].split(", ")))
-        elif not row.startswith("#"):
-            for box in row.split(" | "):
-                kind, name, text = box.split(" ", 2)
-                assert kind in ("obj", "msg"), box
-                getattr(p, kind)(name, text)
-
-
-def voice():
-    p = Patch(620, 420)
-    p.text(
-        "exsampling-voice: one voice of the sampler. Made by [clone exsampling-voice 8 $0] in "
-        "exsampling-sampler: $1 is the voice number and $2 the sampler's $0 (its table is $2-sample).",
-        80,
-    )
-    add(
-        p,
-        """
-        obj in inlet | obj route route 1 0
-    """,
-    )
-    p.text(
-        "1 END MS GAIN: play the table from its start, reaching index END (its end) after MS milliseconds, "
-        "at GAIN, silent from then on. 0: note-off, a 50 ms linear release from now (the end of the sample "
-        "still cuts it short).",
-        50,
-    )
-    add(
-        p,
-        """
-        obj t t l l l | msg idxmsg 0, $1 $2 | obj idx vline~ | obj plus +~ 1 | obj read tabread4~ $2-sample
-        msg envmsg $3 | msg off 0 50 | obj env vline~ | msg endmsg 1, 0 0 $2 | obj end vline~ | obj mul *~
-        obj mul2 *~ | obj out outlet~
-        wire in:0 -> route, route:0 -> t, route:1 -> off
-        wire t:0 -> idxmsg, t:1 -> envmsg, t:2 -> endmsg
-        wire idxmsg:0 -> idx, idx:0 -> plus, plus:0 -> read, read:0 -> mul
-        wire envmsg:0 -> env, off:0 -> env, env:0 -> mul:1, mul:0 -> mul2, endmsg:0 -> end, end:0 -> mul2:1
-        wire mul2:0 -> out
-    """,
-    )
-    return p
-
-
-RATE = "if($f4, pow(2, ($f1 - $f3) / 12), 1)"
 
 
 def sampler():
@@ -123,7 +73,7 @@ def sampler():
         msg trk_close 0 | obj trk_gate s $0-gate
         # listen / backend
         obj port_v v $0-port | obj changed s $0-changed | obj note_s s $0-timed | obj load_list list
-        msg load_msg 0 file 1 $1 $2 $3 0 0 0 0 ready | obj load_s s $0-sample
+        msg load_msg 0 file 1 $1 $2 $3 0 0 0 0 ready -70 -120 -1 -1 | obj load_s s $0-sample
         wire in:0 -> ctl
         wire ctl:0 -> trk_list, trk_list:0 -> trk_t
         wire trk_t:2 -> trk_s, trk_t:1 -> trk_reset, trk_t:1 -> trk_close, trk_t:0 -> changed
@@ -240,57 +190,7 @@ def sampler():
     # ---- /exsampling/unload for this track: its sample was deleted and none is left
     p.obj("ul_s", "s $0-unload")
     track_filter("uf_", ("r_addr", 4), "ul_s")
-    p = top.sub("load", "load")
-    p.text(
-        "sample: ID LABEL CONFIDENCE PATH ROOT MODE LAT LON RECORDING DURATION STATE. Loaded unless "
-        "rejected; while the answer to our query comes in (newest first) only a newer ID replaces the one "
-        "loaded. A rejected sample that is loaded is silenced, and so is the track on /exsampling/unload.",
-        60,
-    )
-    add(
-        p,
-        """
-        obj ld_r r $0-sample | obj ld_un unpack f s f s f s f f f f s | obj ld_rej sel rejected
-        msg ld_rej1 1 | msg ld_rej0 0 | obj ld_mode sel melodic | msg ld_mode1 1 | msg ld_mode0 0
-        obj ld_pmode f | obj ld_proot f | obj ld_ppath symbol | obj ld_idt t f f | obj ld_pid v $0-pending
-        obj ld_q_r r $0-querying | obj ld_cur_r r $0-cur
-        obj ld_dec expr if($f2, if($f1 == $f4, 2, 0), if($f3 == 0 || $f1 > $f4, 1, 0)) | obj ld_sel sel 1 2
-        wire ld_r:0 -> ld_un
-        wire ld_un:10 -> ld_rej, ld_rej:0 -> ld_rej1, ld_rej:1 -> ld_rej0
-        wire ld_rej1:0 -> ld_dec:1, ld_rej0:0 -> ld_dec:1
-        wire ld_un:5 -> ld_mode, ld_mode:0 -> ld_mode1, ld_mode:1 -> ld_mode0
-        wire ld_mode1:0 -> ld_pmode:1, ld_mode0:0 -> ld_pmode:1
-        wire ld_un:4 -> ld_proot:1, ld_un:3 -> ld_ppath:1
-        wire ld_un:0 -> ld_idt, ld_idt:1 -> ld_pid, ld_idt:0 -> ld_dec
-        wire ld_q_r:0 -> ld_dec:2, ld_cur_r:0 -> ld_dec:3, ld_dec:0 -> ld_sel
-        # read the file; only once it is read do its id, root, mode, length and rate become the sampler's
-        obj ld_append list append $0-sample | msg ld_read read -resize $1 $2 | obj ld_sf soundfiler
-        obj ld_info unpack f | obj ld_psr f | obj ld_frames t f f | obj ld_pframes f | obj ld_gt > 1
-        obj ld_ok sel 1 0 | obj ld_commit t b b b b b | obj ld_sr_s s $0-filesr | obj ld_size_s s $0-size
-        obj ld_rm t b b | obj ld_root_s s $0-root | obj ld_mode_s s $0-melodic | msg ld_open 1
-        obj ld_gate_s s $0-gate | obj ld_cur_v v $0-pending | obj ld_cur_t t f f | obj ld_cur_s s $0-cur
-        obj ld_print_pack pack f f f f f | msg ld_print_msg loaded $1 frames $2 rate $3 root $4 melodic $5
-        obj ld_fail_v v $0-pending | msg ld_fail_msg could not load sample $1 (the one loaded stays)
-        obj ld_print print exsampling | msg ld_unload 0 | msg ld_unload_msg unloaded
-        wire ld_sel:0 -> ld_ppath, ld_ppath:0 -> ld_append, ld_append:0 -> ld_read, ld_read:0 -> ld_sf
-        wire ld_sf:1 -> ld_info, ld_info:0 -> ld_psr:1, ld_sf:0 -> ld_frames, ld_frames:1 -> ld_pframes:1
-        wire ld_frames:0 -> ld_gt, ld_gt:0 -> ld_ok
-        wire ld_ok:1 -> ld_fail_v, ld_fail_v:0 -> ld_fail_msg, ld_fail_msg:0 -> ld_print
-        wire ld_ok:0 -> ld_commit, ld_commit:4 -> ld_psr, ld_psr:0 -> ld_sr_s, ld_psr:0 -> ld_print_pack:2
-        wire ld_commit:3 -> ld_pframes, ld_pframes:0 -> ld_size_s, ld_pframes:0 -> ld_print_pack:1
-        wire ld_commit:2 -> ld_rm, ld_rm:1 -> ld_proot, ld_rm:0 -> ld_pmode, ld_proot:0 -> ld_root_s
-        wire ld_pmode:0 -> ld_mode_s, ld_proot:0 -> ld_print_pack:3, ld_pmode:0 -> ld_print_pack:4
-        wire ld_commit:1 -> ld_open, ld_open:0 -> ld_gate_s, ld_commit:0 -> ld_cur_v, ld_cur_v:0 -> ld_cur_t
-        wire ld_cur_t:1 -> ld_cur_s, ld_cur_t:0 -> ld_print_pack, ld_print_pack:0 -> ld_print_msg
-        wire ld_print_msg:0 -> ld_print
-        wire ld_sel:1 -> ld_unload, ld_sel:1 -> ld_unload_msg, ld_unload:0 -> ld_gate_s
-        wire ld_unload_msg:0 -> ld_print
-        obj ul_r r $0-unload | obj ul_t t b b | msg ul_msg unloaded: its sample was deleted
-        wire ul_r:0 -> ul_t, ul_t:1 -> ld_unload, ul_t:0 -> ul_msg, ul_msg:0 -> ld_print
-        obj cur_r2 r $0-cur | obj cur_v2 v $0-cur
-        wire cur_r2:0 -> cur_v2
-    """,
-    )
+    load(top)
     p = top.sub("notes", "notes")
     p.text(
         "notes: from [notein], and timed ones (NOTE VELOCITY SECONDS) from /exsampling/note or the "
@@ -310,53 +210,7 @@ def sampler():
         wire ni:1 -> ni_pack:1, ni:0 -> ni_pack, ni_pack:0 -> poly_s
     """,
     )
-    p = top.sub("voices", "voices")
-    p.text(
-        "voices: [poly] picks one of 8 (stealing the oldest); the rate, length and gain go to it "
-        "as 1 END MS GAIN, a note-off as 0.",
-        60,
-    )
-    add(
-        p,
-        """
-        obj pl_r r $0-poly | obj poly poly 8 1 | obj pl_pack pack f f f | msg pl_swap $3 $2 $1
-        obj pl_route route 0 | msg pl_offmsg $2 0 | msg pl_onmsg $2 $1 $3 | obj pl_un unpack f f f
-        msg pl_voice $1 1 | obj ex_root r $0-root | obj ex_mel r $0-melodic | obj ex_size r $0-size
-        obj ex_sr r $0-filesr
-    """,
-    )
-    p.obj("pl_expr", f"expr $f5; $f5 * 1000 / ({RATE} * max($f6, 1)); $f2 / 127")
-    add(
-        p,
-        """
-        obj pl_pack4 pack f f f | obj gate_r r $0-gate | obj pl_gate spigot | obj pl_pre list prepend
-        obj vc_s s $0-voices
-        wire pl_r:0 -> poly, poly:2 -> pl_pack:2, poly:1 -> pl_pack:1, poly:0 -> pl_pack
-        wire pl_pack:0 -> pl_swap, pl_swap:0 -> pl_route, pl_route:0 -> pl_offmsg
-        wire pl_route:1 -> pl_onmsg, pl_offmsg:0 -> vc_s, pl_onmsg:0 -> pl_un
-        wire pl_un:2 -> pl_voice, pl_voice:0 -> pl_pre:1
-        wire pl_un:1 -> pl_expr:1, pl_un:0 -> pl_expr
-        wire ex_root:0 -> pl_expr:2, ex_mel:0 -> pl_expr:3, ex_size:0 -> pl_expr:4, ex_sr:0 -> pl_expr:5
-    """,
-    )
-    for i in range(3):
-        p.c("pl_expr", i, "pl_pack4", i)
-    add(
-        p,
-        """
-        wire pl_pack4:0 -> pl_gate, gate_r:0 -> pl_gate:1, pl_gate:0 -> pl_pre, pl_pre:0 -> vc_s
-        obj vc_r r $0-voices | obj clone clone exsampling-voice 8 $0 | obj out outlet~
-    """,
-    )
-    top.obj("out", "outlet~")
-    top.c("voices", 0, "out")
-    add(
-        p,
-        """
-        obj table array define $0-sample
-        wire vc_r:0 -> clone, clone:0 -> out
-    """,
-    )
+    voices(top)
     return top
 
 

@@ -113,3 +113,17 @@ class Patch:
                 out.append(f"#X restore {bx} {by} pd {text};")
         out += [f"#X connect {a} {o} {b} {i};" for a, o, b, i in self.edges]
         return "\n".join(out) + "\n"
+
+
+def add(p: Patch, table: str) -> None:
+    """Add boxes and connections to ``p`` in the order a table lists them. Rows: boxes ``obj NAME TEXT`` or
+    ``msg NAME TEXT`` joined by `` | ``; connections ``wire A:OUTLET -> B[:INLET], ...``; ``#`` comments."""
+    for row in table.strip().splitlines():
+        row = row.strip()
+        if row.startswith("wire "):
+            p.wire(*(pair.replace(" -> ", " ") for pair in row[5:].split(", ")))
+        elif not row.startswith("#"):
+            for box in row.split(" | "):
+                kind, name, text = box.split(" ", 2)
+                assert kind in ("obj", "msg"), box
+                getattr(p, kind)(name, text)

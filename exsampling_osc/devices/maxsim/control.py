@@ -181,7 +181,7 @@ class Prepend(Obj):
 
 class Expr(Obj):
     """expr: https://docs.cycling74.com/reference/expr - C-like expression of $i/$f inlets; the left inlet
-    is hot. Only the operators our patches use are accepted."""
+    is hot. Only the operators our patches use are accepted (and exp, min)."""
 
     def __init__(self, box: Box, args: list[Any]) -> None:
         super().__init__(box, args)
@@ -198,9 +198,9 @@ class Expr(Obj):
                 v = self.values[int(idx) - 1]
                 body = body.replace(f"${kind}{idx}", repr(int(v) if kind == "i" else float(v)))
             body = body.replace("||", " or ").replace("&&", " and ")
-            if not re.fullmatch(r"[0-9.()+\-*/=<>!e orandxp]+", body):
+            if not re.fullmatch(r"[0-9.,()+\-*/=<>!e orandxpmi]+", body):
                 raise ValueError(f"expr: unsupported expression {self.body!r}")
-            value = eval(body, {"exp": math.exp, "__builtins__": {}})  # noqa: S307 - checked above
+            value = eval(body, {"exp": math.exp, "min": min, "__builtins__": {}})  # noqa: S307 - checked above
             self.out(0, [float(value) if isinstance(value, float) else int(value)])
 
 

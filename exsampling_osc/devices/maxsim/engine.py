@@ -60,6 +60,7 @@ OBJECTS: dict[str, type[c.Obj]] = {
     "groove~": s.Groove,
     "plugout~": s.PlugOut,
     "buffer~": s.Buffer,
+    "info~": s.Info,
     "notein": s.NoteIn,
     "poly": s.Poly,
     "makenote": s.MakeNote,

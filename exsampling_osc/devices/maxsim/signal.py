@@ -90,21 +90,46 @@ class Line(SignalObj):
 class Groove(SignalObj):
     """groove~: https://docs.cycling74.com/reference/groove~ - plays a buffer~ at the speed given as a
     signal in the left inlet (1 = the buffer's own rate); a float in the left inlet sets the position in ms;
-    ``set name`` switches buffers. With looping off it stops at the end of the buffer."""
+    ``set name`` switches buffers. The loop: a float in the middle / right inlet, or ``setloop start end``,
+    sets its start / end in ms (an end of 0: the end of the buffer); ``loop 1`` turns looping on and goes to
+    the loop start, ``startloop`` goes there too; with looping on, reaching the loop end playing forward
+    jumps back to the loop start. With looping off it stops at the end of the buffer. ``loopinterp`` (a
+    crossfade at the loop point) is not simulated: the patches do not send it."""
 
     def __init__(self, box, args):
         super().__init__(box, args)
         self.name = str(args[0]) if args else ""
         self.pos = 0.0  # in buffer frames
+        self.looping = False
+        self.loop_ms = [0.0, 0.0]
+
+    def _rate(self) -> float:
+        buf = self.box.engine.buffers.get(self.name)
+        return float(buf[1]) if buf else float(self.box.engine.sr)
+
+    def _loop_frames(self, size: int) -> tuple[float, float]:
+        rate = self._rate() / 1000.0
+        start = min(max(self.loop_ms[0] * rate, 0.0), size - 1.0)
+        end = self.loop_ms[1] * rate
+        return start, (size - 1.0 if end <= 0 or end > size - 1 else end)
 
     def inlet(self, k: int, msg: Msg) -> None:
-        if k != 0:
+        if k in (1, 2) and msg and isinstance(msg[0], int | float):
+            self.loop_ms[k - 1] = float(msg[0])
+        elif k != 0 or not msg:
             return
-        if msg and msg[0] == "set" and len(msg) > 1:
+        elif msg[0] == "set" and len(msg) > 1:
             self.name = str(msg[1])
-        elif msg and isinstance(msg[0], int | float):
-            buf = self.box.engine.buffers.get(self.name)
-            self.pos = float(msg[0]) * (buf[1] if buf else self.box.engine.sr) / 1000.0
+        elif msg[0] == "setloop" and len(msg) > 2:
+            self.loop_ms = [float(msg[1]), float(msg[2])]
+        elif msg[0] == "loop" and len(msg) > 1:
+            self.looping = bool(msg[1])
+            if self.looping:
+                self.pos = self.loop_ms[0] * self._rate() / 1000.0
+        elif msg[0] == "startloop":
+            self.pos = self.loop_ms[0] * self._rate() / 1000.0
+        elif isinstance(msg[0], int | float):
+            self.pos = float(msg[0]) * self._rate() / 1000.0
 
     def tick(self, inputs, n):
         buf = self.box.engine.buffers.get(self.name)
@@ -113,15 +138,25 @@ class Groove(SignalObj):
             return [np.zeros(n), np.zeros(n)]
         data, rate = buf
         steps = speed * rate / self.box.engine.sr
-        pos = self.pos + np.concatenate([[0.0], np.cumsum(steps)[:-1]])
         last = data.size - 1
+        if self.looping:
+            pos = np.empty(n)
+            p, (start, end) = self.pos, self._loop_frames(data.size)
+            for j in range(n):  # sample by sample: the wrap lands where it falls
+                if end > start and steps[j] > 0 and p >= end:
+                    p = start + (p - end) % (end - start)
+                pos[j] = p
+                p += steps[j]
+            self.pos = float(min(p, last)) if n else self.pos
+        else:
+            pos = self.pos + np.concatenate([[0.0], np.cumsum(steps)[:-1]])
+            self.pos = float(min(pos[-1] + steps[-1], last)) if n else self.pos
         inside = (pos >= 0) & (pos < last)
         p = np.clip(pos, 0, last)
         i = np.floor(p).astype(int)
         frac = p - i
         nxt = np.minimum(i + 1, last)
         out = np.where(inside, data[i] * (1 - frac) + data[nxt] * frac, 0.0)
-        self.pos = float(min(pos[-1] + steps[-1], last)) if n else self.pos
         return [out, np.where(inside, p / max(last, 1), 1.0)]
 
 
@@ -162,6 +197,18 @@ class Buffer(Obj):
                 return  # Max prints an error and keeps the old content
             self.box.engine.buffers[str(self.args[0])] = (data[:, 0].copy(), int(rate))
             self.out(1, BANG)
+
+
+class Info(Obj):
+    """info~: https://docs.cycling74.com/reference/info~ - a bang reports the named buffer~'s sample rate
+    out of the left outlet and its total time in ms out of the 7th (the rest, AIFF instrument data, is not
+    simulated)."""
+
+    def inlet(self, k: int, msg: Msg) -> None:
+        buf = self.box.engine.buffers.get(str(self.args[0])) if self.args else None
+        if k == 0 and msg == BANG and buf is not None:
+            self.out(6, [1000.0 * buf[0].size / buf[1]])
+            self.out(0, [float(buf[1])])
 
 
 class NoteIn(Obj):

@@ -39,6 +39,11 @@ def register(sub) -> None:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--small", action="store_true", help="tiny input (32 mels, 1 s) for smoke tests")
     p.add_argument("--limit-per-class", type=int, default=None, help="use at most N clips of each class")
+    p.add_argument(
+        "--rooms",
+        action="store_true",
+        help="also train on one phone-in-room copy of every clip (simulated room, phone, background)",
+    )
     p.add_argument("--verbose", action="store_true", help="also show TensorFlow's own log and export output")
     p.set_defaults(func=run)
 
@@ -55,7 +60,9 @@ def run(args: argparse.Namespace) -> int:
         from exsampling_osc.training.train import TrainSettings, run_training, small_params
 
         params = small_params(FeatureParams()) if args.small else FeatureParams()
-        settings = TrainSettings(epochs=args.epochs, batch_size=args.batch_size, alpha=args.alpha, seed=args.seed)
+        settings = TrainSettings(
+            epochs=args.epochs, batch_size=args.batch_size, alpha=args.alpha, seed=args.seed, rooms=args.rooms
+        )
         report = run_training(
             args.dataset,
             args.out,

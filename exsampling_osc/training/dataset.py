@@ -75,7 +75,11 @@ def assign_folds(clips: list[Clip], k: int = 5, seed: int = 0) -> list[Clip]:
 
 def clip_features(path: Path, params: FeatureParams, trim_db: float = 20.0) -> np.ndarray:
     """The serving path's looped log-mel of a clip (see ``looped_log_mel``); training crops it."""
-    y = load_audio(path, params.sample_rate)
+    return signal_features(load_audio(path, params.sample_rate), params, trim_db)
+
+
+def signal_features(y: np.ndarray, params: FeatureParams, trim_db: float = 20.0) -> np.ndarray:
+    """:func:`clip_features` of samples already at ``params.sample_rate``."""
     try:
         y, _ = trim_silence(y, top_db=trim_db)
     except AudioError:
@@ -95,3 +99,20 @@ def build_arrays(
         if log and (n + 1) % 200 == 0:
             log(f"features: {n + 1}/{len(clips)}")
     return np.stack(feats).astype(np.float32), np.asarray(ys, dtype=np.int32)
+
+
+def build_room_arrays(clips: list[Clip], params: FeatureParams, seed: int = 0, log=print) -> np.ndarray:
+    """Features of one phone-in-room copy of every clip (:func:`~exsampling_osc.training.augment.phone_in_room`),
+    with a clip of another label as its background; same order and shape as :func:`build_arrays`."""
+    from exsampling_osc.training.augment import phone_in_room
+
+    feats = []
+    for n, clip in enumerate(clips):
+        rng = np.random.default_rng([seed, n])
+        others = [i for i, c in enumerate(clips) if c.label != clip.label]
+        background = load_audio(clips[int(rng.choice(others))].path, params.sample_rate) if others else None
+        y = load_audio(clip.path, params.sample_rate)
+        feats.append(signal_features(phone_in_room(y, params.sample_rate, rng, background), params))
+        if log and (n + 1) % 200 == 0:
+            log(f"phone-in-room copies: {n + 1}/{len(clips)}")
+    return np.stack(feats).astype(np.float32)

@@ -9,27 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+from loop_material import LOOP, SRC, rms_db, tone
 from pd_support import active_span, dominant_hz
 from test_devices_maxsim import SR, play, sample_msg, sampler
 
 from exsampling_osc.analysis.loudness import DEFAULT_TARGET_LUFS, integrated_lufs, peak_db
-
-SRC = 22050
-LOOP = (5000, 5000 + 50 * 100)  # 100 whole periods of a 441 Hz tone at 22.05 kHz
-
-
-def tone(path: Path, amp: float, seconds: float = 0.5, tail: bool = True) -> Path:
-    """A 441 Hz sine; without ``tail`` silent after the loop end (a loop of the whole file would gap)."""
-    t = np.arange(int(SRC * seconds)) / SRC
-    y = amp * np.sin(2 * np.pi * 441.0 * t)
-    if not tail:
-        y[LOOP[1] :] = 0.0
-    sf.write(path, y, SRC, subtype="FLOAT")
-    return path
-
-
-def rms_db(y: np.ndarray) -> float:
-    return float(20 * np.log10(np.sqrt(np.mean(y**2))))
 
 
 def held(tmp_path: Path, loop: tuple[int, int], seconds: float = 2.0) -> np.ndarray:

@@ -6,14 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import soundfile as sf
+from loop_material import LOOP, SRC, rms_db, tone
 from pd_support import PD, FakeBackend, PdSampler, active_span, dominant_hz
 from test_pd_sampler import load, play
 
 from exsampling_osc.analysis.loudness import DEFAULT_TARGET_LUFS, integrated_lufs, peak_db
 
 pytestmark = pytest.mark.skipif(PD is None, reason="Pure Data (Debian package puredata) is not installed")
-
-SRC = 22050
 
 
 @pytest.fixture
@@ -23,23 +22,6 @@ def pd():
     yield sampler
     sampler.close()
     backend.close()
-
-
-LOOP = (5000, 5000 + 50 * 100)  # 100 whole periods of a 441 Hz tone at 22.05 kHz
-
-
-def tone(path, amp, seconds=0.5, tail=True):
-    """A 441 Hz sine; without ``tail`` silent after the loop end (a loop of the whole file would gap)."""
-    t = np.arange(int(SRC * seconds)) / SRC
-    y = amp * np.sin(2 * np.pi * 441.0 * t)
-    if not tail:
-        y[LOOP[1] :] = 0.0
-    sf.write(path, y, SRC, subtype="FLOAT")
-    return path
-
-
-def rms_db(y):
-    return float(20 * np.log10(np.sqrt(np.mean(y**2))))
 
 
 def test_a_looped_sample_sustains_a_held_note_at_pitch(pd, tmp_path):

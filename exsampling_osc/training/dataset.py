@@ -106,11 +106,12 @@ def build_room_arrays(clips: list[Clip], params: FeatureParams, seed: int = 0, l
     with a clip of another label as its background; same order and shape as :func:`build_arrays`."""
     from exsampling_osc.training.augment import phone_in_room
 
+    labels = np.array([c.label for c in clips])
     feats = []
     for n, clip in enumerate(clips):
         rng = np.random.default_rng([seed, n])
-        others = [i for i, c in enumerate(clips) if c.label != clip.label]
-        background = load_audio(clips[int(rng.choice(others))].path, params.sample_rate) if others else None
+        others = np.flatnonzero(labels != clip.label)
+        background = load_audio(clips[int(rng.choice(others))].path, params.sample_rate) if others.size else None
         y = load_audio(clip.path, params.sample_rate)
         feats.append(signal_features(phone_in_room(y, params.sample_rate, rng, background), params))
         if log and (n + 1) % 200 == 0:

@@ -46,17 +46,17 @@ def librosa_default(s) -> np.ndarray:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--count", type=int, default=20, help="sequences per split")
-    ap.add_argument("--tune", action="store_true", help="grid-search delta and rise on the tuning split")
+    ap.add_argument("--tune", action="store_true", help="grid-search delta and median_k on the tuning split")
     ap.add_argument("--esc50", type=Path, default=ESC50)
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bench_onsets_"))
     tune = [make_sequence(s, work, args.esc50) for s in list(TUNE_SEEDS)[: args.count]]
     if args.tune:
-        for delta in (0.03, 0.05, 0.07):
-            for rise in (4.0, 6.0, 9.0):
-                p = replace(DEFAULTS, delta=delta, min_rise_db=rise)
+        for delta in (0.01, 0.025, 0.05):
+            for k in (0.0, 2.0, 4.0, 6.0):
+                p = replace(DEFAULTS, delta=delta, median_k=k)
                 f, pr, rc = score(tune, lambda s, p=p: detect_onsets(s.audio, s.sr, p) / s.sr)
-                print(f"tune delta={delta} min_rise_db={rise}: F={f:.3f} P={pr:.3f} R={rc:.3f}")
+                print(f"tune delta={delta} median_k={k}: F={f:.3f} P={pr:.3f} R={rc:.3f}")
     held = [make_sequence(s, work, args.esc50) for s in list(HELD_OUT_SEEDS)[: args.count]]
     n = sum(s.onsets.size for s in held)
     for split, seqs in (("tuning", tune), ("held-out", held)):

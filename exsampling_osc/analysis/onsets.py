@@ -1,8 +1,9 @@
 """Onset slicing: the hits of a recording, each from its real onset to just before the next, with short fades.
 
 Pure numpy in, numpy out. Detection is a spectral-flux onset envelope (librosa, with a maximum filter across
-frequency against vibrato and noise) with adaptive peak picking; each onset is then refined to the sample on a
-sub-millisecond amplitude envelope. All defaults live in :class:`OnsetParams`.
+frequency against vibrato and noise) with adaptive peak picking against a moving median (so rain, crackle and
+chirps raise the bar where they are); each onset is then refined to the sample on a sub-millisecond amplitude
+envelope. All defaults live in :class:`OnsetParams`.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ class OnsetParams:
     n_mels: int = 96
     lag: int = 1
     max_size: int = 3  # maximum filter across mel bands (SuperFlux)
-    delta: float = 0.06  # peak height above the local mean, in units of the envelope's maximum
+    delta: float = 0.025  # peak height above the local mean, in units of the envelope's maximum
+    median_s: float = 0.4  # adaptive threshold: a peak also stands median_k times above the envelope's median
+    median_k: float = 4.0  # over this long a window (plus delta), so a busy background raises the bar
     pre_max: int = 1  # a peak is the largest of the frames this far either side (11.6 ms: close hits stay apart)
     pre_avg: int = 3  # the local mean: this many frames before the peak ...
     post_avg: int = 3  # ... and after it
@@ -113,6 +116,8 @@ def detect_onsets(y: np.ndarray, sr: int, params: OnsetParams = DEFAULTS) -> np.
         delta=params.delta,
         wait=wait,
     )
+    median = _moving_median(norm, max(3, int(params.median_s * sr / params.hop)) | 1)
+    peaks = peaks[norm[peaks] >= params.median_k * median[peaks] + params.delta]
     loudest = float(np.max(np.abs(y)))
     refined = []
     for p in peaks:
@@ -124,6 +129,13 @@ def detect_onsets(y: np.ndarray, sr: int, params: OnsetParams = DEFAULTS) -> np.
         if not out or s - out[-1] >= params.wait_s * sr / 2:
             out.append(s)
     return np.asarray(out, dtype=np.int64)
+
+
+def _moving_median(x: np.ndarray, width: int) -> np.ndarray:
+    """Centred moving median of ``x`` over ``width`` frames."""
+    from scipy.ndimage import median_filter
+
+    return median_filter(x, size=width, mode="nearest")
 
 
 def _envelope(y: np.ndarray, width: int) -> np.ndarray:

@@ -12,6 +12,9 @@ from exsampling_osc.analysis.features import FeatureParams
 from exsampling_osc.errors import ModelError, no_such_folder
 
 UNKNOWN = "unknown"
+#: below this top probability the label is ``unknown``, for a model whose ``model.json`` names no
+#: ``unknown_threshold`` of its own (``bench/bench_openset.py --write`` picks and stores one)
+DEFAULT_THRESHOLD = 0.25
 
 
 def load_interpreter_class():
@@ -38,6 +41,7 @@ class ModelInfo:
     labels: list[str]
     features: FeatureParams
     name: str = "model"
+    unknown_threshold: float | None = None  # the model's own rejection threshold, when it has one
 
     @classmethod
     def read(cls, model_dir: Path) -> ModelInfo:
@@ -50,11 +54,21 @@ class ModelInfo:
                 labels=list(data["labels"]),
                 features=FeatureParams.from_dict(data["features"]),
                 name=str(data.get("name", model_dir.name)),
+                unknown_threshold=_threshold(data.get("unknown_threshold")),
             )
         except FileNotFoundError:
             raise ModelError(f"{path}: missing (a model folder needs model.tflite and model.json)") from None
         except (KeyError, TypeError, ValueError) as exc:
             raise ModelError(f"{path}: not valid model metadata ({exc})") from None
+
+
+def _threshold(value: object) -> float | None:
+    """``unknown_threshold`` of ``model.json``: absent, or a number in [0, 1]."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0.0 <= value <= 1.0:
+        raise ValueError(f"unknown_threshold must be a number in [0, 1], not {value!r}")
+    return float(value)
 
 
 @dataclass(frozen=True)
@@ -69,10 +83,12 @@ class Prediction:
 class Classifier:
     """A loaded model: ``predict(image)`` for one log-mel image of shape ``info.features.shape``."""
 
-    def __init__(self, model_dir: str | Path, threshold: float = 0.25, top_k: int = 3, threads: int = 1):
+    def __init__(self, model_dir: str | Path, threshold: float | None = None, top_k: int = 3, threads: int = 1):
+        """``threshold`` None: the model's own ``unknown_threshold``, else :data:`DEFAULT_THRESHOLD`."""
         self.model_dir = Path(model_dir)
         self.info = ModelInfo.read(self.model_dir)
-        self.threshold = threshold
+        own = self.info.unknown_threshold
+        self.threshold = threshold if threshold is not None else own if own is not None else DEFAULT_THRESHOLD
         self.top_k = top_k
         tflite = self.model_dir / "model.tflite"
         if not tflite.is_file():

@@ -41,7 +41,12 @@ def _analysing(p, per: str):
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="audio files or folders (recursive)")
     p.add_argument("--json", action="store_true", help=f"one JSON object per {per} per line")
     p.add_argument("--model", type=Path, default=None, help="model folder (default: the shipped model)")
-    p.add_argument("--threshold", type=float, default=0.25, help="below this confidence the label is unknown")
+    p.add_argument(
+        "--threshold",
+        type=float,
+        default=None,
+        help="below this confidence the label is unknown (default: the model's own, else 0.25)",
+    )
     return p
 
 

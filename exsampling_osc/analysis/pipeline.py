@@ -31,7 +31,7 @@ class AnalysisConfig:
     trim_db: float = 20.0
     piece_seconds: float = 5.0
     min_last_seconds: float = 1.0
-    confidence_threshold: float = 0.25
+    confidence_threshold: float | None = None  # None: the model's own (Classifier)
     top_k: int = 3
     max_seconds: float = MAX_SECONDS
     melodic_threshold: float = MELODIC_THRESHOLD

@@ -115,7 +115,7 @@ class Config:
     unlisted: str = ""  # track of the model's labels that no track lists ("" : the unknown track)
     data_dir: str = ""
     trim_db: float = 20.0
-    confidence_threshold: float = 0.25
+    confidence_threshold: float | None = None  # None: the model's own unknown_threshold (else 0.25)
     max_upload_mb: float = 50.0
     loudness_target_lufs: float = DEFAULT_TARGET_LUFS  # samples normalised to this, peak at most -1 dBFS
     recorder: RecorderSettings | None = field(default=None, compare=False)  # None: no `recorder` section
@@ -287,10 +287,17 @@ def parse_config(data: object, path: Path, lines: dict[str, int]) -> Config:
         if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v <= 65535:
             raise fail(f"ports.{k}", f"port {k} must be a whole number 0-65535, not {v!r}")
         ports[k] = v
-    numbers = {}
+    numbers: dict[str, float] = {}
+    threshold = data.get("confidence_threshold")
+    if threshold is not None and (
+        isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 <= threshold <= 1
+    ):
+        raise fail(
+            "confidence_threshold",
+            f"confidence_threshold must be a number between 0 and 1, or null for the model's own, not {threshold!r}",
+        )
     for k, lo, hi in (
         ("trim_db", 1.0, 120.0),
-        ("confidence_threshold", 0.0, 1.0),
         ("max_upload_mb", 0.001, 4096.0),
         ("loudness_target_lufs", -60.0, 0.0),
     ):
@@ -311,5 +318,6 @@ def parse_config(data: object, path: Path, lines: dict[str, int]) -> Config:
         recorder=recorder,
         console=console,
         lines=lines,
+        confidence_threshold=None if threshold is None else float(threshold),
         **numbers,
     )

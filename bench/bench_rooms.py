@@ -5,7 +5,7 @@ shoeboxes, RT60 0.2-0.7 s, a new source and phone position per clip) and heard b
 analysed exactly as serving does (trim, loop, log-mel with the model's own parameters, three crops averaged,
 int8 TFLite). Prints top-1 accuracy on the clean and the room copies, and how many go to the right track.
 
-Run: .venv/bin/python bench/bench_rooms.py --model models/esc50 --fold 4 [--esc50 DIR]
+Run: .venv/bin/python bench/bench_rooms.py --model models/esc50 --fold 4 [--esc50 DIR] [--write MODEL_DIR]
 Only meaningful on a fold the model did not train on (the shipped model trains on folds 1-4).
 """
 
@@ -27,6 +27,7 @@ from exsampling_osc.analysis.classify import Classifier  # noqa: E402
 from exsampling_osc.analysis.features import crops  # noqa: E402
 from exsampling_osc.mapping import Mapping  # noqa: E402
 from exsampling_osc.mapping.config import load_config  # noqa: E402
+from exsampling_osc.training.card import add_measured  # noqa: E402
 from exsampling_osc.training.dataset import read_dataset, signal_features  # noqa: E402
 
 DEFAULT_ESC50 = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "esc50"
@@ -38,6 +39,7 @@ def main() -> int:
     parser.add_argument("--fold", type=int, default=4)
     parser.add_argument("--esc50", type=Path, default=DEFAULT_ESC50)
     parser.add_argument("--limit", type=int, default=0, help="at most N clips (0: the whole fold)")
+    parser.add_argument("--write", type=Path, metavar="MODEL_DIR", help="put the figures in MODEL_DIR's card")
     args = parser.parse_args()
     clf = Classifier(args.model)
     params = clf.info.features
@@ -59,6 +61,21 @@ def main() -> int:
         out[f"{kind}_top1"] = round(right[kind] / n, 4)
         out[f"{kind}_right_track"] = round(right_track[kind] / n, 4)
     print(json.dumps(out))
+    if args.write:
+        add_measured(
+            args.write,
+            "Phones in rooms (simulated)",
+            [
+                f"Measured with `bench/bench_rooms.py --model {args.model} --fold {args.fold}` on {n} clips of a fold "
+                "that model did not train on: each clip clean, then played in one of four simulated rooms "
+                "(pyroomacoustics, RT60 0.2-0.7 s, rooms never drawn in training) and heard by a simulated phone.",
+                "",
+                "| input | top-1 | right track |",
+                "|---|---|---|",
+                f"| clean | {out['clean_top1']:.1%} | {out['clean_right_track']:.1%} |",
+                f"| phone in a room | {out['rooms_top1']:.1%} | {out['rooms_right_track']:.1%} |",
+            ],
+        )
     return 0
 
 

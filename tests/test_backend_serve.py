@@ -237,11 +237,18 @@ def test_compose_answers_a_phrase_with_its_notes(served):
 
         midi = mido.MidiFile(midi_path)
         assert sum(1 for m in midi if m.type == "note_on" and m.velocity > 0) == count
-        assert phrase[6:] == [1.0, 1.0, 60, 0, 0, 127]  # the four-argument request: the composer's defaults
+        # the four-argument request: the composer's defaults; the register is the newest melodic sample's root
+        # (the middle of its ±12-semitone range) when the library holds one, else 60
+        temperature, density, register, key, low, high = phrase[6:]
+        assert [temperature, density, key] == [1.0, 1.0, 0]
+        if [low, high] == [0, 127]:
+            assert register == 60
+        else:
+            assert high - low == 24 and register == (low + high) // 2
         # the knobs as trailing arguments: variation 0, density 2, register 72, key G, one bar
         dev.send(port, "/exsampling/compose", 0, 0.25, -0.5, 7, 0.0, 2.0, 72, 7, 1, types="iffiffiii")
         knobbed = dev.wait_for("/exsampling/phrase", 60, where=lambda a: a[0] != pid)[0]
-        assert knobbed[2] == 4.0 and knobbed[6:] == [0.0, 2.0, 72, 7, 0, 127]
+        assert knobbed[2] == 4.0 and knobbed[6:] == [0.0, 2.0, 72, 7, low, high]
     finally:
         dev.close()
 

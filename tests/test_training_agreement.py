@@ -102,3 +102,21 @@ def test_help_explains_val_fold_for_class_sub_folders():
     help_text = " ".join(result.stdout.split())
     assert "each class's clips are dealt at random" in help_text and "ESC-50 brings its own folds" in help_text
     assert "fifth of every class" in help_text
+
+
+def test_bench_figures_and_the_models_threshold_land_in_its_card(trained, tmp_path):
+    import shutil
+
+    from exsampling_osc.training.card import add_measured
+
+    out = tmp_path / "mine"
+    shutil.copytree(trained[0], out)
+    assert "Below a top probability of 0.25 (the default" in (out / "MODEL_CARD.md").read_text()
+    add_measured(out, "Open set: sounds of no class", ["| threshold |", "| 0.40 (picked) |"], unknown_threshold=0.4)
+    add_measured(out, "Phones in rooms (simulated)", ["rooms A-D"])
+    add_measured(out, "Open set: sounds of no class", ["| 0.35 (picked) |"], unknown_threshold=0.35)
+    card = (out / "MODEL_CARD.md").read_text()
+    assert card.count("## Open set: sounds of no class") == 1 and "0.35 (picked)" in card and "0.40" not in card
+    assert "## Phones in rooms (simulated)\nrooms A-D" in card
+    assert "Below a top probability of 0.35 (this model's own" in card
+    assert "Held-out accuracy" in card  # the rest of the card is kept

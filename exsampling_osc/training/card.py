@@ -45,6 +45,9 @@ def summary(report: dict, extras: tuple[dict, ...], complete: list[str], few: li
         few_train = sorted(trc.get(k, 0) for k in few) or [0]
         fraction = r.get("val_fraction", 1.0)
         held = f"fold {r['val_fold']}" if fraction >= 1 else f"{fraction:.0%} of fold {r['val_fold']}"
+        if not few:
+            parts.append(f"holding out {held}: {_pct(r['cv']['accuracy'])} on all {len(complete)} classes")
+            continue
         parts.append(
             f"holding out {held}: {_pct(group_accuracy(pc, complete)[0])} on the {len(complete)} "
             f"complete classes, {_pct(group_accuracy(pc, few)[0])} on the {len(few)} few-shot classes "
@@ -99,7 +102,9 @@ def cv_section(report: dict, complete: list[str], few: list[str], per_class_tabl
     if few_train:
         lines.append(f"Training clips per few-shot class in this split: {few_train[0]}-{few_train[-1]}.")
     if report.get("cv_train_seconds"):
-        lines.append(f"Training took {report['cv_train_seconds'] / 60:.0f} min.")
+        lines.append(
+            f"Training ({report['settings']['epochs']} epochs) took {report['cv_train_seconds'] / 60:.0f} min."
+        )
     if per_class_table:
         lines += [
             "",
@@ -142,10 +147,26 @@ def write_card(out_dir: Path, report: dict, extras: tuple[dict, ...] = ()) -> Pa
         "## Data and licence",
     ]
     if esc:
+        n_clips = sum(counts.values())
         lines += [
-            "Trained on the ESC-50 clips in `shared/datasets/esc50` (folds 1-4, 839 clips, 50 classes; fold 5 is",
-            "held back for independent evaluation and was never seen). 18 classes are complete there (32 clips);",
-            "the other 32 have 8-12 clips (few-shot).",
+            f"Trained on the ESC-50 clips in `shared/datasets/esc50` (folds 1-4, {n_clips} clips, {len(labels)} "
+            "classes; fold 5 is",
+            "held back for independent evaluation and was never seen). "
+            + (
+                f"{len(complete)} classes are complete there ({max(counts.values())} clips); the other {len(few)} "
+                f"have {min(counts[k] for k in few)}-{max(counts[k] for k in few)} clips (few-shot)."
+                if few
+                else f"Every class has {max(counts.values())} clips."
+            ),
+            *(
+                [
+                    f"761 of the clips come from a copy resampled to 16 kHz (nothing above 8 kHz): the features stop "
+                    f"at {f['fmax']:g} Hz,",
+                    "so the model cannot tell those clips by their missing highs.",
+                ]
+                if f["fmax"] <= 8000
+                else []
+            ),
             "",
             "ESC-50 is licensed **CC BY-NC 3.0** (the ESC-10 subset CC BY 3.0): this model is for",
             "**non-commercial use only**. Citation:",
@@ -171,6 +192,15 @@ def write_card(out_dir: Path, report: dict, extras: tuple[dict, ...] = ()) -> Pa
         f"{s['weight_decay']}), label smoothing {s['label_smoothing']}, class-balanced sampling (1/√count),",
         f"seed {s['seed']}. Augmentation: random crops of the looped clip (time shift), ±3 mel-bin shifts,",
         f"SpecAugment time and frequency masks, gain jitter, mixup (α {s['mixup_alpha']}).",
+        *(
+            [
+                "Every clip also trains once as a phone hears it in a room (`exsampling train --rooms`,",
+                "`training/augment.py`): a pyroomacoustics shoebox (RT60 0.15-0.9 s), a background clip of another",
+                "class 8-25 dB down, a phone response (low cut, resonance, band limit, level, noise, soft clipping).",
+            ]
+            if s.get("rooms")
+            else []
+        ),
     ]
     for i, run in enumerate(r for r in (report, *extras) if "cv" in r):
         lines += cv_section(run, complete, few, per_class_table=i == 0)
@@ -183,6 +213,8 @@ def write_card(out_dir: Path, report: dict, extras: tuple[dict, ...] = ()) -> Pa
             f"Training took {report.get('final_train_seconds', 0) / 60:.0f} min.",
         ]
     if esc:
+        recipe = _recipe(s)
+        cv_recipe = next((_recipe(r["settings"]) for r in (report, *extras) if "cv" in r), recipe)
         lines += [
             "",
             "## Reproduce",
@@ -190,13 +222,12 @@ def write_card(out_dir: Path, report: dict, extras: tuple[dict, ...] = ()) -> Pa
             "on a shared 2-core machine.",
             "",
             "```sh",
-            "exsampling train ../shared/datasets/esc50 --out models/esc50 --val-fold 0        # the shipped model",
-            "exsampling train ../shared/datasets/esc50 --out cv4 --val-fold 4                 # CV on fold 4",
-            "exsampling train ../shared/datasets/esc50 --out cv4half --val-fold 4 --val-fraction 0.5",
+            f"exsampling train ../shared/datasets/esc50 --out models/esc50 --val-fold 0{recipe}  # shipped",
+            f"exsampling train ../shared/datasets/esc50 --out cv4 --val-fold 4{cv_recipe}          # CV, fold 4",
             "cp cv4/report.json models/esc50/cv_fold4.json; cp cv4/confusion.png models/esc50/",
-            "cp cv4half/report.json models/esc50/cv_fold4_half.json",
-            "python -m exsampling_osc.training.card models/esc50 models/esc50/cv_fold4.json "
-            "models/esc50/cv_fold4_half.json",
+            ".venv/bin/python bench/bench_rooms.py --model cv4 --fold 4 --write models/esc50",
+            ".venv/bin/python bench/bench_openset.py --model cv4 --fold 4 --write models/esc50",
+            "python -m exsampling_osc.training.card models/esc50 models/esc50/cv_fold4.json",
             "```",
         ]
     lines += [
@@ -205,7 +236,9 @@ def write_card(out_dir: Path, report: dict, extras: tuple[dict, ...] = ()) -> Pa
         f"- `model.tflite`: {report['size_bytes'] / 1024:.0f} KiB.",
         f"- One inference, one thread, LiteRT: {report['latency_ms']:.2f} ms median (on the training machine).",
         "",
+        *_measured(report.get("measured", [])),
         "## Limits",
+        f"- Below a top probability of {_threshold_text(report)} the label is `unknown` and the performer decides.",
         *(_ESC50_LIMITS if esc else _own_limits(len(labels))),
         "",
         "## Classes",
@@ -217,9 +250,28 @@ def write_card(out_dir: Path, report: dict, extras: tuple[dict, ...] = ()) -> Pa
     return path
 
 
+def _recipe(settings: dict) -> str:
+    """The ``exsampling train`` options that differ between runs: epochs, rooms."""
+    return f" --epochs {settings['epochs']}" + (" --rooms" if settings.get("rooms") else "")
+
+
+def _threshold_text(report: dict) -> str:
+    t = report.get("unknown_threshold")
+    if t is None:
+        return "0.25 (the default: this model has no threshold of its own)"
+    return f"{t:g} (this model's own `unknown_threshold`, picked with `bench/bench_openset.py`)"
+
+
+def _measured(entries: list[dict]) -> list[str]:
+    """``report["measured"]``: figures measured by the benches after training, each ``{"title", "lines"}``."""
+    out: list[str] = []
+    for e in entries:
+        out += [f"## {e['title']}", *e["lines"], ""]
+    return out
+
+
 _ESC50_LIMITS = [
-    "- Phones in a venue are not ESC-50: crowd noise, music and reverberation will lower accuracy; below",
-    "  the confidence threshold (default 0.25) the label is `unknown` and the performer decides.",
+    "- Phones in a venue are not ESC-50: crowd noise, music and reverberation lower accuracy.",
     "- Classes outside these 50 are forced into the nearest one; retrain with `exsampling train` on your",
     "  own sounds (a folder of class sub-folders) for another vocabulary.",
 ]
@@ -227,23 +279,50 @@ _ESC50_LIMITS = [
 
 def _own_limits(n_classes: int) -> list[str]:
     return [
-        f"- Sounds unlike these {n_classes} classes are forced into the nearest one; below the confidence",
-        "  threshold (default 0.25) the label is `unknown` and the performer decides.",
+        f"- Sounds unlike these {n_classes} classes are forced into the nearest one unless their top",
+        "  probability is below the threshold.",
         "- Recordings in the venue (other phones, crowd noise, reverberation) differ from the training clips;",
         "  more clips per class, recorded where you play, help most.",
     ]
 
 
+def add_measured(model_dir: Path, title: str, lines: list[str], **fields) -> Path:
+    """Store a bench's figures (a card section ``title`` of markdown ``lines``, plus top-level ``fields`` such
+    as ``unknown_threshold``) in ``model_dir/report.json`` and rewrite the card; a section of the same title
+    is replaced."""
+    import json
+
+    path = model_dir / "report.json"
+    report = json.loads(path.read_text())
+    report["measured"] = [e for e in report.get("measured", []) if e["title"] != title] + [
+        {"title": title, "lines": lines}
+    ]
+    report.update(fields)
+    path.write_text(json.dumps(report, indent=2) + "\n")
+    return write_card(model_dir, report, _extras(model_dir, report))
+
+
+def _extras(model_dir: Path, report: dict) -> tuple[dict, ...]:
+    """The cross-validation reports the card names in ``report["cv_reports"]`` (files in ``model_dir``)."""
+    import json
+
+    return tuple(json.loads((model_dir / name).read_text()) for name in report.get("cv_reports", []))
+
+
 def main(argv: list[str] | None = None) -> None:
-    """``python -m exsampling_osc.training.card MODEL_DIR [EXTRA_REPORT.json ...]``: rewrite the card."""
+    """``python -m exsampling_osc.training.card MODEL_DIR [EXTRA_REPORT.json ...]``: rewrite the card, with the
+    cross-validation reports given (remembered in ``report.json`` for later rewrites) or remembered."""
     import json
     import sys
 
     args = sys.argv[1:] if argv is None else argv
     out_dir = Path(args[0])
-    report = json.loads((out_dir / "report.json").read_text())
-    extras = tuple(json.loads(Path(p).read_text()) for p in args[1:])
-    print(write_card(out_dir, report, extras))
+    path = out_dir / "report.json"
+    report = json.loads(path.read_text())
+    if args[1:]:
+        report["cv_reports"] = [str(Path(p).resolve().relative_to(out_dir.resolve())) for p in args[1:]]
+        path.write_text(json.dumps(report, indent=2) + "\n")
+    print(write_card(out_dir, report, _extras(out_dir, report)))
 
 
 if __name__ == "__main__":

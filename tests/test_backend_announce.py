@@ -26,6 +26,23 @@ def test_the_document_covers_every_declared_address():
     assert find(doc, "/exsampling/nothing") is None
 
 
+def test_declared_ranges_reach_oscquery_and_the_backends_checks():
+    from exsampling_osc.backend.phrases import LIMITS, knobs
+
+    node = find(oscquery_document(), "/exsampling/compose")
+    ranges = dict(zip(node["EXTENDED_TYPE"], node["RANGE"], strict=True))
+    assert ranges["x"] is None and ranges["density"] == {"MIN": 0.25, "MAX": 4.0}
+    assert {k: (v["MIN"], v["MAX"]) for k, v in ranges.items() if v} == LIMITS
+    assert set(LIMITS) == {"temperature", "density", "register", "key", "bars"}
+    try:
+        knobs({"density": 4.5})
+    except Exception as exc:  # the backend refuses what the declaration says is out of range
+        assert "density must be a number from 0.25 to 4.0" in str(exc)
+    else:
+        raise AssertionError("density 4.5 was accepted")
+    assert "RANGE" not in find(oscquery_document(), "/exsampling/ping")
+
+
 def _browse(types: list[str], timeout: float = 15.0) -> dict:
     zc = Zeroconf(interfaces=["127.0.0.1"], ip_version=IPVersion.V4Only)
     found: dict = {}

@@ -11,17 +11,15 @@ import math
 from pathlib import Path
 
 from exsampling_osc.errors import ExSamplingError, InvalidRequest
+from exsampling_osc.osc import protocol
 
 _PHRASE_IDS = itertools.count(1)  # numbers the phrases of this process (next() is atomic)
 #: Semitones either side of the melodic sample's root that it sounds acceptable at (rate 1/2 to 2).
 SAMPLE_RANGE = 12
-#: The knobs and their limits (inclusive); a knob that is missing, None or negative is left to the composer.
-LIMITS: dict[str, tuple[float, float]] = {
-    "temperature": (0.0, 2.0),
-    "density": (0.25, 4.0),
-    "register": (24, 96),
-    "key": (0, 11),
-    "bars": (1, 4),
+#: The knobs and their limits (inclusive), as /exsampling/compose declares them; a knob that is missing, None or
+#: negative is left to the composer.
+LIMITS: dict[str, tuple[int | float, int | float]] = {
+    a.name: a.limits for a in protocol.get("/exsampling/compose").args if a.limits is not None
 }
 
 Reply = tuple[str, list]

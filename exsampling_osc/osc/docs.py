@@ -35,17 +35,20 @@ being answered meanwhile. `python -m exsampling_osc.osc.docs --json` prints this
 """
 
 
+def _arg_notes(arg: protocol.Arg) -> str:
+    """`` (0.0 to 2.0; optional, default -1.0)``: an argument's declared range and default, when it has them."""
+    notes = [f"{arg.limits[0]} to {arg.limits[1]}"] if arg.limits is not None else []
+    notes += [f"optional, default {arg.default}"] if arg.default is not None else []
+    return f" ({'; '.join(notes)})" if notes else ""
+
+
 def _table(message: protocol.Message) -> list[str]:
     lines = [f"### `{message.address}` ({message.typetags or 'no arguments'})", "", message.doc, ""]
     if message.source != "core":
         lines += [f"Added by the plugin `{message.source}`.", ""]
     if message.args:
         lines += ["| # | name | type | meaning |", "|---|---|---|---|"]
-        optional = {a.name: f" (optional, default {a.default})" for a in message.args if a.default is not None}
-        lines += [
-            f"| {i} | `{a.name}` | `{a.type}` | {a.doc}{optional.get(a.name, '')} |"
-            for i, a in enumerate(message.args, 1)
-        ]
+        lines += [f"| {i} | `{a.name}` | `{a.type}` | {a.doc}{_arg_notes(a)} |" for i, a in enumerate(message.args, 1)]
         lines.append("")
     if message.replies:
         lines += ["Answered with: " + ", ".join(f"`{r}`" for r in message.replies), ""]

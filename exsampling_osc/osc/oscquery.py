@@ -36,6 +36,8 @@ def oscquery_document(messages: Iterable[protocol.Message] | None = None) -> dic
             node["TYPE"] = m.typetags
             node["EXTENDED_TYPE"] = [a.name for a in m.args]
             node["ARGUMENTS"] = [{"NAME": a.name, "TYPE": a.type, "DESCRIPTION": a.doc} for a in m.args]
+            if any(a.limits for a in m.args):  # OSCQuery's RANGE: one entry per argument, null where unbounded
+                node["RANGE"] = [None if a.limits is None else {"MIN": a.limits[0], "MAX": a.limits[1]} for a in m.args]
     _prune(root)
     return root
 

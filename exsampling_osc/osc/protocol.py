@@ -26,6 +26,7 @@ class Arg:
     type: str  # one OSC type tag: i, f, s
     doc: str = ""
     default: int | float | str | None = None  # an optional trailing argument: what a sender that omits it means
+    limits: tuple[int | float, int | float] | None = None  # the accepted range (inclusive), when it has one
 
 
 @dataclass(frozen=True)
@@ -67,11 +68,11 @@ _SAMPLE_ARGS = (
 
 #: /exsampling/compose's knobs, after seed; each optional, -1 (its default) leaves it to the composer.
 _KNOBS = (
-    ("temperature", "f", "variation: 0 the most likely notes, 1 as learnt, up to 2; -1: the composer's", -1.0),
-    ("density", "f", "note-on weight: 1 as learnt, 2 twice as many note-ons (0.25-4); -1: 1", -1.0),
-    ("register", "i", "MIDI note the key's tonic sits near; -1: the melodic sample's root (else 60)", -1),
-    ("key", "i", "tonic pitch class 0 (C) - 11 (B); -1: C", -1),
-    ("bars", "i", "bars to play, 1 up to the model's phrase length; -1: all", -1),
+    ("temperature", "f", "variation: 0 the most likely notes, 1 as learnt; -1: the composer's", -1.0, (0.0, 2.0)),
+    ("density", "f", "note-on weight: 1 as learnt, 2 twice as many note-ons; -1: 1", -1.0, (0.25, 4.0)),
+    ("register", "i", "MIDI note the key's tonic sits near; -1: the melodic sample's root (else 60)", -1, (24, 96)),
+    ("key", "i", "tonic pitch class 0 (C) - 11 (B); -1: C", -1, (0, 11)),
+    ("bars", "i", "bars to play, up to the model's phrase length; -1: all", -1, (1, 4)),
 )
 
 CORE: tuple[Message, ...] = (

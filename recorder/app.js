@@ -33,7 +33,10 @@ function readConfig() {
 }
 
 const cfg = readConfig();
-const token = new URLSearchParams(location.search).get("token") || "";
+const query = new URLSearchParams(location.search);
+const token = query.get("token") || "";
+// a performer's teach link (the console makes it): each recording sent becomes one example of `label`
+const teach = { secret: query.get("teach") || "", label: query.get("label") || "" };
 const withToken = (url) => (token ? `${url}${url.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}` : url);
 
 const ui = {
@@ -285,6 +288,7 @@ ui.send.addEventListener("click", async () => {
   const fields = {
     upload_id: take.uploadId,
     audio: new File([take.blob], take.name, { type: take.blob.type || "audio/wav" }),
+    teach: teach.secret || null,
   };
   const photoFile = $("photo").files && $("photo").files[0];
   if (photoFile) {
@@ -346,6 +350,10 @@ if (cfg.stream_url) {
   $("stream-link").href = cfg.stream_url;
   $("stream-link").textContent = cfg.stream_label || t("stream_label");
   $("stream").hidden = false;
+}
+if (teach.secret) {
+  $("teach-banner").textContent = t("teach_banner", { label: teach.label || "?" });
+  $("teach-banner").hidden = false;
 }
 $("max-length").textContent = fmt(cfg.max_seconds);
 const [leftBefore, leftAfter = ""] = t("left_of", { max: "\u0001" }).split("\u0001");

@@ -336,6 +336,21 @@ def test_once_a_recording_has_a_place_the_empty_map_note_goes(page):
     assert not page.locator("#no-points").is_visible()
 
 
+def test_the_console_makes_a_teach_link_for_the_label(page, backend):
+    page.fill("#teach-label", "")
+    page.dispatch_event("#teach-label", "input")
+    assert page.locator("#teach-link").is_disabled()  # no label, no link
+    page.fill("#teach-label", "kettle")
+    with page.expect_response(lambda r: r.url.endswith("/console/api/teach-link"), timeout=30000) as resp:
+        page.locator("#teach-link").click()
+    assert resp.value.status == 200, resp.value.text()
+    url = page.input_value("#teach-link-url")
+    assert "token=" in url and "&teach=" in url and url.endswith("&label=kettle")
+    assert page.locator("#teach-link-box").is_visible()
+    page.fill("#teach-label", "")
+    assert page.errors == []
+
+
 def test_teach_ticked_samples_as_a_label_then_forget_it(page, backend):
     listener = backend["listener"]
     boxes = page.locator("li.sample input.pick")

@@ -291,3 +291,29 @@ def test_rotated_token_refuses_the_old_page_in_words(env):
     page.wait_for_selector("body[data-ready='1']")
     assert "analysed as" in page.locator(f"#sounds li[data-id='{rid}']").inner_text()
     page.context.close()
+
+
+def test_a_teach_link_shows_its_label_and_teaches_each_recording_once(env):
+    """The performer's link (made by the console) in a phone's browser: a banner names the label, and the
+    recording sent becomes one example of it (tests/test_backend_teach_links.py covers refusals and restarts)."""
+    import requests
+
+    serve = env["serve"]
+    made = requests.post(f"{serve.url}/console/api/teach-link", json={"label": "tin"}, timeout=10, verify=False)
+    url = made.json()["result"]["url"]
+    page = new_phone_page(env["browser"])
+    page.goto(url)
+    assert page.is_visible("#teach-banner") and "Teaching “tin”" in page.text_content("#teach-banner")
+    record(page, 2.0)
+    page.click("#send")
+    _wait_label(page, _sent_id(page))
+    state = lambda: fetch_json(f"{serve.url}/console/api/state")[1]["taught"]  # noqa: E731
+    for _ in range(100):
+        if state().get("tin") == 1:
+            break
+        page.wait_for_timeout(100)
+    assert state().get("tin") == 1
+    # the ordinary participant link shows no banner and teaches nothing
+    page.goto(serve.ready["participant_url"])
+    assert not page.is_visible("#teach-banner")
+    page.context.close()

@@ -37,6 +37,7 @@ CHANGES = [
     ("/console/api/samples/1/override", {"label": "dog"}),
     ("/console/api/samples/1/reanalyse", {}),
     ("/console/api/compose", {"x": 0.5, "y": 0.5}),
+    ("/console/api/teach-link", {"label": "door"}),
 ]
 TUNNEL = [{h: "203.0.113.7"} for h in PROXY_HEADERS]  # what cloudflared, ngrok or a reverse proxy add
 

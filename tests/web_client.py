@@ -211,6 +211,9 @@ class ShowStandIn:
     def compose(self, x, y, seed=None, values=None):
         return self._change("compose", x, y, seed)
 
+    def teach_link(self, label):
+        return self._change("teach_link", label)
+
     def changes(self) -> list:
         """The calls that change the show (anything but uploads)."""
         return [c for c in self.calls if c[0] != "ingest_upload"]

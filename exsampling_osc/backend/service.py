@@ -33,7 +33,8 @@ from exsampling_osc.backend.photos import Photos
 from exsampling_osc.backend.phrases import compose, knobs, phrase_messages, sample_range
 from exsampling_osc.backend.samples import STATES, Samples
 from exsampling_osc.backend.settings import Settings
-from exsampling_osc.backend.teaching import Teaching
+from exsampling_osc.backend.teach_links import TeachLinks
+from exsampling_osc.backend.teaching import Teaching, check_label
 from exsampling_osc.backend.web_door import WebDoor
 from exsampling_osc.errors import ExSamplingError
 from exsampling_osc.library import Library, default_data_dir
@@ -111,6 +112,8 @@ class Service:
         max_upload = int(self.config.max_upload_mb * 1e6)
         self.ingest = Ingest(analyzer, self.library, self.samples, self.events, max_upload, self.settings.hold)
         self.forgetting = Forgetting(self.library, self.ingest, self.events, self.settings.keep_days, self.samples)
+        self.teach_links = TeachLinks(self.library.data_dir, self.teach, self.events.error)
+        self.events.subscribe(self.teach_links.on_event)
 
     def load(self) -> Service:
         """Load the model named by the settings (unless an analyzer was given) and build the parts that need it;
@@ -310,6 +313,20 @@ class Service:
 
     def teach(self, label: str, sample_ids: list[int]) -> dict:
         return self.teaching.teach(label, sample_ids)
+
+    def teach_link(self, label: str) -> dict:
+        """A performer-only recorder link whose recordings each become one example of ``label``
+        (:class:`~exsampling_osc.backend.teach_links.TeachLinks`): ``{label, url}``."""
+        from urllib.parse import quote
+
+        label = check_label(label)
+        secret = self.teach_links.issue(label)
+        return {"label": label, "url": f"{self.settings.participant_url}&teach={secret}&label={quote(label)}"}
+
+    def expect_teaching(self, recording_id: int, label: str) -> None:
+        """``recording_id`` came through a teach link for ``label``: teach it when its first sample is ready."""
+        ready = [s["sample_id"] for s in self.samples.list_samples("all") if s["recording_id"] == recording_id]
+        self.teach_links.expect(recording_id, label, ready)
 
     def untaught(self, label: str) -> dict:
         return self.teaching.untaught(label)

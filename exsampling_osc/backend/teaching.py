@@ -24,6 +24,14 @@ from exsampling_osc.mapping import Mapping
 log = logging.getLogger(__name__)
 
 
+def check_label(label: str) -> str:
+    """``label`` stripped, when it can be taught (one word, not ``unknown``); else TeachingError."""
+    label = label.strip()
+    if not label or label == "unknown" or " " in label:
+        raise TeachingError(f"{label!r} cannot be taught: a label is one word, not 'unknown'")
+    return label
+
+
 class Teaching:
     """Taught labels of one analyzer and one library store; ``mapping`` gets them as labels with a track, and
     ``events`` hears every change (/exsampling/taught to the devices, a ``taught`` event)."""
@@ -91,9 +99,7 @@ class Teaching:
 
     def learn(self, label: str, samples: list[tuple[int, Path]]) -> dict:
         """Learn ``label`` from ``(sample_id, audio path)`` examples; returns ``{label, examples, labels}``."""
-        label = label.strip()
-        if not label or label == "unknown" or " " in label:
-            raise TeachingError(f"{label!r} cannot be taught: a label is one word, not 'unknown'")
+        label = check_label(label)
         if not samples:
             raise TeachingError(f"{label}: no examples")
         if self.classifier is None:

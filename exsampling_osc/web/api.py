@@ -100,6 +100,10 @@ def install(app: bottle.Bottle, service) -> None:
         lat, lon, acc = (parse_number(k, req.forms.get(k)) for k in ("latitude", "longitude", "accuracy"))
         if lat is not None and not -90 <= lat <= 90 or lon is not None and not -180 <= lon <= 180:
             raise InvalidRequest("latitude/longitude out of range")
+        teach_secret = req.forms.get("teach") or None  # a performer's teach link (see backend/teach_links.py)
+        teach_label = service.teach_links.label_of(teach_secret) if teach_secret else None
+        if teach_secret and teach_label is None:
+            return refuse_upload(403, "this teach link is not valid: ask the performer for a new one")
         uploader = service.tokens.uploader_id(token_of(req))
         upload_id = req.forms.get("upload_id") or req.get_header(UPLOAD_ID_HEADER) or None
         if upload_id is not None and not UPLOAD_ID.fullmatch(upload_id):
@@ -132,6 +136,8 @@ def install(app: bottle.Bottle, service) -> None:
                 Path(tmp).unlink(missing_ok=True)
             if jpeg is not None:
                 service.photos.keep(rid, jpeg)
+            if teach_label is not None:
+                service.expect_teaching(rid, teach_label)
             bottle.response.status = 201
         else:
             rid = known

@@ -232,6 +232,13 @@ def install(app: bottle.Bottle, service) -> None:
             raise InvalidRequest("give the label and sample_ids (a list of sample numbers)")
         return act(service.teach, label, ids)
 
+    @app.post("/console/api/teach-link", door=THIS_COMPUTER)
+    def console_teach_link():
+        label = str(json_body().get("label", "")).strip()
+        if not label:
+            raise InvalidRequest("give the label")
+        return act(service.teach_link, label)
+
     @app.post("/console/api/untaught", door=THIS_COMPUTER)
     def console_untaught():
         label = str(json_body().get("label", "")).strip()

@@ -62,6 +62,7 @@ function showStatus(s) {
 function updateTeach() {
   const label = $("#teach-label").value.trim();
   $("#teach").disabled = !label || state.picked.size === 0;
+  $("#teach-link").disabled = !label;
   $("#teach").textContent = state.picked.size ? `Teach ${state.picked.size} ticked as ${label || "label"}` : "Teach ticked as label";
 }
 
@@ -86,6 +87,16 @@ async function teach() {
   updateTeach();
   $("#teach-note").textContent = `Taught ${label} from ${ids.length} sample${ids.length === 1 ? "" : "s"}: ` +
     "new sounds get it now; re-analyse all to apply it to the library.";
+}
+
+/** A performer-only recorder link for the label: every recording sent through it is one example. */
+async function teachLink() {
+  const label = $("#teach-label").value.trim();
+  const body = await post("/console/api/teach-link", { label });
+  if (body.error) return;
+  $("#teach-link-url").value = body.result.url;
+  $("#teach-link-box").hidden = false;
+  $("#teach-note").textContent = `Link for ${label}: keep it to yourself (anyone with it teaches ${label}).`;
 }
 
 async function reanalyseAll() {
@@ -311,6 +322,7 @@ function init() {
   $("#project-qr").addEventListener("click", () => { $("#qr-overlay").hidden = false; });
   $("#teach-label").addEventListener("input", updateTeach);
   $("#teach").addEventListener("click", teach);
+  $("#teach-link").addEventListener("click", teachLink);
   $("#reanalyse-all").addEventListener("click", reanalyseAll);
   $("#xy-pad").addEventListener("click", (e) => compose(...padPoint(e)));
   $("#xy-pad").addEventListener("keydown", (e) => { if (e.key === "Enter" || e.key === " ") compose(0, 0); });

@@ -123,6 +123,13 @@ def install(app: bottle.Bottle, service) -> None:
             raise InvalidRequest(str(exc)) from None
         return {"ok": True, "result": result if isinstance(result, dict | list | str | int | float) else None}
 
+    def body_label() -> str:
+        """The request body's ``label`` (InvalidRequest when missing or empty)."""
+        label = str(json_body().get("label", "")).strip()
+        if not label:
+            raise InvalidRequest("give the label")
+        return label
+
     def find_sample(sample_id: int) -> dict:
         s = service.get_sample(sample_id)
         if not s:
@@ -215,10 +222,7 @@ def install(app: bottle.Bottle, service) -> None:
 
     @app.post("/console/api/samples/<sample_id:int>/override", door=THIS_COMPUTER)
     def console_override(sample_id: int):
-        label = str(json_body().get("label", "")).strip()
-        if not label:
-            raise InvalidRequest("give the label")
-        return act(service.override, sample_id, label)
+        return act(service.override, sample_id, body_label())
 
     @app.post("/console/api/samples/<sample_id:int>/reanalyse", door=THIS_COMPUTER)
     def console_reanalyse(sample_id: int):
@@ -234,17 +238,11 @@ def install(app: bottle.Bottle, service) -> None:
 
     @app.post("/console/api/teach-link", door=THIS_COMPUTER)
     def console_teach_link():
-        label = str(json_body().get("label", "")).strip()
-        if not label:
-            raise InvalidRequest("give the label")
-        return act(service.teach_link, label)
+        return act(service.teach_link, body_label())
 
     @app.post("/console/api/untaught", door=THIS_COMPUTER)
     def console_untaught():
-        label = str(json_body().get("label", "")).strip()
-        if not label:
-            raise InvalidRequest("give the label")
-        return act(service.untaught, label)
+        return act(service.untaught, body_label())
 
     @app.post("/console/api/reanalyse", door=THIS_COMPUTER)
     def console_reanalyse_all():

@@ -248,6 +248,12 @@ def test_xy_pad_composes_a_phrase_and_sends_it_to_the_devices(page, backend):
 def test_moving_a_knob_composes_again_at_the_same_point_with_its_value(page, backend):
     import json
 
+    # the sliders' ranges come from the protocol's declaration (the HTML carries none)
+    until(page, "document.querySelector('#knob-density').max === '4'")
+    assert (
+        page.get_attribute("#knob-density", "min") == "0.25" and page.get_attribute("#knob-temperature", "max") == "2"
+    )
+
     pad = page.locator("#xy-pad")
     pad.scroll_into_view_if_needed()
     box = pad.bounding_box()

@@ -18,9 +18,7 @@ _PHRASE_IDS = itertools.count(1)  # numbers the phrases of this process (next() 
 SAMPLE_RANGE = 12
 #: The knobs and their limits (inclusive), as /exsampling/compose declares them; a knob that is missing, None or
 #: negative is left to the composer.
-LIMITS: dict[str, tuple[int | float, int | float]] = {
-    a.name: a.limits for a in protocol.get("/exsampling/compose").args if a.limits is not None
-}
+LIMITS: dict[str, tuple[int | float, int | float]] = protocol.limits("/exsampling/compose")
 
 Reply = tuple[str, list]
 

@@ -342,6 +342,11 @@ def get(address: str) -> Message:
     return MESSAGES[address]
 
 
+def limits(address: str) -> dict[str, tuple[int | float, int | float]]:
+    """The declared ranges of ``address``'s arguments that have one, by name."""
+    return {a.name: a.limits for a in get(address).args if a.limits is not None}
+
+
 def to_device() -> list[Message]:
     return [m for m in MESSAGES.values() if m.direction == TO_DEVICE]
 

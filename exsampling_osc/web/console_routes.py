@@ -21,6 +21,7 @@ import bottle
 import numpy as np
 
 from exsampling_osc.errors import InvalidRequest, NotFound
+from exsampling_osc.osc import protocol
 from exsampling_osc.resources import PACKAGE_DIR
 from exsampling_osc.web.doors import THIS_COMPUTER, json_body
 
@@ -186,6 +187,7 @@ def install(app: bottle.Bottle, service) -> None:
             classes=list(service.classes()),
             tracks=tracks,
             taught=service.taught(),
+            knob_limits=protocol.limits("/exsampling/compose"),
             participant_url=getattr(service.settings, "participant_url", ""),
             qr="/qr.png",
             blurred=blurred,

@@ -241,6 +241,7 @@ async function poll() {
       });
       showSamples();
       showTaught(data.taught);
+      setKnobRanges(data.knob_limits || {});
       showMap();
       if (mappingChanged) showMapping();
       for (const p of document.querySelectorAll("#participant-url, .overlay-url")) p.textContent = data.participant_url || "";
@@ -261,6 +262,14 @@ const NOTE_NAMES = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", 
 const noteName = (n) => `${NOTE_NAMES[n % 12]}${Math.floor(n / 12) - 1}`;
 
 const KNOBS = ["temperature", "density", "register", "key", "bars"];
+
+/** The sliders' ranges as the OSC protocol declares them (the state's `knob_limits`: name → [min, max]). */
+function setKnobRanges(limits) {
+  for (const [name, [lo, hi]] of Object.entries(limits)) {
+    const input = $(`#knob-${name}`);
+    if (input && input.type === "range") Object.assign(input, { min: String(lo), max: String(hi) });
+  }
+}
 let lastPoint = null;
 
 // the knobs beside the pad, as the request carries them (-1: the composer's default)

@@ -74,7 +74,7 @@ def main() -> int:
     if args.write:
         add_measured(
             args.write,
-            "Phones in rooms (simulated)",
+            f"Phones in rooms (simulated), fold {args.fold}",
             [
                 f"Measured with `bench/bench_rooms.py --model {args.model} --fold {args.fold}` on {n} clips of a fold "
                 "that model did not train on: each clip clean, then played in one of four simulated rooms "

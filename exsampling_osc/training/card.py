@@ -53,6 +53,9 @@ def summary(report: dict, extras: tuple[dict, ...], complete: list[str], few: li
             f"complete classes, {_pct(group_accuracy(pc, few)[0])} on the {len(few)} few-shot classes "
             f"({few_train[0]}-{few_train[-1]} training clips each)"
         )
+    if len(runs) > 1 and not few:
+        accs = [r["cv"]["accuracy"] for r in runs]
+        parts.append(f"mean of the {len(runs)} folds {_pct(sum(accs) / len(accs))}")
     return [
         "",
         "**Summary.** Cross-validated accuracy, " + "; ".join(parts) + ". Human listeners reach 81.3 % "

@@ -325,7 +325,7 @@ class Service:
 
     def expect_teaching(self, recording_id: int, label: str) -> None:
         """``recording_id`` came through a teach link for ``label``: teach it when its first sample is ready."""
-        ready = [s["sample_id"] for s in self.samples.list_samples("all") if s["recording_id"] == recording_id]
+        ready = [s["sample_id"] for s in (self.get_recording(recording_id) or {}).get("samples", [])]
         self.teach_links.expect(recording_id, label, ready)
 
     def untaught(self, label: str) -> dict:

@@ -221,10 +221,14 @@ def load_recorder_file(path: Path) -> RecorderSettings:
     return parse_recorder(data, failing(path, lines))
 
 
-def _default(name: str) -> float:
+#: number keys that may be null, and what null means
+_NULLABLE = {"confidence_threshold": "the model's own"}
+
+
+def _default(name: str) -> float | None:
     default = next(f.default for f in fields(Config) if f.name == name)
     assert default is not MISSING
-    return float(default)  # type: ignore[arg-type]
+    return None if default is None else float(default)  # type: ignore[arg-type]
 
 
 def parse_config(data: object, path: Path, lines: dict[str, int]) -> Config:
@@ -288,22 +292,18 @@ def parse_config(data: object, path: Path, lines: dict[str, int]) -> Config:
             raise fail(f"ports.{k}", f"port {k} must be a whole number 0-65535, not {v!r}")
         ports[k] = v
     numbers: dict[str, float] = {}
-    threshold = data.get("confidence_threshold")
-    if threshold is not None and (
-        isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 0 <= threshold <= 1
-    ):
-        raise fail(
-            "confidence_threshold",
-            f"confidence_threshold must be a number between 0 and 1, or null for the model's own, not {threshold!r}",
-        )
     for k, lo, hi in (
         ("trim_db", 1.0, 120.0),
+        ("confidence_threshold", 0.0, 1.0),
         ("max_upload_mb", 0.001, 4096.0),
         ("loudness_target_lufs", -60.0, 0.0),
     ):
         v = data.get(k, _default(k))
+        if v is None and k in _NULLABLE:  # the Config default stands
+            continue
         if isinstance(v, bool) or not isinstance(v, int | float) or not lo <= v <= hi:
-            raise fail(k, f"{k} must be a number between {lo:g} and {hi:g}, not {v!r}")
+            also = f", or null for {_NULLABLE[k]}" if k in _NULLABLE else ""
+            raise fail(k, f"{k} must be a number between {lo:g} and {hi:g}{also}, not {v!r}")
         numbers[k] = float(v)
     data_dir = data.get("data_dir") or ""
     if not isinstance(data_dir, str):
@@ -318,6 +318,5 @@ def parse_config(data: object, path: Path, lines: dict[str, int]) -> Config:
         recorder=recorder,
         console=console,
         lines=lines,
-        confidence_threshold=None if threshold is None else float(threshold),
         **numbers,
     )

@@ -259,9 +259,11 @@ def _recipe(settings: dict) -> str:
 
 
 def _threshold_text(report: dict) -> str:
+    from exsampling_osc.analysis.classify import DEFAULT_THRESHOLD
+
     t = report.get("unknown_threshold")
     if t is None:
-        return "0.25 (the default: this model has no threshold of its own)"
+        return f"{DEFAULT_THRESHOLD:g} (the default: this model has no threshold of its own)"
     return f"{t:g} (this model's own `unknown_threshold`, picked with `bench/bench_openset.py`)"
 
 
@@ -301,8 +303,14 @@ def add_measured(model_dir: Path, title: str, lines: list[str], **fields) -> Pat
         {"title": title, "lines": lines}
     ]
     report.update(fields)
-    path.write_text(json.dumps(report, indent=2) + "\n")
+    _write_report(path, report)
     return write_card(model_dir, report, _extras(model_dir, report))
+
+
+def _write_report(path: Path, report: dict) -> None:
+    import json
+
+    path.write_text(json.dumps(report, indent=2) + "\n")
 
 
 def _extras(model_dir: Path, report: dict) -> tuple[dict, ...]:
@@ -324,7 +332,7 @@ def main(argv: list[str] | None = None) -> None:
     report = json.loads(path.read_text())
     if args[1:]:
         report["cv_reports"] = [str(Path(p).resolve().relative_to(out_dir.resolve())) for p in args[1:]]
-        path.write_text(json.dumps(report, indent=2) + "\n")
+        _write_report(path, report)
     print(write_card(out_dir, report, _extras(out_dir, report)))
 
 

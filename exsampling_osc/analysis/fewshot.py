@@ -17,6 +17,7 @@ import numpy as np
 
 from exsampling_osc.analysis.classify import Prediction, decide
 from exsampling_osc.analysis.embedding import embedding_of, reader_for
+from exsampling_osc.analysis.openset import reject
 from exsampling_osc.errors import ExSamplingError, existing_folder
 
 __all__ = ["MIN_SIMILARITY", "TaughtClassifier", "TaughtLabels", "combine", "embedding_of", "unit"]
@@ -257,7 +258,10 @@ class TaughtClassifier:
 
     def predict(self, images: np.ndarray) -> Prediction:
         probs, emb = self.probabilities_and_embedding(images)
-        return combine(self.taught, emb, probs, self.base.labels, self.base.threshold, self.base.top_k)
+        pred = combine(self.taught, emb, probs, self.base.labels, self.base.threshold, self.base.top_k)
+        if pred.label in self.taught.labels:  # a taught match is never background
+            return pred
+        return reject(pred, getattr(self.base, "background", None), probs, emb)
 
 
 class _Capture(TaughtClassifier):

@@ -21,6 +21,7 @@ from exsampling_osc.analysis.features import FeatureParams, crops, looped_log_me
 from exsampling_osc.analysis.loops import crossfade_loop, find_loop
 from exsampling_osc.analysis.loudness import finite_or_none, integrated_lufs, peak_db
 from exsampling_osc.analysis.onsets import detect_onsets, slice_hits
+from exsampling_osc.analysis.openset import with_background
 from exsampling_osc.analysis.pitch import MELODIC_THRESHOLD, PitchEstimate, estimate_pitch
 
 
@@ -116,10 +117,12 @@ class Analyzer:
         from exsampling_osc.resources import default_model_dir
 
         self.config = config or AnalysisConfig()
-        self.classifier = Classifier(
-            model_dir or default_model_dir(),
-            threshold=self.config.confidence_threshold,
-            top_k=self.config.top_k,
+        self.classifier = with_background(
+            Classifier(
+                model_dir or default_model_dir(),
+                threshold=self.config.confidence_threshold,
+                top_k=self.config.top_k,
+            )
         )
         self.params = self.classifier.info.features
 

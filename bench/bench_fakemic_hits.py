@@ -56,12 +56,19 @@ def run(count: int, first: int, esc50: Path | None, seconds: float, keep: Path |
     return takes
 
 
+def steps(t: fm.Take) -> int:
+    """How often the offset moves (by more than 1 ms) from one scored hit to the next: buffers inserted or
+    dropped between them (a lower bound: two that cancel out, or several between two hits, count once)."""
+    return int(np.sum(np.abs(np.diff(t.hit_offsets_s)) > 0.001))
+
+
 def describe(t: fm.Take) -> str:
     jumps = int(np.sum(np.abs(t.hit_offsets_s - t.offset_s) > 0.001))
     return (
         f"{t.name:32s} offset {1000 * t.offset_s:+6.1f} ms (corr {t.corr:.3f}) gain {t.gain:.3f} "
-        f"hit corr >= {t.hit_corr:.3f} "
-        f"hits {t.truth_rec.size:2d} (own offset off by >1 ms: {jumps}) found browser {t.browser.size} "
+        f"hit corr min {t.hit_corr[0]:.3f} median {t.hit_corr[1]:.3f} "
+        f"hits {t.truth_rec.size:2d} (own offset off by >1 ms: {jumps}, offset moves {steps(t)}) "
+        f"found browser {t.browser.size} "
         f"direct {t.direct.size} backend {t.backend.size}; end steps "
         + " ".join(f"{k} {v:.1f}" for k, v in t.steps_db.items())
     )
@@ -91,15 +98,17 @@ def main() -> None:
     scores = summary(takes)
     offsets = np.array([1000 * t.offset_s for t in takes])
     jumps = sum(int(np.sum(np.abs(t.hit_offsets_s - t.offset_s) > 0.001)) for t in takes)
+    moves = sum(steps(t) for t in takes)
     print(f"{len(takes)} takes, {scores['browser'].truth} true onsets, window 25 ms")
     for name, s in scores.items():
         extra = f" ({sum(1 for t in takes if t.backend.size)} takes cut into hits)" if name == "backend" else ""
         print(f"{name:8s} {s.line()}{extra}")
     print(
-        f"offsets {offsets.min():+.1f} to {offsets.max():+.1f} ms; hits whose own offset differs by >1 ms: {jumps}; "
+        f"offsets {offsets.min():+.1f} to {offsets.max():+.1f} ms; hits whose own offset differs by >1 ms: {jumps}, "
+        f"offset moves between consecutive hits: {moves} in {sum(1 for t in takes if steps(t))} takes; "
         f"gain {min(t.gain for t in takes):.3f}-{max(t.gain for t in takes):.3f}; "
         f"whole-take correlation {min(t.corr for t in takes):.3f}-{max(t.corr for t in takes):.3f}, "
-        f"per hit >= {min(t.hit_corr for t in takes):.3f}"
+        f"per hit >= {min(t.hit_corr[0] for t in takes):.3f}"
     )
     for key in ("browser", "direct", "backend"):
         vals = [t.steps_db[key] for t in takes if key in t.steps_db]

@@ -160,7 +160,7 @@ class Take:
     offset_s: float  # stored[t] ≈ gain · source[t + offset], from the whole take
     corr: float  # normalised correlation of the whole take at that offset (a dropped buffer lowers it)
     gain: float  # median over the hits, each at its own offset
-    hit_corr: float  # lowest over the hits, each at its own offset
+    hit_corr: tuple[float, float]  # (lowest, median) over the hits, each at its own offset
     hit_offsets_s: np.ndarray  # each scored true onset's own offset (a jump: a dropped or repeated buffer)
     truth_rec: np.ndarray  # scored true onsets, in the recording's time
     truth_src: np.ndarray  # the same onsets, in the source's time
@@ -189,7 +189,8 @@ def measure(name: str, truth: np.ndarray, source: np.ndarray, stored: np.ndarray
     steps = {"browser": edge_step_db(hb), "direct": edge_step_db(hd)}
     if stored_steps:
         steps["backend"] = max(stored_steps)
-    gain, hit_corr = float(np.nanmedian(gains[keep])), float(np.nanmin(corrs[keep]))
+    gain = float(np.nanmedian(gains[keep]))
+    hit_corr = float(np.nanmin(corrs[keep])), float(np.nanmedian(corrs[keep]))
     return Take(name, offset, corr, gain, hit_corr, offs[keep], t_rec[keep], truth[keep], fb, fd, backend, steps)
 
 

@@ -65,7 +65,7 @@ def takes(tmp_path_factory, esc50):
     try:
         with sync_playwright() as p:
             for seed in SEEDS:
-                seq = make_knock_sequence(seed, esc50, seconds=4.0)
+                seq = make_knock_sequence(seed, esc50)  # the bench's first two sequences
                 mic = fm.write_source(tmp / f"{seq.name}.wav", seq.audio, seq.sr)
                 stored, sr, rec = fm.record_through_browser(p, serve, mic, seq.audio.size / seq.sr + 0.5)
                 assert sr == fm.RATE
@@ -77,11 +77,11 @@ def takes(tmp_path_factory, esc50):
 
 def test_the_browser_path_delivers_the_source_in_time_and_level(takes):
     """The take starts within half a second of the file; each hit arrives at the level it was played (no
-    automatic gain) and matches its source stretch. A loaded machine makes Chromium insert or drop 10 ms
+    automatic gain) and the typical hit matches its source stretch. A loaded machine makes Chromium insert or drop 10 ms
     buffers, so a hit's own offset may move by 10 ms steps from the take's; it may not wander further."""
     for t in takes:
         assert abs(t.offset_s) < 0.5, (t.name, t.offset_s)
-        assert 0.8 < t.gain < 1.25 and t.hit_corr > 0.7, (t.name, t.gain, t.hit_corr)
+        assert 0.8 < t.gain < 1.25 and t.hit_corr[1] > 0.9, (t.name, t.gain, t.hit_corr)
         assert np.all(np.abs(t.hit_offsets_s - t.offset_s) <= 0.1), (t.name, t.hit_offsets_s)
 
 

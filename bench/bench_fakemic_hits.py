@@ -29,7 +29,9 @@ from knock_material import make_knock_sequence  # noqa: E402
 ESC50 = Path("/work/shared/datasets/esc50")
 
 
-def run(count: int, first: int, esc50: Path | None, seconds: float, keep: Path | None = None) -> list[fm.Take]:
+def run(
+    count: int, first: int, esc50: Path | None, seconds: float, keep: Path | None = None, peak_db: float | None = None
+) -> list[fm.Take]:
     """Record ``count`` sequences (seeds ``first``...) through one backend, one browser launch each."""
     from playwright.sync_api import sync_playwright
     from serve_support import Serve
@@ -41,7 +43,7 @@ def run(count: int, first: int, esc50: Path | None, seconds: float, keep: Path |
         try:
             with sync_playwright() as p:
                 for seed in range(first, first + count):
-                    seq = make_knock_sequence(seed, esc50, seconds=seconds)
+                    seq = make_knock_sequence(seed, esc50, seconds=seconds, peak_db=peak_db)
                     mic = fm.write_source(tmp / f"{seq.name}.wav", seq.audio, seq.sr)
                     stored, sr, rec = fm.record_through_browser(p, serve, mic, seq.audio.size / seq.sr + 0.5)
                     assert sr == fm.RATE, sr
@@ -71,6 +73,7 @@ def describe(t: fm.Take) -> str:
         f"found browser {t.browser.size} "
         f"direct {t.direct.size} backend {t.backend.size}; end steps "
         + " ".join(f"{k} {v:.1f}" for k, v in t.steps_db.items())
+        + f"; flags {','.join(t.flags) or '-'}"
     )
 
 
@@ -91,15 +94,17 @@ def main() -> None:
     ap.add_argument("--first", type=int, default=0, help="first seed")
     ap.add_argument("--seconds", type=float, default=6.0, help="length of each sequence, without its padding")
     ap.add_argument("--esc50", type=Path, default=ESC50, help="ESC-50 folder ('none': synthetic hits only)")
+    ap.add_argument("--peak-db", type=float, help="every take's peak in dBFS (default: random -3 to -24)")
     ap.add_argument("--keep", type=Path, help="write each source and stored recording (WAV) into this folder")
     args = ap.parse_args()
     esc50 = None if str(args.esc50) == "none" else args.esc50
-    takes = run(args.count, args.first, esc50, args.seconds, args.keep)
+    takes = run(args.count, args.first, esc50, args.seconds, args.keep, args.peak_db)
     scores = summary(takes)
     offsets = np.array([1000 * t.offset_s for t in takes])
     jumps = sum(int(np.sum(np.abs(t.hit_offsets_s - t.offset_s) > 0.001)) for t in takes)
     moves = sum(steps(t) for t in takes)
-    print(f"{len(takes)} takes, {scores['browser'].truth} true onsets, window 25 ms")
+    flagged = sum(1 for t in takes if "near_silent" in t.flags)
+    print(f"{len(takes)} takes, {scores['browser'].truth} true onsets, window 25 ms; {flagged} flagged near-silent")
     for name, s in scores.items():
         extra = f" ({sum(1 for t in takes if t.backend.size)} takes cut into hits)" if name == "backend" else ""
         print(f"{name:8s} {s.line()}{extra}")

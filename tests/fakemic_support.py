@@ -170,6 +170,7 @@ class Take:
     direct: np.ndarray  # onsets sliced from the source file (s of the source), within the recorded stretch
     backend: np.ndarray  # onsets of the hits the backend itself stored (s of the recording)
     steps_db: dict[str, float]  # largest end step of the hits: browser, direct, backend's stored WAVs
+    flags: list[str]  # the backend's moderation flags for the recording (near_silent, clipped, ...)
 
 
 def measure(name: str, truth: np.ndarray, source: np.ndarray, stored: np.ndarray, rec: dict) -> Take:
@@ -193,7 +194,8 @@ def measure(name: str, truth: np.ndarray, source: np.ndarray, stored: np.ndarray
         steps["backend"] = max(stored_steps)
     gain = float(np.nanmedian(gains[keep]))
     hit_corr = float(np.nanmin(corrs[keep])), float(np.nanmedian(corrs[keep]))
-    return Take(name, offset, corr, gain, hit_corr, offs[keep], t_rec[keep], truth[keep], fb, fd, backend, steps)
+    flags = list((rec.get("moderation") or {}).get("flags") or [])
+    return Take(name, offset, corr, gain, hit_corr, offs[keep], t_rec[keep], truth[keep], fb, fd, backend, steps, flags)
 
 
 def _file_step(path: Path) -> float:

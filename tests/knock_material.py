@@ -156,10 +156,16 @@ def _background(esc50: Path, rng: np.random.Generator, n: int, sr: int) -> np.nd
 
 
 def make_knock_sequence(
-    seed: int, esc50: Path | None, kind: str | None = None, seconds: float = 6.0, sr: int = SR
+    seed: int,
+    esc50: Path | None,
+    kind: str | None = None,
+    seconds: float = 6.0,
+    sr: int = SR,
+    peak_db: float | None = None,
 ) -> KnockSequence:
     """Sequence ``seed``: groups of 1-4 hits (70-300 ms apart) every 0.3-1.2 s, group levels 0 to -24 dB,
-    hits ±3 dB; half of them over a background (15-35 dB under the hits' RMS); peak -3 to -24 dBFS.
+    hits ±3 dB; half of them over a background (15-35 dB under the hits' RMS); peak at ``peak_db`` dBFS
+    (random -3 to -24 when None).
     ESC-50 hits are mixed with synthetic ones when ``esc50`` is given."""
     rng = np.random.default_rng(seed)
     kind = kind or KINDS[seed % 2]
@@ -191,6 +197,7 @@ def make_knock_sequence(
         rms = lambda x: float(np.sqrt(np.mean(np.square(x))) + 1e-12)  # noqa: E731
         mix = hits + bg * rms(hits) / rms(bg) * 10 ** (-snr / 20)
         name += f"-bg{snr:.0f}dB"
-    peak_db = -float(rng.uniform(3, 24))
+    drawn = -float(rng.uniform(3, 24))  # drawn either way, so a seed's hits do not depend on peak_db
+    peak_db = drawn if peak_db is None else peak_db
     mix = mix / float(np.max(np.abs(mix))) * 10 ** (peak_db / 20)
     return KnockSequence(mix.astype(np.float32), sr, np.asarray(onsets), f"{name}-peak{peak_db:.0f}dBFS")

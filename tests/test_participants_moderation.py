@@ -67,6 +67,22 @@ def test_clipped_and_near_silent():
     assert f.as_dict()["flags"] == ["near_silent"]
 
 
+def test_sparse_knocks_are_not_near_silent():
+    """Six knocks peaking at -30 dBFS in 8 s of digital quiet average about -55 dBFS RMS: near-silent looks at
+    the loudest 100 ms (about -43 dBFS here), so the take is not flagged; the same level spread evenly is."""
+    sr = 22050
+    t = np.arange(int(0.3 * sr)) / sr
+    knock = (0.0316 * np.sin(2 * np.pi * 300 * t) * np.exp(-t / 0.02)).astype(np.float32)
+    take = np.zeros(8 * sr, np.float32)
+    for k in range(6):
+        take[sr + k * sr : sr + k * sr + knock.size] += knock
+    f = moderation_flags(take, sr)
+    assert f.rms_db < -50 and f.loudest_db > -45, (f.rms_db, f.loudest_db)
+    assert not f.near_silent
+    hush = np.random.default_rng(2).normal(0, 10 ** (f.rms_db / 20), take.size).astype(np.float32)
+    assert moderation_flags(hush, sr).near_silent
+
+
 def test_thresholds_can_be_overridden_one_at_a_time():
     sr = 22050
     quiet = (0.005 * np.sin(2 * np.pi * 440 * np.arange(sr) / sr)).astype(np.float32)  # about -49 dBFS

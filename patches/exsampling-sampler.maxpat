@@ -4717,24 +4717,62 @@
      "id": "obj-246",
      "maxclass": "newobj",
      "numinlets": 1,
-     "numoutlets": 3,
+     "numoutlets": 4,
      "patching_rect": [
       1300,
       220,
-      57.5,
+      70.5,
       22.0
      ],
      "outlettype": [
       "int",
       "int",
+      "int",
       "int"
      ],
-     "text": "t i i i"
+     "text": "t i i i i"
     }
    },
    {
     "box": {
      "id": "obj-247",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1700,
+      250,
+      135.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr $i1 != $i2 + 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-248",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      1700,
+      280,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      ""
+     ],
+     "text": "sel 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-249",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 3,
@@ -4754,7 +4792,7 @@
    },
    {
     "box": {
-     "id": "obj-248",
+     "id": "obj-250",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -4772,7 +4810,7 @@
    },
    {
     "box": {
-     "id": "obj-249",
+     "id": "obj-251",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -4790,7 +4828,7 @@
    },
    {
     "box": {
-     "id": "obj-250",
+     "id": "obj-252",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 4,
@@ -4811,7 +4849,7 @@
    },
    {
     "box": {
-     "id": "obj-251",
+     "id": "obj-253",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -4829,7 +4867,7 @@
    },
    {
     "box": {
-     "id": "obj-252",
+     "id": "obj-254",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -4848,7 +4886,7 @@
    },
    {
     "box": {
-     "id": "obj-253",
+     "id": "obj-255",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -4867,7 +4905,7 @@
    },
    {
     "box": {
-     "id": "obj-254",
+     "id": "obj-256",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -4885,7 +4923,7 @@
    },
    {
     "box": {
-     "id": "obj-255",
+     "id": "obj-257",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -4904,7 +4942,7 @@
    },
    {
     "box": {
-     "id": "obj-256",
+     "id": "obj-258",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 7,
@@ -4928,7 +4966,7 @@
    },
    {
     "box": {
-     "id": "obj-257",
+     "id": "obj-259",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -4946,7 +4984,7 @@
    },
    {
     "box": {
-     "id": "obj-258",
+     "id": "obj-260",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -4964,7 +5002,7 @@
    },
    {
     "box": {
-     "id": "obj-259",
+     "id": "obj-261",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -4982,7 +5020,7 @@
    },
    {
     "box": {
-     "id": "obj-260",
+     "id": "obj-262",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -5001,7 +5039,7 @@
    },
    {
     "box": {
-     "id": "obj-261",
+     "id": "obj-263",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -5020,7 +5058,7 @@
    },
    {
     "box": {
-     "id": "obj-262",
+     "id": "obj-264",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -5038,7 +5076,7 @@
    },
    {
     "box": {
-     "id": "obj-263",
+     "id": "obj-265",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 4,
@@ -5059,7 +5097,7 @@
    },
    {
     "box": {
-     "id": "obj-264",
+     "id": "obj-266",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 4,
@@ -5080,7 +5118,7 @@
    },
    {
     "box": {
-     "id": "obj-265",
+     "id": "obj-267",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -5098,7 +5136,7 @@
    },
    {
     "box": {
-     "id": "obj-266",
+     "id": "obj-268",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -5116,7 +5154,7 @@
    },
    {
     "box": {
-     "id": "obj-267",
+     "id": "obj-269",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -5135,7 +5173,7 @@
    },
    {
     "box": {
-     "id": "obj-268",
+     "id": "obj-270",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -5153,7 +5191,7 @@
    },
    {
     "box": {
-     "id": "obj-269",
+     "id": "obj-271",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -5172,7 +5210,7 @@
    },
    {
     "box": {
-     "id": "obj-270",
+     "id": "obj-272",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 3,
@@ -5192,7 +5230,7 @@
    },
    {
     "box": {
-     "id": "obj-271",
+     "id": "obj-273",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -5210,7 +5248,7 @@
    },
    {
     "box": {
-     "id": "obj-272",
+     "id": "obj-274",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -5228,7 +5266,7 @@
    },
    {
     "box": {
-     "id": "obj-273",
+     "id": "obj-275",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -5247,7 +5285,7 @@
    },
    {
     "box": {
-     "id": "obj-274",
+     "id": "obj-276",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 12,
@@ -5277,7 +5315,7 @@
    },
    {
     "box": {
-     "id": "obj-275",
+     "id": "obj-277",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -5295,7 +5333,7 @@
    },
    {
     "box": {
-     "id": "obj-276",
+     "id": "obj-278",
      "maxclass": "newobj",
      "numinlets": 3,
      "numoutlets": 1,
@@ -5314,7 +5352,7 @@
    },
    {
     "box": {
-     "id": "obj-277",
+     "id": "obj-279",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -5332,7 +5370,7 @@
    },
    {
     "box": {
-     "id": "obj-278",
+     "id": "obj-280",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -5351,7 +5389,7 @@
    },
    {
     "box": {
-     "id": "obj-279",
+     "id": "obj-281",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -5369,7 +5407,7 @@
    },
    {
     "box": {
-     "id": "obj-280",
+     "id": "obj-282",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -5387,7 +5425,7 @@
    },
    {
     "box": {
-     "id": "obj-281",
+     "id": "obj-283",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 6,
@@ -5410,7 +5448,7 @@
    },
    {
     "box": {
-     "id": "obj-282",
+     "id": "obj-284",
      "maxclass": "newobj",
      "numinlets": 4,
      "numoutlets": 1,
@@ -5428,7 +5466,7 @@
    },
    {
     "box": {
-     "id": "obj-283",
+     "id": "obj-285",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 1,
@@ -5446,7 +5484,7 @@
    },
    {
     "box": {
-     "id": "obj-284",
+     "id": "obj-286",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -5465,7 +5503,7 @@
    },
    {
     "box": {
-     "id": "obj-285",
+     "id": "obj-287",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 1,
@@ -5483,7 +5521,7 @@
    },
    {
     "box": {
-     "id": "obj-286",
+     "id": "obj-288",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -5501,7 +5539,7 @@
    },
    {
     "box": {
-     "id": "obj-287",
+     "id": "obj-289",
      "maxclass": "newobj",
      "numinlets": 1,
      "numoutlets": 2,
@@ -5520,7 +5558,7 @@
    },
    {
     "box": {
-     "id": "obj-288",
+     "id": "obj-290",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -5538,7 +5576,7 @@
    },
    {
     "box": {
-     "id": "obj-289",
+     "id": "obj-291",
      "maxclass": "newobj",
      "numinlets": 2,
      "numoutlets": 2,
@@ -5557,7 +5595,7 @@
    },
    {
     "box": {
-     "id": "obj-290",
+     "id": "obj-292",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -5575,7 +5613,7 @@
    },
    {
     "box": {
-     "id": "obj-291",
+     "id": "obj-293",
      "maxclass": "message",
      "numinlets": 2,
      "numoutlets": 1,
@@ -10217,7 +10255,7 @@
     "patchline": {
      "source": [
       "obj-246",
-      2
+      3
      ],
      "destination": [
       "obj-247",
@@ -10229,82 +10267,46 @@
     "patchline": {
      "source": [
       "obj-247",
-      2
+      0
      ],
      "destination": [
       "obj-248",
-      1
+      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-247",
+      "obj-246",
       2
      ],
      "destination": [
       "obj-249",
-      1
+      0
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-247",
-      1
+      "obj-249",
+      2
      ],
      "destination": [
       "obj-250",
-      0
+      1
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-247",
-      0
+      "obj-249",
+      2
      ],
      "destination": [
       "obj-251",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-251",
-      0
-     ],
-     "destination": [
-      "obj-250",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-250",
-      0
-     ],
-     "destination": [
-      "obj-253",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-253",
-      1
-     ],
-     "destination": [
-      "obj-252",
       1
      ]
     }
@@ -10312,6 +10314,42 @@
    {
     "patchline": {
      "source": [
+      "obj-249",
+      2
+     ],
+     "destination": [
+      "obj-247",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-249",
+      1
+     ],
+     "destination": [
+      "obj-252",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-249",
+      0
+     ],
+     "destination": [
+      "obj-253",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-253",
       0
      ],
@@ -10325,6 +10363,42 @@
     "patchline": {
      "source": [
       "obj-252",
+      0
+     ],
+     "destination": [
+      "obj-255",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-255",
+      1
+     ],
+     "destination": [
+      "obj-254",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-255",
+      0
+     ],
+     "destination": [
+      "obj-254",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-254",
       1
      ],
      "destination": [
@@ -10336,7 +10410,7 @@
    {
     "patchline": {
      "source": [
-      "obj-252",
+      "obj-254",
       0
      ],
      "destination": [
@@ -10352,30 +10426,6 @@
       1
      ],
      "destination": [
-      "obj-254",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-254",
-      0
-     ],
-     "destination": [
-      "obj-255",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-255",
-      0
-     ],
-     "destination": [
       "obj-256",
       0
      ]
@@ -10385,7 +10435,55 @@
     "patchline": {
      "source": [
       "obj-256",
+      0
+     ],
+     "destination": [
+      "obj-257",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-257",
+      0
+     ],
+     "destination": [
+      "obj-258",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-258",
       6
+     ],
+     "destination": [
+      "obj-254",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-258",
+      5
+     ],
+     "destination": [
+      "obj-259",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-259",
+      0
      ],
      "destination": [
       "obj-252",
@@ -10396,11 +10494,11 @@
    {
     "patchline": {
      "source": [
-      "obj-256",
-      5
+      "obj-258",
+      4
      ],
      "destination": [
-      "obj-257",
+      "obj-261",
       0
      ]
     }
@@ -10408,8 +10506,140 @@
    {
     "patchline": {
      "source": [
-      "obj-257",
+      "obj-261",
       0
+     ],
+     "destination": [
+      "obj-260",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-260",
+      0
+     ],
+     "destination": [
+      "obj-262",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-260",
+      0
+     ],
+     "destination": [
+      "obj-264",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-264",
+      0
+     ],
+     "destination": [
+      "obj-261",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-264",
+      0
+     ],
+     "destination": [
+      "obj-263",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-262",
+      0
+     ],
+     "destination": [
+      "obj-265",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-263",
+      0
+     ],
+     "destination": [
+      "obj-265",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-262",
+      1
+     ],
+     "destination": [
+      "obj-266",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-263",
+      1
+     ],
+     "destination": [
+      "obj-266",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-258",
+      3
+     ],
+     "destination": [
+      "obj-267",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-267",
+      0
+     ],
+     "destination": [
+      "obj-269",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-258",
+      2
      ],
      "destination": [
       "obj-250",
@@ -10420,167 +10650,11 @@
    {
     "patchline": {
      "source": [
-      "obj-256",
-      4
-     ],
-     "destination": [
-      "obj-259",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-259",
+      "obj-250",
       0
      ],
      "destination": [
-      "obj-258",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-258",
-      0
-     ],
-     "destination": [
-      "obj-260",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-258",
-      0
-     ],
-     "destination": [
-      "obj-262",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-262",
-      0
-     ],
-     "destination": [
-      "obj-259",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-262",
-      0
-     ],
-     "destination": [
-      "obj-261",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-260",
-      0
-     ],
-     "destination": [
-      "obj-263",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-261",
-      0
-     ],
-     "destination": [
-      "obj-263",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-260",
-      1
-     ],
-     "destination": [
-      "obj-264",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-261",
-      1
-     ],
-     "destination": [
-      "obj-264",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-256",
-      3
-     ],
-     "destination": [
-      "obj-265",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-265",
-      0
-     ],
-     "destination": [
-      "obj-267",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-256",
-      2
-     ],
-     "destination": [
-      "obj-248",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-248",
-      0
-     ],
-     "destination": [
-      "obj-267",
+      "obj-269",
       2
      ]
     }
@@ -10588,8 +10662,32 @@
    {
     "patchline": {
      "source": [
+      "obj-258",
+      1
+     ],
+     "destination": [
+      "obj-270",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-270",
+      0
+     ],
+     "destination": [
       "obj-256",
       1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-258",
+      0
      ],
      "destination": [
       "obj-268",
@@ -10604,19 +10702,7 @@
       0
      ],
      "destination": [
-      "obj-254",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-256",
-      0
-     ],
-     "destination": [
-      "obj-266",
+      "obj-271",
       0
      ]
     }
@@ -10624,19 +10710,7 @@
    {
     "patchline": {
      "source": [
-      "obj-266",
-      0
-     ],
-     "destination": [
-      "obj-269",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-269",
+      "obj-271",
       0
      ],
      "destination": [
@@ -10652,7 +10726,7 @@
       0
      ],
      "destination": [
-      "obj-267",
+      "obj-269",
       0
      ]
     }
@@ -10660,11 +10734,11 @@
    {
     "patchline": {
      "source": [
-      "obj-267",
+      "obj-269",
       0
      ],
      "destination": [
-      "obj-260",
+      "obj-262",
       1
      ]
     }
@@ -10672,11 +10746,11 @@
    {
     "patchline": {
      "source": [
-      "obj-263",
+      "obj-265",
       0
      ],
      "destination": [
-      "obj-270",
+      "obj-272",
       0
      ]
     }
@@ -10684,11 +10758,11 @@
    {
     "patchline": {
      "source": [
-      "obj-264",
+      "obj-266",
       0
      ],
      "destination": [
-      "obj-270",
+      "obj-272",
       0
      ]
     }
@@ -10696,11 +10770,11 @@
    {
     "patchline": {
      "source": [
-      "obj-270",
+      "obj-272",
       2
      ],
      "destination": [
-      "obj-271",
+      "obj-273",
       1
      ]
     }
@@ -10708,60 +10782,24 @@
    {
     "patchline": {
      "source": [
-      "obj-270",
+      "obj-272",
       2
      ],
      "destination": [
+      "obj-274",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-272",
       1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-270",
+     ],
+     "destination": [
+      "obj-254",
       1
-     ],
-     "destination": [
-      "obj-252",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-270",
-      0
-     ],
-     "destination": [
-      "obj-273",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-273",
-      1
-     ],
-     "destination": [
-      "obj-249",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-249",
-      0
-     ],
-     "destination": [
-      "obj-272",
-      0
      ]
     }
    },
@@ -10772,7 +10810,7 @@
       0
      ],
      "destination": [
-      "obj-250",
+      "obj-275",
       0
      ]
     }
@@ -10780,11 +10818,23 @@
    {
     "patchline": {
      "source": [
-      "obj-273",
+      "obj-275",
+      1
+     ],
+     "destination": [
+      "obj-251",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-251",
       0
      ],
      "destination": [
-      "obj-271",
+      "obj-274",
       0
      ]
     }
@@ -10792,11 +10842,35 @@
    {
     "patchline": {
      "source": [
-      "obj-271",
+      "obj-274",
       0
      ],
      "destination": [
       "obj-252",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-275",
+      0
+     ],
+     "destination": [
+      "obj-273",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-273",
+      0
+     ],
+     "destination": [
+      "obj-254",
       0
      ]
     }
@@ -10808,7 +10882,7 @@
       5
      ],
      "destination": [
-      "obj-274",
+      "obj-276",
       0
      ]
     }
@@ -10816,32 +10890,8 @@
    {
     "patchline": {
      "source": [
-      "obj-274",
+      "obj-276",
       2
-     ],
-     "destination": [
-      "obj-275",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-275",
-      0
-     ],
-     "destination": [
-      "obj-265",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-275",
-      0
      ],
      "destination": [
       "obj-277",
@@ -10856,19 +10906,7 @@
       0
      ],
      "destination": [
-      "obj-276",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-274",
-      1
-     ],
-     "destination": [
-      "obj-276",
+      "obj-267",
       1
      ]
     }
@@ -10876,31 +10914,7 @@
    {
     "patchline": {
      "source": [
-      "obj-274",
-      0
-     ],
-     "destination": [
-      "obj-278",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-278",
-      1
-     ],
-     "destination": [
-      "obj-266",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-278",
+      "obj-277",
       0
      ],
      "destination": [
@@ -10916,31 +10930,19 @@
       0
      ],
      "destination": [
-      "obj-254",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
       "obj-278",
-      0
-     ],
-     "destination": [
-      "obj-280",
-      0
+      2
      ]
     }
    },
    {
     "patchline": {
      "source": [
-      "obj-280",
-      0
+      "obj-276",
+      1
      ],
      "destination": [
-      "obj-261",
+      "obj-278",
       1
      ]
     }
@@ -10949,6 +10951,78 @@
     "patchline": {
      "source": [
       "obj-276",
+      0
+     ],
+     "destination": [
+      "obj-280",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-280",
+      1
+     ],
+     "destination": [
+      "obj-268",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-280",
+      0
+     ],
+     "destination": [
+      "obj-281",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-281",
+      0
+     ],
+     "destination": [
+      "obj-256",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-280",
+      0
+     ],
+     "destination": [
+      "obj-282",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-282",
+      0
+     ],
+     "destination": [
+      "obj-263",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-278",
       0
      ],
      "destination": [
@@ -10960,11 +11034,11 @@
    {
     "patchline": {
      "source": [
-      "obj-278",
+      "obj-280",
       1
      ],
      "destination": [
-      "obj-276",
+      "obj-278",
       0
      ]
     }
@@ -10976,7 +11050,7 @@
       6
      ],
      "destination": [
-      "obj-281",
+      "obj-283",
       0
      ]
     }
@@ -10984,11 +11058,11 @@
    {
     "patchline": {
      "source": [
-      "obj-281",
+      "obj-283",
       5
      ],
      "destination": [
-      "obj-284",
+      "obj-286",
       0
      ]
     }
@@ -10996,11 +11070,11 @@
    {
     "patchline": {
      "source": [
-      "obj-284",
+      "obj-286",
       0
      ],
      "destination": [
-      "obj-282",
+      "obj-284",
       1
      ]
     }
@@ -11008,96 +11082,12 @@
    {
     "patchline": {
      "source": [
-      "obj-281",
+      "obj-283",
       4
      ],
      "destination": [
-      "obj-285",
+      "obj-287",
       0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-285",
-      0
-     ],
-     "destination": [
-      "obj-283",
-      1
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-281",
-      3
-     ],
-     "destination": [
-      "obj-282",
-      2
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-281",
-      2
-     ],
-     "destination": [
-      "obj-282",
-      3
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-281",
-      0
-     ],
-     "destination": [
-      "obj-286",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-286",
-      0
-     ],
-     "destination": [
-      "obj-283",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-283",
-      0
-     ],
-     "destination": [
-      "obj-282",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-282",
-      0
-     ],
-     "destination": [
-      "obj-261",
-      1
      ]
     }
    },
@@ -11105,34 +11095,118 @@
     "patchline": {
      "source": [
       "obj-287",
+      0
+     ],
+     "destination": [
+      "obj-285",
       1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-283",
+      3
+     ],
+     "destination": [
+      "obj-284",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-283",
+      2
+     ],
+     "destination": [
+      "obj-284",
+      3
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-283",
+      0
+     ],
+     "destination": [
+      "obj-288",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-288",
+      0
+     ],
+     "destination": [
+      "obj-285",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-285",
+      0
+     ],
+     "destination": [
+      "obj-284",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-284",
+      0
+     ],
+     "destination": [
+      "obj-263",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-289",
+      1
+     ],
+     "destination": [
+      "obj-254",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-289",
+      0
+     ],
+     "destination": [
+      "obj-290",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-290",
+      0
      ],
      "destination": [
       "obj-252",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-287",
-      0
-     ],
-     "destination": [
-      "obj-288",
-      0
-     ]
-    }
-   },
-   {
-    "patchline": {
-     "source": [
-      "obj-288",
-      0
-     ],
-     "destination": [
-      "obj-250",
       0
      ]
     }
@@ -11144,7 +11218,19 @@
       0
      ],
      "destination": [
-      "obj-287",
+      "obj-289",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-248",
+      0
+     ],
+     "destination": [
+      "obj-289",
       0
      ]
     }
@@ -11156,7 +11242,7 @@
       0
      ],
      "destination": [
-      "obj-289",
+      "obj-291",
       0
      ]
     }
@@ -11164,11 +11250,11 @@
    {
     "patchline": {
      "source": [
-      "obj-289",
+      "obj-291",
       0
      ],
      "destination": [
-      "obj-287",
+      "obj-289",
       0
      ]
     }
@@ -11176,11 +11262,11 @@
    {
     "patchline": {
      "source": [
-      "obj-289",
+      "obj-291",
       0
      ],
      "destination": [
-      "obj-290",
+      "obj-292",
       0
      ]
     }
@@ -11188,7 +11274,7 @@
    {
     "patchline": {
      "source": [
-      "obj-290",
+      "obj-292",
       0
      ],
      "destination": [
@@ -11200,11 +11286,11 @@
    {
     "patchline": {
      "source": [
-      "obj-289",
+      "obj-291",
       1
      ],
      "destination": [
-      "obj-291",
+      "obj-293",
       0
      ]
     }
@@ -11212,7 +11298,7 @@
    {
     "patchline": {
      "source": [
-      "obj-291",
+      "obj-293",
       0
      ],
      "destination": [

@@ -178,3 +178,11 @@ def test_off_by_default_and_off_or_a_stopped_transport_ends_the_note():
     live.sampler.at(1.1 * BEAT_S, live.sampler.transport.stop)  # the performer stops Live while it sounds
     # the last step was step 4 (beat 1); the clock watchdog ends the note a second (8 steps) later
     assert live.run(6.0) == [(60, 100, 0, 12)]
+
+
+def test_a_jump_of_live_s_position_ends_the_sounding_note():
+    live = Live()
+    live.phrase(0.0, 1, [Note(60, 100, 0.0, 8.0)], 8.0)  # one note through both bars
+    live.sampler.at(2.1 * BEAT_S, lambda: live.sampler.transport.start(TEMPO, 0.0))  # back to 1.1.1
+    assert live.run(3.0) == [(60, 100, 0, 8)]  # ended at the jump (beat 2.1), not booked for step 32 only
+    assert live.seen[-1][2] == [60]  # and the phrase plays again from its bar line

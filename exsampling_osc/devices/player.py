@@ -12,7 +12,8 @@ still sounding there is cut at that bar line. Plain Max objects only, so maxsim 
   keyed by the step within the phrase ("duration velocity note"; one note per step: the composer's phrases
   are one voice), a third keyed by the absolute step where a sounding note ends;
 * ``flush`` (https://docs.cycling74.com/reference/flush) ends every sounding note at the swap, when the
-  Player toggle goes off, and when the clock stops (a ``delay`` retriggered by each step).
+  Player toggle goes off, when Live's position jumps (a step that does not follow the last one) and when
+  the clock stops (a ``delay`` retriggered by each step).
 Off by default: with the toggle off, phrases are stored but nothing plays.
 """
 
@@ -56,13 +57,18 @@ def phrase_player(p: Patcher, router: str, phrase_outlet: int, note_outlet: int,
     watchdog = via(p, tick, 1, p.obj(f"delay {WATCHDOG_MS}", x + 80, y + 120))
     where = via(p, tick, 0, p.obj("transport", x, y + 120))
     step = via(p, where, 7, p.obj(f"expr int($f1 / {STEP_TICKS}. + 0.5)", x, y + 150))
-    each = via(p, step, 0, p.obj("t i i i", x, y + 180))  # right to left: note-offs, swap, note-ons
+    each = via(p, step, 0, p.obj("t i i i i", x, y + 180))  # right to left: jump?, note-offs, swap, note-ons
+
+    # Live's position jumped (loop brace, a click in the arrangement, a restart): every sounding note ends
+    jumped = via(p, each, 3, p.obj("expr $i1 != $i2 + 1", x + 400, y + 210))
+    jump = via(p, jumped, 0, p.obj("sel 1", x + 400, y + 240))
 
     # note-offs due at this step (then forgotten), into flush and on to the voices
     ends = via(p, each, 2, p.obj("t i i i", x + 200, y + 210))
     last_step, off_step = p.obj("i", x + 200, y + 240), p.obj("expr $i1 + $i2", x + 260, y + 480)
     p.connect(ends, 2, last_step, 1)
     p.connect(ends, 2, off_step, 1)
+    p.connect(ends, 2, jumped, 1)  # the step before the next one
     offs = p.obj("coll", x + 320, y + 270)
     p.connect(ends, 1, offs, 0)
     via(p, ends, 0, p.obj("prepend remove", x + 250, y + 240), offs)
@@ -146,6 +152,7 @@ def phrase_player(p: Patcher, router: str, phrase_outlet: int, note_outlet: int,
     p.connect(silence, 1, flush, 0)
     via(p, silence, 0, p.msg("clear", x + 400, y + 510), offs)
     p.connect(watchdog, 0, silence, 0)
+    p.connect(jump, 0, silence, 0)
     state = via(p, toggle, 0, p.obj("sel 0", x + 160, y + 30))
     p.connect(state, 0, silence, 0)
     via(p, state, 0, p.msg("set phrase player off", x + 160, y + 60), status)

@@ -5620,13 +5620,13 @@
      "patching_rect": [
       1600,
       100,
-      418.0,
+      355.0,
       22.0
      ],
      "outlettype": [
       ""
      ],
-     "text": "set phrase player on: the next phrase starts on a bar line"
+     "text": "set phrase player on: phrases start on a bar line"
     }
    }
   ],

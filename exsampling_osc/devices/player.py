@@ -156,4 +156,4 @@ def phrase_player(p: Patcher, router: str, phrase_outlet: int, note_outlet: int,
     state = via(p, toggle, 0, p.obj("sel 0", x + 160, y + 30))
     p.connect(state, 0, silence, 0)
     via(p, state, 0, p.msg("set phrase player off", x + 160, y + 60), status)
-    via(p, state, 1, p.msg("set phrase player on: the next phrase starts on a bar line", x + 300, y + 60), status)
+    via(p, state, 1, p.msg("set phrase player on: phrases start on a bar line", x + 300, y + 60), status)

@@ -453,13 +453,13 @@
     "box": {
      "id": "obj-19",
      "maxclass": "newobj",
-     "numinlets": 6,
-     "numoutlets": 6,
+     "numinlets": 8,
+     "numoutlets": 8,
      "patching_rect": [
       20,
       380,
       180.0,
-      61.0
+      87.0
      ],
      "outlettype": [
       "",
@@ -467,10 +467,12 @@
       "",
       "",
       "",
+      "",
+      "",
       ""
      ],
-     "text": "route /exsampling/sample /exsampling/note /exsampling/ready /exsampling/done /exsampling/unload",
-     "linecount": 4
+     "text": "route /exsampling/sample /exsampling/note /exsampling/ready /exsampling/done /exsampling/unload /exsampling/phrase /exsampling/phrase/note",
+     "linecount": 6
     }
    },
    {
@@ -4522,6 +4524,1109 @@
       "signal"
      ],
      "text": "*~"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-238",
+     "maxclass": "live.text",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      1300,
+      40,
+      60,
+      18
+     ],
+     "outlettype": [
+      "",
+      ""
+     ],
+     "text": "phrases",
+     "mode": 1,
+     "presentation": 1,
+     "presentation_rect": [
+      8,
+      74,
+      56,
+      16
+     ],
+     "parameter_enable": 1,
+     "varname": "Player",
+     "saved_attribute_attributes": {
+      "valueof": {
+       "parameter_longname": "Player",
+       "parameter_shortname": "Player",
+       "parameter_type": 2,
+       "parameter_enum": [
+        "off",
+        "on"
+       ],
+       "parameter_invisible": 1,
+       "parameter_initial_enable": 1,
+       "parameter_initial": [
+        0
+       ]
+      }
+     }
+    }
+   },
+   {
+    "box": {
+     "id": "obj-239",
+     "maxclass": "comment",
+     "numinlets": 1,
+     "numoutlets": 0,
+     "patching_rect": [
+      1600,
+      40,
+      200,
+      30
+     ],
+     "text": "phrase player off",
+     "linecount": 2,
+     "presentation": 1,
+     "presentation_rect": [
+      70,
+      74,
+      222,
+      30
+     ]
+    }
+   },
+   {
+    "box": {
+     "id": "obj-240",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1300,
+      100,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "gate 1 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-241",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1380,
+      70,
+      180.0,
+      35.0
+     ],
+     "outlettype": [
+      "bang"
+     ],
+     "text": "metro 16n @quantize 16n @active 1",
+     "linecount": 2
+    }
+   },
+   {
+    "box": {
+     "id": "obj-242",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      1300,
+      130,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      "bang"
+     ],
+     "text": "t b b"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-243",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1380,
+      160,
+      77.0,
+      22.0
+     ],
+     "outlettype": [
+      "bang"
+     ],
+     "text": "delay 1000"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-244",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 9,
+     "patching_rect": [
+      1300,
+      160,
+      70.5,
+      22.0
+     ],
+     "outlettype": [
+      "int",
+      "int",
+      "float",
+      "float",
+      "float",
+      "",
+      "int",
+      "float",
+      ""
+     ],
+     "text": "transport"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-245",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1300,
+      190,
+      181.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr int($f1 / 120. + 0.5)"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-246",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 4,
+     "patching_rect": [
+      1300,
+      220,
+      70.5,
+      22.0
+     ],
+     "outlettype": [
+      "int",
+      "int",
+      "int",
+      "int"
+     ],
+     "text": "t i i i i"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-247",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1700,
+      250,
+      135.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr $i1 != $i2 + 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-248",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      1700,
+      280,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      ""
+     ],
+     "text": "sel 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-249",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 3,
+     "patching_rect": [
+      1500,
+      250,
+      57.5,
+      22.0
+     ],
+     "outlettype": [
+      "int",
+      "int",
+      "int"
+     ],
+     "text": "t i i i"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-250",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1500,
+      280,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "int"
+     ],
+     "text": "i"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-251",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1560,
+      520,
+      103.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr $i1 + $i2"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-252",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 4,
+     "patching_rect": [
+      1620,
+      310,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "",
+      "",
+      "",
+      ""
+     ],
+     "text": "coll"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-253",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1550,
+      280,
+      103.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "prepend remove"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-254",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      1620,
+      580,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "int",
+      "int"
+     ],
+     "text": "flush"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-255",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      1620,
+      340,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "int",
+      ""
+     ],
+     "text": "t i 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-256",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1400,
+      250,
+      181.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr ($i1 % 16 == 0) * $i2"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-257",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      1400,
+      280,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      ""
+     ],
+     "text": "sel 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-258",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 7,
+     "patching_rect": [
+      1400,
+      310,
+      109.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      "bang",
+      "bang",
+      "bang",
+      "bang",
+      "bang",
+      "bang"
+     ],
+     "text": "t b b b b b b b"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-259",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1540,
+      340,
+      47.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "clear"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-260",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1400,
+      370,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "int"
+     ],
+     "text": "i 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-261",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1460,
+      340,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "int"
+     ],
+     "text": "i 2"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-262",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      1300,
+      460,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      "",
+      ""
+     ],
+     "text": "gate 2 1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-263",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      1800,
+      460,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      "",
+      ""
+     ],
+     "text": "gate 2 2"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-264",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1460,
+      400,
+      90.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr 3 - $i1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-265",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 4,
+     "patching_rect": [
+      1300,
+      490,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "",
+      "",
+      "",
+      ""
+     ],
+     "text": "coll"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-266",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 4,
+     "patching_rect": [
+      1420,
+      490,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "",
+      "",
+      "",
+      ""
+     ],
+     "text": "coll"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-267",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1600,
+      400,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "int"
+     ],
+     "text": "i"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-268",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1900,
+      40,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "int"
+     ],
+     "text": "i"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-269",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "patching_rect": [
+      1300,
+      430,
+      180.0,
+      48.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr ((($i1 - $i3) % max($i2, 1) + max($i2, 1)) % max($i2, 1)) - ($i2 < 1) * 1000",
+     "linecount": 3
+    }
+   },
+   {
+    "box": {
+     "id": "obj-270",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1440,
+      340,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-271",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1900,
+      70,
+      180.0,
+      35.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "sprintf set playing phrase %ld",
+     "linecount": 2
+    }
+   },
+   {
+    "box": {
+     "id": "obj-272",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 3,
+     "patching_rect": [
+      1300,
+      520,
+      90.0,
+      22.0
+     ],
+     "outlettype": [
+      "int",
+      "int",
+      "int"
+     ],
+     "text": "unpack 0 0 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-273",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1360,
+      580,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "int"
+     ],
+     "text": "i"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-274",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1560,
+      550,
+      64.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "pack 0 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-275",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      1300,
+      550,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      "int"
+     ],
+     "text": "t b i"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-276",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 12,
+     "patching_rect": [
+      1800,
+      130,
+      180.0,
+      35.0
+     ],
+     "outlettype": [
+      "int",
+      "int",
+      "float",
+      "",
+      "float",
+      "float",
+      "float",
+      "float",
+      "int",
+      "int",
+      "int",
+      "int"
+     ],
+     "text": "unpack 0 0 0. s 0. 0. 0. 0. 0 0 0 0",
+     "linecount": 2
+    }
+   },
+   {
+    "box": {
+     "id": "obj-277",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      2000,
+      160,
+      168.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr int($f1 * 4. + 0.5)"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-278",
+     "maxclass": "newobj",
+     "numinlets": 3,
+     "numoutlets": 1,
+     "patching_rect": [
+      1800,
+      220,
+      180.0,
+      35.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "sprintf set phrase %ld cued: %ld notes in %ld bars",
+     "linecount": 2
+    }
+   },
+   {
+    "box": {
+     "id": "obj-279",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      2000,
+      190,
+      174.5,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr int($f1 / 16. + 0.5)"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-280",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      1800,
+      160,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "int",
+      "int"
+     ],
+     "text": "t i i"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-281",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1900,
+      190,
+      30.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "1"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-282",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1860,
+      190,
+      47.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "clear"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-283",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 6,
+     "patching_rect": [
+      1800,
+      280,
+      142.0,
+      22.0
+     ],
+     "outlettype": [
+      "int",
+      "int",
+      "int",
+      "int",
+      "float",
+      "float"
+     ],
+     "text": "unpack 0 0 0 0 0. 0."
+    }
+   },
+   {
+    "box": {
+     "id": "obj-284",
+     "maxclass": "newobj",
+     "numinlets": 4,
+     "numoutlets": 1,
+     "patching_rect": [
+      1800,
+      370,
+      90.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "pack 0 0 0 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-285",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1800,
+      340,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "int"
+     ],
+     "text": "i"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-286",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      2000,
+      310,
+      180.0,
+      35.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr max(int($f1 * 4. + 0.5), 1)",
+     "linecount": 2
+    }
+   },
+   {
+    "box": {
+     "id": "obj-287",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 1,
+     "patching_rect": [
+      1940,
+      310,
+      168.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "expr int($f1 * 4. + 0.5)"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-288",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      1800,
+      310,
+      40.0,
+      22.0
+     ],
+     "outlettype": [
+      "bang"
+     ],
+     "text": "t b"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-289",
+     "maxclass": "newobj",
+     "numinlets": 1,
+     "numoutlets": 2,
+     "patching_rect": [
+      1700,
+      520,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      "bang"
+     ],
+     "text": "t b b"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-290",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1700,
+      550,
+      47.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "clear"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-291",
+     "maxclass": "newobj",
+     "numinlets": 2,
+     "numoutlets": 2,
+     "patching_rect": [
+      1460,
+      70,
+      44.5,
+      22.0
+     ],
+     "outlettype": [
+      "bang",
+      ""
+     ],
+     "text": "sel 0"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-292",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1460,
+      100,
+      159.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "set phrase player off"
+    }
+   },
+   {
+    "box": {
+     "id": "obj-293",
+     "maxclass": "message",
+     "numinlets": 2,
+     "numoutlets": 1,
+     "patching_rect": [
+      1600,
+      100,
+      355.0,
+      22.0
+     ],
+     "outlettype": [
+      ""
+     ],
+     "text": "set phrase player on: phrases start on a bar line"
     }
    }
   ],
@@ -9065,6 +10170,1146 @@
    {
     "patchline": {
      "source": [
+      "obj-238",
+      0
+     ],
+     "destination": [
+      "obj-240",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-241",
+      0
+     ],
+     "destination": [
+      "obj-240",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-240",
+      0
+     ],
+     "destination": [
+      "obj-242",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-242",
+      1
+     ],
+     "destination": [
+      "obj-243",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-242",
+      0
+     ],
+     "destination": [
+      "obj-244",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-244",
+      7
+     ],
+     "destination": [
+      "obj-245",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-245",
+      0
+     ],
+     "destination": [
+      "obj-246",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-246",
+      3
+     ],
+     "destination": [
+      "obj-247",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-247",
+      0
+     ],
+     "destination": [
+      "obj-248",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-246",
+      2
+     ],
+     "destination": [
+      "obj-249",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-249",
+      2
+     ],
+     "destination": [
+      "obj-250",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-249",
+      2
+     ],
+     "destination": [
+      "obj-251",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-249",
+      2
+     ],
+     "destination": [
+      "obj-247",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-249",
+      1
+     ],
+     "destination": [
+      "obj-252",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-249",
+      0
+     ],
+     "destination": [
+      "obj-253",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-253",
+      0
+     ],
+     "destination": [
+      "obj-252",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-252",
+      0
+     ],
+     "destination": [
+      "obj-255",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-255",
+      1
+     ],
+     "destination": [
+      "obj-254",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-255",
+      0
+     ],
+     "destination": [
+      "obj-254",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-254",
+      1
+     ],
+     "destination": [
+      "obj-77",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-254",
+      0
+     ],
+     "destination": [
+      "obj-77",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-246",
+      1
+     ],
+     "destination": [
+      "obj-256",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-256",
+      0
+     ],
+     "destination": [
+      "obj-257",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-257",
+      0
+     ],
+     "destination": [
+      "obj-258",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-258",
+      6
+     ],
+     "destination": [
+      "obj-254",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-258",
+      5
+     ],
+     "destination": [
+      "obj-259",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-259",
+      0
+     ],
+     "destination": [
+      "obj-252",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-258",
+      4
+     ],
+     "destination": [
+      "obj-261",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-261",
+      0
+     ],
+     "destination": [
+      "obj-260",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-260",
+      0
+     ],
+     "destination": [
+      "obj-262",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-260",
+      0
+     ],
+     "destination": [
+      "obj-264",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-264",
+      0
+     ],
+     "destination": [
+      "obj-261",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-264",
+      0
+     ],
+     "destination": [
+      "obj-263",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-262",
+      0
+     ],
+     "destination": [
+      "obj-265",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-263",
+      0
+     ],
+     "destination": [
+      "obj-265",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-262",
+      1
+     ],
+     "destination": [
+      "obj-266",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-263",
+      1
+     ],
+     "destination": [
+      "obj-266",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-258",
+      3
+     ],
+     "destination": [
+      "obj-267",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-267",
+      0
+     ],
+     "destination": [
+      "obj-269",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-258",
+      2
+     ],
+     "destination": [
+      "obj-250",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-250",
+      0
+     ],
+     "destination": [
+      "obj-269",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-258",
+      1
+     ],
+     "destination": [
+      "obj-270",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-270",
+      0
+     ],
+     "destination": [
+      "obj-256",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-258",
+      0
+     ],
+     "destination": [
+      "obj-268",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-268",
+      0
+     ],
+     "destination": [
+      "obj-271",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-271",
+      0
+     ],
+     "destination": [
+      "obj-239",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-246",
+      0
+     ],
+     "destination": [
+      "obj-269",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-269",
+      0
+     ],
+     "destination": [
+      "obj-262",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-265",
+      0
+     ],
+     "destination": [
+      "obj-272",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-266",
+      0
+     ],
+     "destination": [
+      "obj-272",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-272",
+      2
+     ],
+     "destination": [
+      "obj-273",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-272",
+      2
+     ],
+     "destination": [
+      "obj-274",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-272",
+      1
+     ],
+     "destination": [
+      "obj-254",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-272",
+      0
+     ],
+     "destination": [
+      "obj-275",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-275",
+      1
+     ],
+     "destination": [
+      "obj-251",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-251",
+      0
+     ],
+     "destination": [
+      "obj-274",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-274",
+      0
+     ],
+     "destination": [
+      "obj-252",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-275",
+      0
+     ],
+     "destination": [
+      "obj-273",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-273",
+      0
+     ],
+     "destination": [
+      "obj-254",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-19",
+      5
+     ],
+     "destination": [
+      "obj-276",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-276",
+      2
+     ],
+     "destination": [
+      "obj-277",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-277",
+      0
+     ],
+     "destination": [
+      "obj-267",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-277",
+      0
+     ],
+     "destination": [
+      "obj-279",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-279",
+      0
+     ],
+     "destination": [
+      "obj-278",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-276",
+      1
+     ],
+     "destination": [
+      "obj-278",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-276",
+      0
+     ],
+     "destination": [
+      "obj-280",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-280",
+      1
+     ],
+     "destination": [
+      "obj-268",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-280",
+      0
+     ],
+     "destination": [
+      "obj-281",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-281",
+      0
+     ],
+     "destination": [
+      "obj-256",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-280",
+      0
+     ],
+     "destination": [
+      "obj-282",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-282",
+      0
+     ],
+     "destination": [
+      "obj-263",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-278",
+      0
+     ],
+     "destination": [
+      "obj-239",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-280",
+      1
+     ],
+     "destination": [
+      "obj-278",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-19",
+      6
+     ],
+     "destination": [
+      "obj-283",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-283",
+      5
+     ],
+     "destination": [
+      "obj-286",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-286",
+      0
+     ],
+     "destination": [
+      "obj-284",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-283",
+      4
+     ],
+     "destination": [
+      "obj-287",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-287",
+      0
+     ],
+     "destination": [
+      "obj-285",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-283",
+      3
+     ],
+     "destination": [
+      "obj-284",
+      2
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-283",
+      2
+     ],
+     "destination": [
+      "obj-284",
+      3
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-283",
+      0
+     ],
+     "destination": [
+      "obj-288",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-288",
+      0
+     ],
+     "destination": [
+      "obj-285",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-285",
+      0
+     ],
+     "destination": [
+      "obj-284",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-284",
+      0
+     ],
+     "destination": [
+      "obj-263",
+      1
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-289",
+      1
+     ],
+     "destination": [
+      "obj-254",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-289",
+      0
+     ],
+     "destination": [
+      "obj-290",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-290",
+      0
+     ],
+     "destination": [
+      "obj-252",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-243",
+      0
+     ],
+     "destination": [
+      "obj-289",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-248",
+      0
+     ],
+     "destination": [
+      "obj-289",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-238",
+      0
+     ],
+     "destination": [
+      "obj-291",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-291",
+      0
+     ],
+     "destination": [
+      "obj-289",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-291",
+      0
+     ],
+     "destination": [
+      "obj-292",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-292",
+      0
+     ],
+     "destination": [
+      "obj-239",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-291",
+      1
+     ],
+     "destination": [
+      "obj-293",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
+      "obj-293",
+      0
+     ],
+     "destination": [
+      "obj-239",
+      0
+     ]
+    }
+   },
+   {
+    "patchline": {
+     "source": [
       "obj-41",
       0
      ],
@@ -9173,6 +11418,11 @@
    "obj-4": [
     "Volume",
     "Volume",
+    0
+   ],
+   "obj-238": [
+    "Player",
+    "Player",
     0
    ],
    "inherited_shortname": 1

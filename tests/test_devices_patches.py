@@ -130,7 +130,10 @@ def test_sampler_playback_semantics(saved):
     assert _expr(to_ms, f1=22050.0, f2=11025) == pytest.approx(500.0) and _expr(to_ms, f1=44100.0, f2=-1) == 0
     assert t.count("prepend setloop") == 1 and t.count("setloop 0 0") == t.count("loop 0") == gen.VOICES
     params = {b["varname"]: b for b in boxes(sampler) if b.get("parameter_enable")}
-    assert set(params) == {"Track", "Play", "Volume"}
+    assert set(params) == {"Track", "Play", "Volume", "Player"}
+    player = params["Player"]["saved_attribute_attributes"]["valueof"]  # the phrase player: off by default
+    assert player["parameter_enum"][0] == "off" and player["parameter_initial"] == [0]
+    assert params["Player"]["maxclass"] == "live.text" and params["Player"]["mode"] == 1
     assert params["Track"]["maxclass"] == "live.menu"  # saved with the Live set
     enum = params["Track"]["saved_attribute_attributes"]["valueof"]["parameter_enum"]
     assert enum[0] == gen.AUTO_TRACK and set(gen.default_tracks()) <= set(enum)
@@ -153,7 +156,7 @@ def test_settings_nobody_automates_are_stored_only(saved):
     for name in ("exsampling-hub", "exsampling-sampler"):
         for b in boxes(saved[name]):
             valueof = b.get("saved_attribute_attributes", {}).get("valueof", {})
-            if b.get("varname") in ("Track", "Play", "Restart backend", "Reload console", "Simpler mode"):
+            if b.get("varname") in ("Track", "Play", "Player", "Restart backend", "Reload console", "Simpler mode"):
                 assert valueof["parameter_invisible"] == STORED_ONLY, b["varname"]
             if b.get("varname") == "Volume":
                 assert "parameter_invisible" not in valueof  # volume stays automatable

@@ -71,6 +71,11 @@ FIXED: dict[str, tuple[int, int, list[str]]] = {
     "maximum": (2, 1, ["int"]),
     "delay": (2, 1, ["bang"]),
     "!=": (2, 1, ["int"]),
+    "transport": (2, 9, ["int", "int", "float", "float", "float", "", "int", "float", ""]),
+    "coll": (1, 4, ["", "", "", ""]),
+    "flush": (2, 2, ["int", "int"]),
+    "i": (2, 1, ["int"]),
+    "int": (2, 1, ["int"]),
 }
 
 _DOLLAR = re.compile(r"\$[ifs](\d+)")

@@ -9,7 +9,9 @@
   backend, ``[route /exsampling/sample]`` → ``[route <track>]`` → ``buffer~ ---smp`` (``replace <path>``;
   ``/exsampling/unload`` for the track: ``clear``), ``notein`` → ``poly`` → 8 ``groove~`` voices (melodic
   rate 2^((note − root)/12), percussive rate 1, gain velocity/127 times the loudness-matching gain, the
-  sample's loop while a gated note lasts, 50 ms release at note-off; see ``devices/voice.py``).
+  sample's loop while a gated note lasts, 50 ms release at note-off; see ``devices/voice.py``); with its
+  Player toggle on (off by default) it also plays the newest ``/exsampling/phrase`` on Live's transport,
+  swapping phrases on the bar line (``devices/player.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from exsampling_osc.devices.maxpat import Patcher
+from exsampling_osc.devices.player import PHRASE, PHRASE_NOTE, phrase_player
 from exsampling_osc.devices.voice import RELEASE_MS as RELEASE_MS  # the 50 ms release (tests read it here)
 from exsampling_osc.devices.voice import loop_and_level, voice
 from exsampling_osc.devices.voice import via as _via
@@ -233,7 +236,8 @@ def build_sampler() -> dict:
     query_msg = _via(p, query, 0, p.msg(f"{QUERY_SAMPLES} $1 $2", 200, 280), tohub)
     del query_msg
 
-    router = _via(p, fromhub, 0, p.obj(f"route {SAMPLE} {NOTE} {READY} {DONE} {UNLOAD}", 20, 380))
+    routed = f"route {SAMPLE} {NOTE} {READY} {DONE} {UNLOAD} {PHRASE} {PHRASE_NOTE}"
+    router = _via(p, fromhub, 0, p.obj(routed, 20, 380))
     mine = _via(p, router, 0, p.obj("route drums", 20, 410))
     # while the answer to our query comes in (newest first), only a newer sample id replaces the loaded one
     querying = p.obj("r ---querying", 500, 440)
@@ -333,6 +337,8 @@ def build_sampler() -> dict:
     p.connect(mix, 0, plugout, 1)
     for k in range(VOICES):
         voice(p, k, vrouter, cold, mix)
+    # the newest composed phrase on Live's transport (Player toggle, off by default): devices/player.py
+    phrase_player(p, router, 5, 6, poly)
     # the percussive flag feeds the same cold inlet of every voice as the melodic one
     for rate_id in [b["box"]["id"] for b in p.boxes if b["box"].get("text", "").startswith("expr $i3")]:
         p.connect(percussive, 0, rate_id, 2)

@@ -214,7 +214,8 @@ CORE: tuple[Message, ...] = (
             ("low", "i", "lowest MIDI note allowed (the melodic sample's usable range)"),
             ("high", "i", "highest MIDI note allowed"),
         ],
-        "A composed phrase (answer to compose); its notes follow as /exsampling/phrase/note.",
+        "A composed phrase (answer to compose); its notes follow as /exsampling/phrase/note. A sampler with "
+        "its Player toggle on plays it on Live's transport from the next bar line.",
     ),
     _m(
         "/phrase/note",

@@ -13,6 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from pdload import load  # noqa: E402
+from pdplayer import phrases  # noqa: E402
 from pdvoice import voice, voices  # noqa: E402
 from pdwriter import Patch, add  # noqa: E402
 
@@ -38,7 +39,7 @@ def routes(*addresses: str) -> str:
 
 HELLO = oscformat(protocol.PREFIX + "/hello")
 QUERY_SAMPLES = oscformat(protocol.PREFIX + "/query/samples")
-ANSWERS = routes(*(protocol.PREFIX + a for a in ("/sample", "/note", "/ready", "/done", "/unload")))
+ANSWERS = routes(*(protocol.PREFIX + a for a in ("/sample", "/note", "/ready", "/done", "/unload", "/phrase")))
 OSC_PORT = DEFAULT_PORTS["osc"]
 
 HERE = Path(__file__).resolve().parent
@@ -53,7 +54,8 @@ def sampler():
         "to 127.0.0.1:BACKEND-PORT on load, on every change and every 5 s, asks for the newest sample of "
         "its track when the backend answers, and plays notes from [notein] (channel 0: all) and "
         "from /exsampling/note. Messages to the inlet: track NAME, listen PORT, backend PORT, "
-        "note NOTE VELOCITY SECONDS, load PATH ROOT MODE, hello.",
+        "note NOTE VELOCITY SECONDS, load PATH ROOT MODE, hello, player 1|0 and tempo BPM (the phrase "
+        "player: /exsampling/phrase looped on its own clock from step 0, see [pd phrases]).",
         120,
     )
     top.obj("in", "inlet")
@@ -67,7 +69,9 @@ def sampler():
     add(
         p,
         """
-        obj in inlet | obj ctl route track listen backend note load hello
+        obj in inlet | obj ctl route track listen backend note load hello player tempo
+        obj player_s s $0-player | obj tempo_s s $0-tempo
+        wire ctl:6 -> player_s, ctl:7 -> tempo_s
         # track change: remember it, forget the old sample, ask again
         obj trk_list list | obj trk_t t b b s | obj trk_s s $0-track | msg trk_reset -1 | obj trk_cur s $0-cur
         msg trk_close 0 | obj trk_gate s $0-gate
@@ -190,6 +194,9 @@ def sampler():
     # ---- /exsampling/unload for this track: its sample was deleted and none is left
     p.obj("ul_s", "s $0-unload")
     track_filter("uf_", ("r_addr", 4), "ul_s")
+    # ---- /exsampling/phrase and its notes (every track's sampler gets them): [pd phrases]
+    p.obj("ph_s", "s $0-phrase")
+    p.c("r_addr", 5, "ph_s")
     load(top)
     p = top.sub("notes", "notes")
     p.text(
@@ -211,6 +218,7 @@ def sampler():
     """,
     )
     voices(top)
+    phrases(top)
     return top
 
 
@@ -257,7 +265,8 @@ def main_patch():
         'Settings with -send: "exsampling track NAME", "exsampling listen PORT", "exsampling backend '
         'PORT"; record the output: "exsampling record FILE.wav [SECONDS]", "exsampling stop"; '
         '"exsampling control PORT" opens a UDP port for these same messages (FUDI, e.g. pdsend PORT '
-        'localhost udp); "exsampling midi NOTE VELOCITY CHANNEL" plays as if from the MIDI keyboard.',
+        'localhost udp); "exsampling midi NOTE VELOCITY CHANNEL" plays as if from the MIDI keyboard; '
+        '"exsampling player 1|0" and "exsampling tempo BPM" run the phrase player (composed phrases).',
         100,
     )
     _control(p, "")
@@ -282,23 +291,25 @@ def tracks_patch():
         "ExSampling OSC, all six tracks of the default mapping in one Pd: MIDI channel N plays track N "
         "(1 drums, 2 voices, 3 animals, 4 bells, 5 textures, 6 machines); each listens on port 9100+N. "
         '-send messages: "exsampling backend PORT" (all tracks), "exsampling record FILE.wav [SECONDS]", '
-        '"exsampling stop", "exsampling control PORT", "exsampling midi NOTE VELOCITY CHANNEL".',
+        '"exsampling stop", "exsampling control PORT", "exsampling midi NOTE VELOCITY CHANNEL", '
+        '"exsampling player 1|0" and "exsampling tempo BPM" (the phrase players of all tracks).',
         110,
     )
-    _control(p, " backend")
+    _control(p, " backend player tempo")
     add(
         p,
         """
         wire route:4 -> midi
         wire r:0 -> route, ctl_r:0 -> route
-        msg backend backend $1
-        wire route:5 -> backend
+        msg backend backend $1 | msg player player $1 | msg tempo tempo $1
+        wire route:5 -> backend, route:6 -> player, route:7 -> tempo
         obj sum +~
     """,
     )
     for i, t in enumerate(TRACKS):
         p.obj(f"smp{i}", f"exsampling-sampler {t} {9101 + i} {OSC_PORT} {i + 1}")
-        p.c("backend", 0, f"smp{i}")
+        for setting in ("backend", "player", "tempo"):
+            p.c(setting, 0, f"smp{i}")
         p.c(f"smp{i}", 0, "sum")
     _recorder(p, "sum")
     return p

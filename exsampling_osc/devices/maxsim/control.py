@@ -181,7 +181,9 @@ class Prepend(Obj):
 
 class Expr(Obj):
     """expr: https://docs.cycling74.com/reference/expr - C-like expression of $i/$f inlets; the left inlet
-    is hot. Only the operators our patches use are accepted (and exp, min)."""
+    is hot. Only the operators our patches use are accepted (and exp, min, max, int: truncation toward 0,
+    as C's cast). ``%`` is C's on non-negative operands only (Python's differs for a negative one): the
+    patches write ``((a % n) + n) % n``, the same in both."""
 
     def __init__(self, box: Box, args: list[Any]) -> None:
         super().__init__(box, args)
@@ -198,9 +200,10 @@ class Expr(Obj):
                 v = self.values[int(idx) - 1]
                 body = body.replace(f"${kind}{idx}", repr(int(v) if kind == "i" else float(v)))
             body = body.replace("||", " or ").replace("&&", " and ")
-            if not re.fullmatch(r"[0-9.,()+\-*/=<>!e orandxpmi]+", body):
+            if not re.fullmatch(r"[0-9.,()+\-*/%=<>!e orandxpmit]+", body):
                 raise ValueError(f"expr: unsupported expression {self.body!r}")
-            value = eval(body, {"exp": math.exp, "min": min, "__builtins__": {}})  # noqa: S307 - checked above
+            names = {"exp": math.exp, "min": min, "max": max, "int": int, "__builtins__": {}}
+            value = eval(body, names)  # noqa: S307 - checked above
             self.out(0, [float(value) if isinstance(value, float) else int(value)])
 
 

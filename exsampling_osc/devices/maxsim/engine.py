@@ -26,6 +26,7 @@ import numpy as np
 
 from exsampling_osc.devices.maxsim import control as c
 from exsampling_osc.devices.maxsim import signal as s
+from exsampling_osc.devices.maxsim import timing as tm
 
 OBJECTS: dict[str, type[c.Obj]] = {
     "t": c.Trigger,
@@ -64,7 +65,13 @@ OBJECTS: dict[str, type[c.Obj]] = {
     "notein": s.NoteIn,
     "poly": s.Poly,
     "makenote": s.MakeNote,
-    "delay": s.Delay,
+    "delay": tm.Delay,
+    "metro": tm.Metro,
+    "transport": tm.TransportObj,
+    "coll": tm.Coll,
+    "flush": tm.Flush,
+    "i": tm.Int,
+    "int": tm.Int,
     "live.thisdevice": s.ThisDevice,
     "live.menu": s.Parameter,
     "live.dial": s.Parameter,
@@ -78,7 +85,7 @@ OBJECTS: dict[str, type[c.Obj]] = {
     "jweb": c.Recorder,
     "fpic": c.Recorder,
     "udpreceive": c.Inert,
-    "live.text": c.Inert,
+    "live.text": s.LiveText,
     "sprintf": c.Sprintf,
     "plugin~": s.PlugIn,
 }
@@ -110,7 +117,9 @@ class MaxSim:
 
     ``live_track`` is the simulated Live track's name; ``params`` sets Live parameters by name (as a
     Live set restores them). Send MIDI with :meth:`note`, the hub's forwarded messages with
-    :meth:`broadcast`, schedule with :meth:`at`, and :meth:`render` the plugout~ audio.
+    :meth:`broadcast`, schedule with :meth:`at`, play Live's transport with ``transport.start(tempo, ticks)``,
+    turn a parameter with :meth:`set_param`, watch what reaches a box with :meth:`tap`, and :meth:`render`
+    the plugout~ audio.
     """
 
     _ids = itertools.count(1001)
@@ -132,6 +141,8 @@ class MaxSim:
         self.values: dict[str, list] = {}
         self.sent: list[tuple[str, list]] = []  # everything sent to a name with no receive here
         self.now = 0  # samples
+        self._event: int | None = None  # the scheduled time of the event running now
+        self.transport = tm.Transport(self)
         self._queue: list[tuple[int, int, Callable[[], None]]] = []
         self._seq = itertools.count()
         self.device_id = device_id = next(self._ids)
@@ -185,8 +196,35 @@ class MaxSim:
                 b.obj.out(1, [velocity])
                 b.obj.out(0, [pitch])
 
+    def set_param(self, name: str, value: Any) -> None:
+        """The performer turns the Live parameter ``name`` (its varname) to ``value`` (an index or item)."""
+        box = next(b for b in self.boxes.values() if isinstance(b.obj, s.Parameter) and b.raw.get("varname") == name)
+        items = box.obj.items
+        box.obj.inlet(0, [items.index(value) if isinstance(value, str) and items else value])
+
+    def tap(self, name: str) -> list[tuple[int, int, list]]:
+        """From now on, every message reaching a box named ``name``: (sample time, inlet, message)."""
+        seen: list[tuple[int, int, list]] = []
+        for b in self.boxes.values():
+            if b.name == name:
+                inlet = b.obj.inlet
+
+                def spy(k: int, msg: list, inlet: Callable[[int, list], None] = inlet) -> None:
+                    seen.append((self.clock(), k, list(msg)))
+                    inlet(k, msg)
+
+                b.obj.inlet = spy  # type: ignore[method-assign]
+        return seen
+
+    def clock(self) -> int:
+        """The time in samples of the event running now (between events: the current vector's start)."""
+        return self.now if self._event is None else self._event
+
     def at(self, seconds: float, fn: Callable[[], None]) -> None:
-        heapq.heappush(self._queue, (int(round(seconds * self.sr)), next(self._seq), fn))
+        self.at_sample(int(round(seconds * self.sr)), fn)
+
+    def at_sample(self, sample: int, fn: Callable[[], None]) -> None:
+        heapq.heappush(self._queue, (sample, next(self._seq), fn))
 
     def after(self, ms: float, fn: Callable[[], None]) -> None:
         heapq.heappush(self._queue, (self.now + int(round(ms * self.sr / 1000.0)), next(self._seq), fn))
@@ -243,8 +281,12 @@ class MaxSim:
         end = self.now + int(round(seconds * self.sr))
         while self.now < end:
             while self._queue and self._queue[0][0] < self.now + self.block:
-                _, _, fn = heapq.heappop(self._queue)
-                fn()
+                when, _, fn = heapq.heappop(self._queue)
+                self._event = max(when, self.now)
+                try:
+                    fn()
+                finally:
+                    self._event = None
             self._vector()
             self.now += self.block
         if not plugouts:

@@ -280,14 +280,6 @@ class MakeNote(Obj):
             self.box.engine.after(self.duration, note_off)
 
 
-class Delay(Obj):
-    """delay: https://docs.cycling74.com/reference/delay - a bang comes out after the delay (ms)."""
-
-    def inlet(self, k: int, msg: Msg) -> None:
-        if k == 0:
-            self.box.engine.after(float(self.args[0]) if self.args else 0.0, lambda: self.out(0, BANG))
-
-
 class ThisDevice(Obj):
     """live.thisdevice: https://docs.cycling74.com/reference/live.thisdevice - bangs once the device has
     loaded."""
@@ -318,6 +310,24 @@ class Parameter(Obj):
             self.out(0, [int(self.value)])
         else:
             self.out(0, [float(self.value)])
+
+
+class LiveText(Parameter):
+    """live.text: https://docs.cycling74.com/reference/live.text - as a Live parameter (a toggle, mode 1) its
+    left outlet sends its value, 0 or 1. Live outputs it at load only when it has an initial value: a
+    momentary button without one stays silent."""
+
+    def __init__(self, box, args):
+        super().__init__(box, args)
+        valueof = box.raw.get("saved_attribute_attributes", {}).get("valueof", {})
+        self.restored = bool(valueof.get("parameter_initial_enable")) or box.raw.get("varname") in box.engine.params
+
+    def inlet(self, k: int, msg: Msg) -> None:
+        if msg == BANG and not self.restored:
+            return
+        if msg != BANG:
+            self.value, self.restored = msg[0], True
+        self.out(0, [int(self.value)])
 
 
 class LivePath(Obj):

@@ -199,8 +199,10 @@ class MaxSim:
     def set_param(self, name: str, value: Any) -> None:
         """The performer turns the Live parameter ``name`` (its varname) to ``value`` (an index or item)."""
         box = next(b for b in self.boxes.values() if isinstance(b.obj, s.Parameter) and b.raw.get("varname") == name)
-        items = box.obj.items
-        box.obj.inlet(0, [items.index(value) if isinstance(value, str) and items else value])
+        param = box.obj
+        assert isinstance(param, s.Parameter)
+        items = param.items
+        param.inlet(0, [items.index(value) if isinstance(value, str) and items else value])
 
     def tap(self, name: str) -> list[tuple[int, int, list]]:
         """From now on, every message reaching a box named ``name``: (sample time, inlet, message)."""

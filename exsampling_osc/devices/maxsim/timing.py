@@ -121,12 +121,14 @@ class Metro(Obj):
         self.box.engine.after(float(self.interval), lambda: self._fixed(gen))
 
     def _at(self, gen: int, ticks: float) -> None:
-        transport = self.box.engine.transport
+        transport, step = self.box.engine.transport, self.ticks
+        if step is None:  # the interval became a fixed time: that path schedules itself
+            return
 
         def fire() -> None:
             if gen != self._generation or not transport.playing:
                 return
-            self._at(gen, ticks + self.ticks)  # the next output is scheduled before this one goes out
+            self._at(gen, ticks + step)  # the next output is scheduled before this one goes out
             self.out(0, BANG)
 
         self.box.engine.at_sample(transport.sample_at(ticks), fire)
@@ -187,7 +189,7 @@ class Flush(Obj):
 
     def __init__(self, box: Box, args: list[Any]) -> None:
         super().__init__(box, args)
-        self.velocity, self.held = 0, []
+        self.velocity, self.held = 0, list[int]()
 
     def inlet(self, k: int, msg: Msg) -> None:
         if k == 1:

@@ -27,7 +27,7 @@ if hasattr(os, "sched_setaffinity"):
 import numpy as np  # noqa: E402
 import soundfile as sf  # noqa: E402
 
-from exsampling_osc.resources import configure_numba_cache  # noqa: E402
+from exsampling_osc.compiled_cache import configure_numba_cache  # noqa: E402
 
 configure_numba_cache()
 

@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from exsampling_osc.resources import configure_numba_cache
+    from exsampling_osc.compiled_cache import configure_numba_cache
 
     configure_numba_cache()
     parser = build_parser()

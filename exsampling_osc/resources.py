@@ -31,25 +31,10 @@ def default_model_dir() -> Path:
 
 
 def user_cache_dir() -> Path:
-    """A writable per-user cache folder (numba's compiled functions live here)."""
+    """A writable per-user cache folder (numba's compiled functions live here: ``compiled_cache``)."""
     base = os.environ.get("XDG_CACHE_HOME") or (os.environ.get("LOCALAPPDATA") if os.name == "nt" else None)
     root = Path(base) if base else Path.home() / ".cache"
     return root / "exsampling-osc"
-
-
-def configure_numba_cache() -> None:
-    """Point numba's on-disk cache at a writable folder before librosa is imported.
-
-    librosa compiles numba functions on first use (about 20 s); with a writable cache a later process
-    loads them instead of compiling again, even when site-packages is read-only.
-    """
-    if "NUMBA_CACHE_DIR" not in os.environ:
-        path = user_cache_dir() / "numba"
-        try:
-            path.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            return
-        os.environ["NUMBA_CACHE_DIR"] = str(path)
 
 
 #: Lines the TFLite/LiteRT runtime writes straight to the stderr descriptor that tell a performer nothing.

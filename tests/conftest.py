@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from exsampling_osc.resources import configure_numba_cache
+from exsampling_osc.compiled_cache import configure_numba_cache
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 configure_numba_cache()  # librosa's numba functions compile once per machine, not once per test process

@@ -109,18 +109,32 @@ def check_audio(analyzer, path: Path, name: str):
 
 
 def warm_up(analyzer) -> None:
-    """Import librosa and load the compiled functions before the first participant waits for them."""
+    """Import librosa and load the compiled functions before the first participant waits for them: a tone
+    (pitch, loop points) and a few knocks (onsets, hits)."""
     import numpy as np
 
-    t = np.arange(analyzer.sample_rate, dtype=np.float32) / analyzer.sample_rate
+    from exsampling_osc.analysis.onsets import detect_onsets
+
+    sr = analyzer.sample_rate
+    t = np.arange(sr, dtype=np.float32) / sr
     analyzer.analyse_signal((0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32))
+    knocks = np.zeros(2 * sr, np.float32)
+    burst = (np.random.default_rng(0).standard_normal(sr // 20) * np.exp(-np.arange(sr // 20) / 200)).astype(np.float32)
+    for k in range(4):
+        knocks[k * sr // 2 : k * sr // 2 + burst.size] += 0.5 * burst
+    detect_onsets(knocks, sr)
 
 
 def timed_warm_up(analyzer) -> float:
-    """:func:`warm_up`, returning the seconds it took (numba compiles librosa's kernels the first time)."""
+    """:func:`warm_up`, returning the seconds it took (numba compiles librosa's kernels the first time), then
+    share what compiled with later processes (:func:`~exsampling_osc.compiled_cache.publish_numba_cache`)."""
+    from exsampling_osc.compiled_cache import publish_numba_cache
+
     t = time.perf_counter()
     warm_up(analyzer)
-    return time.perf_counter() - t
+    seconds = time.perf_counter() - t
+    publish_numba_cache()
+    return seconds
 
 
 def moderate(store, rid: int, y, sr: int, hold: str) -> str:

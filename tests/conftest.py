@@ -49,3 +49,23 @@ def analyzer():
     from exsampling_osc.analysis.pipeline import Analyzer
 
     return Analyzer()
+
+
+@pytest.fixture
+def pd_backend():
+    """The backend side of a Pure Data sampler test: a UDP socket (``tests/pd_support.FakeBackend``)."""
+    from pd_support import FakeBackend
+
+    b = FakeBackend()
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def pd(pd_backend):
+    """The Pure Data sampler for track ``keys`` under real ``pd -nogui``, talking to ``pd_backend``."""
+    from pd_support import PdSampler
+
+    p = PdSampler("keys", pd_backend.port)
+    yield p
+    p.close()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from pd_support import PD, FakeBackend, PdSampler
+from pd_support import PD, PdSampler
 from test_devices_player import composed, reference
 
 from exsampling_osc.backend.phrases import phrase_messages
@@ -16,15 +16,6 @@ from exsampling_osc.composer.midi import Note
 pytestmark = pytest.mark.skipif(PD is None, reason="Pure Data (Debian package puredata) is not installed")
 
 Played = tuple[int, int, int, int]
-
-
-@pytest.fixture
-def pd():
-    backend = FakeBackend()
-    p = PdSampler("keys", backend.port)
-    yield p
-    p.close()
-    backend.close()
 
 
 def send(pd: PdSampler, pid: int, notes: list[Note], length_beats: float) -> None:

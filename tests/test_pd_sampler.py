@@ -11,7 +11,6 @@ import pytest
 import soundfile as sf
 from pd_support import (
     PD,
-    FakeBackend,
     PdSampler,
     active_span,
     band_level,
@@ -26,17 +25,9 @@ RELEASE = 0.05
 
 
 @pytest.fixture
-def backend():
-    b = FakeBackend()
-    yield b
-    b.close()
-
-
-@pytest.fixture
-def pd(backend):
-    p = PdSampler("keys", backend.port)
-    yield p
-    p.close()
+def backend(pd_backend):
+    """The fake backend the ``pd`` fixture (conftest.py) talks to."""
+    return pd_backend
 
 
 def sample_msg(track, sample_id, path, root, mode, state="ready", duration=2.0, lufs=-70.0, peak=-120.0, loop=(-1, -1)):

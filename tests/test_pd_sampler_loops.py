@@ -7,21 +7,12 @@ import numpy as np
 import pytest
 import soundfile as sf
 from loop_material import LOOP, SRC, rms_db, tone
-from pd_support import PD, FakeBackend, PdSampler, active_span, dominant_hz
+from pd_support import PD, active_span, dominant_hz
 from test_pd_sampler import load, play
 
 from exsampling_osc.analysis.loudness import DEFAULT_TARGET_LUFS, integrated_lufs, peak_db
 
 pytestmark = pytest.mark.skipif(PD is None, reason="Pure Data (Debian package puredata) is not installed")
-
-
-@pytest.fixture
-def pd():
-    backend = FakeBackend()
-    sampler = PdSampler("keys", backend.port)
-    yield sampler
-    sampler.close()
-    backend.close()
 
 
 def test_a_looped_sample_sustains_a_held_note_at_pitch(pd, tmp_path):

@@ -32,9 +32,9 @@ import fewshot_material as material  # noqa: E402
 
 from exsampling_osc.analysis import fewshot  # noqa: E402
 from exsampling_osc.analysis.audio import fit_length, load_audio  # noqa: E402
-from exsampling_osc.analysis.fewshot import TaughtClassifier, TaughtLabels, combine, embed_signal, unit  # noqa: E402
+from exsampling_osc.analysis.fewshot import TaughtClassifier, TaughtLabels, embed_signal, label_piece, unit  # noqa: E402
 from exsampling_osc.analysis.pipeline import Analyzer  # noqa: E402
-from exsampling_osc.resources import configure_numba_cache  # noqa: E402
+from exsampling_osc.compiled_cache import configure_numba_cache  # noqa: E402
 
 configure_numba_cache()
 REPO = Path(__file__).resolve().parents[1]
@@ -160,11 +160,17 @@ def closed_accuracy(data, teach, test, labels, centre) -> dict[str, float]:
 
 
 # ---------------------------------------------------------------- full system: taught + base + unknown
+# The shipped model's rejection settings (its unknown_threshold and background head), set in main() so the
+# system figures are those of the running backend (fewshot.label_piece, as TaughtClassifier.predict).
+SYSTEM: dict = {"threshold": 0.25, "head": None}
+
+
 def system_labels(taught: TaughtLabels, data, idx, base_labels, names=None) -> np.ndarray:
     """Labels the system gives pieces ``idx`` (taught names mapped back through ``names``)."""
     out = []
     for i in idx:
-        label = combine(taught, data["emb"][i], data["probs"][i], base_labels).label
+        emb, probs = data["emb"][i], data["probs"][i]
+        label = label_piece(taught, emb, probs, base_labels, SYSTEM["threshold"], head=SYSTEM["head"]).label
         out.append((names or {}).get(label, label))
     return np.array(out)
 
@@ -359,6 +365,8 @@ def main() -> int:
     scratch = args.scratch / digest
     scratch.mkdir(parents=True, exist_ok=True)
     base_labels = analyzer.classifier.labels
+    SYSTEM.update(threshold=analyzer.classifier.threshold, head=getattr(analyzer.classifier, "background", None))
+    print(f"system: unknown_threshold {SYSTEM['threshold']}, background head: {SYSTEM['head'] is not None}")
     t0 = time.perf_counter()
     made = made_set(analyzer, scratch, args.takes)
     esc = {tag: esc50_set(analyzer, scratch, tag) for tag in ("dry", "A", "B")}

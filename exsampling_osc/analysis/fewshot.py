@@ -17,7 +17,7 @@ import numpy as np
 
 from exsampling_osc.analysis.classify import Prediction, decide
 from exsampling_osc.analysis.embedding import embedding_of, reader_for
-from exsampling_osc.analysis.openset import reject
+from exsampling_osc.analysis.openset import BackgroundHead, reject
 from exsampling_osc.errors import ExSamplingError, existing_folder
 
 __all__ = ["MIN_SIMILARITY", "TaughtClassifier", "TaughtLabels", "combine", "embedding_of", "unit"]
@@ -217,6 +217,23 @@ def combine(
     return decide(scores, names, threshold, top_k)
 
 
+def label_piece(
+    taught: TaughtLabels,
+    embedding: np.ndarray,
+    base_probs: np.ndarray,
+    base_labels: list[str],
+    threshold: float = 0.25,
+    top_k: int = 3,
+    head: BackgroundHead | None = None,
+) -> Prediction:
+    """What the running system says of one piece: :func:`combine`, then the background ``head`` (the open
+    set) for an answer that is no taught label; a taught match is never background."""
+    pred = combine(taught, embedding, base_probs, base_labels, threshold, top_k)
+    if pred.label in taught.labels:
+        return pred
+    return reject(pred, head, base_probs, embedding)
+
+
 class TaughtClassifier:
     """A :class:`~exsampling_osc.analysis.classify.Classifier` whose ``predict`` also knows taught labels.
 
@@ -258,10 +275,9 @@ class TaughtClassifier:
 
     def predict(self, images: np.ndarray) -> Prediction:
         probs, emb = self.probabilities_and_embedding(images)
-        pred = combine(self.taught, emb, probs, self.base.labels, self.base.threshold, self.base.top_k)
-        if pred.label in self.taught.labels:  # a taught match is never background
-            return pred
-        return reject(pred, getattr(self.base, "background", None), probs, emb)
+        base = self.base
+        head = getattr(base, "background", None)
+        return label_piece(self.taught, emb, probs, base.labels, base.threshold, base.top_k, head)
 
 
 class _Capture(TaughtClassifier):

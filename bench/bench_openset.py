@@ -28,6 +28,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from fewshot_material import recorded  # noqa: E402
 from openset_material import KINDS, make_clip  # noqa: E402
 
 from exsampling_osc.analysis.audio import load_audio  # noqa: E402
@@ -35,6 +36,7 @@ from exsampling_osc.analysis.classify import Classifier  # noqa: E402
 from exsampling_osc.analysis.embedding import reader_for  # noqa: E402
 from exsampling_osc.analysis.features import crops  # noqa: E402
 from exsampling_osc.analysis.openset import BACKGROUND_FILE, fit_background, head_features  # noqa: E402
+from exsampling_osc.training.augment import phone_in_room  # noqa: E402
 from exsampling_osc.training.card import add_measured  # noqa: E402
 from exsampling_osc.training.dataset import read_dataset, signal_features  # noqa: E402
 
@@ -102,6 +104,32 @@ def esc50_signals(clips, sr: int):
     return (load_audio(c.path, sr) for c in clips)
 
 
+def in_rooms(signals, seed: int):
+    """Each signal as a phone hears it in one of the four bench rooms (``fewshot_material``; never drawn in
+    training), as bench_rooms does."""
+    return (recorded(y, "ABCD"[i % 4], seed=seed + i)[: y.size] for i, y in enumerate(signals))
+
+
+def augmented(signals, sr: int, seed: int):
+    """Each signal, then the same through a random room and phone as training draws them
+    (``training/augment.phone_in_room``), for fitting the head on both."""
+    for i, y in enumerate(signals):
+        yield y
+        yield phone_in_room(y, sr, np.random.default_rng([seed, i])).astype(np.float32)
+
+
+def fit_head(model: Path, known_clips, made_signals, sr: int, rooms: bool, threshold: float = 0.5):
+    """A background head for ``model``: ``known_clips`` (ESC-50) against ``made_signals``, with ``rooms``
+    each also through a training-style room and phone."""
+    known = esc50_signals(known_clips, sr)
+    made_ys = list(made_signals)
+    if rooms:
+        known, made_ys = augmented(known, sr, 1), list(augmented(made_ys, sr, 2))
+    kp, ke = read_all(model, known)
+    fp, fe = read_all(model, made_ys)
+    return fit_background(head_features(kp, ke), head_features(fp, fe), threshold=threshold)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", type=Path, default=Path("models/esc50"))
@@ -115,6 +143,11 @@ def main() -> int:
         "thresholds together; with --write, the shipped model's head is fitted on all its folds and stored",
     )
     parser.add_argument(
+        "--fit-rooms",
+        action="store_true",
+        help="fit the head on every clip twice: as given and through a training-style room and phone",
+    )
+    parser.add_argument(
         "--write",
         type=Path,
         metavar="MODEL_DIR",
@@ -125,57 +158,81 @@ def main() -> int:
     sr = Classifier(args.model).info.features.sample_rate
     dataset = read_dataset(args.esc50)
     known = [c for c in dataset if c.fold == args.fold]
-    kp, ke = read_all(args.model, esc50_signals(known, sr))
     labels = Classifier(args.model).labels
-    known_right = np.array([labels[int(np.argmax(p))] == c.label for p, c in zip(kp, known, strict=True)])
+    scored = {}  # condition -> (probs, embeddings, right answers)
+    for cond, signals in (("dry", esc50_signals(known, sr)), ("rooms", in_rooms(esc50_signals(known, sr), 0))):
+        p, e = read_all(args.model, signals)
+        scored[cond] = (p, e, np.array([labels[int(np.argmax(q))] == c.label for q, c in zip(p, known, strict=True)]))
     half = np.arange(len(known)) % 2 == 0
     work = Path(tempfile.mkdtemp(prefix="bench_openset_"))
-    unknown = {}
+    unknown = {}  # (split, condition) -> (probs, embeddings, kinds)
     for split, base in (("tuning", 0), ("held-out", 1000)):
         kinds_signals = made(base, args.count, work, sr)
-        up, ue = read_all(args.model, (y for _, y in kinds_signals))
-        unknown[split] = (up, ue, np.array([k for k, _ in kinds_signals]))
+        kinds = np.array([k for k, _ in kinds_signals])
+        for cond, signals in (
+            ("dry", [y for _, y in kinds_signals]),
+            ("rooms", in_rooms([y for _, y in kinds_signals], base + 500)),
+        ):
+            up, ue = read_all(args.model, signals)
+            unknown[split, cond] = (up, ue, kinds)
     head = None
     if args.background:
         train = [c for c in dataset if c.fold != args.fold]
-        fit_made = made(2000, args.count, work, sr)
-        tp, te = read_all(args.model, esc50_signals(train, sr))
-        fp, fe = read_all(args.model, (y for _, y in fit_made))
-        head = fit_background(head_features(tp, te), head_features(fp, fe))
+        head = fit_head(args.model, train, (y for _, y in made(2000, args.count, work, sr)), sr, args.fit_rooms)
 
-    def known_scores(p, e):
+    def scores(p, e):
         return p.max(axis=1), (np.ones(len(p)) if head is None else head.known_features(head_features(p, e)))
 
-    km, kh = known_scores(kp, ke)
-    tm, th = known_scores(*unknown["tuning"][:2])
-    hm, hh = known_scores(*unknown["held-out"][:2])
+    def joined(parts):
+        return tuple(np.concatenate(x) for x in zip(*parts, strict=True))
+
+    # tuning: the tuning halves of both conditions together, so the 3-point rule covers phones in rooms too
+    km, kh, kr = joined([(*scores(p[half], e[half]), r[half]) for p, e, r in scored.values()])
+    tm, th = joined([scores(*unknown["tuning", c][:2]) for c in ("dry", "rooms")])
     heads = HEAD_GRID if head is not None else np.array([0.0])
-    tune_rows = curve(km[half], kh[half], known_right[half], tm, th, heads)
-    chosen = pick(tune_rows)
-    held_rows = curve(km[~half], kh[~half], known_right[~half], hm, hh, np.array([chosen["head"]]))
-    held_pick = next(r for r in held_rows if r["threshold"] == chosen["threshold"])
-    kinds = unknown["held-out"][2]
+    chosen = pick(curve(km, kh, kr, tm, th, heads))
+    held = {}
+    for cond, (p, e, r) in scored.items():
+        m, h = scores(p[~half], e[~half])
+        um, uh = scores(*unknown["held-out", cond][:2])
+        rows = curve(m, h, r[~half], um, uh, np.array([chosen["head"]]))
+        held[cond] = {
+            "rows": rows,
+            "base": float(np.mean(r[~half])),
+            "pick": next(x for x in rows if x["threshold"] == chosen["threshold"]),
+        }
+    kinds = unknown["held-out", "dry"][2]
+    hm, hh = scores(*unknown["held-out", "dry"][:2])
     rejected = (hm < chosen["threshold"]) | (hh < chosen["head"])
     per_kind = {k: round(float(np.mean(rejected[kinds == k])), 3) for k in KINDS}
-    print(f"model {args.model}, fold {args.fold}: {len(known)} known clips, {hm.size} unknown per split")
-    print(f"top-1 without rejection: {known_right.mean():.3f}")
-    print(f"picked on tuning: threshold {chosen['threshold']:.2f}" + (f", head {chosen['head']:.2f}" if head else ""))
-    print("held-out | threshold | known right | known rejected | unknown rejected")
-    for r in held_rows:
-        mark = "  <- picked on tuning" if r is held_pick else ""
-        print(
-            f"         | {r['threshold']:.2f}      | {r['known_right']:.3f}       | {r['known_rejected']:.3f}"
-            f"          | {r['unknown_rejected']:.3f}{mark}"
-        )
-    print(f"held-out unknown rejected at the pick, by kind: {per_kind}")
-    result = {"model": str(args.model), "fold": args.fold, **chosen, "picked": held_pick, "by_kind": per_kind}
+    print(f"model {args.model}, fold {args.fold}: {len(known)} known clips, {hm.size} unknown per split and condition")
+    print(f"picked on tuning (dry + rooms): threshold {chosen['threshold']:.2f}, head {chosen['head']:.2f}")
+    for cond, h in held.items():
+        print(f"held-out, {cond}: top-1 without rejection {h['base']:.3f}")
+        print("  threshold | known right | known rejected | unknown rejected")
+        for r in h["rows"]:
+            mark = "  <- picked on tuning" if r is h["pick"] else ""
+            print(
+                f"  {r['threshold']:.2f}      | {r['known_right']:.3f}       | {r['known_rejected']:.3f}"
+                f"          | {r['unknown_rejected']:.3f}{mark}"
+            )
+    print(f"held-out unknown (dry) rejected at the pick, by kind: {per_kind}")
+    summary = {c: {"base": h["base"], **h["pick"]} for c, h in held.items()}
+    result = {
+        "model": str(args.model),
+        "fold": args.fold,
+        "fit_rooms": args.fit_rooms,
+        **chosen,
+        "held_out": summary,
+        "by_kind": per_kind,
+    }
     print(json.dumps(result))
     if args.write:
-        write(args, chosen, held_rows, held_pick, per_kind, work)
+        write(args, chosen, held, per_kind, work)
     return 0
 
 
-def write(args, chosen: dict, held_rows: list[dict], held_pick: dict, per_kind: dict, work: Path) -> None:
+def write(args, chosen: dict, held: dict, per_kind: dict, work: Path) -> None:
     """Store the pick (and a head fitted for MODEL_DIR on all ESC-50 folds) and the curve in its card."""
     meta_path = args.write / "model.json"
     meta = json.loads(meta_path.read_text())
@@ -184,28 +241,38 @@ def write(args, chosen: dict, held_rows: list[dict], held_pick: dict, per_kind: 
     head_line = ""
     if args.background:
         sr = Classifier(args.write).info.features.sample_rate
-        kp, ke = read_all(args.write, esc50_signals(read_dataset(args.esc50), sr))
-        fp, fe = read_all(args.write, (y for _, y in made(2000, args.count, work, sr)))
-        head = fit_background(head_features(kp, ke), head_features(fp, fe), threshold=chosen["head"])
+        made_ys = (y for _, y in made(2000, args.count, work, sr))
+        head = fit_head(args.write, read_dataset(args.esc50), made_ys, sr, args.fit_rooms, chosen["head"])
         head.save(args.write / BACKGROUND_FILE)
         head_line = (
             f" A background head ({BACKGROUND_FILE}: logistic regression on the embedding and log-probabilities, "
-            f"known = the training folds, unknown = made seeds 2000+) rejects below p_known {chosen['head']:.2f}."
+            f"known = the training folds, unknown = made seeds 2000+"
+            f"{', each also through a room and a phone' if args.fit_rooms else ''}) rejects below p_known "
+            f"{chosen['head']:.2f}."
         )
+    flags = (" --background" if args.background else "") + (" --fit-rooms" if args.fit_rooms else "")
     table = [
-        f"Measured with `bench/bench_openset.py --model {args.model} --fold {args.fold} --count {args.count}"
-        f"{' --background' if args.background else ''}`: known sounds are ESC-50 fold {args.fold} (a model "
-        "that did not train on it), unknown ones are speech, babble, music, tones, noise and beeps made here; "
-        f"the thresholds are picked on tuning halves (the highest costing the known clips at most "
+        f"Measured with `bench/bench_openset.py --model {args.model} --fold {args.fold} --count {args.count}{flags}`: "
+        f"known sounds are ESC-50 fold {args.fold} (a model that did not train on it), as given and through four "
+        "simulated rooms and phones; unknown ones are speech, babble, music, tones, noise and beeps made here, also "
+        "both ways; the thresholds are picked on tuning halves (the highest costing the known clips at most "
         f"{MAX_KNOWN_LOSS:.0%} of right answers) and reported on held-out halves.{head_line}",
-        "",
-        "| threshold | known right | known rejected | unknown rejected |",
-        "|---|---|---|---|",
-        *(
-            f"| {r['threshold']:.2f}{' (picked)' if r is held_pick else ''} | "
-            f"{r['known_right']:.1%} | {r['known_rejected']:.1%} | {r['unknown_rejected']:.1%} |"
-            for r in held_rows
-        ),
+    ]
+    for cond, h in held.items():
+        table += [
+            "",
+            f"Held out, {'as given' if cond == 'dry' else 'phones in rooms'} "
+            f"(top-1 without rejection {h['base']:.1%}):",
+            "",
+            "| threshold | known right | known rejected | unknown rejected |",
+            "|---|---|---|---|",
+            *(
+                f"| {r['threshold']:.2f}{' (picked)' if r is h['pick'] else ''} | "
+                f"{r['known_right']:.1%} | {r['known_rejected']:.1%} | {r['unknown_rejected']:.1%} |"
+                for r in h["rows"]
+            ),
+        ]
+    table += [
         "",
         "Unknown sounds rejected at the pick, by kind: " + ", ".join(f"{k} {v:.0%}" for k, v in per_kind.items()) + ".",
     ]

@@ -4,7 +4,8 @@ Material: ESC-50 folds 1-4 (as given, and through simulated rooms A and B with a
 ESC-50 class made here (bench/fewshot_material.py). Embeddings and base probabilities are computed once per
 model through the real analysis (trim, 5 s pieces, 3 crops) and cached in the scratch folder.
 
-    python bench/bench_fewshot.py [--scratch DIR] [--reps 4] [--takes 8]
+    python bench/bench_fewshot.py [--scratch DIR] [--reps 4] [--takes 8] [--slopes 0,0.1,0.2]
+    EXSAMPLING_MODEL=<fold-4 twin> python bench/bench_fewshot.py --cost-fold 4   # base cost on unseen clips
 
 Reports: teach time for 50 examples, analysis cost with taught labels, closed-set accuracy of six heads for
 k = 1, 2, 5, 10, the full system (taught + base classes + unknown), the cost to the base classes, and a sweep
@@ -162,7 +163,7 @@ def closed_accuracy(data, teach, test, labels, centre) -> dict[str, float]:
 # ---------------------------------------------------------------- full system: taught + base + unknown
 # The shipped model's rejection settings (its unknown_threshold and background head), set in main() so the
 # system figures are those of the running backend (fewshot.label_piece, as TaughtClassifier.predict).
-SYSTEM: dict = {"threshold": 0.25, "head": None}
+SYSTEM: dict = {"threshold": 0.25, "head": None, "slope": fewshot.CONFIDENCE_SLOPE}
 
 
 def system_labels(taught: TaughtLabels, data, idx, base_labels, names=None) -> np.ndarray:
@@ -170,7 +171,9 @@ def system_labels(taught: TaughtLabels, data, idx, base_labels, names=None) -> n
     out = []
     for i in idx:
         emb, probs = data["emb"][i], data["probs"][i]
-        label = label_piece(taught, emb, probs, base_labels, SYSTEM["threshold"], head=SYSTEM["head"]).label
+        label = label_piece(
+            taught, emb, probs, base_labels, SYSTEM["threshold"], head=SYSTEM["head"], slope=SYSTEM["slope"]
+        ).label
         out.append((names or {}).get(label, label))
     return np.array(out)
 
@@ -287,8 +290,41 @@ def sweep(esc_sets, made, base_labels, taus) -> dict:
     return out
 
 
+def slope_sweep(esc_sets, made, base_labels, centre, slopes) -> dict:
+    """The goal-like figures and the base cost for each confidence slope (fewshot.combine's ``slope``)."""
+    five = ["clapping", "door_wood_knock", "laughing", "coughing", "clock_alarm"]
+    made_five = list(np.random.default_rng(5).choice(material.LABELS, 5, replace=False))
+    both = rooms_a_b(esc_sets)
+    kept, out = SYSTEM["slope"], {}
+    try:
+        for sl in slopes:
+            SYSTEM["slope"] = sl
+            cost = base_cost(esc_sets, made, base_labels, fewshot.MIN_SIMILARITY)
+            out[sl] = {
+                "esc50_5": made_curves(both, base_labels, centre, five, ks=(5,))[5]["system: taught right"],
+                "made_5": made_goal(made, base_labels, made_five, 5, 3, fewshot.MIN_SIMILARITY),
+                "made_21": made_goal(made, base_labels, material.LABELS, 2, 3, fewshot.MIN_SIMILARITY),
+                **{f"cost_{tag}": cost[tag]["cost_points"] for tag in esc_sets},
+            }
+    finally:
+        SYSTEM["slope"] = kept
+    return out
+
+
+def rooms_a_b(esc_sets) -> dict:
+    """ESC-50 through room A and room B as one set (``room``, and ``take`` = the clip)."""
+    a, b = esc_sets["A"], esc_sets["B"]
+    both = {k: np.concatenate([a[k], b[k]]) for k in a}
+    both["room"] = np.array(["A"] * len(a["label"]) + ["B"] * len(b["label"]))
+    both["take"] = np.concatenate([np.arange(len(a["label"]))] * 2)
+    return both
+
+
 def mean_of(res):
     return {k: {name: float(np.mean([r[name] for r in runs])) for name in runs[0]} for k, runs in res.items()}
+
+
+COST_FOLD: dict = {"fold": None}  # --cost-fold: score the base classes on that fold only (a twin's held-out fold)
 
 
 def base_cost(esc_sets, made, base_labels, tau):
@@ -299,9 +335,11 @@ def base_cost(esc_sets, made, base_labels, tau):
     taught = teach(made, tr, tau=tau)
     out = {"labels": labels}
     for tag, esc in esc_sets.items():
-        idx = np.arange(len(esc["label"]))
-        before = np.mean(system_labels(TaughtLabels.empty(taught.dim), esc, idx, base_labels) == esc["label"])
-        after = np.mean(system_labels(taught, esc, idx, base_labels) == esc["label"])
+        fold = COST_FOLD["fold"]
+        idx = np.arange(len(esc["label"])) if fold is None else np.flatnonzero(esc["fold"] == fold)
+        truth = esc["label"][idx]
+        before = np.mean(system_labels(TaughtLabels.empty(taught.dim), esc, idx, base_labels) == truth)
+        after = np.mean(system_labels(taught, esc, idx, base_labels) == truth)
         out[tag] = {"before": float(before), "after": float(after), "cost_points": 100 * float(before - after)}
     return out
 
@@ -357,7 +395,19 @@ def main() -> int:
     ap.add_argument("--reps", type=int, default=4)
     ap.add_argument("--takes", type=int, default=8)
     ap.add_argument("--runs", type=int, default=30)
+    ap.add_argument(
+        "--cost-fold",
+        type=int,
+        help="score the base classes' cost on this ESC-50 fold only: the held-out fold of a cross-validation "
+        "twin given as EXSAMPLING_MODEL (the shipped model trained on all four)",
+    )
+    ap.add_argument(
+        "--slopes",
+        default="0,0.1,0.2",
+        help="confidence slopes to sweep at the shipped threshold (fewshot.CONFIDENCE_SLOPE)",
+    )
     args = ap.parse_args()
+    COST_FOLD["fold"] = args.cost_fold
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
     analyzer = Analyzer()
@@ -381,22 +431,29 @@ def main() -> int:
     report["made_21_room_A_to_B"] = made_curves(made, base_labels, centre, material.LABELS)
     table("21 made sounds, taught in room A, tested in room B, % right", report["made_21_room_A_to_B"])
     five = ["clapping", "door_wood_knock", "laughing", "coughing", "clock_alarm"]
-    both = {k: np.concatenate([esc["A"][k], esc["B"][k]]) for k in esc["A"]}
-    both["room"] = np.array(["A"] * len(esc["A"]["label"]) + ["B"] * len(esc["B"]["label"]))
-    both["take"] = np.concatenate([np.arange(len(esc["A"]["label"]))] * 2)
+    both = rooms_a_b(esc)
     report["esc50_5_room_A_to_B"] = made_curves(both, base_labels, centre, five, ks=(5,))
     table("5 ESC-50 classes (phone, room A) taught under their names, tested in room B", report["esc50_5_room_A_to_B"])
-    print("\nthreshold sweep (ESC-50 new classes, k=5): tau, taught right %, base cost points")
+    print(f"\nthreshold sweep at confidence slope {SYSTEM['slope']} (ESC-50 new classes, k=5): tau, right %, cost")
     for t, (right, cost) in report["esc50_tau_sweep"].items():
         print(f"  {t:.2f}  {100 * right:5.1f}  {100 * cost:5.1f}")
     report["made_tau_sweep"] = sweep(esc, made, base_labels, taus)
-    print("\nthreshold sweep, system % right on made sounds (taught in room A, tested in B/C/D), and the base")
+    print(f"\nthreshold sweep at slope {SYSTEM['slope']}, system % right on made sounds (taught in room A, tested")
+    print("in B/C/D), and the base")
     print("classes' cost in points (5 made labels taught; ESC-50 as given, through room A, through room B):")
     print("  tau   5 labels k=5  21 labels k=2  cost dry  cost A  cost B")
     for t, r in report["made_tau_sweep"].items():
         print(
             f"  {t:.2f}  {100 * r['made_5_labels_k5']:11.1f}  {100 * r['made_21_labels_k2']:13.1f}"
             f"  {r['base_cost_dry']:8.1f}  {r['base_cost_A']:6.1f}  {r['base_cost_B']:6.1f}"
+        )
+    report["slope_sweep"] = slope_sweep(esc, made, base_labels, centre, [float(x) for x in args.slopes.split(",")])
+    print(f"\nconfidence slope at tau {fewshot.MIN_SIMILARITY}: system % right, base cost in points (dry / A / B)")
+    print("  slope  5 ESC-50 A->B  5 made k=5  21 made k=2  cost dry  cost A  cost B")
+    for sl, r in report["slope_sweep"].items():
+        print(
+            f"  {sl:.2f}  {100 * r['esc50_5']:13.1f}  {100 * r['made_5']:10.1f}  {100 * r['made_21']:11.1f}"
+            f"  {r['cost_dry']:8.1f}  {r['cost_A']:6.1f}  {r['cost_B']:6.1f}"
         )
     report["base_cost_5_labels"] = base_cost(esc, made, base_labels, fewshot.MIN_SIMILARITY)
     print("\nbase classes before/after teaching 5 made labels:", json.dumps(report["base_cost_5_labels"]))

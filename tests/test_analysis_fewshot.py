@@ -64,6 +64,19 @@ def test_combine_taught_base_and_unknown():
     assert pred.top[0][1] > 0.8
 
 
+def test_a_confidence_slope_lets_a_taught_label_take_what_the_base_is_unsure_of():
+    """Similarity 0.78 to the taught prototype is below the 0.85 threshold; with the default slope (0.1) an
+    unsure base (top 0.3: threshold 0.78) gives way, a confident one (top 0.95: 0.845) does not, and
+    without a slope neither does."""
+    taught = TaughtLabels.empty(2).teach("tram", [np.array([1.0, 0.0])])
+    piece = np.array([0.79, np.sqrt(1 - 0.79**2)])
+    unsure, confident = np.array([0.3, 0.25, 0.25]), np.array([0.95, 0.03, 0.02])
+    assert taught.min_similarity == 0.85
+    assert combine(taught, piece, unsure, BASE).label == "tram"
+    assert combine(taught, piece, confident, BASE).label == "train"
+    assert combine(taught, piece, unsure, BASE, slope=0.0).label == "train"
+
+
 def test_pieces_of_one_recording_are_one_example():
     pieces = np.array([[1.0, 0.0], [0.8, 0.2], [0.9, 0.1]])
     taught = TaughtLabels.fit({"door": [pieces], "tram": [np.array([0.0, 1.0])]})

@@ -30,82 +30,16 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import fewshot_material as material  # noqa: E402
+from fewshot_sets import MADE_FIVE, PHONE_FIVE, embed, esc50_set, made_set, rooms_a_b  # noqa: E402
 
 from exsampling_osc.analysis import fewshot  # noqa: E402
-from exsampling_osc.analysis.audio import fit_length, load_audio  # noqa: E402
-from exsampling_osc.analysis.fewshot import TaughtClassifier, TaughtLabels, embed_signal, label_piece, unit  # noqa: E402
+from exsampling_osc.analysis.audio import fit_length  # noqa: E402
+from exsampling_osc.analysis.fewshot import TaughtClassifier, TaughtLabels, label_piece, unit  # noqa: E402
 from exsampling_osc.analysis.pipeline import Analyzer  # noqa: E402
 from exsampling_osc.compiled_cache import configure_numba_cache  # noqa: E402
 
 configure_numba_cache()
-REPO = Path(__file__).resolve().parents[1]
-ESC50 = Path(
-    os.environ.get("EXSAMPLING_ESC50")
-    or next(
-        (p / "shared" / "datasets" / "esc50" for p in REPO.parents if (p / "shared" / "datasets" / "esc50").is_dir()),
-        REPO.parent / "shared" / "datasets" / "esc50",
-    )
-)
 KS = (1, 2, 5, 10)
-
-
-# ---------------------------------------------------------------- material, embedded once and cached
-def embed(analyzer: Analyzer, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(mean base probabilities, example embedding) of one recording."""
-    probs, embs = embed_signal(analyzer, y)
-    return probs.mean(axis=0), fewshot.example_embedding(embs)
-
-
-def esc50_set(analyzer: Analyzer, scratch: Path, tag: str) -> dict:
-    path = scratch / f"esc50-{tag}.npz"
-    if path.exists():
-        return dict(np.load(path))
-    import csv
-
-    rows = [r for r in csv.DictReader(open(ESC50 / "esc50.csv")) if r["fold"] in "1234"]
-    probs, embs = [], []
-    for n, r in enumerate(rows):
-        y = load_audio(ESC50 / "audio" / r["filename"], analyzer.sample_rate)
-        if tag != "dry":
-            y = material.recorded(y, tag, seed=n)
-        p, e = embed(analyzer, y)
-        probs.append(p)
-        embs.append(e)
-    out = {
-        "probs": np.stack(probs),
-        "emb": np.stack(embs),
-        "fold": np.array([int(r["fold"]) for r in rows]),
-        "label": np.array([r["category"] for r in rows]),
-    }
-    np.savez(path, **out)
-    return out
-
-
-def made_set(analyzer: Analyzer, scratch: Path, takes: int) -> dict:
-    """Every label × take, recorded in rooms A, B, C and D."""
-    path = scratch / f"made-{takes}.npz"
-    if path.exists():
-        return dict(np.load(path))
-    probs, embs, labels, rooms, take_ids = [], [], [], [], []
-    for label in material.LABELS:
-        for take in range(takes):
-            y = material.dry(label, take)
-            for room in material.ROOMS:
-                p, e = embed(analyzer, material.recorded(y, room, seed=take))
-                probs.append(p)
-                embs.append(e)
-                labels.append(label)
-                rooms.append(room)
-                take_ids.append(take)
-    out = {
-        "probs": np.stack(probs),
-        "emb": np.stack(embs),
-        "label": np.array(labels),
-        "room": np.array(rooms),
-        "take": np.array(take_ids),
-    }
-    np.savez(path, **out)
-    return out
 
 
 # ---------------------------------------------------------------- heads (closed set over the taught labels)
@@ -278,12 +212,11 @@ def made_goal(made, base_labels, labels, k, tests, tau):
 
 def sweep(esc_sets, made, base_labels, taus) -> dict:
     """For each threshold: the two goal-like tests on made sounds and the base cost of 5 taught labels."""
-    five = list(np.random.default_rng(5).choice(material.LABELS, 5, replace=False))
     out = {}
     for tau in taus:
         cost = base_cost(esc_sets, made, base_labels, tau)
         out[tau] = {
-            "made_5_labels_k5": made_goal(made, base_labels, five, 5, 3, tau),
+            "made_5_labels_k5": made_goal(made, base_labels, MADE_FIVE, 5, 3, tau),
             "made_21_labels_k2": made_goal(made, base_labels, material.LABELS, 2, 3, tau),
             **{f"base_cost_{tag}": cost[tag]["cost_points"] for tag in esc_sets},
         }
@@ -292,8 +225,6 @@ def sweep(esc_sets, made, base_labels, taus) -> dict:
 
 def slope_sweep(esc_sets, made, base_labels, centre, slopes) -> dict:
     """The goal-like figures and the base cost for each confidence slope (fewshot.combine's ``slope``)."""
-    five = ["clapping", "door_wood_knock", "laughing", "coughing", "clock_alarm"]
-    made_five = list(np.random.default_rng(5).choice(material.LABELS, 5, replace=False))
     both = rooms_a_b(esc_sets)
     kept, out = SYSTEM["slope"], {}
     try:
@@ -301,23 +232,14 @@ def slope_sweep(esc_sets, made, base_labels, centre, slopes) -> dict:
             SYSTEM["slope"] = sl
             cost = base_cost(esc_sets, made, base_labels, fewshot.MIN_SIMILARITY)
             out[sl] = {
-                "esc50_5": made_curves(both, base_labels, centre, five, ks=(5,))[5]["system: taught right"],
-                "made_5": made_goal(made, base_labels, made_five, 5, 3, fewshot.MIN_SIMILARITY),
+                "esc50_5": made_curves(both, base_labels, centre, PHONE_FIVE, ks=(5,))[5]["system: taught right"],
+                "made_5": made_goal(made, base_labels, MADE_FIVE, 5, 3, fewshot.MIN_SIMILARITY),
                 "made_21": made_goal(made, base_labels, material.LABELS, 2, 3, fewshot.MIN_SIMILARITY),
                 **{f"cost_{tag}": cost[tag]["cost_points"] for tag in esc_sets},
             }
     finally:
         SYSTEM["slope"] = kept
     return out
-
-
-def rooms_a_b(esc_sets) -> dict:
-    """ESC-50 through room A and room B as one set (``room``, and ``take`` = the clip)."""
-    a, b = esc_sets["A"], esc_sets["B"]
-    both = {k: np.concatenate([a[k], b[k]]) for k in a}
-    both["room"] = np.array(["A"] * len(a["label"]) + ["B"] * len(b["label"]))
-    both["take"] = np.concatenate([np.arange(len(a["label"]))] * 2)
-    return both
 
 
 def mean_of(res):
@@ -430,9 +352,8 @@ def main() -> int:
     table("ESC-50, 10 classes taught as new names (two folds teach, two test), % right", report["esc50_new_classes"])
     report["made_21_room_A_to_B"] = made_curves(made, base_labels, centre, material.LABELS)
     table("21 made sounds, taught in room A, tested in room B, % right", report["made_21_room_A_to_B"])
-    five = ["clapping", "door_wood_knock", "laughing", "coughing", "clock_alarm"]
     both = rooms_a_b(esc)
-    report["esc50_5_room_A_to_B"] = made_curves(both, base_labels, centre, five, ks=(5,))
+    report["esc50_5_room_A_to_B"] = made_curves(both, base_labels, centre, PHONE_FIVE, ks=(5,))
     table("5 ESC-50 classes (phone, room A) taught under their names, tested in room B", report["esc50_5_room_A_to_B"])
     print(f"\nthreshold sweep at confidence slope {SYSTEM['slope']} (ESC-50 new classes, k=5): tau, right %, cost")
     for t, (right, cost) in report["esc50_tau_sweep"].items():

@@ -28,7 +28,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fewshot_material import recorded  # noqa: E402
+from fewshot_material import in_bench_room  # noqa: E402
 from openset_material import KINDS, make_clip  # noqa: E402
 
 from exsampling_osc.analysis.audio import load_audio  # noqa: E402
@@ -107,7 +107,7 @@ def esc50_signals(clips, sr: int):
 def in_rooms(signals, seed: int):
     """Each signal as a phone hears it in one of the four bench rooms (``fewshot_material``; never drawn in
     training), as bench_rooms does."""
-    return (recorded(y, "ABCD"[i % 4], seed=seed + i)[: y.size] for i, y in enumerate(signals))
+    return (in_bench_room(y, i, seed) for i, y in enumerate(signals))
 
 
 def augmented(signals, sr: int, seed: int):

@@ -22,7 +22,7 @@ from scipy.signal import butter, sosfiltfilt
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fewshot_material import recorded  # noqa: E402
+from fewshot_material import in_bench_room  # noqa: E402
 
 from exsampling_osc.analysis.audio import load_audio  # noqa: E402
 from exsampling_osc.analysis.classify import Classifier  # noqa: E402
@@ -58,7 +58,7 @@ def main() -> int:
         inputs = (
             ("clean", y),
             ("lowpass", sosfiltfilt(lowpass, y).astype(np.float32)),
-            ("rooms", recorded(y, "ABCD"[i % 4], seed=i)[: y.size]),
+            ("rooms", in_bench_room(y, i)),
         )
         for kind, signal in inputs:
             image = signal_features(signal, params)

@@ -172,6 +172,12 @@ def recorded(y: np.ndarray, room: str, seed: int) -> np.ndarray:
     return phone(wet, rng)
 
 
+def in_bench_room(y: np.ndarray, i: int, seed: int = 0) -> np.ndarray:
+    """Clip ``i`` of a set as a phone hears it in one of the four rooms (``"ABCD"[i % 4]``, seed ``seed + i``),
+    cut to its own length: how bench_rooms and bench_openset play a set through the rooms."""
+    return recorded(y, "ABCD"[i % 4], seed=seed + i)[: y.size]
+
+
 def _read(path: Path) -> np.ndarray:
     from exsampling_osc.analysis.audio import to_mono_rate
 

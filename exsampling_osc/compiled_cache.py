@@ -116,9 +116,9 @@ def _sweep_old(root: Path) -> None:
     hold a mismatched pair)."""
     import time
 
-    import psutil
-
     def gone(pid: str) -> bool:
+        import psutil  # only when a leftover is there to judge: every command starts here
+
         return pid.isdigit() and not psutil.pid_exists(int(pid))
 
     shutil.rmtree(root / "numba", ignore_errors=True)
